@@ -1,0 +1,5 @@
+"""`python -m deliverables` is the `deliver` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""The `deliver` command line: thin click commands that parse, import lazily and
+call one function each. User errors exit 1 without a traceback; anything else
+is a bug and exits 3 with one."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FILE = click.Path(path_type=Path, dir_okay=False)
+OUT_HELP = "Output root (default: ./output); versions go to <root>/<client>/v<N>/."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="deliver")
+def cli() -> None:
+    """Render every document of a GTM Lifecycle engagement from one client YAML file.
+
+    Typical flow: `deliver new acme --from standard`, edit acme.yaml,
+    `deliver check acme.yaml`, `deliver build acme.yaml`.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated).")
+@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP)
+@click.option("--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx.")
+def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme: Path | None) -> None:
+    """Render every deliverable of each client FILE into <out>/<client>/v<N>/.
+
+    The version folder is replaced atomically: a failed build leaves the
+    previous output untouched.
+    """
+    from .build import build_file
+    from .errors import DeliverError
+
+    failed = 0
+    for path in files:
+        try:
+            result = build_file(path, out_root, only, theme)
+        except DeliverError as exc:
+            exc.show()
+            failed += 1
+            continue
+        for warning in result.warnings:
+            click.echo(str(warning), err=True)
+        click.echo(f"built {path} -> {result.folder} ({len(result.files)} files)")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+def check(files: tuple[Path, ...], fmt: str) -> None:
+    """Validate each client FILE; exit 1 when any has errors."""
+    from .errors import InputError
+    from .validate import load_project
+
+    report, failed = [], False
+    for path in files:
+        try:
+            project, warnings = load_project(path)
+        except InputError as exc:
+            failed = True
+            report.append({"file": str(path), "ok": False, "problems": [p.as_dict() for p in exc.problems]})
+            if fmt == "text":
+                exc.show()
+            continue
+        report.append({"file": str(path), "ok": True, "problems": [p.as_dict() for p in warnings]})
+        if fmt == "text":
+            for warning in warnings:
+                click.echo(str(warning), err=True)
+            assumed = project.assumed_count()
+            click.echo(f"ok: {path} ({len(project.stages)} stages, {assumed} item(s) assumed)")
+    if fmt == "json":
+        click.echo(json.dumps({"files": report}, indent=2, ensure_ascii=False))
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "arch", default="standard", show_default=True, help="Reference architecture to start from.")
+@click.option("--crm", type=click.Choice(["hubspot", "salesforce", "other"]), help="The client's CRM.")
+@click.option("--out", type=FILE, help="File to write (default: <name>.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, arch: str, crm: str | None, out: Path | None, force: bool) -> None:
+    """Scaffold a complete, commented client file for client NAME.
+
+    Everything starts ASSUMED, as in a v0. Architectures: standard, plg,
+    poc-and-renewal, reunification.
+    """
+    from .scaffold import write_scaffold
+
+    target = write_scaffold(name, arch, crm, out, force)
+    click.echo(f"wrote {target} from '{arch}'; next: deliver check {target}")
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Print the client-file reference as Markdown instead.")
+def schema(markdown: bool) -> None:
+    """Print the JSON Schema of the client file (generated from the model)."""
+    from .schema import json_schema, reference_markdown
+
+    if markdown:
+        click.echo(reference_markdown())
+    else:
+        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+@cli.command(name="list")
+def list_() -> None:
+    """List the deliverables a build produces."""
+    from . import registry
+
+    for name in registry.names():
+        renderer = registry.load(name)
+        click.echo(f"{name:<22} {' '.join(renderer.SUFFIXES):<18} {renderer.DESCRIPTION}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, mapping user errors to exit 1 and bugs to exit 3."""
+    try:
+        code = cli.main(args=argv, prog_name="deliver", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - anything else is a bug: show it
+        traceback.print_exc()
+        click.echo("deliver: internal error (a bug): please report it with the traceback above", err=True)
+        sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,79 @@
+"""The one exception tree of `deliver`, rooted at `click.ClickException`.
+
+A user error exits 1 with a message and no traceback; anything else escaping
+the CLI is a bug and exits 3 with its traceback (see `cli.main`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import IO, Any
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about a client file, positioned at the node it concerns."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for `--format json`."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "where": self.where,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class DeliverError(click.ClickException):
+    """Base of every error the user can cause; exits 1."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file or sys.stderr)
+
+
+class InputError(DeliverError):
+    """A client file that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} error(s)")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        out = file or sys.stderr
+        for problem in self.problems:
+            click.echo(str(problem), file=out)
+        errors = sum(p.severity == "error" for p in self.problems)
+        files = sorted({p.file for p in self.problems})
+        click.echo(f"{errors} error(s) in {', '.join(files)}", file=out)
+
+
+class TemplateError(DeliverError):
+    """A template or branded base that lacks what a renderer needs."""
+
+
+class BuildError(DeliverError):
+    """A deliverable could not be produced from a valid client file."""
+
+
+class OutputError(DeliverError):
+    """The output location cannot be written."""

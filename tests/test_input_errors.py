@@ -1,0 +1,105 @@
+"""Every user mistake in a client file gives positioned, exact messages and exit 1.
+
+A case is a pair of files in tests/cases/errors: NAME.yaml and NAME.expected
+(the exact stderr of `deliver check NAME.yaml`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from deliverables.cli import cli
+from deliverables.validate import load_project
+
+CASES = Path(__file__).parent / "cases" / "errors"
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in CASES.glob("*.yaml")))
+def test_bad_file_gives_exact_positioned_errors(case: str, runner, monkeypatch) -> None:
+    monkeypatch.chdir(CASES)
+    result = runner.invoke(cli, ["check", f"{case}.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr == (CASES / f"{case}.expected").read_text(encoding="utf-8")
+    assert "Traceback" not in result.output
+
+
+def test_yaml_11_booleans_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client:\n  name: Off\nstages:\n  - {id: x, name: 'yes', abbr: NO, domain: lead, definition: 0755 1:30 1.10}\n"
+    )
+    project, _ = load_project(path)
+    stage = project.stages[0]
+    assert (project.client.name, stage.abbr, stage.name, stage.definition) == ("Off", "NO", "yes", "0755 1:30 1.10")
+
+
+def test_escaped_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('client:\n  name: Acme\nstages:\n  - {id: x, name: X, domain: lead, definition: "a\\vb\\x00c"}\n')
+    project, warnings = load_project(path)
+    assert project.stages[0].definition == "a\nbc"
+    assert [str(w) for w in warnings] == [
+        f"{path}:4:48: stages[id=x].definition: warning: removed control character(s) U+0000, U+000B"
+    ]
+
+
+def test_raw_control_characters_are_removed_with_their_position(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"client:\n  name: Ac\x0bme\n")
+    project, warnings = load_project(path)
+    assert project.client.name == "Ac me"
+    assert [str(w) for w in warnings] == [f"{path}:2:11: warning: removed control character U+000B"]
+
+
+def test_value_cut_by_a_comment_warns(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("client:\n  name: Acme  #1 client\n")
+    _, warnings = load_project(path)
+    assert [str(w) for w in warnings] == [
+        f"{path}:2:9: client.name: warning: the value stops before '#1 client', which YAML reads"
+        " as a comment; quote the whole value if it belongs to it"
+    ]
+
+
+def test_utf16_and_bom_files_load(tmp_path: Path) -> None:
+    for encoding, prefix in (("utf-16", b""), ("utf-8", b"\xef\xbb\xbf")):
+        path = tmp_path / f"{encoding}.yaml"
+        path.write_bytes(prefix + "client:\n  name: Café Ünïcode\n".encode(encoding))
+        project, _ = load_project(path)
+        assert project.client.name == "Café Ünïcode"
+
+
+def test_invisible_characters_in_keys_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("client:\n  name\u00a0: Acme\n  \u200bcrm: hubspot\n", encoding="utf-8")
+    project, _ = load_project(path)
+    assert (project.client.name, project.client.crm) == ("Acme", "hubspot")
+
+
+def test_check_json_format_lists_problems(runner, monkeypatch) -> None:
+    monkeypatch.chdir(CASES)
+    result = runner.invoke(cli, ["check", "--format", "json", "unknown-crm.yaml"])
+    assert result.exit_code == 1
+    assert '"message": "unknown value \'hubspt\' (did you mean \'hubspot\'?)' in result.stdout
+
+
+def test_missing_file_is_a_user_error(runner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{tmp_path / 'nope.yaml'}:1:1: no such file")
+
+
+def test_internal_errors_exit_3_with_traceback(monkeypatch, capsys) -> None:
+    from deliverables import cli as cli_module
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("deliverables.validate.load_project", boom)
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main(["check", os.devnull])
+    assert exit_info.value.code == 3
+    assert "RuntimeError: bug" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+"""The build pipeline: registry, version folders, manifest, atomic promotion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deliverables import build as build_module
+from deliverables import registry
+from deliverables.cli import cli
+from deliverables.registry import Renderer
+
+MINI = """\
+client: {name: Mini Co, crm: hubspot}
+version: 2
+stages:
+  - {id: mql, name: Marketing Qualified Lead, abbr: MQL, domain: lead, entry: [Score 60], owner: marketing}
+  - {id: sql, name: Sales Qualified Lead, abbr: SQL, domain: sales, golden: true, entry: [Discovery booked], owner: sales}
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def client_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI, encoding="utf-8")
+    return path
+
+
+def test_every_registered_renderer_implements_the_protocol() -> None:
+    for name in registry.names():
+        renderer = registry.load(name)
+        assert isinstance(renderer, Renderer)
+        assert renderer.NAME == name and renderer.SUFFIXES and renderer.DESCRIPTION
+
+
+def test_build_writes_version_folder_with_manifest(runner, client_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    folder = out / "mini-co" / "v2"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    files = {p.name for p in folder.iterdir()}
+    assert files == set(manifest["files"]) | {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert build_module.sha256((folder / name).read_bytes()) == digest
+    assert manifest["input_sha256"] == build_module.sha256(client_file.read_bytes())
+    assert not [p for p in (out / "mini-co").iterdir() if p.name.startswith(".")]
+
+
+def test_unknown_deliverable_in_only_is_refused(runner, client_file: Path, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(tmp_path), "--only", "sumary"])
+    assert result.exit_code == 1
+    assert "unknown deliverable 'sumary' (did you mean 'summary'?)" in result.stderr
+
+
+def test_renderer_failure_leaves_previous_output_intact(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    folder = out / "mini-co" / "v2"
+    before = snapshot(folder)
+
+    def explode(view, ctx):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("deliverables.renderers.summary.render", explode)
+    client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
+    assert result.exit_code != 0
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in (out / "mini-co").iterdir()) == ["v2"]
+
+
+def test_invalid_file_leaves_previous_output_intact(runner, client_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    before = snapshot(out)
+    client_file.write_text(MINI.replace("domain: sales", "domain: sails"), encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "stages[id=sql].domain: unknown domain 'sails' (did you mean 'sales'?)" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_rebuild_is_byte_identical(runner, client_file: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    assert snapshot(first) == snapshot(second)
+
+
+def test_earlier_versions_are_kept(runner, client_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    client_file.write_text(MINI.replace("version: 2", "version: 3"), encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    assert sorted(p.name for p in (out / "mini-co").iterdir()) == ["v2", "v3"]

@@ -1,0 +1,12 @@
+"""The README's client-file reference is generated from the model and kept in sync."""
+
+from __future__ import annotations
+
+from deliverables.readme import refreshed
+
+from conftest import ROOT
+
+
+def test_readme_reference_matches_the_model() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert refreshed(text) == text, "run: python -c 'from deliverables.readme import update; from pathlib import Path; update(Path(\"README.md\"))'"

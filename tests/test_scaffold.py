@@ -1,0 +1,61 @@
+"""`deliver new` scaffolds a valid, commented client file from every architecture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deliverables.cli import cli
+from deliverables.scaffold import architectures
+from deliverables.validate import load_project
+
+from conftest import ARCHITECTURES, EXAMPLE
+
+
+def test_the_four_reference_architectures_ship() -> None:
+    assert {"standard", "plg", "poc-and-renewal", "reunification"} <= set(architectures())
+
+
+@pytest.mark.parametrize("arch", [p.stem for p in ARCHITECTURES])
+def test_scaffold_then_check_passes(arch: str, runner, tmp_path: Path) -> None:
+    target = tmp_path / "acme.yaml"
+    result = runner.invoke(cli, ["new", "Acme Analytics", "--from", arch, "--crm", "salesforce", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=client.schema.json\n")
+    assert json.loads((tmp_path / "client.schema.json").read_text())["title"] == "deliver client file"
+    project, _ = load_project(target)
+    assert (project.client.name, project.client.crm, project.version) == ("Acme Analytics", "salesforce", 0)
+    assert all(s.status == "assumed" for s in project.stages)
+    assert text.count("\n#") >= 5, "the scaffold keeps the architecture's comments"
+    assert runner.invoke(cli, ["check", str(target)]).exit_code == 0
+
+
+@pytest.mark.parametrize("path", ARCHITECTURES + [EXAMPLE], ids=lambda p: p.stem)
+def test_shipped_files_pass_check(path: Path, runner) -> None:
+    result = runner.invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output + result.stderr
+
+
+def test_scaffold_refuses_to_overwrite(runner, tmp_path: Path) -> None:
+    target = tmp_path / "acme.yaml"
+    target.write_text("keep me")
+    result = runner.invoke(cli, ["new", "Acme", "--out", str(target)])
+    assert result.exit_code == 1
+    assert target.read_text() == "keep me"
+
+
+def test_unknown_architecture_suggests_a_name(runner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["new", "Acme", "--from", "standrd", "--out", str(tmp_path / "a.yaml")])
+    assert result.exit_code == 1
+    assert "unknown architecture 'standrd' (did you mean 'standard'?)" in result.stderr
+
+
+def test_schema_is_generated_from_the_model(runner) -> None:
+    result = runner.invoke(cli, ["schema"])
+    schema = json.loads(result.stdout)
+    stage = schema["$defs"]["Stage"]["properties"]
+    assert stage["entry"]["description"].startswith("Entry criteria")
+    assert set(schema["properties"]) >= {"client", "version", "stages", "terms", "signoffs", "maintenance", "faq"}
