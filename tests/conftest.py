@@ -22,3 +22,19 @@ def write(path: Path, text: str) -> Path:
     """Write a client file and return its path."""
     path.write_text(text, encoding="utf-8")
     return path
+
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare text with tests/golden/NAME; DELIVER_UPDATE_GOLDEN=1 rewrites it."""
+    import os
+
+    path = GOLDEN_DIR / name
+    if os.environ.get("DELIVER_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"missing golden file {path}; run with DELIVER_UPDATE_GOLDEN=1 and review it"
+    assert text == path.read_text(encoding="utf-8")
