@@ -9,12 +9,13 @@ produces the same bytes and every box fits its text.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
 
-from . import gvengine, marks
-from .diagramdot import STYLE_SIZES
+from . import fontmetrics, gvengine, marks
+from .diagramdot import NBSP, STYLE_SIZES
 
 FAMILY = "DejaVu Sans"
 LINE_STYLES: dict[str, dict[str, str]] = {
@@ -31,7 +32,9 @@ PAGE = (792.0, 612.0)
 MARGIN = 28.0
 
 _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
-_TOKEN = re.compile(r"<title>(.*?)</title>|<text\b[^>]*>", re.S)
+_TOKEN = re.compile(r"<title>(.*?)</title>|(<text\b[^>]*>)(.*?)</text>", re.S)
+LEFT_ALIGNED = ("title", "subtitle", "lane")
+"""Labels Graphviz centres on its own width estimate; restyled, they must keep their left edge."""
 
 
 def layout_svg(source: str, styles: dict[str, list[str]]) -> bytes:
@@ -42,21 +45,49 @@ def layout_svg(source: str, styles: dict[str, list[str]]) -> bytes:
 
 def style_svg(svg: str, styles: dict[str, list[str]]) -> str:
     """Restyle each `<text>` by its position within the node, cluster or graph it belongs to."""
-    current: list[str] = []
-    count = 0
+    lines: list[tuple[str, re.Match[str]]] = []
+    owner, count = "", 0
+    for match in _TOKEN.finditer(svg):
+        if match.group(1) is not None:
+            owner, count = match.group(1), 0
+            continue
+        current = ["lane"] if owner.startswith("cluster_") else styles.get(owner, [])
+        lines.append((owner, current[count] if count < len(current) else ""))
+        count += 1
+    half = _half_widths(svg, lines)
+    styled = iter(lines)
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal current, count
         if match.group(1) is not None:
-            owner = match.group(1)
-            current = ["lane"] if owner.startswith("cluster_") else styles.get(owner, [])
-            count = 0
             return match.group(0)
-        style = current[count] if count < len(current) else None
-        count += 1
-        return _restyle(match.group(0), LINE_STYLES.get(style or "", {}))
+        owner, style = next(styled)
+        if style not in LEFT_ALIGNED:
+            return _restyle(match.group(2), LINE_STYLES.get(style, {})) + match.group(3) + "</text>"
+        tag = _anchor_left(match.group(2), half[owner])
+        return _restyle(tag, LINE_STYLES.get(style, {})) + match.group(3).rstrip(NBSP) + "</text>"
 
     return _TOKEN.sub(replace, svg)
+
+
+def _half_widths(svg: str, lines: list[tuple[str, str]]) -> dict[str, float]:
+    """Half the widest line of each left-aligned label, as Graphviz measured it (regular DejaVu)."""
+    half: dict[str, float] = {}
+    texts = (m for m in _TOKEN.finditer(svg) if m.group(1) is None)
+    for (owner, style), match in zip(lines, texts):
+        size = re.search(r' font-size="([\d.]+)"', match.group(2))
+        if style in LEFT_ALIGNED and size:
+            width = fontmetrics.text_width(html.unescape(match.group(3)), float(size.group(1)))
+            half[owner] = max(half.get(owner, 0.0), width / 2)
+    return half
+
+
+def _anchor_left(tag: str, half: float) -> str:
+    """Turn a centred label into a left-aligned one starting where Graphviz's label box starts."""
+    found = re.search(r' x="([-\d.]+)"', tag)
+    if ' text-anchor="middle"' not in tag or not found:
+        return tag
+    left = float(found.group(1)) - half
+    return tag.replace(' text-anchor="middle"', ' text-anchor="start"').replace(found.group(0), f' x="{left:.2f}"')
 
 
 def _restyle(tag: str, attrs: dict[str, str]) -> str:

@@ -13,11 +13,13 @@ Box sizes are computed from the bundled DejaVu fonts, not Graphviz's estimate.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import fontmetrics, marks
 from .context import Context
 
+NBSP = "\u00a0"
 FONT = "DejaVu Sans"
 SIZE = 11.0
 """Font size in points of every label line in the DOT source (styles shrink some lines later)."""
@@ -45,25 +47,35 @@ def build(view: dict[str, Any], ctx: Context | None = None) -> tuple[str, dict[s
     graph = graphviz.Digraph("lifecycle", graph_attr=_graph_attr(view), node_attr=_node_attr(), edge_attr={"arrowsize": "0.7"})
     styles: dict[str, list[str]] = {"lifecycle": ["title", "subtitle"]}
     nodes = {node["id"]: _stage_lines(node, ctx) for node in view["nodes"]}
-    height = max((_height(lines) for lines in nodes.values()), default=_height([("", "name")]))
+    heights = {node_id: max(_height(nodes[n]) for n in line) for line in rank_lines(view) for node_id in line}
     drawn: set[tuple[str, str]] = set()
     for number, lane in enumerate(view["lanes"]):
         with graph.subgraph(name=f"cluster_{number}") as cluster:
             _lane_attrs(cluster, lane)
             for row in lane["rows"]:
-                _row(cluster, row, view, nodes, height, styles, drawn)
+                _row(cluster, row, view, nodes, heights, styles, drawn)
     _scaffold(graph, view)
     for edge in view["edges"]:
         if (edge["tail"], edge["head"]) not in drawn:
             drawn.add((edge["tail"], edge["head"]))
             graph.edge(edge["tail"], edge["head"], constraint="false", **_edge_attr(edge))
-    _legend(graph, view, height, styles)
+    _legend(graph, view, min(heights.values(), default=_height([("", "name")] * 3)), styles)
     return graph.source, styles
+
+
+def rank_lines(view: dict[str, Any]) -> list[list[str]]:
+    """Node ids of each horizontal line of boxes, top to bottom: row r of every lane in a band."""
+    lines = []
+    for band in view["bands"]:
+        lanes = [view["lanes"][i]["rows"] for i in band]
+        for r in range(max(len(rows) for rows in lanes)):
+            lines.append([node for rows in lanes if r < len(rows) for node in rows[r]])
+    return lines
 
 
 def _graph_attr(view: dict[str, Any]) -> dict[str, str]:
     return {
-        "label": label([view["title"], view["subtitle"]]),
+        "label": bold_label([view["title"], view["subtitle"]], 16),
         "labelloc": "t",
         "labeljust": "l",
         "fontname": FONT,
@@ -82,10 +94,22 @@ def _node_attr() -> dict[str, str]:
 
 
 def label(lines: list[str]) -> str:
-    """A safe DOT label: lines joined by DOT line breaks, backslashes doubled, never HTML-like."""
+    """A safe DOT label: lines joined by DOT line breaks, never HTML-like.
+
+    Backslashes are doubled (no `\\n`, `\\l`, `\\N` escapes) and `&` becomes `&amp;`
+    (Graphviz decodes entities such as `&amp;` in every label); quotes are
+    escaped by the `graphviz` package.
+    """
     import graphviz
 
-    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in lines))
+    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines))
+
+
+def bold_label(lines: list[str], size: float) -> str:
+    """A label drawn bold later: padded with no-break spaces so Graphviz reserves the bold width."""
+    space = fontmetrics.text_width(NBSP, size)
+    padded = [line + NBSP * math.ceil((fontmetrics.text_width(line, size, True) - fontmetrics.text_width(line, size)) / space) for line in lines]
+    return label(padded)
 
 
 def _stage_lines(node: dict[str, Any], ctx: Context | None) -> list[tuple[str, str]]:
@@ -93,7 +117,7 @@ def _stage_lines(node: dict[str, Any], ctx: Context | None) -> list[tuple[str, s
     path = tuple(node["path"])
     _check_font(ctx, path + ("name",), node["name"])
     _check_font(ctx, path + ("owner",), node["owner"])
-    lines = [(text, "name") for text in fontmetrics.wrap(node["name"], TEXT_WIDTH, SIZE, bold=True)]
+    lines = [(text, "name") for text in fontmetrics.wrap(node["name"], TEXT_WIDTH, SIZE, bold=True, max_lines=4)]
     lines += [(text, "owner") for text in fontmetrics.wrap(node["owner"], TEXT_WIDTH, STYLE_SIZES["owner"], max_lines=2)]
     if node["assumed"]:
         lines.append((marks.ASSUMED, "tag"))
@@ -112,7 +136,7 @@ def _height(lines: list[tuple[str, str]]) -> float:
 
 def _lane_attrs(cluster: Any, lane: dict[str, Any]) -> None:
     cluster.attr(
-        label=label([lane["title"]]),
+        label=bold_label([lane["title"]], 14),
         labeljust="l",
         fontsize="14",
         style="filled,rounded",
@@ -122,7 +146,7 @@ def _lane_attrs(cluster: Any, lane: dict[str, Any]) -> None:
     )
 
 
-def _row(cluster: Any, row: list[str], view: dict[str, Any], nodes: dict[str, Any], height: float,
+def _row(cluster: Any, row: list[str], view: dict[str, Any], nodes: dict[str, Any], heights: dict[str, float],
          styles: dict[str, list[str]], drawn: set[tuple[str, str]]) -> None:
     """One rank of stage boxes; consecutive boxes joined by their flow edge, or an invisible one."""
     by_id = {node["id"]: node for node in view["nodes"]}
@@ -131,7 +155,7 @@ def _row(cluster: Any, row: list[str], view: dict[str, Any], nodes: dict[str, An
         for node_id in row:
             lines = nodes[node_id]
             styles[node_id] = [style for _, style in lines]
-            rank.node(node_id, label([text for text, _ in lines]), **_box(by_id[node_id], height))
+            rank.node(node_id, label([text for text, _ in lines]), **_box(by_id[node_id], heights[node_id]))
         for tail, head in zip(row, row[1:]):
             edge = next((e for e in view["edges"] if (e["tail"], e["head"]) == (tail, head)), None)
             if edge is None:
@@ -168,11 +192,23 @@ def _edge_attr(edge: dict[str, Any]) -> dict[str, str]:
 
 
 def _scaffold(graph: Any, view: dict[str, Any]) -> None:
-    """Invisible heavy edges stacking every row under the previous one, columns aligned."""
-    rows = [row for lane in view["lanes"] for row in lane["rows"]]
-    for upper, lower in zip(rows, rows[1:]):
+    """Invisible heavy edges stacking every line of boxes under the previous one, columns aligned.
+
+    Lanes sharing a band get their rows put on one rank and ordered left to right.
+    """
+    lines = rank_lines(view)
+    for upper, lower in zip(lines, lines[1:]):
         for column, (top, bottom) in enumerate(zip(upper, lower)):
             graph.edge(top, bottom, style="invis", weight="100" if column == 0 else "10")
+    for band in view["bands"][:]:
+        lanes = [view["lanes"][i]["rows"][0] for i in band]
+        if len(lanes) > 1:
+            with graph.subgraph() as rank:
+                rank.attr(rank="same")
+                for row in lanes:
+                    rank.node(row[0])
+            for left, right in zip(lanes, lanes[1:]):
+                graph.edge(left[-1], right[0], style="invis", weight="10")
 
 
 def _legend(graph: Any, view: dict[str, Any], height: float, styles: dict[str, list[str]]) -> None:
@@ -195,9 +231,9 @@ def _legend(graph: Any, view: dict[str, Any], height: float, styles: dict[str, l
             for tail, head in zip(order, order[1:]):
                 if not (tail.endswith("a") and head == tail[:-1] + "b"):
                     rank.edge(tail, head, style="invis")
-    rows = [row for lane in view["lanes"] for row in lane["rows"]]
-    if rows and order:
-        graph.edge(rows[-1][0], order[0], style="invis", weight="100")
+    lines = rank_lines(view)
+    if lines and order:
+        graph.edge(lines[-1][0], order[0], style="invis", weight="100")
 
 
 def _sample_box(rank: Any, node_id: str, sample: dict[str, Any], text: str, height: float, styles: dict[str, list[str]]) -> str:

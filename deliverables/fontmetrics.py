@@ -21,10 +21,10 @@ def _metrics(bold: bool) -> tuple[dict[int, float], float]:
     """Advance width in em of every character of the regular or bold font."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(marks.font_path(bold=bold)), lazy=True)
-    units = font["head"].unitsPerEm
-    advances = font["hmtx"].metrics
-    widths = {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    with TTFont(str(marks.font_path(bold=bold))) as font:
+        units = font["head"].unitsPerEm
+        advances = font["hmtx"].metrics
+        widths = {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
     return widths, units
 
 

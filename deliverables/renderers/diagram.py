@@ -23,9 +23,11 @@ NAME = "diagram"
 SUFFIXES = (".svg", ".png", ".pdf", ".gv")
 DESCRIPTION = "Lifecycle Architecture Diagram: every stage in its domain lane, hand-offs, owners, golden and ASSUMED stages (SVG, PNG, PDF, DOT)."
 
-BOX = (190.0, 105.0)
-"""Nominal stage box plus spacing in points, used to choose the row length."""
-LANE_HEADER = 45.0
+BOX = (190.0, 85.0)
+"""Stage box plus spacing in points (measured on rendered diagrams), used to choose the row length."""
+LANE_HEADER = 70.0
+OVERHEAD = 160.0
+"""Title and legend height in points."""
 TARGET_ASPECT = 1.45
 """Width over height that fills a landscape Letter or A4 page."""
 
@@ -34,7 +36,8 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Lanes with their rows of stages, the classified edges, title and legend."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}
     lanes = [_lane(project, domain, index) for domain in project.domain_order()]
-    row_length = choose_row_length([len(lane["stages"]) for lane in lanes])
+    sizes = [len(lane["stages"]) for lane in lanes]
+    row_length = choose_row_length(sizes)
     for lane in lanes:
         ids = lane.pop("stages")
         lane["rows"] = [ids[i : i + row_length] for i in range(0, len(ids), row_length)]
@@ -48,6 +51,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "date": ctx.date.isoformat(),
         "nodes": [_node(project, stage, i) for i, stage in enumerate(project.stages)],
         "lanes": lanes,
+        "bands": pack_lanes(sizes, row_length),
         "edges": classify_edges(project),
         "legend": _legend(assumed),
     }
@@ -82,7 +86,8 @@ def _node(project: Project, stage: Stage, i: int) -> dict[str, Any]:
 
 
 def classify_edges(project: Project) -> list[dict[str, Any]]:
-    """Every exit as an edge: `flow` within a domain, `handoff` across domains, `back` when it closes a cycle."""
+    """Every exit as an edge: `back` when it returns (closes a cycle, or goes to an earlier stage of
+    its domain), else `flow` within a domain and `handoff` across domains."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}
     back = back_edges(project)
     edges = []
@@ -91,12 +96,20 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
             target = project.stage(exit_.to)
             if target is None:
                 continue
-            if (stage.id, target.id) in back:
+            if (stage.id, target.id) in back or _earlier_in_domain(project, stage, target):
                 kind = "back"
             else:
                 kind = "flow" if target.domain == stage.domain else "handoff"
             edges.append({"tail": f"n{index[stage.id]}", "head": f"n{index[target.id]}", "kind": kind, "when": exit_.when})
     return edges
+
+
+def _earlier_in_domain(project: Project, stage: Stage, target: Stage) -> bool:
+    """An exit to the same or an earlier stage of its own domain is always a return."""
+    if stage.domain != target.domain:
+        return False
+    flow = project.stages_in(stage.domain)
+    return flow.index(target) <= flow.index(stage)
 
 
 def _flow_order(project: Project) -> list[Stage]:
@@ -141,12 +154,27 @@ def choose_row_length(lane_sizes: list[int]) -> int:
     longest = max(lane_sizes, default=1)
 
     def distance(per_row: int) -> float:
-        width = min(per_row, longest) * BOX[0]
-        rows = sum(math.ceil(size / per_row) for size in lane_sizes)
-        height = rows * BOX[1] + len(lane_sizes) * LANE_HEADER
+        bands = pack_lanes(lane_sizes, per_row)
+        width = max(sum(min(lane_sizes[i], per_row) for i in band) for band in bands) * BOX[0] if bands else BOX[0]
+        depth = sum(max(math.ceil(lane_sizes[i] / per_row) for i in band) for band in bands)
+        height = OVERHEAD + len(bands) * LANE_HEADER + depth * BOX[1]
         return abs(math.log(width / height / TARGET_ASPECT))
 
     return min(range(3, max(4, longest + 1)), key=lambda n: (distance(n), n))
+
+
+def pack_lanes(lane_sizes: list[int], per_row: int) -> list[list[int]]:
+    """Lanes grouped into bands: consecutive one-row lanes share a band while they fit side by side."""
+    bands: list[list[int]] = []
+    used = per_row + 1  # columns taken in the last band; start a new band at once
+    for lane, size in enumerate(lane_sizes):
+        if size <= per_row and used + size <= per_row and all(lane_sizes[i] <= per_row for i in bands[-1]):
+            bands[-1].append(lane)
+            used += size
+        else:
+            bands.append([lane])
+            used = size
+    return bands
 
 
 def _legend(assumed: int) -> list[dict[str, str]]:
