@@ -318,6 +318,13 @@ class CurrentState(Model):
     """Current vs recommended rows."""
 
 
+class CardOptions(Model):
+    """Layout options of the Stage Reference Card."""
+
+    page: Literal["letter", "a4"] = "letter"
+    """Paper size; the card is always one landscape page."""
+
+
 class Project(Model):
     """A client file: the single source of truth of one engagement."""
 
@@ -355,6 +362,8 @@ class Project(Model):
     """The current-state audit, when one was run."""
     theme: str | None = None
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
+    card: CardOptions = CardOptions()
+    """Stage Reference Card options."""
 
     @property
     def slug(self) -> str:
