@@ -403,11 +403,14 @@ class Project(Model):
         return ()
 
     def owner_name(self, owner: str | None) -> str:
-        """Readable owner: a stakeholder's name and title, or the department."""
+        """Readable owner: the department, or a stakeholder's name and title.
+
+        A stakeholder whose id is their department's id (`marketing`) stands for
+        the department here: stages are owned by teams."""
         if not owner:
             return ""
         for person in self.stakeholders:
-            if person.id == owner:
+            if person.id == owner and person.department != owner:
                 return f"{person.name} ({person.title})" if person.title else person.name
         return DEPARTMENT_TITLES.get(owner, owner.replace("-", " ").replace("_", " ").title())
 
