@@ -9,35 +9,18 @@ gates are never silenced.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..model import Project
 from ..source import Document
-from ..validate import did_you_mean
-from . import final, naming, structure, terms  # noqa: F401  (importing registers the rules)
-from .base import RULES, Finding, Hit, Rule, at, rule
+# Importing a rule module registers its rules; import order is the order of the
+# rule table, so the --final gates come last.
+from . import naming  # noqa: F401  isort: skip
+from . import structure  # noqa: F401  isort: skip
+from . import terms  # noqa: F401  isort: skip
+from . import ignores  # noqa: F401  isort: skip
+from . import final  # noqa: F401  isort: skip
+from .base import RULES, Finding, Hit, Rule
 
 __all__ = ["RULES", "Finding", "Rule", "lint", "rule_table"]
-
-
-@rule(
-    "unknown-lint-ignore",
-    "warning",
-    "A `lint_ignore` entry naming a rule that does not exist or cannot be silenced.",
-    "use a rule id from `deliver check --list-rules`",
-)
-def unknown_ignore(project: Project) -> Iterator[Hit]:
-    """lint_ignore entries whose rule is unknown or a --final gate."""
-    for stage in project.stages:
-        for k, ignore in enumerate(stage.lint_ignore):
-            known = RULES.get(ignore.rule)
-            if known is None:
-                message = f"unknown rule '{ignore.rule}'{did_you_mean(ignore.rule, RULES)}"
-            elif known.final:
-                message = f"rule '{ignore.rule}' is a --final gate and cannot be silenced"
-            else:
-                continue
-            yield at(project, stage, message, "lint_ignore", k, "rule")
 
 
 def lint(doc: Document, project: Project, *, final: bool = False) -> list[Finding]:

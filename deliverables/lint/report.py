@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from ..validate import load
+from .. import validate
 from . import Finding, lint
 
 Echo = Callable[..., None]
@@ -54,7 +54,7 @@ class FileReport:
 def check_file(path: Path, *, final: bool = False) -> FileReport:
     """Load, validate and lint one file."""
     try:
-        doc, project = load(path)
+        doc, project = validate.load(path)
     except InputError as exc:
         return FileReport(str(path), list(exc.problems))
     assumed = project.assumed_count()

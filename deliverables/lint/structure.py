@@ -70,7 +70,8 @@ def _unclaimed_golden(project: Project, domains: tuple[str, ...], claimed: set[s
 @rule(
     "golden-stage-missing",
     "error",
-    "A golden stage (SQL, Closed Won, Early Adoption) is missing and no stage of its domain is marked golden instead.",
+    "A domain in use lacks its golden stage (SQL or Closed Won in sales, Early Adoption in customer)"
+    " and marks no other stage golden instead.",
     "add the stage, or mark the client's equivalent stage `golden: true`",
 )
 def golden_missing(project: Project) -> Iterator[Hit]:
@@ -78,11 +79,11 @@ def golden_missing(project: Project) -> Iterator[Hit]:
     found = {label: find(project, keys) for label, keys, _ in GOLDEN}
     claimed = {stage.id for stage in found.values() if stage}
     for label, _, domains in GOLDEN:
-        if found[label] is None and not _unclaimed_golden(project, domains, claimed):
-            flow = [s for s in project.stages if s.domain in domains]
+        flow = project.stages_in(domains[-1])
+        # A domain not in use is another rule's concern (e.g. lifecycle-ends-at-closed-won).
+        if flow and found[label] is None and not _unclaimed_golden(project, domains, claimed):
             where = f"the {project.domain_title(domains[-1])} domain"
-            message = f"no {label} stage and no golden stage in {where}"
-            yield at(project, flow[0], message) if flow else Hit(("stages",), message)
+            yield at(project, flow[0], f"no {label} stage and no golden stage in {where}")
 
 
 @rule(
