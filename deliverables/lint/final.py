@@ -94,4 +94,4 @@ def final_signoff(project: Project) -> Iterator[Hit]:
         if mine:
             yield Hit(("signoffs", mine[0][0], "date"), f"the {title} lead's sign-off has no date")
         else:
-            yield Hit(("signoffs",), f"no sign-off from the {title} lead")
+            yield Hit(("signoffs",), f"no sign-off of the definitions or architecture from the {title} lead")
