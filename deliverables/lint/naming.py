@@ -170,3 +170,23 @@ def task_level(project: Project) -> Iterator[Hit]:
         match = PERCENT.search(stage.name)
         if match:
             yield at(project, stage, f"'{stage.name}' measures task completion ('{match.group(0)}')", "name")
+
+
+COMPANY_TYPES = frozenset(
+    "partner reseller competitor vendor supplier agency investor press analyst integrator"
+    " active inactive".split()
+)
+
+
+@rule(
+    "company-type-as-stage",
+    "warning",
+    "A company type or account status (Partner, Competitor, Vendor, Active, ...) used as a company lifecycle stage.",
+    "keep company type and status in their own fields; company stages roll up how far the account has progressed",
+)
+def company_type(project: Project) -> Iterator[Hit]:
+    """Company stages whose whole name is a type or status."""
+    for stage in project.stages_in("company"):
+        names = set(words(stage.name))
+        if names & COMPANY_TYPES and names <= COMPANY_TYPES | {"account", "company"}:
+            yield at(project, stage, f"'{stage.name}' is a company type or status, not a lifecycle stage", "name")

@@ -7,7 +7,7 @@ carrying the reason, which code-scanning tools hide but keep on record.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -44,7 +44,9 @@ def rules() -> list[dict[str, Any]]:
 
 
 def _location(file: str, line: int, column: int) -> dict[str, Any]:
-    uri = quote(PurePath(file).as_posix())
+    path = PurePath(file)
+    # Relative paths stay relative (CI resolves them against the checkout); absolute ones become file URIs.
+    uri = Path(file).resolve().as_uri() if path.is_absolute() else quote(path.as_posix())
     region = {"startLine": max(line, 1), "startColumn": max(column, 1)}
     return {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
 
