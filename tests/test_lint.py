@@ -201,3 +201,10 @@ def test_a_sixty_stage_client_lints(tmp_path: Path) -> None:
     path = _client(tmp_path, *stages)
     doc, project = load(path)
     assert lint(doc, project) == []
+
+
+def test_text_in_capitals_is_shouting_not_terms(tmp_path: Path) -> None:
+    definition = ", definition: 'IMPORTANT: DO NOT MOVE DEALS BACK HERE. NOTE: SAO'"
+    path = _client(tmp_path, ("x", "Fit Checked", "poc", definition), tail="terms:\n  - term: MQL\n")
+    doc, project = load(path)
+    assert lint(doc, project) == []

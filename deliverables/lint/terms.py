@@ -26,14 +26,22 @@ COMMON = frozenset(
     EBR POC POV PLG SLG TBD TBC AI ML ETL ERP CPQ CMS IP VAT GDPR CCPA SOC ISO HIPAA
     SAAS SKU CTA AB ABM IQL RACI DM FY FYI ASAP EOD EOW AKA NB PS
     NOT AND OR NO ALL ANY ONLY MUST THE IS IN ON AT TO IF BY OF FOR NEW NEVER NONE
-    YES THEN AFTER BEFORE BOTH EACH EVERY WITH WITHOUT ONE TWO
+    YES THEN AFTER BEFORE BOTH EACH EVERY WITH WITHOUT ONE TWO NOTE ALSO TODO WIP ETA BUT NOR SO AS
+    BE ARE WILL MAY CAN SHALL SHOULD HAS HAVE THIS THAT WHEN WHERE WHO WHAT WHY HOW OUT UP DO DONE
+    NOW EVEN ALWAYS FIRST LAST NEXT KEY STOP WAIT SEE ASK
     """.split()
 )
 """Abbreviations and emphasis words that need no entry in the terms table."""
 
 
 def _tokens(text: str) -> list[str]:
-    """Abbreviations in a text, with at least two letters (so Q4 or H1 are not terms)."""
+    """Abbreviations in a text, with at least two letters (so Q4 or H1 are not terms).
+
+    A text written mostly in capitals is shouting, not abbreviations: skipped.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) > 12 and sum(c.isupper() for c in letters) > len(letters) / 2:
+        return []
     found = (m.group(1) for m in ABBREVIATION.finditer(text))
     return [t for t in found if sum(c.isalpha() for c in t) >= 2]
 
