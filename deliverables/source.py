@@ -291,6 +291,11 @@ class _Builder:
         self.doc.warnings.append(Problem(self.doc.path, line, column, crumb, message, "warning"))
 
     def _clean(self, value: str, node: Node, crumb: str) -> str:
+        if "\r" in value:  # a carriage return from Windows text is just a line break
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if not _BAD_CHARS.search(value):
+            return value
+        value = _PAIRS.sub(_join_pair, value)
         if not _BAD_CHARS.search(value):
             return value
         found = sorted({f"U+{ord(c):04X}" for c in _BAD_CHARS.findall(value)})
@@ -298,6 +303,15 @@ class _Builder:
         for char, replacement in _LINE_BREAKS.items():
             value = value.replace(char, replacement)
         return _BAD_CHARS.sub("", value)
+
+
+_PAIRS = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    """`\\ud83d\\ude80` written as two escapes (as JSON does) is one character."""
+    high, low = (ord(c) for c in match.group())
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
 
 
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff]")
