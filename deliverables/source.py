@@ -140,7 +140,7 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
     if builder.problems:
         raise InputError(builder.problems)
     if not isinstance(doc.data, dict):
-        kind = _kind(doc.data)
+        kind = describe(doc.data)
         raise InputError([doc.problem((), f"expected a mapping (key: value) at the top level, found {kind}")])
     for line, column, char in removed:
         doc.warnings.append(
@@ -195,14 +195,16 @@ def _yaml_message(exc: MarkedYAMLError) -> str:
     return f"invalid YAML: {problem}"
 
 
-def _kind(value: Any) -> str:
+def describe(value: Any) -> str:
+    """How a found value reads in a message."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 class _Builder:
