@@ -195,19 +195,26 @@ def test_output_that_cannot_be_replaced_is_a_clear_error(tmp_path: Path) -> None
     assert (tmp_path / "out" / "acme").read_text() == "a file where the client folder should be"
 
 
-def test_read_only_output_is_a_clear_error(tmp_path: Path) -> None:
+def test_output_the_system_refuses_to_replace_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from deliverables.cli import cli
+
     assert_built(build(tmp_path, client()))
     client_dir = tmp_path / "out" / "acme"
     before = {p: p.read_bytes() for p in client_dir.rglob("*") if p.is_file()}
-    client_dir.chmod(0o500)
-    try:
-        result = build(tmp_path, client(definition="Changed."))
-    finally:
-        client_dir.chmod(0o700)
-    if result.returncode == 0:
-        pytest.skip("running as root: permissions do not stop writes")
-    assert_clean_failure(result, "cannot write")
+
+    def refuse(staging: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr("deliverables.storage._swap", refuse)
+    (tmp_path / "client.yaml").write_text(client(definition="Changed."), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "client.yaml", "--out", "out"])
+    assert result.exit_code == 1
+    assert "cannot write out/acme/v1: Permission denied" in result.stderr
     assert {p: p.read_bytes() for p in client_dir.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in client_dir.iterdir()) == ["v1"]
 
 
 def test_a_one_megabyte_definition_never_hangs(tmp_path: Path) -> None:
