@@ -17,8 +17,8 @@ from .base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
 # of these (and that has no completion word) reads as an activity.
 ACTIVITY_WORDS = frozenset(
     "demo demos call calls meeting meetings discovery outreach prospecting contacting calling"
-    " qualifying qualify nurturing negotiate negotiating evaluate evaluating pitch presentation"
-    " present review reviewing followup follow-up".split()
+    " qualifying qualify nurturing negotiate negotiating evaluate evaluating pitch presentation review"
+    " reviewing followup".split()
 )
 ACTIVITY_PHRASES = ("follow up",)
 
