@@ -14,7 +14,7 @@ from ..model import Project, Stage
 from .base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
 
 # Nouns and verbs that describe work being done. A name whose last word is one
-# of these (and that has no completion word) reads as an activity.
+# of these reads as an activity; `Demo Completed` ends in the milestone and passes.
 ACTIVITY_WORDS = frozenset(
     "demo demos call calls meeting meetings discovery outreach prospecting contacting calling"
     " qualifying qualify nurturing negotiate negotiating evaluate evaluating pitch presentation review"
