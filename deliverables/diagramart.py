@@ -30,6 +30,7 @@ LINE_STYLES: dict[str, dict[str, str]] = {
 PAGE = (792.0, 612.0)
 """Landscape US Letter in points; the drawing is scaled to fit inside the margins (fits A4 too)."""
 MARGIN = 28.0
+MAX_PIXELS = 24_000_000
 
 _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _TOKEN = re.compile(r"<title>(.*?)</title>|(<text\b[^>]*>)(.*?)</text>", re.S)
@@ -106,11 +107,13 @@ def font_files() -> list[str]:
 
 
 def svg_to_png(svg: bytes, width_px: int | None = None) -> bytes:
-    """Rasterize the SVG with resvg and the bundled fonts; default width: twice the natural size, 2400-8000 px."""
+    """Rasterize the SVG with resvg and the bundled fonts (no system fonts: same pixels everywhere)."""
     import resvg_py
 
     if width_px is None:
-        width_px = min(8000, max(2400, round(natural_size(svg)[0] * 2)))
+        width, height = natural_size(svg)
+        # Twice the natural size, at least 2400 px wide, at most 8000 px and 24 megapixels.
+        width_px = round(min(8000, max(2400, width * 2), (MAX_PIXELS * width / height) ** 0.5))
     # resvg-py rejects sizes in pt: give the same size as unitless user units.
     unitless = _SIZE.sub(rb'<svg width="\1" height="\2"', svg, count=1)
     return bytes(

@@ -14,6 +14,7 @@ wasmtime's epoch interruption stops a render that exceeds its time limit.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import struct
@@ -99,6 +100,8 @@ def _compiled() -> tuple[Any, Any]:
         wasm = Path(PACKAGE_WASM_PATH).read_bytes()
         _state["engine"] = engine
         _state["module"] = _load_cached(engine, wasm) or _compile_and_cache(engine, wasm)
+        # Free the module before interpreter teardown unloads wasmtime's C library.
+        atexit.register(_state.clear)
     return _state["engine"], _state["module"]
 
 

@@ -179,6 +179,7 @@ def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPa
         raise BuildError("the diagram layout took longer than 60 s and was stopped")
 
     monkeypatch.setattr(gvengine, "render", fail)
+    source.write_text(ESCAPING.read_text(encoding="utf-8").replace("Say", "Now say"), encoding="utf-8")
     with pytest.raises(BuildError):
         build_file(source, tmp_path / "out", ["diagram"])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import marks
 from ..context import Context
-from ..model import Project, Stage
+from ..model import Exit, Project, Stage
 
 NAME = "diagram"
 SUFFIXES = (".svg", ".png", ".pdf", ".gv")
@@ -89,27 +89,29 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
     """Every exit as an edge: `back` when it returns (closes a cycle, or goes to an earlier stage of
     its domain), else `flow` within a domain and `handoff` across domains."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}
-    back = back_edges(project)
+    place = {s.id: (s.domain, k) for d in project.domain_order() for k, s in enumerate(project.stages_in(d))}
+    exits = exit_map(project)
+    back = back_edges(project, exits)
     edges = []
     for stage in _flow_order(project):
-        for exit_ in project.exits(stage):
-            target = project.stage(exit_.to)
-            if target is None:
-                continue
-            if (stage.id, target.id) in back or _earlier_in_domain(project, stage, target):
+        for exit_ in exits[stage.id]:
+            (domain, at), (target_domain, target_at) = place[stage.id], place[exit_.to]
+            if (stage.id, exit_.to) in back or (domain == target_domain and target_at <= at):
                 kind = "back"
             else:
-                kind = "flow" if target.domain == stage.domain else "handoff"
-            edges.append({"tail": f"n{index[stage.id]}", "head": f"n{index[target.id]}", "kind": kind, "when": exit_.when})
+                kind = "flow" if target_domain == domain else "handoff"
+            edges.append({"tail": f"n{index[stage.id]}", "head": f"n{index[exit_.to]}", "kind": kind, "when": exit_.when})
     return edges
 
 
-def _earlier_in_domain(project: Project, stage: Stage, target: Stage) -> bool:
-    """An exit to the same or an earlier stage of its own domain is always a return."""
-    if stage.domain != target.domain:
-        return False
-    flow = project.stages_in(stage.domain)
-    return flow.index(target) <= flow.index(stage)
+def exit_map(project: Project) -> dict[str, tuple[Exit, ...]]:
+    """Each stage's exits to existing stages, as `project.exits` gives them, in linear time."""
+    following = {}
+    for domain in project.domain_order():
+        flow = project.stages_in(domain)
+        following.update({a.id: (Exit(to=b.id),) for a, b in zip(flow, flow[1:])})
+    known = {stage.id for stage in project.stages}
+    return {s.id: tuple(e for e in (s.exit or following.get(s.id, ())) if e.to in known) for s in project.stages}
 
 
 def _flow_order(project: Project) -> list[Stage]:
@@ -117,7 +119,7 @@ def _flow_order(project: Project) -> list[Stage]:
     return [stage for domain in project.domain_order() for stage in project.stages_in(domain)]
 
 
-def back_edges(project: Project) -> set[tuple[str, str]]:
+def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tuple[str, str]]:
     """Exits returning to a stage already on the current path of a depth-first walk in flow order.
 
     These close a cycle (rejected, recycled to nurture, churned and back to
@@ -128,7 +130,7 @@ def back_edges(project: Project) -> set[tuple[str, str]]:
     for root in _flow_order(project):
         if root.id in state:
             continue
-        stack = [(root.id, iter(_targets(project, root.id)))]
+        stack = [(root.id, iter([e.to for e in exits[root.id]]))]
         state[root.id] = 1
         while stack:
             current, targets = stack[-1]
@@ -140,13 +142,8 @@ def back_edges(project: Project) -> set[tuple[str, str]]:
                 found.add((current, target))
             elif target not in state:
                 state[target] = 1
-                stack.append((target, iter(_targets(project, target))))
+                stack.append((target, iter([e.to for e in exits[target]])))
     return found
-
-
-def _targets(project: Project, stage_id: str) -> list[str]:
-    stage = project.stage(stage_id)
-    return [e.to for e in project.exits(stage) if project.stage(e.to) is not None] if stage else []
 
 
 def choose_row_length(lane_sizes: list[int]) -> int:
