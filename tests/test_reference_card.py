@@ -125,17 +125,10 @@ def test_rebuild_gives_identical_bytes(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_a4_is_chosen_with_the_environment_variable(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("DELIVER_CARD_PAGE", "A4")
-    data, _ = build_card(write(tmp_path / "three.yaml", THREE), tmp_path / "out")
+def test_a4_is_chosen_in_the_client_file(tmp_path: Path) -> None:
+    data, _ = build_card(write(tmp_path / "three.yaml", THREE + "card: {page: a4}\n"), tmp_path / "out")
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (round(box.width), round(box.height)) == (842, 595)
-
-
-def test_unknown_page_size_is_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("DELIVER_CARD_PAGE", "legal")
-    with pytest.raises(BuildError, match="DELIVER_CARD_PAGE must be one of letter, a4, not 'legal'"):
-        build_file(write(tmp_path / "three.yaml", THREE), tmp_path / "out", only=[CARD])
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler) is not installed")

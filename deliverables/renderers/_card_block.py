@@ -44,6 +44,8 @@ class Block:
     style: Styles
     level: int
     placed: dict[float, Placed] = field(default_factory=dict)
+    made: dict[object, Paragraph] = field(default_factory=dict)
+    """Paragraphs by role, parsed once and re-wrapped per width: parsing markup is the costly part."""
 
     def height(self, width: float) -> float:
         """Height in a column `width` points wide."""
@@ -84,11 +86,16 @@ class Block:
             text += f' <font color="#{marks.GOLDEN_LINE}">{marks.GOLDEN}</font>'
         if self.stage["assumed"]:
             text += f' <font size="{self.style.size * 0.78:.2f}" color="#{marks.ASSUMED_COLOUR}">{marks.ASSUMED}</font>'
-        return Paragraph(text, self.style.name)
+        return self._paragraph("name", text, self.style.name)
 
     def _owner(self) -> Paragraph:
         text = f'<font color="#{marks.MUTED}">{OWNER_LABEL.strip()}</font> <b>{markup(self.stage["owner"])}</b>'
-        return Paragraph(text, self.style.body)
+        return self._paragraph("owner", text, self.style.body)
+
+    def _paragraph(self, key: object, text: str, style: Any, bullet: str | None = None) -> Paragraph:
+        if key not in self.made:
+            self.made[key] = Paragraph(text, style, bulletText=bullet)
+        return self.made[key]
 
     def owner_width(self) -> float:
         """Natural width of the owner line."""
@@ -100,9 +107,9 @@ class Block:
         paragraphs = []
         definition = self.definition(inner)
         if definition:
-            paragraphs.append(Paragraph(markup(definition), self.style.definition))
-        for criterion in self.stage["entry"] or [self.stage["no_entry"]]:
-            paragraphs.append(Paragraph(markup(criterion), self.style.bullet, bulletText=ENTRY_MARK))
+            paragraphs.append(self._paragraph(("definition", definition), markup(definition), self.style.definition))
+        for number, criterion in enumerate(self.stage["entry"] or [self.stage["no_entry"]]):
+            paragraphs.append(self._paragraph(("entry", number), markup(criterion), self.style.bullet, ENTRY_MARK))
         return paragraphs
 
     def definition(self, inner: float) -> str:

@@ -8,22 +8,16 @@ fails with a clear error rather than spill onto a second page.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from .. import marks
 from ..context import Context
-from ..errors import BuildError
 from ..model import Project, Stage
 from ._card_text import definition_levels, long_date
 
 NAME = "reference-card"
 SUFFIXES = (".pdf",)
 DESCRIPTION = "Stage Reference Card: every stage with entry criteria and owner on exactly one page (PDF)."
-
-PAGE_SIZES = ("letter", "a4")
-PAGE_ENV = "DELIVER_CARD_PAGE"
-"""Environment variable choosing the paper when the client file does not."""
 
 NO_ENTRY = "No entry criteria defined yet"
 UNASSIGNED = "Unassigned"
@@ -111,16 +105,8 @@ def _checks(project: Project) -> list[tuple[tuple[str | int, ...], str, str]]:
 
 
 def page_size(project: Project) -> str:
-    """letter or a4: the client file's `card.page` when the model has it, else DELIVER_CARD_PAGE, else letter."""
-    card = getattr(project, "card", None)
-    chosen = getattr(card, "page", None) or (card.get("page") if isinstance(card, dict) else None)
-    source = "card.page"
-    if not chosen:
-        chosen, source = os.environ.get(PAGE_ENV, "").strip() or "letter", PAGE_ENV
-    value = str(chosen).lower()
-    if value not in PAGE_SIZES:
-        raise BuildError(f"{source} must be one of {', '.join(PAGE_SIZES)}, not {chosen!r}")
-    return value
+    """letter or a4, from the client file's `card.page` (validated by the model)."""
+    return project.card.page
 
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
