@@ -146,3 +146,27 @@ def test_every_word_lies_inside_the_page_margins(tmp_path: Path) -> None:
 def test_small_card_text_matches_golden(tmp_path: Path) -> None:
     data, _ = build_card(write(tmp_path / "three.yaml", THREE), tmp_path / "out")
     assert_golden("reference-card/three-stages.txt", card_text(data) + "\n")
+
+
+def test_final_version_drops_assumed_flags_and_says_final(tmp_path: Path) -> None:
+    confirmed = THREE.replace("status: assumed", "status: confirmed")
+    data, _ = build_card(write(tmp_path / "final.yaml", confirmed), tmp_path / "out")
+    text = " ".join(card_text(data).split())
+    assert "ASSUMED" not in text
+    assert "v3 · 20 November 2026 · Final" in text
+    assert "every stage and term CONFIRMED · Questions about a stage: Sam Rivera, lifecycle architect" in text
+
+
+def test_draft_flags_assumed_stages_and_counts_them_in_the_footer(tmp_path: Path) -> None:
+    data, _ = build_card(write(tmp_path / "three.yaml", THREE), tmp_path / "out")
+    text = " ".join(card_text(data).split())
+    assert "Stage 2 Reached (S2) ASSUMED" in text and "Stage 1 Reached (S1) ASSUMED" not in text
+    assert "1 item (stages and terms) still ASSUMED" in text
+
+
+def test_right_to_left_text_is_named_in_a_warning(tmp_path: Path) -> None:
+    source = write(tmp_path / "rtl.yaml", THREE.replace("Criterion 3.1 is met", "عميل محتمل"))
+    _, warnings = build_card(source, tmp_path / "out")
+    assert [w.message for w in warnings] == [
+        "the reference card prints the right-to-left text of this entry criterion left to right, letters unjoined"
+    ]

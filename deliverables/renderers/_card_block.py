@@ -44,8 +44,9 @@ class Block:
     style: Styles
     level: int
     placed: dict[float, Placed] = field(default_factory=dict)
-    made: dict[object, Paragraph] = field(default_factory=dict)
-    """Paragraphs by role, parsed once and re-wrapped per width: parsing markup is the costly part."""
+    made: dict[object, Any] = field(default_factory=dict)
+    """Paragraphs by role, parsed once and re-wrapped per width (parsing markup is the costly
+    part), and one-line definitions per width."""
 
     def height(self, width: float) -> float:
         """Height in a column `width` points wide."""
@@ -56,6 +57,17 @@ class Block:
         if width not in self.placed:
             self.placed[width] = self._place(width - 2 * self.style.indent)
         return self.placed[width]
+
+    def least_height(self, width: float) -> float:
+        """A lower bound of `height(width)` from text widths alone, without wrapping: cheap."""
+        inner, style = width - 2 * self.style.indent, self.style
+        total = 2 * style.pad + style.name.leading * max(1.0, _least_width(self.stage["label"], BOLD, style.name.fontSize) / inner)
+        definition = self.definition(inner)
+        if definition:
+            total += style.definition.leading * _least_width(definition, REGULAR, style.size) / inner
+        for criterion in self.stage["entry"]:
+            total += style.bullet.leading * max(1.0, _least_width(criterion, REGULAR, style.size) / inner)
+        return total
 
     def _place(self, inner: float) -> Placed:
         pad, left, items = self.style.pad, self.style.indent, []
@@ -118,5 +130,18 @@ class Block:
             return self.stage["definitions"][self.level]
         if self.level == LEFT_OUT:
             return ""
-        size = self.style.definition.fontSize
-        return fit_words(self.stage["definitions"][1], lambda text: stringWidth(text, REGULAR, size) <= inner)
+        if ("one line", inner) not in self.made:
+            size = self.style.definition.fontSize
+            self.made[("one line", inner)] = fit_words(self.stage["definitions"][1], lambda text: stringWidth(text, REGULAR, size) <= inner)
+        return self.made[("one line", inner)]
+
+
+def _least_width(text: str, font: str, size: float, most: int = 4000) -> float:
+    """Width of the text, or for a text over `most` characters an estimate from its start.
+
+    Measuring (and wrapping) a pasted megabyte takes seconds; a text that long
+    fills a column at any size, so the estimate only has to be roughly right.
+    """
+    if len(text) <= most:
+        return stringWidth(text, font, size)
+    return stringWidth(text[:most], font, size) * len(text) / most * 0.9

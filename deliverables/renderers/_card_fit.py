@@ -87,6 +87,10 @@ class Candidate:
     def best(self, geometry: Geometry, height: float) -> Layout | None:
         """The fewest columns that fit; None when even the most do not."""
         most = geometry.max_columns(self.style.size)
+        width = geometry.column_width(most)
+        # Wrapping is the costly part: skip it when the text alone cannot fit.
+        if sum(block.least_height(width) for block in self.blocks) > most * height:
+            return None
         if self.fit(geometry, height, most) is None:
             return None
         for count in range(geometry.min_columns, most + 1):

@@ -14,7 +14,7 @@ from ..context import Context
 from ._card_block import ENTRY_MARK, LEFT_OUT
 from ._card_fit import Layout, choose, header_paragraph
 from ._card_style import COLUMN_GAP, MARGIN, Geometry, chrome_styles, ink, register_fonts
-from ._card_text import markup, uncovered
+from ._card_text import markup, right_to_left, uncovered
 
 RULE_GAP = 6.0
 """Space between the header rule or the footer rule and the columns."""
@@ -164,8 +164,10 @@ def _note(layout: Layout) -> str:
 
 
 def _warn_uncovered(view: dict[str, Any], ctx: Context, covered: frozenset[int]) -> None:
-    """Warn, per field, about characters the embedded font cannot draw."""
+    """Warn, per field, about characters the embedded font cannot draw or order."""
     for path, field_name, text in view["checks"]:
+        if right_to_left(text):
+            ctx.warn(path, f"the reference card prints the right-to-left text of this {field_name} left to right, letters unjoined")
         missing = uncovered(text, covered)
         if missing:
             shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from xml.sax.saxutils import escape
@@ -41,11 +42,16 @@ def definition_levels(text: str) -> tuple[str, str]:
     return whole, first_sentence(whole)
 
 
-def fit_words(text: str, fits: Callable[[str], bool]) -> str:
-    """The longest run of leading words, plus an ellipsis when cut, for which `fits` holds."""
-    if fits(text):
-        return text
+def fit_words(text: str, fits: Callable[[str], bool], most: int = 120) -> str:
+    """The longest run of leading words, plus an ellipsis when cut, for which `fits` holds.
+
+    Only the first `most` words are tried: no line holds more, and measuring a
+    pasted megabyte word by word would take minutes.
+    """
     words = text.split()
+    if len(words) <= most and fits(text):
+        return text
+    words = words[:most]
     kept = 1
     while kept < len(words) and fits(_cut(words, kept + 1)):
         kept += 1
@@ -74,3 +80,8 @@ def uncovered(text: str, covered: AbstractSet[int]) -> list[str]:
         if ord(char) not in covered and not char.isspace() and char not in missing:
             missing.append(char)
     return missing
+
+
+def right_to_left(text: str) -> bool:
+    """True when the text holds right-to-left letters (Arabic, Hebrew, ...)."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
