@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+SPLIT_SLACK = 0.15
+"""How much taller than the even height a column may grow to keep a domain together."""
+SPLIT_STEPS = 6
+
+
 @dataclass(frozen=True)
 class Unit:
     """One stage block: its domain's position and its measured height."""
@@ -69,17 +74,34 @@ def pack(units: list[Unit], spacing: Spacing, capacity: float, count: int) -> li
     first = greedy(units, spacing, capacity)
     if first is None or len(first) > count:
         return None
-    low, high, best = 0.0, capacity, first
+    low, high = 0.0, capacity
     # Bisect the column height: the lowest one still fitting in `count` columns
     # spreads the stages evenly instead of leaving the last column nearly empty.
     for _ in range(24):
         middle = (low + high) / 2
         trial = greedy(units, spacing, middle)
         if trial is not None and len(trial) <= count:
-            high, best = middle, trial
+            high = middle
         else:
             low = middle
-    return best
+    return _fewest_splits(units, spacing, high, capacity, count)
+
+
+def _fewest_splits(units: list[Unit], spacing: Spacing, even: float, capacity: float, count: int) -> list[list[int]]:
+    """Among column heights up to SPLIT_SLACK taller than the even one, the packing that
+    starts the fewest columns in the middle of a domain (a domain read in one piece)."""
+    options = []
+    for step in range(SPLIT_STEPS + 1):
+        height = min(even * (1 + SPLIT_SLACK * step / SPLIT_STEPS), capacity)
+        columns = greedy(units, spacing, height)
+        if columns is not None and len(columns) <= count:
+            options.append((splits(columns, units), step, columns))
+    return min(options, key=lambda option: option[:2])[2]
+
+
+def splits(columns: list[list[int]], units: list[Unit]) -> int:
+    """How many columns open in the middle of a domain."""
+    return sum(1 for column in columns[1:] if column[0] > 0 and units[column[0] - 1].domain == units[column[0]].domain)
 
 
 def excess(units: list[Unit], spacing: Spacing, capacity: float, count: int) -> float | None:

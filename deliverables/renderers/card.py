@@ -27,12 +27,11 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Title, domains with their stages in flow order, legend and footer."""
     draft = not project.is_final()
     order = project.domain_order()
-    index = {stage.id: i for i, stage in enumerate(project.stages)}
     domains = [
         {
             "title": project.domain_title(domain),
             "colour": marks.domain_colour(domain, order),
-            "stages": [_stage(project, s, index[s.id], draft) for s in project.stages_in(domain)],
+            "stages": [_stage(project, s, draft) for s in project.stages_in(domain)],
         }
         for domain in order
     ]
@@ -46,13 +45,13 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "status": "Draft" if draft else "Final",
         "architect": project.architect,
         "domains": domains,
-        "legend": _legend(project, draft),
-        "footer": _footer(project, draft),
+        "legend": _legend(draft),
+        "footer": _footer(project),
         "checks": _checks(project),
     }
 
 
-def _stage(project: Project, stage: Stage, index: int, draft: bool) -> dict[str, Any]:
+def _stage(project: Project, stage: Stage, draft: bool) -> dict[str, Any]:
     """One stage as the card prints it."""
     return {
         "label": stage.label,
@@ -62,11 +61,10 @@ def _stage(project: Project, stage: Stage, index: int, draft: bool) -> dict[str,
         "entry": list(stage.entry),
         "no_entry": NO_ENTRY,
         "owner": project.owner_name(stage.owner) or UNASSIGNED,
-        "path": ("stages", index),
     }
 
 
-def _legend(project: Project, draft: bool) -> list[dict[str, str]]:
+def _legend(draft: bool) -> list[dict[str, str]]:
     """Legend entries: the golden mark always, the ASSUMED flag while a draft."""
     items = [{"mark": marks.GOLDEN, "text": marks.GOLDEN_LEGEND.removeprefix(marks.GOLDEN).strip()}]
     if draft:
@@ -75,7 +73,7 @@ def _legend(project: Project, draft: bool) -> list[dict[str, str]]:
     return items
 
 
-def _footer(project: Project, draft: bool) -> str:
+def _footer(project: Project) -> str:
     """Version, what is still assumed, and whom to ask."""
     count = project.assumed_count()
     if count:
