@@ -34,6 +34,7 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "reference-card": "deliverables.renderers.card",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
