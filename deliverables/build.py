@@ -65,9 +65,11 @@ def load_previous(out_root: Path, project: Project) -> Project | None:
         return None
 
 
-def render_all(ctx: Context, names: Sequence[str]) -> dict[str, bytes]:
-    """Every selected deliverable's files, checked against its declared suffixes."""
+def render_all(ctx: Context, names: Sequence[str], owners: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Every selected deliverable's files, checked against its declared suffixes;
+    `owners`, when given, receives file name -> deliverable name."""
     files: dict[str, bytes] = {}
+    owners = {} if owners is None else owners
     for name in names:
         renderer = registry.load(name)
         outputs = renderer.render(renderer.view(ctx.project, ctx), ctx)
@@ -78,6 +80,7 @@ def render_all(ctx: Context, names: Sequence[str]) -> dict[str, bytes]:
             if file_name in files:
                 raise BuildError(f"two deliverables produce {file_name!r}")
             files[file_name] = data
+            owners[file_name] = name
     return files
 
 
@@ -95,9 +98,11 @@ def build_file(
     folder = version_folder(out_root, project)
     ctx = Context(project, doc, load_previous(out_root, project), resolve_theme(source, project, theme))
     ctx.warnings.extend(doc.warnings)
-    files = render_all(ctx, names)
+    owners: dict[str, str] = {}
+    files = render_all(ctx, names, owners)
     files["model.json"] = canonical_json(project.model_dump(mode="json"))
     manifest = _manifest(raw, files, folder, keep=bool(only))
+    manifest["deliverables"] = _owners(owners, manifest["files"], folder, keep=bool(only))
     files["manifest.json"] = canonical_json(manifest)
     write_tree(folder, files, keep=bool(only))
     return BuildResult(source, folder, manifest["files"], ctx.warnings)
@@ -125,13 +130,27 @@ def sha256(data: bytes) -> str:
 
 def _manifest(raw: bytes, files: dict[str, bytes], folder: Path, keep: bool) -> dict[str, Any]:
     hashes = {name: sha256(data) for name, data in files.items()}
-    if keep and (folder / "manifest.json").is_file():
-        try:
-            earlier = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
-            hashes = {**{k: v for k, v in earlier.items() if (folder / k).is_file()}, **hashes}
-        except (ValueError, KeyError, OSError):
-            pass
+    if keep:
+        earlier = _earlier_manifest(folder).get("files", {})
+        hashes = {**{k: v for k, v in earlier.items() if (folder / k).is_file()}, **hashes}
     return {"tool": "deliver", "tool_version": __version__, "input_sha256": sha256(raw), "files": dict(sorted(hashes.items()))}
+
+
+def _earlier_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the version folder being replaced, or {} when unreadable."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _owners(owners: dict[str, str], files: dict[str, str], folder: Path, keep: bool) -> dict[str, str]:
+    """File name -> deliverable that produced it (earlier entries kept by an `--only` build)."""
+    if keep:
+        earlier = _earlier_manifest(folder).get("deliverables", {})
+        owners = {**{k: v for k, v in earlier.items() if k in files}, **owners}
+    return dict(sorted(owners.items()))
 
 
 def _read(source: Path) -> bytes:
