@@ -84,7 +84,7 @@ def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
     if is_stale(folder, manifest, source):
         build_file(source, out_root)
         manifest = _read_manifest(folder)
-    owners = manifest.get("deliverables", {})
+    owners = {f: name for name, entry in manifest.get("deliverables", {}).items() for f in entry.get("files", ())}
     entries = []
     for name in sorted(manifest.get("files", {})):
         if name in INTERNAL:
