@@ -148,7 +148,10 @@ def _add_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
     if mapping.flow_style:
         last = mapping.value[-1][1]
         return Edit(last.end_mark.index, last.end_mark.index, f", {key}: {value}")
-    key_node, value_node = _anchor(mapping)
+    anchor = _anchor(mapping)
+    if anchor is None:
+        return _before_second_key(text, mapping, key, value)
+    key_node, value_node = anchor
     line_end = text.find("\n", value_node.end_mark.index)
     if line_end < 0:
         line_end = len(text)
@@ -157,7 +160,19 @@ def _add_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
     return Edit(at, at, f"{newline}{' ' * key_node.start_mark.column}{key}: {value}")
 
 
-def _anchor(mapping: MappingNode) -> tuple[Node, Node]:
+def _before_second_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
+    """No sibling on one line (every value is a block): a line of its own before the second key."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    first = mapping.value[0][0].start_mark
+    if len(mapping.value) < 2:
+        tail = "" if text.endswith("\n") else newline
+        return Edit(len(text), len(text), f"{tail}{' ' * first.column}{key}: {value}{newline}")
+    second = mapping.value[1][0].start_mark
+    at = second.index - second.column
+    return Edit(at, at, f"{' ' * first.column}{key}: {value}{newline}")
+
+
+def _anchor(mapping: MappingNode) -> tuple[Node, Node] | None:
     """The sibling after which the new key goes: a one-line scalar, preferring _ANCHOR_KEYS."""
     one_line = [
         (k, v)
@@ -165,9 +180,7 @@ def _anchor(mapping: MappingNode) -> tuple[Node, Node]:
         if isinstance(v, ScalarNode) and v.start_mark.line == v.end_mark.line and v.style not in ("|", ">")
     ]
     ranked = sorted(one_line, key=lambda kv: _ANCHOR_KEYS.index(kv[0].value) if kv[0].value in _ANCHOR_KEYS else 99)
-    if not ranked:
-        raise DeliverError("cannot find where to add a key in this mapping; add `status:` by hand")
-    return ranked[0]
+    return ranked[0] if ranked else None
 
 
 def apply(text: str, edits: list[Edit]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__, registry
-from .build import build_file, canonical_json, sha256, version_folder
+from .build import build_file, canonical_json, sha256
 from .context import document_date
 from .errors import DeliverError
 from .model import Project
@@ -78,35 +78,24 @@ def not_final_message(project: Project) -> str:
 
 
 def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
-    """The deliverable files of the version folder, rebuilt first when missing or stale."""
-    folder = version_folder(out_root, project)
+    """The deliverable files of the version folder, checked against its manifest.
+
+    The build runs first: it returns at once when the folder is already built
+    from this exact input, templates and tool, and rebuilds it when stale.
+    """
+    folder = build_file(source, out_root).folder
     manifest = _read_manifest(folder)
-    if is_stale(folder, manifest, source):
-        build_file(source, out_root)
-        manifest = _read_manifest(folder)
     owners = {f: name for name, entry in manifest.get("deliverables", {}).items() for f in entry.get("files", ())}
     entries = []
-    for name in sorted(manifest.get("files", {})):
+    for name, digest in sorted(manifest.get("files", {}).items()):
         if name in INTERNAL:
             continue
         safe_relative(name)
-        description = _description(owners.get(name))
-        entries.append(Entry(name, (folder / name).read_bytes(), description))
+        data = (folder / name).read_bytes()
+        if sha256(data) != digest:
+            raise DeliverError(f"{folder / name} was changed after the build; run `deliver build {source}` again")
+        entries.append(Entry(name, data, _description(owners.get(name))))
     return entries
-
-
-def is_stale(folder: Path, manifest: dict[str, Any], source: Path) -> bool:
-    """True when the version folder was not built from this exact input by this
-    version of the tool, or when any file no longer matches its recorded hash."""
-    if manifest.get("input_sha256") != sha256(source.read_bytes()) or manifest.get("tool_version") != __version__:
-        return True
-    if "deliverables" not in manifest:
-        return True
-    for name, digest in manifest.get("files", {}).items():
-        path = folder / name
-        if not path.is_file() or sha256(path.read_bytes()) != digest:
-            return True
-    return False
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
