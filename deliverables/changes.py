@@ -27,7 +27,7 @@ class Change:
     """One change between two versions.
 
     `kind` is one of KINDS; `subject` names what changed ("Sales Accepted Lead
-    (SAL)", "Term: MQL", "Sign-off: Dana Ortiz (definitions)"); `summary` is one
+    (SAL)", "Term: MQL", "Sign-off (definitions): Dana Ortiz (VP RevOps)"); `summary` is one
     plain line ("ASSUMED → CONFIRMED"); `detail` holds word-diff segments
     ("=", kept) / ("-", removed) / ("+", added) for text changes, else ().
     """
@@ -274,9 +274,8 @@ def _term_diff(new: Project, was: Term, now: Term) -> Iterator[Change]:
 
 
 def _party(project: Project, party: str) -> str:
-    """A stakeholder's name, or a department's title."""
-    person = next((p for p in project.stakeholders if p.id == party), None)
-    return person.name if person else project.owner_name(party)
+    """A stakeholder's name and title, or a department's title."""
+    return project.owner_name(party)
 
 
 def _signoff_changes(old: Project, new: Project) -> list[Change]:
@@ -290,7 +289,7 @@ def _signoff_changes(old: Project, new: Project) -> list[Change]:
         if was == now:
             continue
         project = new if now else old
-        subject = f"Sign-off: {_party(project, key[0])} ({key[1]})"
+        subject = f"Sign-off ({key[1]}): {_party(project, key[0])}"
         summary = f"{_signed(was)} {ARROW} {_signed(now)}"
         changes.append(Change("signoff-changed", subject, summary[:1].upper() + summary[1:]))
     return changes
