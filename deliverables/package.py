@@ -81,21 +81,36 @@ def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
     """The deliverable files of the version folder, checked against its manifest.
 
     The build runs first: it returns at once when the folder is already built
-    from this exact input, templates and tool, and rebuilds it when stale.
+    from this exact input, templates and tool, and rebuilds it when stale. A
+    file changed by hand since is removed and the build run again.
     """
     folder = build_file(source, out_root).folder
+    entries, changed = _entries(folder)
+    if changed:
+        for name in changed:
+            (folder / name).unlink()
+        entries, changed = _entries(build_file(source, out_root).folder)
+        if changed:
+            raise DeliverError(f"{folder} does not match its manifest: {', '.join(changed)}")
+    return entries
+
+
+def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
+    """The folder's deliverable files with their purpose, and the names whose bytes
+    no longer match the manifest."""
     manifest = _read_manifest(folder)
     owners = {f: name for name, entry in manifest.get("deliverables", {}).items() for f in entry.get("files", ())}
-    entries = []
+    entries, changed = [], []
     for name, digest in sorted(manifest.get("files", {}).items()):
         if name in INTERNAL:
             continue
         safe_relative(name)
-        data = (folder / name).read_bytes()
+        path = folder / name
+        data = path.read_bytes() if path.is_file() else b""
         if sha256(data) != digest:
-            raise DeliverError(f"{folder / name} was changed after the build; run `deliver build {source}` again")
+            changed.append(name)
         entries.append(Entry(name, data, _description(owners.get(name))))
-    return entries
+    return entries, changed
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
