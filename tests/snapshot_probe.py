@@ -93,3 +93,12 @@ def _svg(view: dict[str, Any]) -> bytes:
 
     texts = "".join(f'<text x="0" y="{20 * i}">{escape(label)}</text>' for i, (label, _) in enumerate(view["stages"], 1))
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt"><g>{texts}</g></svg>'.encode()
+
+
+def light_registry(monkeypatch: Any, *extra: str) -> None:
+    """Limit the registry to the Markdown summary (plus `extra` names; "probe" is
+    this module): tests of mechanisms need not render every office document."""
+    from deliverables import registry
+
+    modules = {"summary": "deliverables.renderers.summary", "probe": "snapshot_probe"}
+    monkeypatch.setattr(registry, "REGISTRY", {name: modules[name] for name in ("summary", *extra)})

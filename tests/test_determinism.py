@@ -1,66 +1,76 @@
 """Same input, same bytes: every file of every registered deliverable, whatever the folder.
 
-The test builds through the registry, so it covers each renderer registered
-when it runs, including ones added later.
+Builds go through the registry, so these tests cover each renderer registered
+when they run, including ones added later. The two builds of a pair run as
+separate processes with different hash seeds and working folders, so set or
+dict ordering that depends on the seed, absolute paths and wall-clock time all
+show up as differences. They run side by side to halve the wait.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
-from deliverables.build import build_file
 from deliverables.package import write_package
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
+from snapshot_probe import light_registry
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by relative name (the fast-path index excluded)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".deliver" not in p.relative_to(folder).parts
-    }
+    """Every file under `folder` by relative name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build_in(root: Path, source: Path) -> dict[str, bytes]:
-    """Copy the client file into `root`, build it there, return the version folder's files."""
-    root.mkdir(parents=True)
-    copy = root / source.name
-    shutil.copy(source, copy)
-    return tree(build_file(copy, root / "output").folder)
+def build_pair(source: Path, roots: tuple[Path, Path], **env: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Build `source` in each root (a copy of the file, its own output, its own
+    working folder and hash seed), both at once; return both version folders' files."""
+    runs = []
+    for seed, root in enumerate(roots, 1):
+        root.mkdir(parents=True)
+        shutil.copy(source, root / source.name)
+        environ = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": str(seed), **env}
+        command = [sys.executable, "-m", "deliverables", "build", source.name, "--out", "output"]
+        runs.append(subprocess.Popen(command, cwd=root, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    for run in runs:
+        out, err = run.communicate()
+        assert run.returncode == 0, err.decode()
+    folders = [next((root / "output").glob("*/v*")) for root in roots]
+    return tree(folders[0]), tree(folders[1])
 
 
-@pytest.mark.parametrize("source", [EXAMPLE, CASES / "v1.yaml"], ids=lambda p: p.stem)
-def test_two_builds_in_different_folders_are_byte_identical(tmp_path: Path, source: Path, monkeypatch):
-    first = build_in(tmp_path / "first", source)
-    monkeypatch.chdir(tmp_path)
-    second = build_in(tmp_path / "second" / "deeper", source)
+def assert_identical(first: dict[str, bytes], second: dict[str, bytes]) -> None:
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
-    assert not different, f"files differ between two builds: {different}"
+    assert not different, f"files differ between two builds of the same input: {different}"
 
 
-def test_source_date_epoch_dates_a_file_without_a_date(tmp_path: Path, monkeypatch):
-    text = (CASES / "v1.yaml").read_text(encoding="utf-8").replace("date: 2026-11-09\n", "")
+def test_two_builds_of_the_example_are_byte_identical(tmp_path: Path):
+    first, second = build_pair(EXAMPLE, (tmp_path / "one", tmp_path / "two" / "deeper"))
+    assert "model.json" in first and len(first) > 2
+    assert_identical(first, second)
+
+
+def test_undated_file_takes_its_date_from_source_date_epoch(tmp_path: Path, monkeypatch):
     source = tmp_path / "undated.yaml"
-    source.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    first = build_in(tmp_path / "a", source)
-    second = build_in(tmp_path / "b", source)
-    assert first == second
+    source.write_text((CASES / "v1.yaml").read_text(encoding="utf-8").replace("date: 2026-11-09\n", ""), encoding="utf-8")
+    first, second = build_pair(source, (tmp_path / "a", tmp_path / "b"), SOURCE_DATE_EPOCH="1767225600")
+    assert_identical(first, second)
     from deliverables.context import document_date
     from deliverables.validate import load_project
 
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert document_date(load_project(source)[0]).isoformat() == "2026-01-01"
 
 
-def test_handoff_package_is_byte_identical(tmp_path: Path):
+def test_handoff_package_is_byte_identical(tmp_path: Path, monkeypatch):
+    light_registry(monkeypatch)
     zips = []
     for name in ("one", "two"):
         root = tmp_path / name

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from deliverables import registry
 from deliverables.cli import cli
 from deliverables.textform import text_form
 
 from conftest import EXAMPLE
+from snapshot_probe import light_registry
 
 pytest_plugins = ["deliverables.pytest_plugin", "pytester"]
 
@@ -21,8 +21,14 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 @pytest.fixture
 def probe(monkeypatch) -> None:
-    """Register the test renderer that writes docx, pptx, pdf, png, svg and csv."""
-    monkeypatch.setitem(registry.REGISTRY, "probe", "snapshot_probe")
+    """Only the summary and the test renderer that writes docx, pptx, pdf, png, svg and csv."""
+    light_registry(monkeypatch, "probe")
+
+
+@pytest.fixture
+def summary_only(monkeypatch) -> None:
+    """Only the Markdown summary: these tests are about the snapshot mechanism."""
+    light_registry(monkeypatch)
 
 
 @pytest.fixture
@@ -65,7 +71,7 @@ def test_one_word_change_in_a_definition_fails_with_a_diff(runner, probe, client
     assert "run with --update" in result.stderr
 
 
-def test_missing_and_unexpected_snapshots_are_differences(runner, client: Path, tmp_path: Path):
+def test_missing_and_unexpected_snapshots_are_differences(runner, summary_only, client: Path, tmp_path: Path):
     snaps = tmp_path / "snaps"
     snaps.mkdir()
     (snaps / "gone.docx.txt").write_text("old\n", encoding="utf-8")
@@ -78,7 +84,7 @@ def test_missing_and_unexpected_snapshots_are_differences(runner, client: Path, 
     assert sorted(p.name for p in snaps.iterdir()) == ["stage-summary-v1.md.txt"]
 
 
-def test_default_folder_is_snapshots_slash_client(runner, client: Path, tmp_path: Path, monkeypatch):
+def test_default_folder_is_snapshots_slash_client(runner, summary_only, client: Path, tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(cli, ["snapshot", str(client), "--update"]).exit_code == 0
     assert (tmp_path / "snapshots" / "tiny-co" / "stage-summary-v1.md.txt").is_file()
@@ -102,7 +108,7 @@ def test_example_client_matches_its_committed_snapshots(deliver_snapshot):
     deliver_snapshot(EXAMPLE, SNAPSHOTS / "acme-analytics")
 
 
-def test_fixture_fails_a_users_test_with_the_diff(pytester, client: Path, monkeypatch):
+def test_fixture_fails_a_users_test_with_the_diff(pytester, summary_only, client: Path, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     snaps = pytester.path / "snaps"
     pytester.makepyfile(
@@ -122,7 +128,7 @@ def test_fixture_fails_a_users_test_with_the_diff(pytester, client: Path, monkey
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-def test_update_option_when_the_plugin_is_loaded_at_start_up(pytester, client: Path, monkeypatch):
+def test_update_option_when_the_plugin_is_loaded_at_start_up(pytester, summary_only, client: Path, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     snaps = pytester.path / "snaps"
     pytester.makepyfile(

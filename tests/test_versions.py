@@ -37,18 +37,18 @@ def engagement(tmp_path_factory) -> dict[str, object]:
     runner, root = CliRunner(), tmp_path_factory.mktemp("engagement")
     client, out = root / "acme-test.yaml", root / "output"
     run(runner, "new", "Acme Test", "--from", "standard", "--out", client)
-    run(runner, "build", client, "--out", out)
+    run(runner, "build", client, "--out", out, "--only", "summary")
     run(runner, "confirm", client, "stage:mql", "stage:sal", "--bump")
     edit(client, "      threshold or a direct request.", "      threshold, a demo request or a pricing page visit.")
     edit(client, "    owner: sdr\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}",
          "    owner: sales\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}")
-    run(runner, "build", client, "--out", out)
+    run(runner, "build", client, "--out", out, "--only", "summary")
     v1_diff = run(runner, "diff", client, "--out", out)
     run(runner, "confirm", client, "closed-won", "term:mql", "--bump")
     edit(client, "pricing page visit.\n    approvals: {marketing: pending, sales: pending, revops: pending}",
          "pricing page visit.\n    approvals: {marketing: approved, sales: approved, revops: pending}")
     edit(client, "  - id: implementation\n    name: Implementation\n", "  - id: implementation\n    name: Technical Setup Completed\n")
-    run(runner, "build", client, "--out", out)
+    run(runner, "build", client, "--out", out, "--only", "summary")
     return {"client": client, "out": out, "v1": v1_diff, "v2": run(runner, "diff", client, "--out", out), "runner": runner}
 
 
@@ -96,7 +96,7 @@ def test_no_earlier_version_is_a_clear_error(runner, tmp_path: Path):
 def test_since_an_unbuilt_version_lists_the_built_ones(runner, tmp_path: Path):
     source = tmp_path / "v0.yaml"
     shutil.copy(CASES / "v0.yaml", source)
-    run(runner, "build", source, "--out", tmp_path)
+    run(runner, "build", source, "--out", tmp_path, "--only", "summary")
     result = runner.invoke(cli, ["diff", str(CASES / "v1.yaml"), "--out", str(tmp_path), "--since", "3"])
     assert result.exit_code == 1
     assert "v3 of Tiny Co is not built" in result.stderr and "(built: v0)" in result.stderr
