@@ -48,6 +48,8 @@ KINDS: tuple[str, ...] = (
 """Every kind of change, in the order they are listed for one subject."""
 
 ARROW = "→"
+
+
 def changelog(old: Project | None, new: Project) -> tuple[Change, ...]:
     """Every change from `old` to `new`, in a fixed order: stages in the new flow
     order, then removed stages, then terms, then sign-offs. () without `old`."""
@@ -118,7 +120,8 @@ def _moved_within(old: Project, new: Project) -> set[str]:
     for domain in new.domain_order():
         kept = {s.id for s in old.stages_in(domain)}
         now = [s.id for s in new.stages_in(domain) if s.id in kept]
-        was = [s.id for s in old.stages_in(domain) if s.id in set(now)]
+        still = set(now)
+        was = [s.id for s in old.stages_in(domain) if s.id in still]
         matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
         in_order = {now[j] for block in matcher.get_matching_blocks() for j in range(block.b, block.b + block.size)}
         moved |= set(now) - in_order

@@ -205,9 +205,10 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
 @OUT_OPTION
 @click.option("--force", is_flag=True, help="Package even with ASSUMED or unapproved items, stamped DRAFT.")
 def package(file: Path, out_root: Path, force: bool) -> None:
-    """Write the handoff package: <out>/<client>/<client>-handoff-v<N>.zip.
+    """Zip the final deliverables of FILE into the handoff package.
 
-    Builds the version first when it is missing or out of date. Refuses while
+    Writes <out>/<client>/<client>-handoff-v<N>.zip with an index.html and a
+    manifest.json of SHA-256 hashes. Builds the version first when it is missing or out of date. Refuses while
     items are ASSUMED or terms unapproved, unless --force.
     """
     from .package import write_package
@@ -221,9 +222,13 @@ def package(file: Path, out_root: Path, force: bool) -> None:
 @click.option("--update", is_flag=True, help="Write the snapshots instead of comparing with them.")
 @click.option("--dir", "snap_dir", type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder (default: snapshots/<client>/).")
 def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
-    """Compare a reviewable text form of every deliverable with the stored snapshots.
+    """Compare a text form of every deliverable of FILE with stored snapshots.
 
-    Exits 1 with a unified diff when anything differs; --update rewrites them.
+    One .txt per deliverable file (docx: paragraphs and tables with styles;
+    pptx: slide titles, text, tables, notes; pdf: page count and text; png:
+    size; text formats as they are). Exits 1 with a unified diff when anything
+    differs; --update rewrites them. DIR holds one client's snapshots only:
+    --update removes the snapshots of files no longer built.
     """
     from .snapshot import run_snapshot
 
