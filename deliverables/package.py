@@ -37,7 +37,7 @@ class Entry:
 
     name: str
     data: bytes
-    description: str
+    deliverable: str = ""
 
 
 def write_package(source: Path, out_root: Path, force: bool = False) -> Path:
@@ -109,7 +109,7 @@ def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
         data = path.read_bytes() if path.is_file() else b""
         if sha256(data) != digest:
             changed.append(name)
-        entries.append(Entry(name, data, _description(owners.get(name))))
+        entries.append(Entry(name, data, owners.get(name, "")))
     return entries, changed
 
 
@@ -119,12 +119,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _description(owner: str | None) -> str:
-    if owner in registry.REGISTRY:
-        return registry.load(owner).DESCRIPTION
-    return ""
 
 
 # ---------------------------------------------------------------- the zip
@@ -190,12 +184,13 @@ def index_html(project: Project, entries: list[Entry], draft: bool) -> str:
         if draft
         else ""
     )
-    rows = "\n".join(
-        f'<li><a href="{e(quote(x.name))}">{e(x.name)}</a>{" — " + e(x.description) if x.description else ""}</li>'
-        for x in entries
-    )
+    rows = "\n".join(_group_html(entries))
     diagram = _diagram(entries)
-    figure = f'<figure><img src="{e(quote(diagram))}" alt="Lifecycle architecture diagram"></figure>' if diagram else ""
+    figure = (
+        f'<figure><img src="{e(quote(diagram))}" width="100%" alt="Lifecycle architecture diagram"></figure>'
+        if diagram
+        else ""
+    )
     date = document_date(project).isoformat()
     by = f" · prepared by {e(project.architect)}" if project.architect else ""
     return _PAGE.format(
@@ -206,6 +201,27 @@ def index_html(project: Project, entries: list[Entry], draft: bool) -> str:
         figure=figure,
         rows=rows,
     )
+
+
+def _group_html(entries: list[Entry]) -> list[str]:
+    """One item per deliverable, in build order, with what it is for and its files."""
+    e = html.escape
+    order = {name: index for index, name in enumerate(registry.names())}
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.deliverable, []).append(entry)
+    items = []
+    for owner in sorted(groups, key=lambda name: (order.get(name, len(order)), name)):
+        links = "".join(f'<li><a href="{e(quote(x.name))}">{e(x.name)}</a></li>' for x in groups[owner])
+        items.append(f"<li>{e(_description(owner))}<ul>{links}</ul></li>")
+    return items
+
+
+def _description(owner: str) -> str:
+    """What a deliverable is for: its renderer's DESCRIPTION."""
+    if owner in registry.REGISTRY:
+        return registry.load(owner).DESCRIPTION
+    return "Other files."
 
 
 def _diagram(entries: list[Entry]) -> str | None:
@@ -223,8 +239,10 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 .draft {{ background: #fff3cd; border: 1px solid #e0a800; padding: .5rem 1rem; font-weight: bold; }}
-figure img {{ max-width: 100%; border: 1px solid #ddd; }}
+figure {{ margin: 1rem 0; }}
+figure img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}
 li {{ margin: .4rem 0; }}
+li li {{ margin: .1rem 0; }}
 </style>
 </head>
 <body>
@@ -235,7 +253,7 @@ li {{ margin: .4rem 0; }}
 <h2>What is in this package</h2>
 <ul>
 {rows}
-<li><a href="manifest.json">manifest.json</a> — SHA-256 of every file, to check the package arrived intact.</li>
+<li>SHA-256 of every file, to check the package arrived intact.<ul><li><a href="manifest.json">manifest.json</a></li></ul></li>
 </ul>
 </body>
 </html>

@@ -74,7 +74,8 @@ def test_index_links_every_file_with_its_purpose_and_escapes_client_text(runner,
     index = files["zed-handoff-v3/index.html"].decode()
     assert "<title>Zed &amp; &lt;Co&gt; &quot;Ltd&quot; — handoff package v3</title>" in index
     assert "Sam &lt;Rivera&gt;" in index and "<Co>" not in index and "<Rivera>" not in index
-    assert '<a href="stage-summary-v3.md">stage-summary-v3.md</a> — Stage summary:' in index
+    assert '<li>Stage summary: every stage by domain with entry criteria, exits, owner and status (Markdown).<ul>' \
+        '<li><a href="stage-summary-v3.md">stage-summary-v3.md</a></li></ul></li>' in index
     assert "DRAFT" not in index
 
 
@@ -115,8 +116,10 @@ def test_svg_diagram_is_shown_inline(final_file: Path):
     from deliverables.validate import load_project
 
     project = load_project(final_file)[0]
-    entries = [Entry("notes.md", b"", "Notes"), Entry("lifecycle-diagram-v3.svg", b"<svg/>", "Diagram")]
-    assert '<img src="lifecycle-diagram-v3.svg" alt="Lifecycle architecture diagram">' in index_html(project, entries, False)
+    entries = [Entry("notes.md", b""), Entry("lifecycle-diagram-v3.svg", b"<svg/>")]
+    page = index_html(project, entries, False)
+    assert '<img src="lifecycle-diagram-v3.svg" width="100%" alt="Lifecycle architecture diagram">' in page
+    assert "<li>Other files.<ul><li><a href=\"notes.md\">notes.md</a></li>" in page
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a/../../b", "a\\b"])
