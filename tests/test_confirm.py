@@ -124,3 +124,20 @@ def test_already_confirmed_items_leave_the_file_untouched(runner, tmp_path: Path
     assert result.exit_code == 0
     assert "stage lead (Lead): already CONFIRMED" in result.output and "nothing to change" in result.output
     assert (target.stat().st_mtime_ns, target.read_bytes()) == before
+
+
+def test_terms_match_by_their_text_in_any_case_and_script(runner, tmp_path: Path):
+    target = tmp_path / "intl.yaml"
+    target.write_text(
+        "client: {name: Société Générale de Test}\n"
+        "terms:\n"
+        "  - term: Lead Qualifié\n"
+        "    definition: Un lead prêt pour les ventes  # commentaire\n"
+        "  - term: 合格リード\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["confirm", str(target), "LEAD QUALIFIÉ", "合格リード"])
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "  - term: Lead Qualifié\n    status: confirmed\n    definition: Un lead prêt pour les ventes  # commentaire\n" in text
+    assert text.endswith("  - term: 合格リード\n    status: confirmed\n")
