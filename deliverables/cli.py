@@ -92,33 +92,28 @@ def watch(file: Path, out_root: Path, theme: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-def check(files: tuple[Path, ...], fmt: str) -> None:
-    """Validate each client FILE; exit 1 when any has errors."""
-    from .errors import InputError
-    from .validate import load_project
+@click.argument("files", nargs=-1, type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Output format; sarif (2.1.0) shows findings inline in CI.")
+@click.option("--final", is_flag=True, help="Sign-off gate: also refuse anything ASSUMED, unapproved terms, exits without criteria and missing sign-offs.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list findings silenced by lint_ignore, with their reasons.")
+@click.option("--list-rules", is_flag=True, help="Print the lint rules as a Markdown table and exit.")
+def check(files: tuple[Path, ...], fmt: str, final: bool, strict: bool, verbose: bool, list_rules: bool) -> None:
+    """Validate each client FILE and lint it against the playbook's gotchas.
 
-    report, failed = [], False
-    for path in files:
-        try:
-            project, warnings = load_project(path)
-        except InputError as exc:
-            failed = True
-            report.append({"file": str(path), "ok": False, "problems": [p.as_dict() for p in exc.problems]})
-            if fmt == "text":
-                exc.show()
-            continue
-        report.append({"file": str(path), "ok": True, "problems": [p.as_dict() for p in warnings]})
-        if fmt == "text":
-            for warning in warnings:
-                click.echo(str(warning), err=True)
-            assumed = project.assumed_count()
-            click.echo(f"ok: {path} ({len(project.stages)} stages, {assumed} item(s) assumed)")
-    if fmt == "json":
-        click.echo(json.dumps({"files": report}, indent=2, ensure_ascii=False))
-    if failed:
-        raise click.exceptions.Exit(1)
+    Exit 1 when any file has errors (or warnings, with --strict).
+    """
+    from .lint import rule_table
+    from .lint.report import run
+
+    if list_rules:
+        click.echo(rule_table(), nl=False)
+        return
+    if not files:
+        raise click.UsageError("give at least one client FILE (or --list-rules)")
+    code = run(files, final=final, fmt=fmt, strict=strict, verbose=verbose, echo=click.echo)
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 @cli.command()
