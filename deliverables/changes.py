@@ -140,7 +140,8 @@ def _stage_diff(old: Project, new: Project, was: Stage, now: Stage, reordered: b
     if was.definition != now.definition:
         yield Change("definition-changed", subject, "Definition changed", word_diff(was.definition, now.definition))
     yield from _list_change("entry-changed", subject, "Entry criteria", was.entry, now.entry)
-    yield from _list_change("exit-changed", subject, "Exits", _exits(old, was), _exits(new, now))
+    if [(e.to, e.when) for e in was.exit] != [(e.to, e.when) for e in now.exit]:  # a renamed target is no change
+        yield from _list_change("exit-changed", subject, "Exits", _exits(old, was), _exits(new, now))
     yield from _stage_facts(old, new, was, now)
 
 

@@ -117,3 +117,12 @@ def test_inserting_a_stage_moves_nothing_else():
     changes = changelog(big(order), big(order, extra=("new",)))
     assert [c.kind for c in changes] == ["stage-added"]
     assert changes[0].summary == "New stage in Lead, after Stage 59 (ASSUMED)"
+
+
+def test_renaming_an_exit_target_changes_only_that_stage():
+    old = edited("v0.yaml", "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n")
+    text = (CASES / "v0.yaml").read_text(encoding="utf-8").replace(
+        "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n", 1
+    ).replace("abbr: SAL", "abbr: SAL2")
+    new = load_project(CASES / "v0.yaml", text)[0]
+    assert [c.kind for c in changelog(old, new)] == ["stage-renamed"]
