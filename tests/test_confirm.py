@@ -141,3 +141,22 @@ def test_terms_match_by_their_text_in_any_case_and_script(runner, tmp_path: Path
     text = target.read_text(encoding="utf-8")
     assert "  - term: Lead Qualifié\n    status: confirmed\n    definition: Un lead prêt pour les ventes  # commentaire\n" in text
     assert text.endswith("  - term: 合格リード\n    status: confirmed\n")
+
+
+def test_editing_keeps_the_file_mode(runner, tmp_path: Path):
+    target = tmp_path / "v0.yaml"
+    shutil.copy(CASES / "v0.yaml", target)
+    target.chmod(0o640)
+    assert runner.invoke(cli, ["confirm", str(target), "sql"]).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_new_files_get_the_usual_mode(tmp_path: Path):
+    import os
+
+    from deliverables.storage import write_file
+
+    write_file(tmp_path / "new.txt", b"x")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o666 & ~umask
