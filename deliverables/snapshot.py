@@ -81,8 +81,13 @@ def update(expected: dict[str, str], snap_dir: Path) -> list[str]:
             write_file(snap_dir / name, text.encode("utf-8"))
             changed.append(f"wrote {snap_dir / name}")
     for name in sorted(set(stored) - set(expected)):
-        (snap_dir / name).unlink()
-        changed.append(f"removed {snap_dir / name}")
+        path = snap_dir / name
+        path.unlink()
+        changed.append(f"removed {path}")
+        for parent in path.parents:  # drop folders the removal left empty
+            if parent == snap_dir or any(parent.iterdir()):
+                break
+            parent.rmdir()
     return changed
 
 

@@ -75,6 +75,8 @@ def test_missing_and_unexpected_snapshots_are_differences(runner, summary_only, 
     snaps = tmp_path / "snaps"
     snaps.mkdir()
     (snaps / "gone.docx.txt").write_text("old\n", encoding="utf-8")
+    (snaps / "crm" / "old").mkdir(parents=True)
+    (snaps / "crm" / "old" / "gone.json.txt").write_text("{}\n", encoding="utf-8")
     result = runner.invoke(cli, ["snapshot", str(client), "--dir", str(snaps)])
     assert result.exit_code == 1
     assert f"--- {snaps.as_posix()}/gone.docx.txt\n+++ /dev/null\n" in result.output
