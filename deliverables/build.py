@@ -104,9 +104,14 @@ def _reuse(folder: Path | None, entry: dict[str, Any] | None, key: str, env: str
     if folder is None or not entry or entry.get("view") != key or entry.get("environment") != env:
         return None
     try:
-        return {name: (folder / name).read_bytes() for name in entry["files"]}
+        files = {name: (folder / name).read_bytes() for name in entry["files"]}
+        recorded = _read_manifest(folder).get("files", {})
     except (OSError, KeyError, TypeError):
         return None
+    # A file changed by hand since it was built must not be carried forward.
+    if any(sha256(data) != recorded.get(name) for name, data in files.items()):
+        return None
+    return files
 
 
 def _reason(entry: dict[str, Any] | None, key: str, env: str) -> str:
