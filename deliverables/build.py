@@ -83,7 +83,7 @@ def render_all(ctx: Context, names: Sequence[str], earlier: Path | None = None) 
     the `earlier` version folder's manifest is not rendered again: its files are
     taken from that folder.
     """
-    env = incremental.environment_key(ctx.theme)
+    env = incremental.content_key(ctx.theme)
     before = _read_manifest(earlier).get("deliverables", {}) if earlier else {}
     files: dict[str, bytes] = {}
     report: dict[str, Any] = {}
