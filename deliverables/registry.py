@@ -34,6 +34,7 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "definition-alignment": "deliverables.renderers.definition_alignment",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
