@@ -6,6 +6,7 @@ wide terms and stage tables; portrait again for open items, statuses and sign-of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import marks
@@ -64,18 +65,22 @@ def _logo(w: Writer, path: str) -> None:
 def legend(w: Writer, lines: list[str]) -> None:
     """The marks legend: the golden symbol and the ASSUMED flag in their own styles."""
     for line in lines:
-        for mark, style in ((marks.GOLDEN, "Golden Mark"), (marks.ASSUMED, "Assumed Flag")):
-            if line.startswith(mark):
-                w.para([(mark, style), (line[len(mark):], None)], "Legend")
-                break
-        else:
-            w.para(line, "Legend")
+        w.para(marked(line), "Legend")
 
 
 def blocks(w: Writer, items: list[tuple[str, str]]) -> None:
-    """Prose blocks from a wording template: paragraphs and bullets."""
+    """Prose blocks from a wording template: paragraphs and bullets, marks in their styles."""
     for kind, text in items:
-        w.para(text, "List Bullet" if kind == "li" else "Normal")
+        w.para(marked(text), "List Bullet" if kind == "li" else "Normal")
+
+
+_MARKS = re.compile(f"({re.escape(marks.GOLDEN)}|\\b{marks.ASSUMED}\\b)")
+
+
+def marked(text: str) -> Rich:
+    """Runs in which the golden symbol and the ASSUMED flag carry their own styles."""
+    styles = {marks.GOLDEN: "Golden Mark", marks.ASSUMED: "Assumed Flag"}
+    return [(part, styles.get(part)) for part in _MARKS.split(text) if part]
 
 
 def _how_to(w: Writer, view: dict[str, Any]) -> None:
@@ -128,6 +133,7 @@ def _checkbox(state: str | None) -> Rich:
 
 
 def _stages(w: Writer, view: dict[str, Any]) -> None:
+    w.doc.add_page_break()
     w.heading("Stage architecture")
     legend(w, view["legend"])
     for domain in view["domains"]:
