@@ -188,7 +188,7 @@ def _open_items(w: Writer, items: list[dict[str, str]]) -> None:
     table = w.table(["Item", "Where", "Next step"], [5.0, 2.2, 6.0])
     for item in items:
         w.row(table, [[("Table Text", [(item["name"], "Strong")])],
-                      [("Table Text", f"{item['kind']} · {item['where']}")],
+                      [("Table Text", " · ".join(x for x in (item["kind"], item["where"]) if x))],
                       [("Table Text", item["with"])]])
 
 

@@ -105,6 +105,14 @@ def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
             "rows": [{"subject": subject, "changes": items} for subject, items in rows.items()]}
 
 
+def who(project: Project, key: str | None) -> str:
+    """A person to talk to: the stakeholder with this id (name and title), else the team."""
+    person = next((p for p in project.stakeholders if p.id == key), None)
+    if person is None:
+        return project.owner_name(key)
+    return f"{person.name} ({person.title})" if person.title else person.name
+
+
 def _approved(term: Term) -> bool:
     return bool(term.approvals) and all(v == "approved" for v in term.approvals.values())
 
@@ -140,7 +148,7 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
     return {"label": stage.label, "golden": stage.golden, "definition": stage.definition,
             "entry": list(stage.entry), "exits": _exits(project, stage),
             "owner": project.owner_name(stage.owner), "assumed": stage.status == "assumed",
-            "confirm_with": project.owner_name(stage.confirm_with)}
+            "confirm_with": who(project, stage.confirm_with)}
 
 
 def _exits(project: Project, stage: Stage) -> list[dict[str, str]]:
@@ -162,18 +170,18 @@ def _open_items(project: Project) -> list[dict[str, str]]:
     for domain in project.domain_order():
         for stage in project.stages_in(domain):
             if stage.status == "assumed":
-                who = project.owner_name(stage.confirm_with)
+                person = who(project, stage.confirm_with)
                 items.append({"kind": "Stage", "name": stage.label, "where": project.domain_title(domain),
-                              "with": f"Confirm with {who}" if who else "Confirm at the next meeting"})
+                              "with": f"Confirm with {person}" if person else "Confirm at the next meeting"})
     for term in project.terms:
         if term.status == "assumed":
-            items.append({"kind": "Term", "name": term.term, "where": "Terms", "with": _term_followup(project, term)})
+            items.append({"kind": "Term", "name": term.term, "where": "", "with": _term_followup(project, term)})
     return items
 
 
 def _term_followup(project: Project, term: Term) -> str:
-    pending = [project.owner_name(k) for k, v in term.approvals.items() if v == "pending"]
-    rejected = [project.owner_name(k) for k, v in term.approvals.items() if v == "rejected"]
+    pending = [who(project, k) for k, v in term.approvals.items() if v == "pending"]
+    rejected = [who(project, k) for k, v in term.approvals.items() if v == "rejected"]
     parts = []
     if rejected:
         parts.append(f"Rework with {', '.join(rejected)} (rejected)")
