@@ -163,10 +163,15 @@ def _chunks(blocks: list[tuple[str, str]]) -> list[str]:
     return chunks
 
 
-_BLOCK_START = re.compile(r"^([-+=]|\d+[.)])")
+_BULLET_START = re.compile(r"^([-+=])")
+_NUMBER_START = re.compile(r"^(\d+)([.)])")
 
 
 def md(text: str, indent: str = "") -> str:
-    """Client or template text escaped for Markdown; its line breaks become hard breaks."""
-    lines = [_BLOCK_START.sub(r"\\\1", wording.md(part).strip()) for part in text.split(prose.LINE)]
+    """Client or template text escaped for Markdown; its line breaks become hard breaks.
+    A line that would start a list or a heading underline is escaped too."""
+    lines = []
+    for part in text.split(prose.LINE):
+        line = _BULLET_START.sub(r"\\\1", wording.md(part).strip())
+        lines.append(_NUMBER_START.sub(r"\1\\\2", line))
     return ("  \n" + indent).join(lines)
