@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
-import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,8 +28,14 @@ def dad(ctx) -> bytes:
     return next(iter(files.values()))
 
 
+@functools.cache
+def example() -> bytes:
+    """The example client's document, rendered once for the read-only tests."""
+    return dad(context(EXAMPLE))
+
+
 def test_example_document_text_matches_golden():
-    assert_golden("definition-alignment/acme-analytics.txt", docx_text(dad(context(EXAMPLE))))
+    assert_golden("definition-alignment/acme-analytics.txt", docx_text(example()))
 
 
 @pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.stem)
@@ -38,7 +44,7 @@ def test_architecture_document_text_matches_golden(path: Path):
 
 
 def test_checkboxes_follow_each_approval():
-    data = dad(context(EXAMPLE))
+    data = example()
     # Approver columns: Dana Ortiz (revops), Priya Raman (marketing), Marcus Bell (sales), Elena Kowalski (cs), Jordan Hayes.
     sql = find_row(data, "SQL (Sales Qualified Lead)")
     assert sql[2:] == ["☒ Yes ⏎ ☐ No", "☐ Yes ⏎ ☐ No ⏎ pending", "☒ Yes ⏎ ☐ No", "—", "—"]
@@ -47,14 +53,14 @@ def test_checkboxes_follow_each_approval():
 
 
 def test_rejected_box_uses_its_own_style():
-    document = open_docx(dad(context(EXAMPLE)))
+    document = open_docx(example())
     runs = [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
     styles = {r.text: r.style.name for r in runs if r.text in ("☒ No", "☒ Yes")}
     assert styles == {"☒ No": "Rejected Mark", "☒ Yes": "Confirmed Flag"}
 
 
 def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():
-    data = dad(context(EXAMPLE))
+    data = example()
     assert find_row(data, "Evaluation / Use Case", "Stage")[5] == "ASSUMED / Confirm with Marcus Bell (VP Sales)"
     assert find_row(data, "Marketing Qualified Lead (MQL)", "Stage")[5] == "Confirmed"
     text = docx_text(data)
@@ -64,7 +70,7 @@ def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():
 
 
 def test_golden_stage_carries_the_mark_and_the_legend_is_present():
-    text = docx_text(dad(context(EXAMPLE)))
+    text = docx_text(example())
     assert "| Sales Qualified Lead (SQL) ★ |" in text
     assert "★ Golden stage: a critical transition point tracked closely" in text
 
@@ -73,15 +79,15 @@ def test_cover_says_final_only_when_nothing_is_assumed_and_all_approved():
     text = EXAMPLE.read_text(encoding="utf-8").replace("status: assumed", "status: confirmed")
     for state in ("pending", "rejected"):
         text = text.replace(f": {state}", ": approved")
-    assert "TITLE: Definition Alignment Document\nSUBTITLE: Acme Analytics" in docx_text(dad(context(EXAMPLE)))
-    assert "\nDRAFT\n" in docx_text(dad(context(EXAMPLE)))
+    assert "TITLE: Definition Alignment Document\nSUBTITLE: Acme Analytics" in docx_text(example())
+    assert "\nDRAFT\n" in docx_text(example())
     final = docx_text(dad(context(EXAMPLE, text)))
     assert "\nFINAL\n" in final and "DRAFT" not in final
     assert "Nothing is ASSUMED: every stage and term is confirmed." in final
 
 
 def test_signoff_table_has_a_row_for_every_stakeholder():
-    text = docx_text(dad(context(EXAMPLE)))
+    text = docx_text(example())
     assert "| Dana Ortiz / VP RevOps / dana.ortiz@acmeanalytics.example | Current state audit |  | 13 November 2026 |" in text
     assert "| Tom Nguyen / CRM Administrator / tom.nguyen@acmeanalytics.example | Definitions |  | ______________ |" in text
     assert "| Jordan Hayes / SDR Manager / jordan.hayes@acmeanalytics.example | Definitions |  | ______________ |" in text
@@ -97,7 +103,7 @@ def test_changes_section_marks_removed_and_added_words():
 
 
 def test_without_previous_build_the_changes_section_says_so():
-    text = docx_text(dad(context(EXAMPLE)))
+    text = docx_text(example())
     assert ("# Changes since v0\nNo earlier version of Acme Analytics was built in this output folder, "
             "so the changes since v0 cannot be listed here.\n") in text
 
@@ -125,7 +131,7 @@ def test_text_python_docx_would_reject_is_cleaned_not_fatal():
 
 
 def test_core_properties_and_page_number_fields():
-    data = dad(context(EXAMPLE))
+    data = example()
     props = open_docx(data).core_properties
     assert (props.title, props.author, props.subject) == ("Definition Alignment Document", "Sam Rivera", "Acme Analytics")
     assert props.created.date().isoformat() == props.modified.date().isoformat() == "2026-11-20"
@@ -134,7 +140,7 @@ def test_core_properties_and_page_number_fields():
 
 
 def test_rebuild_is_byte_identical():
-    assert dad(context(EXAMPLE)) == dad(context(EXAMPLE))
+    assert dad(context(EXAMPLE)) == example()
 
 
 def test_theme_base_missing_a_style_is_named(tmp_path: Path):
@@ -190,7 +196,7 @@ def test_sixty_stage_client_tables_fit_the_page(tmp_path: Path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_document_converts_with_libreoffice(tmp_path: Path):
     source = tmp_path / "dad.docx"
-    source.write_bytes(dad(context(EXAMPLE)))
+    source.write_bytes(example())
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                    check=True, capture_output=True, timeout=180)

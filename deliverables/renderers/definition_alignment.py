@@ -216,6 +216,6 @@ def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The .docx file."""
-    from .alignment_word import write
+    from ._alignment_word import write
 
     return {view["file"]: write(view, ctx)}

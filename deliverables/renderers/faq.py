@@ -136,7 +136,7 @@ def _term(term: Term | None) -> dict[str, Any] | None:
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The Word file and the Markdown file."""
-    from .faq_word import write
+    from ._faq_word import write
 
     return {view["docx"]: write(view, ctx), view["md"]: _markdown(view, ctx).encode("utf-8")}
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..context import Context
 from ..wordkit import Writer
-from .alignment_word import blocks, legend
+from ._alignment_word import blocks, legend
 
 STYLES = ("Cover Meta", "Golden Mark")
 
