@@ -19,6 +19,7 @@ from conftest import ARCHITECTURES, EXAMPLE, assert_golden
 from docx_support import big_client, context, docx_text, edited, find_row, open_docx, render
 
 DAD = "definition-alignment"
+MINIMAL = Path(__file__).parent / "cases" / "docx" / "minimal.yaml"
 
 
 def dad(ctx) -> bytes:
@@ -41,6 +42,13 @@ def test_example_document_text_matches_golden():
 @pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.stem)
 def test_architecture_document_text_matches_golden(path: Path):
     assert_golden(f"definition-alignment/{path.stem}.txt", docx_text(dad(context(path))))
+
+
+def test_minimal_client_leaves_no_section_empty():
+    text = docx_text(dad(context(MINIMAL)))
+    assert_golden("definition-alignment/minimal.txt", text)
+    assert "| Lead / ASSUMED | Someone who ⏎ asked for a demo | ☐ Yes ⏎ ☐ No |" in text
+    assert "| Customer Success | Definitions |  | ______________ |" in text
 
 
 def test_checkboxes_follow_each_approval():

@@ -44,6 +44,19 @@ def test_architecture_faq_matches_golden(path: Path):
     assert_golden(f"faq/{path.stem}.md", faq(context(path))[0])
 
 
+def test_minimal_client_faq_asks_only_what_it_can_answer():
+    markdown = faq(context(Path(__file__).parent / "cases" / "docx" / "minimal.yaml"))[0]
+    assert_golden("faq/minimal.md", markdown)
+    assert questions(markdown) == ["What is the difference between lifecycle stage and contact status?"]
+
+
+def test_client_without_stages_gets_a_note_not_an_empty_faq(tmp_path: Path):
+    client = tmp_path / "empty.yaml"
+    client.write_text("client: {name: Empty}\n", encoding="utf-8")
+    markdown, data = faq(context(client))
+    assert "No questions yet" in markdown and "No questions yet" in docx_text(data)
+
+
 def test_standard_questions_come_first_then_the_clients_own():
     assert questions(faq(context(EXAMPLE))[0]) == [
         "What is the difference between SAL and SQL?",

@@ -107,6 +107,9 @@ def _changes(w: Writer, changes: dict[str, Any]) -> None:
 
 def _terms(w: Writer, view: dict[str, Any]) -> None:
     w.heading("Terms to align")
+    if not view["terms"]:
+        w.para("No terms are listed yet: add them under `terms` in the client file.")
+        return
     w.para("Internally approved? One column per approver: ☒ Yes when approved, ☒ No when rejected, "
            "☐ Yes ☐ No while the answer is pending; a dash where the person was not asked.", "Legend")
     headers = ["Term", "Definition"] + [f"{a['name']}\n{a['role']}".strip() for a in view["approvers"]]
@@ -127,6 +130,8 @@ def _checkbox(state: str | None) -> Rich:
         return [(f"{CHECK} Yes", "Confirmed Flag"), (f"\n{EMPTY} No", None)]
     if state == "rejected":
         return [(f"{EMPTY} Yes\n", None), (f"{CHECK} No", "Rejected Mark")]
+    if state == "open":
+        return f"{EMPTY} Yes\n{EMPTY} No"
     if state == "pending":
         return [(f"{EMPTY} Yes\n{EMPTY} No\n", None), ("pending", "Muted")]
     return [("—", "Muted")]
@@ -136,6 +141,8 @@ def _stages(w: Writer, view: dict[str, Any]) -> None:
     w.doc.add_page_break()
     w.heading("Stage architecture")
     legend(w, view["legend"])
+    if not view["domains"]:
+        w.para("No stages are defined yet: add them under `stages` in the client file.")
     for domain in view["domains"]:
         w.heading(f"{domain['title']} stages", 2)
         table = w.table(["Stage", "Definition", "Entry criteria", "Exit criteria → destination", "Owner", "Status"],

@@ -17,6 +17,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     w.para(view["title"], "Title")
     w.para(view["client"], "Subtitle")
     w.para(f"Version v{view['version']}  ·  {view['date']}", "Cover Meta")
+    if view["empty"]:
+        w.para(view["empty"])
     for number, entry in enumerate(view["entries"], 1):
         w.heading(f"{number}. {entry['q']}", 2)
         blocks(w, entry["blocks"])

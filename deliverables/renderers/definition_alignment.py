@@ -10,7 +10,7 @@ from typing import Any
 from .. import marks, prose, wording
 from ..changes import changelog
 from ..context import Context
-from ..model import Project, Stage, Term
+from ..model import STANDARD_DEPARTMENTS, Project, Stage, Term
 
 NAME = "definition-alignment"
 SUFFIXES = (".docx",)
@@ -21,6 +21,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
 SIGN_LINE = "______________"
+OPEN_COLUMN = {"key": "", "name": "Approved?", "role": ""}
+"""The one approval column of a file that names no approvers: boxes to tick on paper."""
 
 
 def long_date(day: dt.date) -> str:
@@ -54,7 +56,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
             pending_terms=sum(not _approved(t) for t in project.terms))),
         "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
         "changes": _changes(project, ctx),
-        "approvers": [_person(project, key) for key in _approvers(project)],
+        "approvers": [_person(project, key) for key in _approvers(project)] or [OPEN_COLUMN],
         "terms": [_term(project, term) for term in project.terms],
         "domains": [_domain(project, domain) for domain in project.domain_order()],
         "open_items": _open_items(project),
@@ -134,8 +136,9 @@ def _person(project: Project, key: str) -> dict[str, str]:
 
 def _term(project: Project, term: Term) -> dict[str, Any]:
     keys = _approvers(project)
+    approvals = [term.approvals.get(k) for k in keys] if keys else ["open"]
     return {"term": term.term, "definition": term.definition or "Not defined yet.",
-            "assumed": term.status == "assumed", "approvals": [term.approvals.get(k) for k in keys]}
+            "assumed": term.status == "assumed", "approvals": approvals}
 
 
 def _domain(project: Project, domain: str) -> dict[str, Any]:
@@ -203,7 +206,8 @@ def _signoffs(project: Project) -> list[dict[str, Any]]:
     rows = [_signoff_row(project, s.by, s.scope, s.date) for s in project.signoffs]
     signed = {s.by for s in project.signoffs}
     rows += [_signoff_row(project, p.id, "definitions", None) for p in project.stakeholders if p.id not in signed]
-    return rows
+    # With nobody named yet, leave a line for each department lead the playbook expects to sign.
+    return rows or [_signoff_row(project, d, "definitions", None) for d in STANDARD_DEPARTMENTS]
 
 
 def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ SUFFIXES = (".docx", ".md")
 DESCRIPTION = "FAQ: common questions answered from the client's own definitions, plus its own entries (Word and Markdown)."
 TITLE = "Frequently asked questions"
 MARK = f" {marks.GOLDEN}"
+EMPTY = "No questions yet: the standard questions appear once the stages they are about exist, and the client's own go under `faq` in the client file."
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     version = project.version
     return {"title": TITLE, "client": project.client.name, "version": version, "date": long_date(ctx.date),
             "day": ctx.date, "author": project.architect, "entries": entries,
+            "empty": "" if entries else EMPTY,
             "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
             "docx": f"faq-v{version}.docx", "md": f"faq-v{version}.md"}
 
@@ -143,7 +145,7 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
 
 def _markdown(view: dict[str, Any], ctx: Context) -> str:
     entries = [{"q": md(e["q"]), "chunks": _chunks(e["blocks"])} for e in view["entries"]]
-    return wording.render(ctx, "faq.md.j2", title=md(view["title"]), client=md(view["client"]),
+    return wording.render(ctx, "faq.md.j2", title=md(view["title"]), client=md(view["client"]), empty=md(view["empty"]),
                           version=view["version"], date=view["date"], entries=entries,
                           legend=[md(line) for line in view["legend"]])
 
