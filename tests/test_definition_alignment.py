@@ -181,6 +181,22 @@ def test_logo_goes_on_the_cover_and_a_missing_logo_warns(tmp_path: Path):
     assert [w.message for w in ctx.warnings] == [f"logo file '{tmp_path / 'logo.png'}' not found; the cover has no logo"]
 
 
+def test_logo_that_is_not_an_image_warns(tmp_path: Path):
+    (tmp_path / "logo.png").write_text("not an image", encoding="utf-8")
+    client = tmp_path / "acme.yaml"
+    client.write_text(edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8")
+    ctx = context(client)
+    assert not open_docx(dad(ctx)).inline_shapes
+    assert [w.message for w in ctx.warnings] == [
+        f"logo file '{tmp_path / 'logo.png'}' is not a PNG or JPEG image; the cover has no logo"]
+
+
+def test_theme_base_that_is_not_a_docx_is_refused(tmp_path: Path):
+    (tmp_path / "base.docx").write_text("plain text", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"base document '.*base\.docx' cannot be opened as \.docx"):
+        dad(context(EXAMPLE, theme=tmp_path))
+
+
 def test_committed_base_is_what_the_script_builds():
     script = Path(__file__).resolve().parent.parent / "templates" / "make_base_docx.py"
     spec = importlib.util.spec_from_file_location("make_base_docx", script)

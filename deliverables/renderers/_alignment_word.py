@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import marks
 from ..context import Context
+from ..errors import BuildError
 from ..wordkit import Rich, Writer, shade_cell
 
 STYLES = ("Cover Logo", "Cover Meta", "Cover Stamp", "Golden Mark", "Confirmed Flag",
@@ -56,8 +57,11 @@ def _logo(w: Writer, path: str) -> None:
     from docx.shared import Cm
     from PIL import Image
 
-    with Image.open(path) as image:
-        ratio = image.width / max(image.height, 1)
+    try:
+        with Image.open(path) as image:
+            ratio = image.width / max(image.height, 1)
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"logo '{path}' cannot be read as an image: {exc}") from None
     height = min(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM / ratio)
     w.para("", "Cover Logo").add_run().add_picture(path, height=Cm(height))
 

@@ -21,6 +21,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
 SIGN_LINE = "______________"
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 OPEN_COLUMN = {"key": "", "name": "Approved?", "role": ""}
 """The one approval column of a file that names no approvers: boxes to tick on paper."""
 
@@ -86,6 +87,11 @@ def _logo(project: Project, ctx: Context) -> str | None:
     path = Path(ctx.document.path).parent / project.client.logo
     if not path.is_file():
         ctx.warn(("client", "logo"), f"logo file '{path}' not found; the cover has no logo")
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(IMAGE_SIGNATURES):
+        ctx.warn(("client", "logo"), f"logo file '{path}' is not a PNG or JPEG image; the cover has no logo")
         return None
     return str(path)
 
