@@ -34,7 +34,9 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "definition-alignment": "deliverables.renderers.definition_alignment",
     "reference-card": "deliverables.renderers.card",
+    "faq": "deliverables.renderers.faq",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
