@@ -34,7 +34,10 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "definition-alignment": "deliverables.renderers.definition_alignment",
     "diagram": "deliverables.renderers.diagram",
+    "reference-card": "deliverables.renderers.card",
+    "faq": "deliverables.renderers.faq",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
