@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from . import fontmetrics, gvengine, marks
-from .diagramdot import NBSP, STYLE_SIZES
+from .diagramdot import STYLE_SIZES
 
 FAMILY = "DejaVu Sans"
 LINE_STYLES: dict[str, dict[str, str]] = {
@@ -34,6 +34,8 @@ MAX_PIXELS = 24_000_000
 
 _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _TOKEN = re.compile(r"<title>(.*?)</title>|(<text\b[^>]*>)(.*?)</text>", re.S)
+_PADDING = re.compile(r"(?: |&#160;)+$")
+"""The padding of a bold label as Graphviz writes it (runs of spaces become no-break spaces)."""
 LEFT_ALIGNED = ("title", "subtitle", "lane")
 """Labels Graphviz centres on its own width estimate; restyled, they must keep their left edge."""
 
@@ -65,7 +67,7 @@ def style_svg(svg: str, styles: dict[str, list[str]]) -> str:
         if style not in LEFT_ALIGNED:
             return _restyle(match.group(2), LINE_STYLES.get(style, {})) + match.group(3) + "</text>"
         tag = _anchor_left(match.group(2), half[owner])
-        return _restyle(tag, LINE_STYLES.get(style, {})) + match.group(3).rstrip(NBSP) + "</text>"
+        return _restyle(tag, LINE_STYLES.get(style, {})) + _PADDING.sub("", match.group(3)) + "</text>"
 
     return _TOKEN.sub(replace, svg)
 

@@ -20,7 +20,8 @@ from typing import Any
 from . import fontmetrics, marks
 from .context import Context
 
-NBSP = "\u00a0"
+PAD_CHAR = " "
+"""Pads labels drawn bold; Graphviz measures trailing spaces exactly like DejaVu (a no-break space it does not)."""
 FONT = "DejaVu Sans"
 SIZE = 11.0
 """Font size in points of every label line in the DOT source (styles shrink some lines later)."""
@@ -119,9 +120,9 @@ def label(lines: list[str]) -> str:
 
 
 def bold_label(lines: list[str], size: float) -> str:
-    """A label drawn bold later: padded with no-break spaces so Graphviz reserves the bold width."""
-    space = fontmetrics.text_width(NBSP, size)
-    padded = [line + NBSP * math.ceil((fontmetrics.text_width(line, size, True) - fontmetrics.text_width(line, size)) / space) for line in lines]
+    """A label drawn bold later: padded with trailing spaces so Graphviz reserves the bold width."""
+    space = fontmetrics.text_width(PAD_CHAR, size)
+    padded = [line + PAD_CHAR * math.ceil((fontmetrics.text_width(line, size, True) - fontmetrics.text_width(line, size)) / space) for line in lines]
     return label(padded)
 
 

@@ -28,8 +28,8 @@ BOX = (190.0, 85.0)
 LANE_HEADER = 70.0
 OVERHEAD = 160.0
 """Title and legend height in points."""
-TARGET_ASPECT = 1.45
-"""Width over height that fills a landscape Letter or A4 page."""
+PAGE = (736.0, 556.0)
+"""Printable area of a landscape Letter page in points (A4 is wider: it fits too)."""
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
@@ -147,15 +147,16 @@ def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tupl
 
 
 def choose_row_length(lane_sizes: list[int]) -> int:
-    """Stages per row so the whole diagram is closest to a landscape page's shape."""
+    """Stages per row that let the diagram be printed largest on a landscape page."""
     longest = max(lane_sizes, default=1)
 
-    def distance(per_row: int) -> float:
+    def distance(per_row: int) -> tuple[float, float]:
         bands = pack_lanes(lane_sizes, per_row)
         width = max(sum(min(lane_sizes[i], per_row) for i in band) for band in bands) * BOX[0] if bands else BOX[0]
         depth = sum(max(math.ceil(lane_sizes[i] / per_row) for i in band) for band in bands)
         height = OVERHEAD + len(bands) * LANE_HEADER + depth * BOX[1]
-        return abs(math.log(width / height / TARGET_ASPECT))
+        # Largest print scale first; among equals, the shape closest to the page's.
+        return round(-min(PAGE[0] / width, PAGE[1] / height), 4), abs(math.log(width * PAGE[1] / height / PAGE[0]))
 
     return min(range(3, max(4, longest + 1)), key=lambda n: (distance(n), n))
 
@@ -208,6 +209,8 @@ def diagram_svg(project: Project, ctx: Context) -> bytes:
     from .. import diagramart, diagramdot
 
     key = _key(project, ctx, "svg")
+    if len(_CACHE) > 32:  # a long-running process (watch mode) must not grow without bound
+        _CACHE.clear()
     if key not in _CACHE:
         before = len(ctx.warnings)
         data = view(project, ctx)
