@@ -149,7 +149,7 @@ def svg_to_pdf(svg: bytes, view: dict[str, Any]) -> bytes:
         raise ValueError("svglib could not read the diagram SVG")
     scale = min((PAGE[0] - 2 * MARGIN) / drawing.width, (PAGE[1] - 2 * MARGIN) / drawing.height)
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
+    pdf = canvas.Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1, initialFontName="DejaVuSans")
     pdf.setTitle(view["title"])
     pdf.setAuthor(view["author"])
     pdf.setSubject(f"Lifecycle Architecture Diagram, {view['date']}")

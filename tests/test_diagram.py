@@ -194,3 +194,9 @@ def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_
     assert gvengine._load_cached(engine, wasm) is None
     gvengine._compile_and_cache(engine, wasm)
     assert gvengine.cache_file(wasm).parent == tmp_path and gvengine._load_cached(engine, wasm) is not None
+
+
+def test_short_lanes_share_a_band_and_long_lanes_wrap() -> None:
+    assert diagram.pack_lanes([7, 7, 6, 3, 2, 3, 2], 7) == [[0], [1], [2], [3, 4], [5, 6]]
+    assert diagram.pack_lanes([9, 2, 2], 7) == [[0], [1, 2]]
+    assert diagram.choose_row_length([5, 6, 6, 5]) == 6
