@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import fontmetrics, marks
-from .context import Context
 
 PAD_CHAR = " "
 """Pads labels drawn bold; Graphviz measures trailing spaces exactly like DejaVu (a no-break space it does not)."""
@@ -37,9 +36,9 @@ EDGE_STYLES = {
 }
 
 
-def dot_source(view: dict[str, Any], ctx: Context | None = None) -> str:
-    """The DOT text for a diagram view; warns (via ctx) about characters the font lacks."""
-    return build(view, ctx)[0]
+def dot_source(view: dict[str, Any]) -> str:
+    """The DOT text for a diagram view."""
+    return build(view)[0]
 
 
 @dataclass
@@ -47,23 +46,22 @@ class _Parts:
     """What the DOT builder looks up while it writes: boxes, their lines and heights, edges by end points."""
 
     view: dict[str, Any]
-    ctx: Context | None
     styles: dict[str, list[str]] = field(default_factory=lambda: {"lifecycle": ["title", "subtitle"]})
     drawn: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.nodes = {node["id"]: node for node in self.view["nodes"]}
-        self.lines = {node["id"]: _stage_lines(node, self.ctx) for node in self.view["nodes"]}
+        self.lines = {node["id"]: _stage_lines(node) for node in self.view["nodes"]}
         self.heights = {n: max(_height(self.lines[m]) for m in line) for line in rank_lines(self.view) for n in line}
         self.edges = {(e["tail"], e["head"]): e for e in self.view["edges"]}
 
 
-def build(view: dict[str, Any], ctx: Context | None = None) -> tuple[str, dict[str, list[str]]]:
+def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
     """DOT text and, per node id, the style of each label line (name, owner, tag, note)."""
     import graphviz
 
     graph = graphviz.Digraph("lifecycle", graph_attr=_graph_attr(view), node_attr=_node_attr(), edge_attr={"arrowsize": "0.7"})
-    parts = _Parts(view, ctx)
+    parts = _Parts(view)
     for number, lane in enumerate(view["lanes"]):
         with graph.subgraph(name=f"cluster_{number}") as cluster:
             _lane_attrs(cluster, lane)
@@ -126,22 +124,13 @@ def bold_label(lines: list[str], size: float) -> str:
     return label(padded)
 
 
-def _stage_lines(node: dict[str, Any], ctx: Context | None) -> list[tuple[str, str]]:
+def _stage_lines(node: dict[str, Any]) -> list[tuple[str, str]]:
     """(text, style) per line of a stage box: the wrapped name, the owner, the ASSUMED tag."""
-    path = tuple(node["path"])
-    _check_font(ctx, path + ("name",), node["name"])
-    _check_font(ctx, path + ("owner",), node["owner"])
     lines = [(text, "name") for text in fontmetrics.wrap(node["name"], TEXT_WIDTH, SIZE, bold=True, max_lines=4)]
     lines += [(text, "owner") for text in fontmetrics.wrap(node["owner"], TEXT_WIDTH, STYLE_SIZES["owner"], max_lines=2)]
     if node["assumed"]:
         lines.append((marks.ASSUMED, "tag"))
     return lines
-
-
-def _check_font(ctx: Context | None, path: tuple[Any, ...], text: str) -> None:
-    lacking = fontmetrics.missing(text, bold=True) or fontmetrics.missing(text)
-    if ctx is not None and lacking:
-        ctx.warn(path, f"the diagram's font cannot draw {lacking!r}; these characters will be missing from the picture")
 
 
 def _height(lines: list[tuple[str, str]]) -> float:

@@ -143,13 +143,18 @@ def _compile_and_cache(engine: Any, wasm: bytes) -> Any:
 
     module = wasmtime.Module(engine, wasm)
     path = cache_file(wasm)
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            temporary = handle.name
             handle.write(module.serialize())
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except OSError:
         pass  # a read-only home only costs the compile time on the next run
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
     return module
 
 

@@ -74,7 +74,7 @@ def test_dot_source_matches_golden_snapshot(path: Path) -> None:
     from deliverables import diagramdot
 
     project, ctx = load(path)
-    assert_golden(f"diagram/{path.stem}.gv", diagramdot.dot_source(diagram.view(project, ctx), ctx))
+    assert_golden(f"diagram/{path.stem}.gv", diagramdot.dot_source(diagram.view(project, ctx)))
 
 
 @pytest.mark.parametrize("path", [ESCAPING, *ARCHITECTURES[:1]], ids=lambda p: p.stem)

@@ -42,6 +42,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         ids = lane.pop("stages")
         lane["rows"] = [ids[i : i + row_length] for i in range(0, len(ids), row_length)]
     assumed = sum(stage.status == "assumed" for stage in project.stages)
+    _font_warnings(project, ctx)
     return {
         "stem": f"lifecycle-architecture-v{project.version}",
         "title": f"{project.client.name} · Lifecycle Architecture v{project.version}",
@@ -55,6 +56,21 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "edges": classify_edges(project),
         "legend": _legend(assumed),
     }
+
+
+def _font_warnings(project: Project, ctx: Context) -> None:
+    """Warn, at the field, about characters the bundled font cannot draw: never silent empty boxes."""
+    from .. import fontmetrics
+
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("client", "name"), project.client.name)]
+    texts += [(("domains", k, "name"), decl.name) for k, decl in enumerate(project.domains)]
+    for i, stage in enumerate(project.stages):
+        texts += [(("stages", i, "name"), stage.name), (("stages", i, "abbr"), stage.abbr or "")]
+        texts.append((("stages", i, "owner"), project.owner_name(stage.owner)))
+    for path, text in texts:
+        lacking = fontmetrics.missing(text, bold=True) or fontmetrics.missing(text)
+        if lacking:
+            ctx.warn(path, f"the diagram's font cannot draw {lacking!r}; these characters will be missing from the picture")
 
 
 def _subtitle(project: Project, ctx: Context, assumed: int) -> str:
@@ -81,7 +97,6 @@ def _node(project: Project, stage: Stage, i: int) -> dict[str, Any]:
         "owner": project.owner_name(stage.owner) or "owner not set",
         "golden": stage.golden,
         "assumed": stage.status == "assumed",
-        "path": ["stages", i],
     }
 
 
@@ -190,7 +205,7 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The diagram as DOT source, SVG, PNG and a one-page PDF."""
     from .. import diagramart, diagramdot
 
-    source, styles = diagramdot.build(view, ctx)
+    source, styles = diagramdot.build(view)
     svg = diagramart.layout_svg(source, styles)
     stem = view["stem"]
     return {
@@ -214,7 +229,7 @@ def diagram_svg(project: Project, ctx: Context) -> bytes:
     if key not in _CACHE:
         before = len(ctx.warnings)
         data = view(project, ctx)
-        svg = diagramart.layout_svg(*diagramdot.build(data, ctx))
+        svg = diagramart.layout_svg(*diagramdot.build(data))
         _CACHE[key] = (svg, ctx.warnings[before:])
     svg, warnings = _CACHE[key]
     for warning in warnings:
