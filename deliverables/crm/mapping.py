@@ -104,3 +104,13 @@ def is_won(stage: Stage, defaults: dict[str, Any]) -> bool:
 def is_lost(stage: Stage, defaults: dict[str, Any]) -> bool:
     """A closed-lost (or disqualified) stage, by name."""
     return matches(stage, defaults["roles"]["lost"])
+
+
+def exit_lines(project: Project, stage: Stage) -> tuple[str, ...]:
+    """Each way out of a stage as one readable line, e.g. `To SQL: discovery booked`."""
+    lines = []
+    for way in project.exits(stage):
+        target = project.stage(way.to)
+        name = target.name if target else way.to
+        lines.append(f"To {name}: {way.when}" if way.when else f"To {name}")
+    return tuple(lines)
