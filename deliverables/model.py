@@ -318,6 +318,13 @@ class CurrentState(Model):
     """Current vs recommended rows."""
 
 
+class CardOptions(Model):
+    """Layout options of the Stage Reference Card."""
+
+    page: Literal["letter", "a4"] = "letter"
+    """Paper size; the card is always one landscape page."""
+
+
 class Project(Model):
     """A client file: the single source of truth of one engagement."""
 
@@ -355,6 +362,8 @@ class Project(Model):
     """The current-state audit, when one was run."""
     theme: str | None = None
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
+    card: CardOptions = CardOptions()
+    """Stage Reference Card options."""
 
     @property
     def slug(self) -> str:
@@ -394,11 +403,14 @@ class Project(Model):
         return ()
 
     def owner_name(self, owner: str | None) -> str:
-        """Readable owner: a stakeholder's name and title, or the department."""
+        """Readable owner: the department, or a stakeholder's name and title.
+
+        A stakeholder whose id is their department's id (`marketing`) stands for
+        the department here: stages are owned by teams."""
         if not owner:
             return ""
         for person in self.stakeholders:
-            if person.id == owner:
+            if person.id == owner and person.department != owner:
                 return f"{person.name} ({person.title})" if person.title else person.name
         return DEPARTMENT_TITLES.get(owner, owner.replace("-", " ").replace("_", " ").title())
 

@@ -170,7 +170,8 @@ def _strip_raw_controls(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def _compose(text: str, name: str) -> Node | None:
-    yaml = YAML(typ="rt", pure=True)
+    # "safe", not "rt": the round-trip scanner marks folds in `>` scalars with U+0007.
+    yaml = YAML(typ="safe", pure=True)
     try:
         return yaml.compose(text)
     except MarkedYAMLError as exc:
