@@ -34,6 +34,7 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "crm-config": "deliverables.renderers.crm_config",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 

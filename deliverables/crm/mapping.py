@@ -7,6 +7,7 @@ Everything here is plain data: no office library, no XML, no JSON.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ def map_stage(project: Project, stage: Stage, platform: str, defaults: dict[str,
         obj = aliases["objects"].get(stage.crm.object.casefold(), stage.crm.object)
         field = aliases["fields"].get(stage.crm.field.casefold(), stage.crm.field)
         pipeline = stage.crm.pipeline or _default(stage.domain, platform, defaults).get("pipeline")
+        pipeline = pipeline_title(pipeline) if pipeline else None
         return StageMap(stage, obj, field, stage.crm.value, pipeline, False)
     spec = _default(stage.domain, platform, defaults)
     return StageMap(stage, spec["object"], spec["field"], default_value(stage, spec, platform, defaults),
@@ -91,9 +93,17 @@ def find_role(stages: tuple[Stage, ...], role: str, defaults: dict[str, Any]) ->
 
 
 def sql_stage(project: Project, defaults: dict[str, Any]) -> Stage | None:
-    """The Lead stage where Sales qualifies: by name, else the golden Lead stage."""
+    """The stage where Sales qualifies: by name (Lead stages first), else the golden Lead stage."""
     leads = project.stages_in("lead")
-    return find_role(leads, "sql", defaults) or next((s for s in leads if s.golden), None)
+    return (find_role(leads, "sql", defaults) or find_role(project.stages, "sql", defaults)
+            or next((s for s in leads if s.golden), None))
+
+
+def pipeline_title(name: str) -> str:
+    """A pipeline written as an id (`new-business`) shown as a title (`New Business`)."""
+    if re.fullmatch(r"[a-z0-9_-]+", name):
+        return name.replace("-", " ").replace("_", " ").title()
+    return name
 
 
 def is_won(stage: Stage, defaults: dict[str, Any]) -> bool:
