@@ -35,6 +35,7 @@ class Renderer(Protocol):
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
     "crm-config": "deliverables.renderers.crm_config",
+    "maintenance": "deliverables.renderers.maintenance",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 

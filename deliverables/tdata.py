@@ -25,9 +25,9 @@ def load(ctx: Context, name: str) -> Any:
         raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
 
 
-def fill(text: str, **data: Any) -> str:
+def fill(source: str, /, **data: Any) -> str:
     """Render one template string with `data` in the sandboxed, strict environment."""
     try:
-        return environment().from_string(text).render(**data).strip()
+        return environment().from_string(source).render(**data).strip()
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"template text {text[:40]!r}: {exc}") from None
+        raise TemplateError(f"template text {source[:40]!r}: {exc}") from None

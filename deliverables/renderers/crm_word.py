@@ -26,7 +26,8 @@ def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
     legend(w, view["legend"])
     for platform in view["platforms"]:
         w.doc.add_page_break()
-        _platform(w, platform, [n for n in names if n.startswith(f"crm/{platform['id']}/")])
+        files = [n for n in names if n.startswith(f"crm/{platform['id']}/")]
+        _platform(w, platform, view["files_intro"], files)
     w.doc.add_page_break()
     _common(w, view)
     w.header_footer(view["header"], view["footer"])
@@ -70,7 +71,7 @@ def _proposed(text: str, proposed: bool) -> Rich:
     return [(text, None), (PROPOSED, "Assumed Flag")] if proposed else text
 
 
-def _platform(w: Writer, p: dict[str, Any], files: list[str]) -> None:
+def _platform(w: Writer, p: dict[str, Any], intro: str, files: list[str]) -> None:
     w.heading(f"For {p['title']}", 1)
     w.para(p["intro"])
     w.bullets(p["notes"])
@@ -81,6 +82,7 @@ def _platform(w: Writer, p: dict[str, Any], files: list[str]) -> None:
     _validation(w, p)
     _dashboards(w, p)
     w.heading(f"{p['title']} files", 2)
+    w.para(intro)
     w.para(p["files_note"])
     w.bullets(files)
 
@@ -100,10 +102,12 @@ def _pipelines(w: Writer, p: dict[str, Any]) -> None:
     w.heading("Pipeline stages and probabilities", 2)
     for pipeline in p["pipelines"]:
         w.para([(f"{pipeline['name']} ({pipeline['object']})", "Strong")])
-        table = w.table(["Stage", "Probability", "Type"], [4, 1.5, 2])
+        headers = ["Stage", "Probability", "Type"] if pipeline["deal"] else ["Stage", "Type"]
+        table = w.table(headers, [4, 1.5, 2][: len(headers) - 1] + [2])
         for r in pipeline["rows"]:
-            cells = [stage_name(r["label"], r["golden"]), _proposed(r["probability"], r["proposed"] and bool(r["probability"])),
-                     _proposed(r["kind"], r["proposed"] and not r["probability"])]
+            cells = [stage_name(r["label"], r["golden"]), _proposed(r["kind"], r["proposed"] and r["kind"] != "open")]
+            if pipeline["deal"]:
+                cells.insert(1, _proposed(r["probability"], r["proposed"]))
             w.row(table, [[("Table Text", c)] for c in cells])
 
 
@@ -148,9 +152,11 @@ def _dashboards(w: Writer, p: dict[str, Any]) -> None:
 def _common(w: Writer, view: dict[str, Any]) -> None:
     w.heading("For both platforms", 1)
     w.heading("Build order", 2)
-    w.bullets(f"{i}. {step}" for i, step in enumerate(view["build_order"], start=1))
+    for index, step in enumerate(view["build_order"], start=1):
+        w.para(f"{index}. {step}")
     w.heading("QA checklist", 2)
-    w.bullets(BOX + item for item in view["qa"])
+    for item in view["qa"]:
+        w.para(BOX + item)
     if view["statuses"]:
         w.heading("Contact status values", 2)
         table = w.table(["Status", "Meaning"], [2, 7])
@@ -161,5 +167,3 @@ def _common(w: Writer, view: dict[str, Any]) -> None:
         table = w.table(["Stage", "Reasons"], [3, 7])
         for row in view["drop_offs"]:
             w.row(table, [[("Table Text", row["stage"])], [("Table Text", " · ".join(row["reasons"]))]])
-    w.heading("Deployable files", 2)
-    w.para(view["files_intro"])
