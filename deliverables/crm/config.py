@@ -157,11 +157,17 @@ def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any]) -> Pip
         stages.append(PipelineStage(m.stage.name, m.value, prob if deal else None,
                                     deal and m.stage.probability is None, won or lost, won, m.stage))
     if deal and not any(s.won for s in stages):
-        stages.append(PipelineStage(defaults["roles"]["won"][0].title(), "closedwon", 100, True, True, True, None))
+        label = defaults["roles"]["won"][0].title()
+        stages.append(PipelineStage(label, _added_value(label, first), 100, True, True, True, None))
     if deal and not any(s.closed and not s.won for s in stages):
         label = defaults["closed_lost_stage"]
-        stages.append(PipelineStage(label, "closedlost", 0, True, True, False, None))
+        stages.append(PipelineStage(label, _added_value(label, first), 0, True, True, False, None))
     return Pipeline(name, first.object, first.field, tuple(stages))
+
+
+def _added_value(label: str, first: StageMap) -> str:
+    """Value of a stage we add: the label on Salesforce, HubSpot's own id style there."""
+    return label if first.object == "Opportunity" else label.replace(" ", "").lower()
 
 
 def _spread(index: int, count: int) -> int:

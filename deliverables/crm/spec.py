@@ -38,15 +38,15 @@ def _or(items: list[str]) -> str:
 def automation(project: Project, cfg: PlatformConfig, text: dict[str, Any], defaults: dict[str, Any]) -> list[dict[str, str]]:
     """The four standard automation rules in this client's stage names."""
     r = roles(project, cfg, defaults)
-    deal = "deal" if cfg.platform == "hubspot" else "opportunity"
+    deal = "a deal" if cfg.platform == "hubspot" else "an opportunity"
     t = text["rules"]
-    won = fill(t["won"], deal=f"a {deal}", **r) if r["won"] else fill(t["won_missing"], **r)
+    won = fill(t["won"], deal=deal, **r) if r["won"] else fill(t["won_missing"], **r)
     meeting = fill(t["meeting"], **r) if r["sal"] else fill(t["meeting_missing"], **r)
     how = text["rule_how"][cfg.platform]
     return [
         {"name": "Closed won sets the customer stage", "rule": won, "how": how["won"]},
         {"name": "A booked meeting sets the accepted stage", "rule": meeting, "how": how["meeting"]},
-        {"name": "A new deal sets the opportunity stage", "rule": fill(t["created"], deal_word=deal, **r),
+        {"name": "A new deal sets the opportunity stage", "rule": fill(t["created"], deal=deal, **r),
          "how": how["created"]},
         {"name": "The company rolls up from its contacts", "rule": fill(t["rollup"], **r), "how": how["rollup"]},
     ]

@@ -39,8 +39,8 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "owner": tdata.fill(text["owner"][project.client.engagement], **data),
         "standard_note": tdata.fill(text["standard_note"], lists=_join(standard)) if standard else "",
         **lists,
-        "first_cycle": _dated(text["first_cycle"], launch, 30, 60),
-        "review": _dated(text["review"], launch, 180, 365),
+        "first_cycle": _dated(text["first_cycle"], launch + dt.timedelta(days=30), launch + dt.timedelta(days=60)),
+        "review": _dated(text["review"], add_months(launch, 6), add_months(launch, 12)),
         "escalation": list(text["escalation"]),
         "call_back": text["call_back"],
         "checkin": _checkin(project, text, launch),
@@ -70,9 +70,8 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _dated(items: list[dict[str, str]], launch: dt.date, start: int, end: int) -> dict[str, Any]:
-    window = (launch + dt.timedelta(days=start), launch + dt.timedelta(days=end))
-    return {"from": window[0].isoformat(), "to": window[1].isoformat(), "items": list(items)}
+def _dated(items: list[dict[str, str]], start: dt.date, end: dt.date) -> dict[str, Any]:
+    return {"from": start.isoformat(), "to": end.isoformat(), "items": list(items)}
 
 
 def _checkin(project: Project, text: dict[str, Any], launch: dt.date) -> dict[str, str] | None:

@@ -50,7 +50,8 @@ def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:
     w.heading(title, 1)
     w.para([(f"Between {block['from']} and {block['to']}", "Strong")])
     for item in block["items"]:
-        w.para([(item["name"] + ": ", "Strong"), (item["text"], None)], "List Bullet")
+        name = item["name"] if item["name"].endswith(("?", ":")) else item["name"] + ":"
+        w.para([(name + " ", "Strong"), (item["text"], None)], "List Bullet")
 
 
 def _escalation(w: Writer, view: dict[str, Any]) -> None:
