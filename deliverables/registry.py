@@ -34,6 +34,8 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "definition-alignment": "deliverables.renderers.definition_alignment",
+    "faq": "deliverables.renderers.faq",
     "crm-config": "deliverables.renderers.crm_config",
     "maintenance": "deliverables.renderers.maintenance",
 }

@@ -1,0 +1,31 @@
+"""Deterministic zip re-packing for office files (.docx, .pptx).
+
+python-docx and python-pptx stamp every zip entry with the wall clock, so two
+builds of the same input differ. Re-packing with fixed dates, a fixed entry
+order and fixed compression gives the same bytes for the same input.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+DateTime = tuple[int, int, int, int, int, int]
+
+# Office readers expect the content-types part first; the rest keep a sorted order.
+_FIRST = "[Content_Types].xml"
+
+
+def normalize_zip(data: bytes, date_time: DateTime = (1980, 1, 1, 0, 0, 0)) -> bytes:
+    """The same archive with entries in a fixed order, fixed dates and fixed compression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in sorted(entries, key=lambda n: (n != _FIRST, n)):
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()

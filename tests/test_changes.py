@@ -1,0 +1,96 @@
+"""The semantic changelog between two versions of a client file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deliverables.changes import Change, changelog, format_text, marked, word_diff
+from deliverables.validate import load_project
+
+from conftest import assert_golden
+
+CASES = Path(__file__).parent / "cases" / "versions"
+
+
+def project(name: str):
+    """A fixture client file as a typed project."""
+    return load_project(CASES / name)[0]
+
+
+def edited(base: str, old: str, new: str):
+    """The fixture with one text replaced."""
+    text = (CASES / base).read_text(encoding="utf-8")
+    assert old in text
+    return load_project(CASES / base, text.replace(old, new, 1))[0]
+
+
+def test_changelog_of_first_refinement_matches_golden():
+    changes = changelog(project("v0.yaml"), project("v1.yaml"))
+    assert_golden("changes-v0-v1.txt", format_text(changes, 0, 1))
+
+
+def test_no_previous_version_means_no_changes():
+    assert changelog(None, project("v0.yaml")) == ()
+
+
+def test_identical_versions_report_no_changes():
+    assert changelog(project("v0.yaml"), project("v0.yaml")) == ()
+    assert format_text((), 0, 1) == "No changes from v0 to v1.\n"
+
+
+def test_order_is_new_flow_then_removed_stages_then_terms_then_signoffs():
+    kinds = [c.kind for c in changelog(project("v0.yaml"), project("v1.yaml"))]
+    first_term = kinds.index("term-changed")
+    assert kinds.index("stage-removed") < first_term < kinds.index("signoff-changed")
+    assert all(not k.startswith("term") for k in kinds[:first_term])
+
+
+def test_confirming_and_reverting_a_stage_is_reported_both_ways():
+    old = project("v0.yaml")
+    new = edited("v0.yaml", "    owner: marketing\n", "    owner: marketing\n    status: confirmed\n")
+    assert changelog(old, new) == (Change("status-changed", "Lead", "ASSUMED → CONFIRMED"),)
+    assert changelog(new, old) == (Change("status-changed", "Lead", "CONFIRMED → ASSUMED"),)
+
+
+def test_one_word_change_in_a_definition_gives_a_word_diff():
+    new = edited("v0.yaml", "showed interest", "showed real interest")
+    (change,) = changelog(project("v0.yaml"), new)
+    assert change.kind == "definition-changed"
+    assert marked(change.detail) == "A contact who showed {+real +}interest."
+
+
+def test_moving_a_stage_to_another_domain_is_one_move():
+    new = edited("v0.yaml", "    domain: lead\n    definition: Sales agrees", "    domain: sales\n    definition: Sales agrees")
+    changes = changelog(project("v0.yaml"), new)
+    assert [c.kind for c in changes] == ["stage-moved"]
+    assert changes[0].summary == "Moved from Lead to Sales, first in the flow"
+
+
+def test_golden_flag_and_owner_changes_are_named():
+    new = edited("v0.yaml", "    owner: sales\n    golden: true", "    owner: lee")
+    summaries = [c.summary for c in changelog(project("v0.yaml"), new)]
+    assert summaries == ["Owner: Sales → Lee Park (CRO)", "No longer a golden stage"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Lead score reaches 60", "Lead score reaches 70", "Lead score reaches [-60-]{+70+}"),
+        ("a b c", "a x y c", "a [-b-]{+x y+} c"),
+        ("", "new text", "{+new text+}"),
+        ("漢字です", "漢字でした", "漢字で[-す-]{+した+}"),
+        ("Café crème", "Café au lait", "Café [-crème-]{+au lait+}"),
+    ],
+)
+def test_word_diff_marks_only_the_changed_words(old, new, expected):
+    segments = word_diff(old, new)
+    assert marked(segments) == expected
+    assert "".join(t for op, t in segments if op != "+") == old
+    assert "".join(t for op, t in segments if op != "-") == new
+
+
+def test_word_diff_of_huge_texts_falls_back_to_whole_replacement():
+    old, new = "word " * 3000, "other " * 3000
+    assert word_diff(old, new) == (("-", old), ("+", new))
