@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +48,9 @@ def build_many(
             outcomes.append(build_one(source, out_root, only, theme))
             tick(outcomes[-1])
         return outcomes
+    import multiprocessing  # only parallel builds pay for these imports
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     found: dict[int, Outcome] = {}
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

@@ -123,3 +123,16 @@ def test_changed_deliverables_are_rebuilt_and_the_rest_kept(runner, client_file:
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
     manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
     assert (manifest["deliverables"]["summary"]["action"], manifest["deliverables"]["summary"]["reason"]) == ("rebuilt", "content changed")
+
+
+def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Path, tmp_path: Path) -> None:
+    from deliverables.entry import _already_built
+
+    out = tmp_path / "out"
+    args = [str(client_file), "--out", str(out)]
+    assert _already_built(args) is None
+    assert runner.invoke(cli, ["build", *args]).exit_code == 0
+    assert _already_built(args) == [f"up to date: {client_file} -> {out / 'mini-co' / 'v2'}"]
+    assert _already_built([*args, "--only", "summary"]) is None
+    client_file.write_text(MINI + "\n# edited\n", encoding="utf-8")
+    assert _already_built(args) is None
