@@ -6,6 +6,7 @@ ever enters as data, so it is never evaluated as a template.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jinja2
@@ -25,9 +26,14 @@ def load(ctx: Context, name: str) -> Any:
         raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> jinja2.Template:
+    return environment().from_string(source)
+
+
 def fill(source: str, /, **data: Any) -> str:
     """Render one template string with `data` in the sandboxed, strict environment."""
     try:
-        return environment().from_string(source).render(**data).strip()
+        return _compiled(source).render(**data).strip()
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template text {source[:40]!r}: {exc}") from None

@@ -95,10 +95,10 @@ def build(project: Project, platform: str, defaults: dict[str, Any]) -> Platform
 def _group(maps: list[StageMap], project: Project, defaults: dict[str, Any]) -> dict[tuple[str, str], tuple[Option, ...]]:
     groups: dict[tuple[str, str], list[Option]] = {}
     sql = mapping.sql_stage(project, defaults)
-    leads = project.stages_in("lead")
-    converted_from = leads.index(sql) if sql in leads else len(leads) - 1
+    position = {s.id: i for i, s in enumerate(project.stages_in("lead"))}
+    converted_from = position.get(sql.id, len(position) - 1) if sql else len(position) - 1
     for m in maps:
-        converted = m.stage.domain == "lead" and leads.index(m.stage) >= converted_from
+        converted = position.get(m.stage.id, -1) >= converted_from
         option = Option(m.stage.name, m.value, m.proposed, (m.stage.id,), converted)
         groups.setdefault((m.object, m.field), []).append(option)
     return {key: _dedupe(tuple(opts)) for key, opts in groups.items()}

@@ -116,11 +116,29 @@ def is_lost(stage: Stage, defaults: dict[str, Any]) -> bool:
     return matches(stage, defaults["roles"]["lost"])
 
 
-def exit_lines(project: Project, stage: Stage) -> tuple[str, ...]:
+class Flow:
+    """Exits and stage look-ups by id, computed once: `Project.exits` and
+    `Project.stage` scan the stage list, which is quadratic on large files."""
+
+    def __init__(self, project: Project):
+        self.by_id = {s.id: s for s in project.stages}
+        self.next: dict[str, Stage] = {}
+        for domain in project.domain_order():
+            flow = project.stages_in(domain)
+            self.next.update({a.id: b for a, b in zip(flow, flow[1:])})
+
+    def exits(self, stage: Stage) -> tuple[tuple[str, str], ...]:
+        """(target name, condition) for each way out of the stage."""
+        if stage.exit:
+            return tuple((self._name(e.to), e.when) for e in stage.exit)
+        following = self.next.get(stage.id)
+        return ((following.name, ""),) if following else ()
+
+    def _name(self, stage_id: str) -> str:
+        target = self.by_id.get(stage_id)
+        return target.name if target else stage_id
+
+
+def exit_lines(flow: Flow, stage: Stage) -> tuple[str, ...]:
     """Each way out of a stage as one readable line, e.g. `To SQL: discovery booked`."""
-    lines = []
-    for way in project.exits(stage):
-        target = project.stage(way.to)
-        name = target.name if target else way.to
-        lines.append(f"To {name}: {way.when}" if way.when else f"To {name}")
-    return tuple(lines)
+    return tuple(f"To {name}: {when}" if when else f"To {name}" for name, when in flow.exits(stage))

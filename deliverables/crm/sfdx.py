@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from ..model import Project
 from .config import Option, Picklist, Pipeline, PlatformConfig
-from .mapping import exit_lines
+from .mapping import Flow, exit_lines
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 API_VERSION = "60.0"
@@ -117,12 +117,12 @@ def record_type(pipeline: Pipeline, name: str) -> ET.Element:
     return root
 
 
-def guidance(project: Project, stage_id: str | None) -> str:
+def guidance(flow: Flow, stage_id: str | None) -> str:
     """Path step guidance (HTML): the stage's entry and exit criteria."""
-    stage = project.stage(stage_id) if stage_id else None
+    stage = flow.by_id.get(stage_id) if stage_id else None
     if stage is None:
         return "<p>Record the drop-off reason before closing.</p>"
-    parts = [("Entry criteria", stage.entry), ("Exit criteria", exit_lines(project, stage))]
+    parts = [("Entry criteria", stage.entry), ("Exit criteria", exit_lines(flow, stage))]
     text = ""
     for title, lines in parts:
         block = f"<p><b>{title}</b></p><ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>"
@@ -134,7 +134,7 @@ def guidance(project: Project, stage_id: str | None) -> str:
     return text
 
 
-def path_assistant(project: Project, entity: str, field: str, record: str, label: str,
+def path_assistant(flow: Flow, entity: str, field: str, record: str, label: str,
                    steps: list[tuple[str, str | None]]) -> ET.Element:
     """A Path on `entity.field` whose steps carry each stage's criteria."""
     root = ET.Element("PathAssistant")
@@ -144,7 +144,7 @@ def path_assistant(project: Project, entity: str, field: str, record: str, label
     _el(root, "masterLabel", label[:80])
     for value, stage_id in steps:
         step = _el(root, "pathAssistantSteps")
-        _el(step, "info", guidance(project, stage_id))
+        _el(step, "info", guidance(flow, stage_id))
         _el(step, "picklistValueName", short(value))
     _el(root, "recordTypeName", record)
     return root
@@ -191,7 +191,7 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
         add("StandardValueSet", "LeadStatus", "standardValueSets/LeadStatus.standardValueSet-meta.xml", lead_status(lead))
         steps = [(o.value, o.stages[0] if o.stages else None) for o in lead.options]
         add("PathAssistant", "Lead_Lifecycle", "pathAssistants/Lead_Lifecycle.pathAssistant-meta.xml",
-            path_assistant(project, "Lead", "Status", "__MASTER__", texts["lead_path"], steps))
+            path_assistant(Flow(project), "Lead", "Status", "__MASTER__", texts["lead_path"], steps))
     deals = tuple(p for p in cfg.pipelines if p.object == "Opportunity")
     if deals:
         add("StandardValueSet", "OpportunityStage", "standardValueSets/OpportunityStage.standardValueSet-meta.xml",
@@ -214,7 +214,7 @@ def _pipeline_files(project: Project, pipeline: Pipeline, name: str, add) -> Non
         record_type(pipeline, name))
     steps = [(s.value, s.stage.id if s.stage else None) for s in pipeline.stages]
     add("PathAssistant", f"{name}_Path", f"pathAssistants/{name}_Path.pathAssistant-meta.xml",
-        path_assistant(project, "Opportunity", "StageName", name, pipeline.name, steps))
+        path_assistant(Flow(project), "Opportunity", "StageName", name, pipeline.name, steps))
 
 
 def _custom_fields(cfg: PlatformConfig, texts: dict[str, str]) -> list[tuple[Picklist, str, str]]:

@@ -125,11 +125,10 @@ def _lead_status(cfg: PlatformConfig) -> tuple:  # type: ignore[type-arg]
 
 def dashboards(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:
     """The five lifecycle reports, naming this client's stages and fields."""
-    transitions = []
-    for stage in project.stages:
-        for way in project.exits(stage):
-            target = project.stage(way.to)
-            transitions.append(f"{stage.short} → {target.short if target else way.to}")
+    flow = mapping.Flow(project)
+    short = {s.name: s.short for s in project.stages}
+    transitions = [f"{stage.short} → {short.get(name, name)}" for stage in project.stages
+                   for name, _ in flow.exits(stage)]
     golden = [s.short for s in project.stages if s.golden] or [s.short for s in project.stages[:3]]
     data = {
         "stages": ", ".join(s.short for s in project.stages),
