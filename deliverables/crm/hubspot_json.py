@@ -71,7 +71,10 @@ def files(cfg: PlatformConfig, texts: dict[str, str], checklist: str) -> dict[st
     out: dict[str, Any] = {}
     for index, pipeline in enumerate(cfg.pipelines):
         kind = "deals" if pipeline.is_deal else "tickets"
-        out[f"pipelines/{kind}-{_slug(pipeline.name, f'pipeline-{index + 1}')}.json"] = pipeline_body(pipeline, index)
+        name = f"pipelines/{kind}-{_slug(pipeline.name, f'pipeline-{index + 1}')}"
+        if f"{name}.json" in out:  # two names with the same slug, e.g. "New Business" and "new-business"
+            name += f"-{index + 1}"
+        out[f"{name}.json"] = pipeline_body(pipeline, index)
     for picklist in cfg.picklists:
         name = f"properties/{picklist.object}-{picklist.field}.json"
         if picklist.field in NATIVE:
