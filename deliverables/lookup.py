@@ -8,9 +8,13 @@ containing "Sales Accepted" that is not an opportunity stage.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .model import Project, Stage, Term
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,7 @@ def stage(project: Project, key: str) -> Stage | None:
         lambda s: (s.abbr or "").casefold() in {a.casefold() for a in pattern.abbrs},
         lambda s: _phrase(s.name, pattern),
     )
-    for matches in passes:
-        found = next((s for s in project.stages if matches(s)), None)
-        if found:
-            return found
-    return None
+    return _first(project.stages, passes)
 
 
 def term(project: Project, key: str) -> Term | None:
@@ -65,9 +65,14 @@ def term(project: Project, key: str) -> Term | None:
         lambda t: bool(abbrs & set(_words(t.term))),
         lambda t: _phrase(t.term, pattern),
     )
+    return _first(project.terms, passes)
+
+
+def _first(items: Sequence[T], passes: Sequence[Callable[[T], bool]]) -> T | None:
+    """The first item matched by the most trusted pass that matches any."""
     for matches in passes:
-        found = next((t for t in project.terms if matches(t)), None)
-        if found:
+        found = next((item for item in items if matches(item)), None)
+        if found is not None:
             return found
     return None
 

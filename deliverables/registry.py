@@ -35,6 +35,7 @@ class Renderer(Protocol):
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
     "definition-alignment": "deliverables.renderers.definition_alignment",
+    "reference-card": "deliverables.renderers.card",
     "faq": "deliverables.renderers.faq",
     "crm-config": "deliverables.renderers.crm_config",
     "maintenance": "deliverables.renderers.maintenance",

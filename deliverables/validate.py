@@ -22,8 +22,15 @@ from .source import Document, describe, load_document
 
 def load_project(path: Path | str, text: str | None = None) -> tuple[model.Project, list[Problem]]:
     """Load, validate and cross-check a client file; return the project and warnings."""
+    doc, project = load(path, text)
+    return project, doc.warnings
+
+
+def load(path: Path | str, text: str | None = None) -> tuple[Document, model.Project]:
+    """Load and validate a client file; return the parsed document (values, positions,
+    loader warnings) and the typed project. Lint needs both."""
     doc = load_document(path, text)
-    return validate_document(doc), doc.warnings
+    return doc, validate_document(doc)
 
 
 def validate_document(doc: Document) -> model.Project:

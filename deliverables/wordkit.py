@@ -46,12 +46,20 @@ def clean(text: object) -> str:
     return _NOT_XML.sub("", str(text))
 
 
-def add_runs(paragraph: Paragraph, rich: Rich) -> Paragraph:
-    """Append text to a paragraph; each line break in it becomes a Word line break."""
+def add_runs(paragraph: Paragraph, rich: Rich, ids: dict[str, str] | None = None) -> Paragraph:
+    """Append text to a paragraph; each line break in it becomes a Word line break.
+
+    `ids` maps style names to ids: python-docx's own lookup by name scans every
+    style on each call, which dominates the time of a large document."""
     runs: Sequence[Run] = [(rich, None)] if isinstance(rich, str) else rich
     for text, style in runs:
-        for index, line in enumerate(_BREAK.split(clean(text))):
-            run = paragraph.add_run(style=style)
+        for index, line in enumerate(clean(part) for part in _BREAK.split(str(text))):
+            if ids is None:
+                run = paragraph.add_run(style=style)
+            else:
+                run = paragraph.add_run()
+                if style:
+                    run._r.style = ids[style]
             if index:
                 run.add_break()
             if line:
@@ -67,9 +75,9 @@ class Writer:
             self.doc: Document = docx.Document(str(base))
         except Exception as exc:  # python-docx raises several unrelated types for a bad package
             raise TemplateError(f"base document '{base}' cannot be opened as .docx: {exc}") from None
-        known = {style.name for style in self.doc.styles}
+        self.ids = {style.name: style.style_id for style in self.doc.styles}
         for name in dict.fromkeys((*BASE_STYLES, *styles)):
-            if name not in known:
+            if name not in self.ids:
                 raise TemplateError(f"base document '{base}' lacks the style '{name}' needed by the {what}")
         body = self.doc.element.body
         for child in list(body):
@@ -80,7 +88,9 @@ class Writer:
 
     def para(self, rich: Rich = "", style: str = "Normal") -> Paragraph:
         """A paragraph in the given style."""
-        return add_runs(self.doc.add_paragraph(style=style), rich)
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = self.ids[style]
+        return add_runs(paragraph, rich, self.ids)
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
         """A heading (level 1 or 2)."""
@@ -102,7 +112,7 @@ class Writer:
         widths = _split(self.text_width(), weights)
         _fix_layout(table, widths)
         for cell, header in zip(table.rows[0].cells, headers):
-            fill(cell, [("Table Header", header)])
+            fill(cell, [("Table Header", header)], self.ids)
         _repeat_header(table.rows[0])
         return table
 
@@ -113,7 +123,7 @@ class Writer:
         added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         new = added.cells
         for cell, paragraphs in zip(new, cells):
-            fill(cell, paragraphs)
+            fill(cell, paragraphs, self.ids)
         return list(new)
 
     # ---------------------------------------------------------- sections
@@ -134,8 +144,8 @@ class Writer:
     def header_footer(self, header: str, footer: str) -> None:
         """Header text on every page; footer text followed by `Page N of M` fields."""
         section = self.doc.sections[0]
-        add_runs(_free_paragraph(section.header, "Header"), header)
-        paragraph = _free_paragraph(section.footer, "Footer")
+        add_runs(_free_paragraph(section.header, self.ids["Header"]), header)
+        paragraph = _free_paragraph(section.footer, self.ids["Footer"])
         add_runs(paragraph, f"{footer}  ·  Page ")
         _field(paragraph, "PAGE")
         add_runs(paragraph, " of ")
@@ -157,15 +167,13 @@ class Writer:
         return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
 
 
-def fill(cell: _Cell, paragraphs: Sequence[tuple[str, Rich]], shade: str | None = None) -> None:
-    """Write paragraphs into a cell (reusing its first, empty paragraph) and optionally shade it."""
+def fill(cell: _Cell, paragraphs: Sequence[tuple[str, Rich]], ids: dict[str, str]) -> None:
+    """Write paragraphs into a cell, reusing its first, empty paragraph."""
     first = cell.paragraphs[0]
     for index, (style, rich) in enumerate(paragraphs or [("Table Text", "")]):
         paragraph = first if index == 0 else cell.add_paragraph()
-        paragraph.style = style
-        add_runs(paragraph, rich)
-    if shade:
-        shade_cell(cell, shade)
+        paragraph._p.style = ids[style]
+        add_runs(paragraph, rich, ids)
 
 
 def shade_cell(cell: _Cell, colour: str) -> None:
@@ -208,14 +216,14 @@ def _repeat_header(row) -> None:
     tr_pr.append(flag)
 
 
-def _free_paragraph(part, style: str) -> Paragraph:
-    """The header/footer's empty first paragraph, or a new one after the base's own content."""
+def _free_paragraph(part, style_id: str) -> Paragraph:
+    """The header/footer's empty last paragraph, or a new one after the base's own content."""
     paragraphs = part.paragraphs
     if paragraphs and not paragraphs[-1].text and not paragraphs[-1]._p.xpath(".//w:drawing"):
         paragraph = paragraphs[-1]
     else:
         paragraph = part.add_paragraph()
-    paragraph.style = style
+    paragraph._p.style = style_id
     return paragraph
 
 

@@ -98,7 +98,7 @@ def test_internal_errors_exit_3_with_traceback(monkeypatch, capsys) -> None:
     def boom(*_args, **_kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("deliverables.validate.load_project", boom)
+    monkeypatch.setattr("deliverables.validate.load", boom)
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main(["check", os.devnull])
     assert exit_info.value.code == 3

@@ -10,7 +10,7 @@ from typing import Any
 from .. import marks, prose, wording
 from ..changes import changelog
 from ..context import Context
-from ..model import Project, Stage, Term
+from ..model import STANDARD_DEPARTMENTS, Project, Stage, Term
 
 NAME = "definition-alignment"
 SUFFIXES = (".docx",)
@@ -21,6 +21,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
 SIGN_LINE = "______________"
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+OPEN_COLUMN = {"key": "", "name": "Approved?", "role": ""}
+"""The one approval column of a file that names no approvers: boxes to tick on paper."""
 
 
 def long_date(day: dt.date) -> str:
@@ -54,7 +57,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
             pending_terms=sum(not _approved(t) for t in project.terms))),
         "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
         "changes": _changes(project, ctx),
-        "approvers": [_person(project, key) for key in _approvers(project)],
+        "approvers": [_person(project, key) for key in _approvers(project)] or [OPEN_COLUMN],
         "terms": [_term(project, term) for term in project.terms],
         "domains": [_domain(project, domain) for domain in project.domain_order()],
         "open_items": _open_items(project),
@@ -85,6 +88,11 @@ def _logo(project: Project, ctx: Context) -> str | None:
     if not path.is_file():
         ctx.warn(("client", "logo"), f"logo file '{path}' not found; the cover has no logo")
         return None
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(IMAGE_SIGNATURES):
+        ctx.warn(("client", "logo"), f"logo file '{path}' is not a PNG or JPEG image; the cover has no logo")
+        return None
     return str(path)
 
 
@@ -103,6 +111,14 @@ def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
     note = "" if rows else f"Nothing in the definitions changed since v{previous.version}."
     return {"title": f"Changes since v{previous.version}", "note": note,
             "rows": [{"subject": subject, "changes": items} for subject, items in rows.items()]}
+
+
+def who(project: Project, key: str | None) -> str:
+    """A person to talk to: the stakeholder with this id (name and title), else the team."""
+    person = next((p for p in project.stakeholders if p.id == key), None)
+    if person is None:
+        return project.owner_name(key)
+    return f"{person.name} ({person.title})" if person.title else person.name
 
 
 def _approved(term: Term) -> bool:
@@ -126,8 +142,9 @@ def _person(project: Project, key: str) -> dict[str, str]:
 
 def _term(project: Project, term: Term) -> dict[str, Any]:
     keys = _approvers(project)
+    approvals = [term.approvals.get(k) for k in keys] if keys else ["open"]
     return {"term": term.term, "definition": term.definition or "Not defined yet.",
-            "assumed": term.status == "assumed", "approvals": [term.approvals.get(k) for k in keys]}
+            "assumed": term.status == "assumed", "approvals": approvals}
 
 
 def _domain(project: Project, domain: str) -> dict[str, Any]:
@@ -140,7 +157,7 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
     return {"label": stage.label, "golden": stage.golden, "definition": stage.definition,
             "entry": list(stage.entry), "exits": _exits(project, stage),
             "owner": project.owner_name(stage.owner), "assumed": stage.status == "assumed",
-            "confirm_with": project.owner_name(stage.confirm_with)}
+            "confirm_with": who(project, stage.confirm_with)}
 
 
 def _exits(project: Project, stage: Stage) -> list[dict[str, str]]:
@@ -162,18 +179,18 @@ def _open_items(project: Project) -> list[dict[str, str]]:
     for domain in project.domain_order():
         for stage in project.stages_in(domain):
             if stage.status == "assumed":
-                who = project.owner_name(stage.confirm_with)
+                person = who(project, stage.confirm_with)
                 items.append({"kind": "Stage", "name": stage.label, "where": project.domain_title(domain),
-                              "with": f"Confirm with {who}" if who else "Confirm at the next meeting"})
+                              "with": f"Confirm with {person}" if person else "Confirm at the next meeting"})
     for term in project.terms:
         if term.status == "assumed":
-            items.append({"kind": "Term", "name": term.term, "where": "Terms", "with": _term_followup(project, term)})
+            items.append({"kind": "Term", "name": term.term, "where": "", "with": _term_followup(project, term)})
     return items
 
 
 def _term_followup(project: Project, term: Term) -> str:
-    pending = [project.owner_name(k) for k, v in term.approvals.items() if v == "pending"]
-    rejected = [project.owner_name(k) for k, v in term.approvals.items() if v == "rejected"]
+    pending = [who(project, k) for k, v in term.approvals.items() if v == "pending"]
+    rejected = [who(project, k) for k, v in term.approvals.items() if v == "rejected"]
     parts = []
     if rejected:
         parts.append(f"Rework with {', '.join(rejected)} (rejected)")
@@ -195,7 +212,8 @@ def _signoffs(project: Project) -> list[dict[str, Any]]:
     rows = [_signoff_row(project, s.by, s.scope, s.date) for s in project.signoffs]
     signed = {s.by for s in project.signoffs}
     rows += [_signoff_row(project, p.id, "definitions", None) for p in project.stakeholders if p.id not in signed]
-    return rows
+    # With nobody named yet, leave a line for each department lead the playbook expects to sign.
+    return rows or [_signoff_row(project, d, "definitions", None) for d in STANDARD_DEPARTMENTS]
 
 
 def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -> dict[str, Any]:
@@ -208,6 +226,6 @@ def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The .docx file."""
-    from .alignment_word import write
+    from ._alignment_word import write
 
     return {view["file"]: write(view, ctx)}

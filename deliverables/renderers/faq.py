@@ -23,6 +23,7 @@ SUFFIXES = (".docx", ".md")
 DESCRIPTION = "FAQ: common questions answered from the client's own definitions, plus its own entries (Word and Markdown)."
 TITLE = "Frequently asked questions"
 MARK = f" {marks.GOLDEN}"
+EMPTY = "No questions yet: the standard questions appear once the stages they are about exist, and the client's own go under `faq` in the client file."
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     version = project.version
     return {"title": TITLE, "client": project.client.name, "version": version, "date": long_date(ctx.date),
             "day": ctx.date, "author": project.architect, "entries": entries,
+            "empty": "" if entries else EMPTY,
             "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
             "docx": f"faq-v{version}.docx", "md": f"faq-v{version}.md"}
 
@@ -136,14 +138,14 @@ def _term(term: Term | None) -> dict[str, Any] | None:
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The Word file and the Markdown file."""
-    from .faq_word import write
+    from ._faq_word import write
 
     return {view["docx"]: write(view, ctx), view["md"]: _markdown(view, ctx).encode("utf-8")}
 
 
 def _markdown(view: dict[str, Any], ctx: Context) -> str:
     entries = [{"q": md(e["q"]), "chunks": _chunks(e["blocks"])} for e in view["entries"]]
-    return wording.render(ctx, "faq.md.j2", title=md(view["title"]), client=md(view["client"]),
+    return wording.render(ctx, "faq.md.j2", title=md(view["title"]), client=md(view["client"]), empty=md(view["empty"]),
                           version=view["version"], date=view["date"], entries=entries,
                           legend=[md(line) for line in view["legend"]])
 
@@ -163,10 +165,15 @@ def _chunks(blocks: list[tuple[str, str]]) -> list[str]:
     return chunks
 
 
-_BLOCK_START = re.compile(r"^([-+=]|\d+[.)])")
+_BULLET_START = re.compile(r"^([-+=])")
+_NUMBER_START = re.compile(r"^(\d+)([.)])")
 
 
 def md(text: str, indent: str = "") -> str:
-    """Client or template text escaped for Markdown; its line breaks become hard breaks."""
-    lines = [_BLOCK_START.sub(r"\\\1", wording.md(part).strip()) for part in text.split(prose.LINE)]
+    """Client or template text escaped for Markdown; its line breaks become hard breaks.
+    A line that would start a list or a heading underline is escaped too."""
+    lines = []
+    for part in text.split(prose.LINE):
+        line = _BULLET_START.sub(r"\\\1", wording.md(part).strip())
+        lines.append(_NUMBER_START.sub(r"\1\\\2", line))
     return ("  \n" + indent).join(lines)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import marks
 from ..context import Context
+from ..errors import BuildError
 from ..wordkit import Rich, Writer, shade_cell
 
 STYLES = ("Cover Logo", "Cover Meta", "Cover Stamp", "Golden Mark", "Confirmed Flag",
@@ -56,8 +57,11 @@ def _logo(w: Writer, path: str) -> None:
     from docx.shared import Cm
     from PIL import Image
 
-    with Image.open(path) as image:
-        ratio = image.width / max(image.height, 1)
+    try:
+        with Image.open(path) as image:
+            ratio = image.width / max(image.height, 1)
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"logo '{path}' cannot be read as an image: {exc}") from None
     height = min(LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM / ratio)
     w.para("", "Cover Logo").add_run().add_picture(path, height=Cm(height))
 
@@ -107,6 +111,9 @@ def _changes(w: Writer, changes: dict[str, Any]) -> None:
 
 def _terms(w: Writer, view: dict[str, Any]) -> None:
     w.heading("Terms to align")
+    if not view["terms"]:
+        w.para("No terms are listed yet: add them under `terms` in the client file.")
+        return
     w.para("Internally approved? One column per approver: ☒ Yes when approved, ☒ No when rejected, "
            "☐ Yes ☐ No while the answer is pending; a dash where the person was not asked.", "Legend")
     headers = ["Term", "Definition"] + [f"{a['name']}\n{a['role']}".strip() for a in view["approvers"]]
@@ -127,6 +134,8 @@ def _checkbox(state: str | None) -> Rich:
         return [(f"{CHECK} Yes", "Confirmed Flag"), (f"\n{EMPTY} No", None)]
     if state == "rejected":
         return [(f"{EMPTY} Yes\n", None), (f"{CHECK} No", "Rejected Mark")]
+    if state == "open":
+        return f"{EMPTY} Yes\n{EMPTY} No"
     if state == "pending":
         return [(f"{EMPTY} Yes\n{EMPTY} No\n", None), ("pending", "Muted")]
     return [("—", "Muted")]
@@ -136,6 +145,8 @@ def _stages(w: Writer, view: dict[str, Any]) -> None:
     w.doc.add_page_break()
     w.heading("Stage architecture")
     legend(w, view["legend"])
+    if not view["domains"]:
+        w.para("No stages are defined yet: add them under `stages` in the client file.")
     for domain in view["domains"]:
         w.heading(f"{domain['title']} stages", 2)
         table = w.table(["Stage", "Definition", "Entry criteria", "Exit criteria → destination", "Owner", "Status"],
@@ -188,7 +199,7 @@ def _open_items(w: Writer, items: list[dict[str, str]]) -> None:
     table = w.table(["Item", "Where", "Next step"], [5.0, 2.2, 6.0])
     for item in items:
         w.row(table, [[("Table Text", [(item["name"], "Strong")])],
-                      [("Table Text", f"{item['kind']} · {item['where']}")],
+                      [("Table Text", " · ".join(x for x in (item["kind"], item["where"]) if x))],
                       [("Table Text", item["with"])]])
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..context import Context
 from ..wordkit import Writer
-from .alignment_word import blocks, legend
+from ._alignment_word import blocks, legend
 
 STYLES = ("Cover Meta", "Golden Mark")
 
@@ -17,6 +17,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     w.para(view["title"], "Title")
     w.para(view["client"], "Subtitle")
     w.para(f"Version v{view['version']}  ·  {view['date']}", "Cover Meta")
+    if view["empty"]:
+        w.para(view["empty"])
     for number, entry in enumerate(view["entries"], 1):
         w.heading(f"{number}. {entry['q']}", 2)
         blocks(w, entry["blocks"])
