@@ -117,3 +117,13 @@ def test_same_input_gives_same_bytes() -> None:
 def test_schedule_text_matches_golden(case: str, dedicated: dict[str, bytes]) -> None:
     out = dedicated if case == "salesforce" else files(HUBSPOT)
     assert_golden(f"maintenance/{case}.txt", docx_text(out["maintenance-schedule-v3.docx"]))
+
+
+def test_fold_keeps_every_line_within_75_octets_and_whole_characters() -> None:
+    from deliverables.icalwriter import escape, fold
+
+    line = "DESCRIPTION:" + escape("a,b;c\\d\ne") + "🚀é" * 40
+    folded = fold(line).encode("utf-8").split(b"\r\n")
+    assert all(len(part) <= 75 for part in folded)
+    assert b"".join(p[1:] if i else p for i, p in enumerate(folded)).decode() == line
+    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
