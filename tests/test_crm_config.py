@@ -204,3 +204,12 @@ def test_example_builds_with_its_own_mappings() -> None:
     body = json.loads(out["crm/hubspot/pipelines/deals-new-business.json"])
     assert body["label"] == "New Business"
     assert [s["label"] for s in body["stages"]][-1] == "Closed Lost"
+
+
+def test_salesforce_field_that_is_not_custom_is_warned_at_its_line() -> None:
+    text = edited(SALESFORCE, ("crm: {object: opportunity, field: StageName, value: Closed Won}",
+                               "crm: {object: opportunity, field: StageName, value: Closed Won}\n"
+                               "  - {id: x, name: X, domain: company, crm: {object: account, field: tier, value: X}}"))
+    ctx = context(SALESFORCE, text)
+    render("crm-config", ctx)
+    assert ["'tier' is not a Salesforce custom field name" in str(w) for w in ctx.warnings].count(True) == 1

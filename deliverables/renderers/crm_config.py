@@ -22,7 +22,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     defaults = tdata.load(ctx, "crm/defaults.yaml")
     text = tdata.load(ctx, "crm/spec.yaml")
     configs = {p: config.build(project, p, defaults) for p in platforms_for(project.client.crm)}
-    _warn_long_values(project, ctx, configs)
+    _warn_salesforce(project, ctx, configs)
     titles = " and ".join(spec.platform_title(p) for p in configs)
     state = "FINAL" if project.is_final() else "DRAFT"
     title = text["title"]
@@ -88,14 +88,20 @@ def _build_order(project: Project, text: dict[str, Any]) -> list[str]:
     return steps
 
 
-def _warn_long_values(project: Project, ctx: Context, configs: dict[str, config.PlatformConfig]) -> None:
-    """Salesforce keeps 40 characters of a Lead Status or Opportunity Stage value."""
+def _warn_salesforce(project: Project, ctx: Context, configs: dict[str, config.PlatformConfig]) -> None:
+    """Salesforce keeps 40 characters of a Lead Status or Opportunity Stage value, and
+    custom fields end in __c."""
     cfg = configs.get("salesforce")
     if cfg is None:
         return
+    position = {s.id: i for i, s in enumerate(project.stages)}
     for m in cfg.maps:
+        index = position[m.stage.id]
+        own = m.stage.crm is not None and project.client.crm == "salesforce"
+        if own and m.field not in ("Status", "StageName") and not m.field.endswith("__c"):
+            ctx.warn(("stages", index, "crm", "field"), f"'{m.field}' is not a Salesforce custom field name "
+                     "(those end in __c); no field file is generated for it")
         if m.field in ("Status", "StageName") and len(m.value) > STANDARD_VALUE_MAX:
-            index = project.stages.index(m.stage)
             where = ("stages", index, "crm", "value") if m.stage.crm else ("stages", index, "name")
             ctx.warn(where, f"Salesforce keeps {STANDARD_VALUE_MAX} characters of this value; "
                             f"the CRM files use '{m.value[:STANDARD_VALUE_MAX].rstrip()}'")
