@@ -48,7 +48,8 @@ def _table(w: Writer, title: str, headers: tuple[str, ...], rows: list[list[str]
 
 def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:
     w.heading(title, 1)
-    w.para([(f"Between {block['from']} and {block['to']}", "Strong")])
+    # Keep the date line with the first check so a page never ends on it.
+    w.para([(f"Between {block['from']} and {block['to']}", "Strong")]).paragraph_format.keep_with_next = True
     for item in block["items"]:
         name = item["name"] if item["name"].endswith(("?", ":")) else item["name"] + ":"
         w.para([(name + " ", "Strong"), (item["text"], None)], "List Bullet")
