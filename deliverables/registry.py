@@ -38,6 +38,8 @@ REGISTRY: dict[str, str] = {
     "diagram": "deliverables.renderers.diagram",
     "reference-card": "deliverables.renderers.card",
     "faq": "deliverables.renderers.faq",
+    "crm-config": "deliverables.renderers.crm_config",
+    "maintenance": "deliverables.renderers.maintenance",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
