@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 600  # seconds: a bound against hangs, not a speed target
+# One compiled diagram engine for every subprocess of this module (outside the case folders).
+ENGINE_CACHE = Path(tempfile.gettempdir()) / "deliver-test-engine-cache"
 
 BASE = """\
 client:
@@ -63,7 +66,7 @@ def deliver(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=LIMIT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd), "DELIVER_CACHE_DIR": str(ENGINE_CACHE)},
     )
 
 
@@ -181,8 +184,7 @@ def test_value_cut_by_a_comment_warns(tmp_path: Path) -> None:
 def test_client_names_never_escape_the_output_folder(name: str, tmp_path: Path) -> None:
     result = build(tmp_path, client(name=json.dumps(name)))
     assert_built(result)
-    cache = tmp_path / ".cache"  # HOME is tmp_path: the diagram engine's compiled-module cache lives here
-    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "client.yaml" and cache not in p.parents]
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "client.yaml"]
     assert written and all((tmp_path / "out") in p.parents for p in written)
     folders = [p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1 and folders[0] not in {"con", "nul"}
