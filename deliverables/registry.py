@@ -34,6 +34,7 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "kickoff-deck": "deliverables.renderers.kickoff_deck",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 
