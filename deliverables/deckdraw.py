@@ -25,6 +25,8 @@ COLOURS = {
     "muted": marks.MUTED,
     "heading": "FFFFFF",
     "removed": marks.MUTED,
+    "alert": "B91C1C",
+    "accent": marks.ACCENT,
     "added": marks.CONFIRMED_COLOUR,
     "": marks.INK,
     "bold": marks.INK,

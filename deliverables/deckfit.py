@@ -24,7 +24,7 @@ SPACE_BEFORE = 0.35
 """Space above a bullet paragraph, as a share of the font size."""
 
 BODY_SIZES = (20, 18, 16, 14, 13, 12)
-TABLE_SIZES = (14, 13, 12, 11, 10, 9)
+TABLE_SIZES = (16, 14, 13, 12, 11, 10, 9)
 TITLE_SIZES = (30, 28, 26, 24, 22, 20, 18)
 
 

@@ -113,7 +113,7 @@ def party_label(project: Project, key: str, common: Words) -> str:
     return project.owner_name(key) if key else common("unassigned")
 
 
-def questions_slide(project: Project, common: Words) -> Slide:
+def questions_slide(project: Project, common: Words, title: str) -> Slide:
     """Every ASSUMED item grouped by the stakeholder who must confirm it."""
     groups = assumed_items(project, common)
     rows = tuple(
@@ -121,10 +121,10 @@ def questions_slide(project: Project, common: Words) -> Slide:
         for key, items in groups.items()
         for _, item, what in items
     )
-    count = len(rows)
+    count = project.assumed_count()
     table = Table(common.cells("questions_columns"), (2, 3, 5), rows, empty=common("questions_none"), group=True)
     lead = common("questions_lead", count, len(groups)) if rows else ""
-    return Slide(TABLE, common("questions_title", project.is_final()), common("questions_notes", count), lead=lead, table=table)
+    return Slide(TABLE, title, common("questions_notes", count), lead=lead, table=table)
 
 
 def meeting_people(project: Project, key: str, common: Words) -> str:

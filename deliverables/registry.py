@@ -35,6 +35,8 @@ class Renderer(Protocol):
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
     "kickoff-deck": "deliverables.renderers.kickoff_deck",
+    "refinement-deck": "deliverables.renderers.refinement_deck",
+    "handoff-deck": "deliverables.renderers.handoff_deck",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 

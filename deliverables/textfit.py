@@ -25,7 +25,7 @@ differently, so a line measured as just fitting must not wrap there."""
 Run = tuple[str, str]
 """A piece of text and its style name (see BOLD_STYLES)."""
 
-BOLD_STYLES = frozenset({"bold", "assumed", "golden", "heading"})
+BOLD_STYLES = frozenset({"bold", "assumed", "golden", "heading", "alert", "accent"})
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
 
