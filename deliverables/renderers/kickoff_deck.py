@@ -32,7 +32,7 @@ def view(project: Project, ctx: Context) -> Deck:
         diagram_slide(project, common, words("diagram_title", project.version)),
         _comparison(project, words),
         _terms(project, words),
-        questions_slide(project, common),
+        questions_slide(project, common, words("questions_title")),
         _next_steps(project, words, common),
         _plan(project, words, common),
     ]
