@@ -50,6 +50,12 @@ class Metrics:
         return sum(self.char(ch) for ch in text) * size
 
 
+@lru_cache(maxsize=65536)
+def _em(text: str, bold: bool) -> float:
+    """Width of a word in em; words repeat, so this is cached."""
+    return metrics(bold).text(text, 1.0)
+
+
 @lru_cache(maxsize=4)
 def metrics(bold: bool = False) -> Metrics:
     """The metrics of DejaVu Sans (bold or regular), read once."""
@@ -73,11 +79,11 @@ def _tokens(runs: Sequence[Run]) -> list[Run]:
 
 
 def _width(token: Run, size: float) -> float:
-    return metrics(token[1] in BOLD_STYLES).text(token[0].rstrip(), size)
+    return _em(token[0].rstrip(), token[1] in BOLD_STYLES) * size
 
 
 def _advance(token: Run, size: float) -> float:
-    return metrics(token[1] in BOLD_STYLES).text(token[0], size)
+    return _em(token[0], token[1] in BOLD_STYLES) * size
 
 
 def _break_word(token: Run, width: float, size: float) -> list[Run]:
@@ -94,6 +100,12 @@ def _break_word(token: Run, width: float, size: float) -> list[Run]:
 
 def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[Run]]:
     """Lines of tokens as a greedy word wrap at `width` points would lay them out."""
+    return [list(line) for line in _wrap(tuple(runs), width, size)]
+
+
+@lru_cache(maxsize=8192)
+def _wrap(runs: tuple[Run, ...], width: float, size: float) -> tuple[tuple[Run, ...], ...]:
+    # The same cell is measured at several sizes and again when drawn: cache it.
     width *= SAFETY
     lines: list[list[Run]] = [[]]
     used = 0.0
@@ -110,12 +122,12 @@ def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[Run]]:
                 used = 0.0
             lines[-1].append(piece)
             used += _advance(piece, size)
-    return lines
+    return tuple(tuple(line) for line in lines)
 
 
 def line_count(runs: Sequence[Run], width: float, size: float) -> int:
     """How many lines the runs take at `width` points and `size`."""
-    return len(wrap(runs, width, size))
+    return len(_wrap(tuple(runs), width, size))
 
 
 def height(lines: int, size: float) -> float:
