@@ -1,5 +1,5 @@
 """`python -m deliverables` is the `deliver` command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, registry
-from .context import Context
+from typing import TYPE_CHECKING
+
+from . import __version__, incremental, registry
 from .errors import BuildError, Problem, TemplateError
-from .model import Project
-from .source import load_document
 from .storage import safe_relative, write_tree
-from .validate import did_you_mean, validate_document
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .model import Project
+
+# The typed model, the YAML parser and the renderers are imported only when
+# something has to be built: an up-to-date rebuild stays as cheap as `import json`.
 
 Log = Callable[[str], None]
 
@@ -29,6 +34,8 @@ class BuildResult:
     folder: Path
     files: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False
+    rebuilt: list[str] = field(default_factory=list)
 
 
 def select(only: Sequence[str] | None) -> tuple[str, ...]:
@@ -38,6 +45,8 @@ def select(only: Sequence[str] | None) -> tuple[str, ...]:
     wanted = [n.strip() for item in only for n in item.split(",") if n.strip()]
     for name in wanted:
         if name not in registry.REGISTRY:
+            from .validate import did_you_mean
+
             hint = did_you_mean(name, registry.names())
             raise BuildError(f"unknown deliverable '{name}'{hint}; known: {', '.join(registry.names())}")
     return tuple(n for n in registry.names() if n in wanted)
@@ -59,26 +68,71 @@ def load_previous(out_root: Path, project: Project) -> Project | None:
     if not versions:
         return None
     folder = max(versions)[1]
+    from .model import Project
+
     try:
         return Project.model_validate(json.loads((folder / "model.json").read_text(encoding="utf-8")))
     except (ValueError, OSError):
         return None
 
 
-def render_all(ctx: Context, names: Sequence[str]) -> dict[str, bytes]:
-    """Every selected deliverable's files, checked against its declared suffixes."""
+def render_all(ctx: Context, names: Sequence[str], earlier: Path | None = None) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """Every selected deliverable's files, and per deliverable why it was rebuilt or kept.
+
+    A deliverable whose fingerprint (view, templates, tool) matches the one in
+    the `earlier` version folder's manifest is not rendered again: its files are
+    taken from that folder.
+    """
+    env = incremental.environment_key(ctx.theme)
+    before = _read_manifest(earlier).get("deliverables", {}) if earlier else {}
     files: dict[str, bytes] = {}
+    report: dict[str, Any] = {}
     for name in names:
         renderer = registry.load(name)
-        outputs = renderer.render(renderer.view(ctx.project, ctx), ctx)
-        for file_name, data in outputs.items():
-            safe_relative(file_name)
-            if not file_name.endswith(renderer.SUFFIXES):
-                raise BuildError(f"deliverable '{name}' produced {file_name!r}, not one of {renderer.SUFFIXES}")
-            if file_name in files:
-                raise BuildError(f"two deliverables produce {file_name!r}")
-            files[file_name] = data
-    return files
+        view = renderer.view(ctx.project, ctx)
+        key = incremental.view_key(view)
+        reused = _reuse(earlier, before.get(name), key, env)
+        outputs = reused if reused is not None else renderer.render(view, ctx)
+        reason = "unchanged" if reused is not None else _reason(before.get(name), key, env)
+        _check_outputs(name, renderer.SUFFIXES, outputs, files)
+        files.update(outputs)
+        report[name] = {"files": sorted(outputs), "view": key, "environment": env, "action": "kept" if reused is not None else "rebuilt", "reason": reason}
+    return files, report
+
+
+def _reuse(folder: Path | None, entry: dict[str, Any] | None, key: str, env: str) -> dict[str, bytes] | None:
+    if folder is None or not entry or entry.get("view") != key or entry.get("environment") != env:
+        return None
+    try:
+        return {name: (folder / name).read_bytes() for name in entry["files"]}
+    except (OSError, KeyError, TypeError):
+        return None
+
+
+def _reason(entry: dict[str, Any] | None, key: str, env: str) -> str:
+    if not entry:
+        return "new"
+    if entry.get("environment") != env:
+        return "templates or tool changed"
+    if entry.get("view") != key:
+        return "content changed"
+    return "files missing"
+
+
+def _check_outputs(name: str, suffixes: tuple[str, ...], outputs: dict[str, bytes], files: dict[str, bytes]) -> None:
+    for file_name in outputs:
+        safe_relative(file_name)
+        if not file_name.endswith(suffixes):
+            raise BuildError(f"deliverable '{name}' produced {file_name!r}, not one of {suffixes}")
+        if file_name in files:
+            raise BuildError(f"two deliverables produce {file_name!r}")
+
+
+def _read_manifest(folder: Path | None) -> dict[str, Any]:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")) if folder else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def build_file(
@@ -87,20 +141,29 @@ def build_file(
     only: Sequence[str] | None = None,
     theme: Path | None = None,
 ) -> BuildResult:
-    """Build one client file into its version folder, atomically."""
+    """Build one client file into its version folder, atomically and incrementally."""
     names = select(only)
     raw = _read(source)
+    folder = incremental.up_to_date(source, raw, out_root, names, theme)
+    if folder is not None:
+        return BuildResult(source, folder, _read_manifest(folder).get("files", {}), [], up_to_date=True)
+    from .context import Context
+    from .source import load_document
+    from .validate import validate_document
+
     doc = load_document(source)
     project = validate_document(doc)
     folder = version_folder(out_root, project)
     ctx = Context(project, doc, load_previous(out_root, project), resolve_theme(source, project, theme))
     ctx.warnings.extend(doc.warnings)
-    files = render_all(ctx, names)
+    files, report = render_all(ctx, names, folder if folder.is_dir() else None)
     files["model.json"] = canonical_json(project.model_dump(mode="json"))
-    manifest = _manifest(raw, files, folder, keep=bool(only))
+    manifest = _manifest(raw, files, report, folder, keep=bool(only))
     files["manifest.json"] = canonical_json(manifest)
     write_tree(folder, files, keep=bool(only))
-    return BuildResult(source, folder, manifest["files"], ctx.warnings)
+    incremental.record(source, raw, out_root, folder, names, ctx.theme)
+    rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
+    return BuildResult(source, folder, manifest["files"], ctx.warnings, rebuilt=rebuilt)
 
 
 def resolve_theme(source: Path, project: Project, option: Path | None) -> Path | None:
@@ -123,15 +186,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _manifest(raw: bytes, files: dict[str, bytes], folder: Path, keep: bool) -> dict[str, Any]:
+def _manifest(raw: bytes, files: dict[str, bytes], report: dict[str, Any], folder: Path, keep: bool) -> dict[str, Any]:
     hashes = {name: sha256(data) for name, data in files.items()}
-    if keep and (folder / "manifest.json").is_file():
-        try:
-            earlier = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
-            hashes = {**{k: v for k, v in earlier.items() if (folder / k).is_file()}, **hashes}
-        except (ValueError, KeyError, OSError):
-            pass
-    return {"tool": "deliver", "tool_version": __version__, "input_sha256": sha256(raw), "files": dict(sorted(hashes.items()))}
+    if keep:
+        earlier = _read_manifest(folder)
+        kept_files = {k: v for k, v in earlier.get("files", {}).items() if (folder / k).is_file()}
+        hashes = {**kept_files, **hashes}
+        report = {**earlier.get("deliverables", {}), **report}
+    return {
+        "tool": "deliver",
+        "tool_version": __version__,
+        "input_sha256": sha256(raw),
+        "files": dict(sorted(hashes.items())),
+        "deliverables": dict(sorted(report.items())),
+    }
 
 
 def _read(source: Path) -> bytes:

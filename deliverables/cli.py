@@ -32,58 +32,88 @@ def cli() -> None:
 @click.option("--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated).")
 @click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP)
 @click.option("--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx.")
-def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme: Path | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Clients built in parallel.")
+def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme: Path | None, jobs: int) -> None:
     """Render every deliverable of each client FILE into <out>/<client>/v<N>/.
 
     The version folder is replaced atomically: a failed build leaves the
-    previous output untouched.
+    previous output untouched. Only deliverables whose content changed are
+    rendered again; an unchanged file is reported up to date at once. With
+    several files, one client's error does not stop the others.
     """
-    from .build import build_file
-    from .errors import DeliverError
+    from .batch import build_many
+    from .build import select
 
-    failed = 0
-    for path in files:
-        try:
-            result = build_file(path, out_root, only, theme)
-        except DeliverError as exc:
-            exc.show()
-            failed += 1
-            continue
-        for warning in result.warnings:
-            click.echo(str(warning), err=True)
-        click.echo(f"built {path} -> {result.folder} ({len(result.files)} files)")
+    select(only)
+    sources = list(dict.fromkeys(files))
+    if len(sources) == 1:
+        outcomes = build_many(sources, out_root, only, theme)
+    else:
+        with click.progressbar(length=len(sources), label="building", file=sys.stderr) as bar:
+            outcomes = build_many(sources, out_root, only, theme, jobs, tick=lambda _o: bar.update(1))
+    failed = [o for o in outcomes if o.result is None]
+    for outcome in outcomes:
+        _report(outcome)
+    if len(sources) > 1:
+        click.echo(f"{len(sources) - len(failed)} built, {len(failed)} failed")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _report(outcome) -> None:  # noqa: ANN001 - batch.Outcome, imported lazily
+    for line in outcome.errors:
+        click.echo(line, err=True)
+    result = outcome.result
+    if result is None:
+        return
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    if result.up_to_date:
+        click.echo(f"up to date: {outcome.source} -> {result.folder}")
+    else:
+        click.echo(f"built {outcome.source} -> {result.folder} ({len(result.files)} files, {outcome.seconds:.1f} s)")
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-def check(files: tuple[Path, ...], fmt: str) -> None:
-    """Validate each client FILE; exit 1 when any has errors."""
-    from .errors import InputError
-    from .validate import load_project
+@click.argument("file", type=FILE)
+@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP)
+@click.option("--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx.")
+def watch(file: Path, out_root: Path, theme: Path | None) -> None:
+    """Rebuild FILE each time it is saved; Ctrl-C stops.
 
-    report, failed = [], False
-    for path in files:
-        try:
-            project, warnings = load_project(path)
-        except InputError as exc:
-            failed = True
-            report.append({"file": str(path), "ok": False, "problems": [p.as_dict() for p in exc.problems]})
-            if fmt == "text":
-                exc.show()
-            continue
-        report.append({"file": str(path), "ok": True, "problems": [p.as_dict() for p in warnings]})
-        if fmt == "text":
-            for warning in warnings:
-                click.echo(str(warning), err=True)
-            assumed = project.assumed_count()
-            click.echo(f"ok: {path} ({len(project.stages)} stages, {assumed} item(s) assumed)")
-    if fmt == "json":
-        click.echo(json.dumps({"files": report}, indent=2, ensure_ascii=False))
-    if failed:
-        raise click.exceptions.Exit(1)
+    An invalid intermediate edit shows its errors and keeps the last good output.
+    """
+    from .watch import watch as run
+
+    try:
+        run(file, out_root, theme, click.echo, lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Output format; sarif (2.1.0) shows findings inline in CI.")
+@click.option("--final", is_flag=True, help="Sign-off gate: also refuse anything ASSUMED, unapproved terms, exits without criteria and missing sign-offs.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list findings silenced by lint_ignore, with their reasons.")
+@click.option("--list-rules", is_flag=True, help="Print the lint rules as a Markdown table and exit.")
+def check(files: tuple[Path, ...], fmt: str, final: bool, strict: bool, verbose: bool, list_rules: bool) -> None:
+    """Validate each client FILE and lint it against the playbook's gotchas.
+
+    Exit 1 when any file has errors (or warnings, with --strict).
+    """
+    from .lint import rule_table
+    from .lint.report import run
+
+    if list_rules:
+        click.echo(rule_table(), nl=False)
+        return
+    if not files:
+        raise click.UsageError("give at least one client FILE (or --list-rules)")
+    code = run(files, final=final, fmt=fmt, strict=strict, verbose=verbose, echo=click.echo)
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 @cli.command()

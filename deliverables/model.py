@@ -80,7 +80,7 @@ class Client(Model):
     """The engagement's methodology option from the playbook."""
     engagement: Literal["single-project", "dedicated"] = "single-project"
     """Single project: the customer owns maintenance; dedicated: the architect does."""
-    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
     """Folder name under the output root; derived from `name` when absent."""
     launch_date: dt.date | None = None
     """The date the configured lifecycle goes live; anchors the maintenance calendar."""
@@ -318,6 +318,13 @@ class CurrentState(Model):
     """Current vs recommended rows."""
 
 
+class CardOptions(Model):
+    """Layout options of the Stage Reference Card."""
+
+    page: Literal["letter", "a4"] = "letter"
+    """Paper size; the card is always one landscape page."""
+
+
 class Project(Model):
     """A client file: the single source of truth of one engagement."""
 
@@ -355,11 +362,21 @@ class Project(Model):
     """The current-state audit, when one was run."""
     theme: str | None = None
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
+    card: CardOptions = CardOptions()
+    """Stage Reference Card options."""
 
     @property
     def slug(self) -> str:
-        """Folder name of this client under the output root."""
-        return self.client.slug or slugify(self.client.name) or "client"
+        """Folder name of this client under the output root.
+
+        A name with no Latin letters or digits (e.g. in CJK script) gets a stable
+        short hash so two such clients never share a folder."""
+        if self.client.slug:
+            return slugify(self.client.slug)
+        import hashlib
+
+        digest = hashlib.sha256(self.client.name.encode("utf-8")).hexdigest()[:8]
+        return slugify(self.client.name) or f"client-{digest}"
 
     def domain_order(self) -> tuple[str, ...]:
         """Domains in use, canonical ones first, then declared ones."""
@@ -394,11 +411,14 @@ class Project(Model):
         return ()
 
     def owner_name(self, owner: str | None) -> str:
-        """Readable owner: a stakeholder's name and title, or the department."""
+        """Readable owner: the department, or a stakeholder's name and title.
+
+        A stakeholder whose id is their department's id (`marketing`) stands for
+        the department here: stages are owned by teams."""
         if not owner:
             return ""
         for person in self.stakeholders:
-            if person.id == owner:
+            if person.id == owner and person.department != owner:
                 return f"{person.name} ({person.title})" if person.title else person.name
         return DEPARTMENT_TITLES.get(owner, owner.replace("-", " ").replace("_", " ").title())
 
@@ -428,9 +448,16 @@ DEPARTMENT_TITLES: dict[str, str] = {
 }
 
 
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
 def slugify(text: str) -> str:
-    """Lower-case ASCII slug of a text: `Acme Analytics, Inc.` -> `acme-analytics-inc`."""
+    """Lower-case ASCII slug of a text: `Acme Analytics, Inc.` -> `acme-analytics-inc`.
+
+    Safe as a folder name everywhere: no separators or dots, and never a name
+    Windows reserves (`CON` becomes `con-client`)."""
     import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return f"{slug}-client" if _RESERVED.match(slug) else slug

@@ -34,6 +34,7 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
+    "diagram": "deliverables.renderers.diagram",
     "kickoff-deck": "deliverables.renderers.kickoff_deck",
     "refinement-deck": "deliverables.renderers.refinement_deck",
     "handoff-deck": "deliverables.renderers.handoff_deck",

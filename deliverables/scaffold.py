@@ -34,6 +34,7 @@ def scaffold(name: str, arch: str, crm: str | None) -> str:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
     data = yaml.load(architecture_text(arch))
     data["client"]["name"] = name
     data["client"]["slug"] = slugify(name) or "client"

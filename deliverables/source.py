@@ -140,7 +140,7 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
     if builder.problems:
         raise InputError(builder.problems)
     if not isinstance(doc.data, dict):
-        kind = _kind(doc.data)
+        kind = describe(doc.data)
         raise InputError([doc.problem((), f"expected a mapping (key: value) at the top level, found {kind}")])
     for line, column, char in removed:
         doc.warnings.append(
@@ -170,7 +170,8 @@ def _strip_raw_controls(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def _compose(text: str, name: str) -> Node | None:
-    yaml = YAML(typ="rt", pure=True)
+    # "safe", not "rt": the round-trip scanner marks folds in `>` scalars with U+0007.
+    yaml = YAML(typ="safe", pure=True)
     try:
         return yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -194,14 +195,16 @@ def _yaml_message(exc: MarkedYAMLError) -> str:
     return f"invalid YAML: {problem}"
 
 
-def _kind(value: Any) -> str:
+def describe(value: Any) -> str:
+    """How a found value reads in a message."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 class _Builder:
@@ -290,6 +293,11 @@ class _Builder:
         self.doc.warnings.append(Problem(self.doc.path, line, column, crumb, message, "warning"))
 
     def _clean(self, value: str, node: Node, crumb: str) -> str:
+        if "\r" in value:  # a carriage return from Windows text is just a line break
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if not _BAD_CHARS.search(value):
+            return value
+        value = _PAIRS.sub(_join_pair, value)
         if not _BAD_CHARS.search(value):
             return value
         found = sorted({f"U+{ord(c):04X}" for c in _BAD_CHARS.findall(value)})
@@ -297,6 +305,15 @@ class _Builder:
         for char, replacement in _LINE_BREAKS.items():
             value = value.replace(char, replacement)
         return _BAD_CHARS.sub("", value)
+
+
+_PAIRS = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    """`\\ud83d\\ude80` written as two escapes (as JSON does) is one character."""
+    high, low = (ord(c) for c in match.group())
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
 
 
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff]")

@@ -17,13 +17,20 @@ import pydantic
 
 from . import model
 from .errors import InputError, Problem
-from .source import Document, load_document
+from .source import Document, describe, load_document
 
 
 def load_project(path: Path | str, text: str | None = None) -> tuple[model.Project, list[Problem]]:
     """Load, validate and cross-check a client file; return the project and warnings."""
+    doc, project = load(path, text)
+    return project, doc.warnings
+
+
+def load(path: Path | str, text: str | None = None) -> tuple[Document, model.Project]:
+    """Load and validate a client file; return the parsed document (values, positions,
+    loader warnings) and the typed project. Lint needs both."""
     doc = load_document(path, text)
-    return validate_document(doc), doc.warnings
+    return doc, validate_document(doc)
 
 
 def validate_document(doc: Document) -> model.Project:
@@ -42,18 +49,6 @@ def did_you_mean(found: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for a close match, else an empty string."""
     matches = difflib.get_close_matches(found, sorted(set(choices)), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
-
-
-def describe(value: Any) -> str:
-    """How a found value reads in a message."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 # ---------------------------------------------------------------- type errors

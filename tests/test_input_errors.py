@@ -98,8 +98,15 @@ def test_internal_errors_exit_3_with_traceback(monkeypatch, capsys) -> None:
     def boom(*_args, **_kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("deliverables.validate.load_project", boom)
+    monkeypatch.setattr("deliverables.validate.load", boom)
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main(["check", os.devnull])
     assert exit_info.value.code == 3
     assert "RuntimeError: bug" in capsys.readouterr().err
+
+
+def test_folded_scalars_read_as_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("client:\n  name: >-\n    Acme\n    Analytics\n")
+    project, warnings = load_project(path)
+    assert (project.client.name, warnings) == ("Acme Analytics", [])

@@ -91,7 +91,7 @@ def test_rebuild_is_byte_identical(runner, client_file: Path, tmp_path: Path) ->
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
-    assert snapshot(first) == snapshot(second)
+    assert snapshot(first / "mini-co") == snapshot(second / "mini-co")
 
 
 def test_earlier_versions_are_kept(runner, client_file: Path, tmp_path: Path) -> None:
@@ -100,3 +100,39 @@ def test_earlier_versions_are_kept(runner, client_file: Path, tmp_path: Path) ->
     client_file.write_text(MINI.replace("version: 2", "version: 3"), encoding="utf-8")
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in (out / "mini-co").iterdir()) == ["v2", "v3"]
+
+
+def test_unchanged_rebuild_takes_the_fast_path(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    monkeypatch.setattr("deliverables.source.load_document", lambda *a: pytest.fail("parsed again"))
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
+    assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_changed_deliverables_are_rebuilt_and_the_rest_kept(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
+    assert {e["reason"] for e in manifest["deliverables"].values()} == {"new"}
+    client_file.write_text(MINI + "architect: Sam Rivera\n", encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
+    assert manifest["deliverables"]["summary"]["action"] == "kept"
+    client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
+    assert (manifest["deliverables"]["summary"]["action"], manifest["deliverables"]["summary"]["reason"]) == ("rebuilt", "content changed")
+
+
+def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Path, tmp_path: Path) -> None:
+    from deliverables.entry import _already_built
+
+    out = tmp_path / "out"
+    args = [str(client_file), "--out", str(out)]
+    assert _already_built(args) is None
+    assert runner.invoke(cli, ["build", *args]).exit_code == 0
+    assert _already_built(args) == [f"up to date: {client_file} -> {out / 'mini-co' / 'v2'}"]
+    assert _already_built([*args, "--only", "summary"]) is None
+    client_file.write_text(MINI + "\n# edited\n", encoding="utf-8")
+    assert _already_built(args) is None

@@ -1,0 +1,54 @@
+"""The `deliver` executable.
+
+`deliver build FILE...` on files that are already built answers before the CLI
+framework is even imported: an architect re-running the build during a meeting
+pays little more than Python's start-up. Everything else goes to `cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _already_built(args: list[str]) -> list[str] | None:
+    """The report lines when every file of a plain `build` is up to date, else None."""
+    files, out_root = [], Path("output")
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--out":
+            out_root = Path(next(rest, ""))
+        elif arg.startswith("--out="):
+            out_root = Path(arg[len("--out="):])
+        elif arg.startswith("-") or not arg:
+            return None  # any other option: let the full CLI handle it
+        else:
+            files.append(Path(arg))
+    if not files or not str(out_root):
+        return None
+    from . import incremental, registry
+
+    lines = []
+    for source in dict.fromkeys(files):
+        try:
+            raw = source.read_bytes()
+        except OSError:
+            return None
+        folder = incremental.up_to_date(source, raw, out_root, registry.names(), None)
+        if folder is None:
+            return None
+        lines.append(f"up to date: {source} -> {folder}")
+    return lines
+
+
+def main() -> None:
+    """Run `deliver`."""
+    args = sys.argv[1:]
+    if args[:1] == ["build"]:
+        lines = _already_built(args[1:])
+        if lines is not None:
+            sys.stdout.write("".join(f"{line}\n" for line in lines))
+            return
+    from .cli import main as cli_main
+
+    cli_main(args)

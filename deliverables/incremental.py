@@ -1,0 +1,139 @@
+"""Skip work that cannot change the output.
+
+Two levels. The fast path answers "is this version folder already built from
+exactly these bytes, templates and tool?" from a small index under the output
+root, importing nothing heavier than `json` and `hashlib`, so an unchanged
+rebuild costs about as much as starting Python. Below that, each deliverable
+has a fingerprint of its view, its templates and the tool version; the build
+re-renders only deliverables whose fingerprint moved, and the manifest records
+why each one was rebuilt or kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+INDEX_DIR = ".deliver"
+
+
+def digest(data: bytes) -> str:
+    """Hex sha256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _package_dir(name: str) -> Path | None:
+    package = Path(__file__).resolve().parent
+    for candidate in (package / name, package.parent / name):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def tree_stamp(root: Path | None) -> str:
+    """Cheap fingerprint of a folder's files (names, sizes, modification times)."""
+    if root is None or not root.is_dir():
+        return "-"
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            stat = os.stat(os.path.join(dirpath, name))
+            entries.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest("\n".join(entries).encode())
+
+
+def environment_key(theme: Path | None) -> str:
+    """What besides the client file shapes every deliverable: tool, templates, theme, code."""
+    package = Path(__file__).resolve().parent
+    parts = [__version__, tree_stamp(_package_dir("templates")), tree_stamp(theme), tree_stamp(package)]
+    return digest("|".join(parts).encode())
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (dt.date, Path)):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, bytes):
+        return digest(value)
+    return repr(value)
+
+
+def view_key(view: Any) -> str:
+    """Fingerprint of a deliverable's view (plain data)."""
+    text = json.dumps(view, sort_keys=True, default=_jsonable, ensure_ascii=False)
+    return digest(text.encode("utf-8"))
+
+
+def _index_path(out_root: Path, source: Path) -> Path:
+    name = digest(str(source.resolve()).encode())[:24]
+    return out_root / INDEX_DIR / f"{name}.json"
+
+
+def _previous_model_key(folder: Path) -> str:
+    """The model of the newest earlier version feeds the changelog: part of the key."""
+    number = int(folder.name[1:])
+    earlier = []
+    for sibling in folder.parent.glob("v*"):
+        tail = sibling.name[1:]
+        if tail.isdigit() and int(tail) < number and (sibling / "model.json").is_file():
+            earlier.append((int(tail), sibling))
+    if not earlier:
+        return "-"
+    return digest((max(earlier)[1] / "model.json").read_bytes())
+
+
+def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], theme: Path | None) -> Path | None:
+    """The version folder when it is already built from exactly this input, else None."""
+    try:
+        entry = json.loads(_index_path(out_root, source).read_text(encoding="utf-8"))
+        folder = Path(entry["folder"])
+        if entry["input_sha256"] != digest(raw) or not set(names) <= set(entry["deliverables"]):
+            return None
+        chosen = theme if theme is not None else (Path(entry["theme"]) if entry["theme"] else None)
+        if entry["environment"] != environment_key(chosen):
+            return None
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("input_sha256") != entry["input_sha256"]:
+            return None
+        sizes = entry["sizes"]
+        if any(not (folder / n).is_file() or (folder / n).stat().st_size != s for n, s in sizes.items()):
+            return None
+        if entry["previous_model"] != _previous_model_key(folder):
+            return None
+        return folder
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record(source: Path, raw: bytes, out_root: Path, folder: Path, names: Iterable[str], theme: Path | None) -> None:
+    """Remember a successful build for the fast path (best effort)."""
+    from .storage import write_file
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        entry = {
+            "folder": str(folder),
+            "input_sha256": digest(raw),
+            "deliverables": sorted(set(names) | set(manifest.get("deliverables", {}))),
+            "theme": str(theme) if theme else "",
+            "environment": environment_key(theme),
+            "sizes": {n: (folder / n).stat().st_size for n in [*manifest["files"], "manifest.json"]},
+            "previous_model": _previous_model_key(folder),
+        }
+        write_file(_index_path(out_root, source), json.dumps(entry, indent=1, sort_keys=True).encode())
+    except (OSError, ValueError, KeyError):
+        pass

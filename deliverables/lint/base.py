@@ -1,0 +1,130 @@
+"""The parts every lint rule is made of: the rule, what a check yields, the finding.
+
+A rule is a small check function registered with `@rule(...)`: it gets the
+validated project and yields `Hit`s (a path into the client file and a
+message). The engine turns hits into positioned `Finding`s using the parsed
+document, so rules never deal with line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import Project, Stage
+
+Severity = Literal["error", "warning"]
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check found: where (a path into the client file), what, and which stage."""
+
+    path: Path_
+    message: str
+    stage: str | None = None
+
+
+Check = Callable[[Project], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One playbook check: id, severity, what it catches and the recommended fix."""
+
+    id: str
+    severity: Severity
+    summary: str
+    fix: str
+    check: Check = field(repr=False, compare=False)
+    final: bool = False
+    """Only run by `deliver check --final`; such gates cannot be silenced."""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A positioned rule violation, printed like the loader's problems."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    rule: str
+    message: str
+    severity: Severity = "error"
+    fix: str = ""
+    stage: str | None = None
+    ignored: str | None = None
+    """The `lint_ignore` reason when a stage silenced this finding."""
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        where = f"{self.where}: " if self.where else ""
+        fix = f" (fix: {self.fix})" if self.fix else ""
+        return f"{self.file}:{self.line}:{self.column}: {where}{prefix}{self.rule}: {self.message}{fix}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for `--format json` (the loader's keys plus rule, fix, ignored)."""
+        data: dict[str, Any] = {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "where": self.where,
+            "message": self.message,
+            "severity": self.severity,
+            "rule": self.rule,
+            "fix": self.fix,
+        }
+        if self.ignored is not None:
+            data["ignored"] = self.ignored
+        return data
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule by id, in the order they are listed and run."""
+
+
+def rule(id: str, severity: Severity, summary: str, fix: str, *, final: bool = False) -> Callable[[Check], Check]:
+    """Register the decorated check function as a rule."""
+
+    def register(check: Check) -> Check:
+        if id in RULES:
+            raise ValueError(f"duplicate lint rule id {id!r}")
+        RULES[id] = Rule(id, severity, summary, fix, check, final)
+        return check
+
+    return register
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def at(project: Project, stage: Stage, message: str, *field_path: str | int) -> Hit:
+    """A hit on `stage` (optionally on one of its fields)."""
+    return Hit(("stages", project.stages.index(stage), *field_path), message, stage.id)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a name: `Pre-Onboarding (CS)` -> ['pre', 'onboarding', 'cs']."""
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def norm(text: str) -> str:
+    """A name reduced to its words, for robust comparison."""
+    return " ".join(words(text))
+
+
+LIFECYCLE_DOMAINS = ("lead", "customer", "company")
+"""Domains that track forward progression of a person or account, not deals."""
+PIPELINE_DOMAINS = ("sales", "renewal", "expansion")
+"""Domains that are deal pipelines in the CRM."""
+DEAL_OBJECTS = ("deal", "opportunity")
+
+
+def is_pipeline(stage: Stage) -> bool:
+    """True for a deal-pipeline stage: a pipeline domain, or mapped to a deal object."""
+    mapped = stage.crm is not None and stage.crm.object.lower() in DEAL_OBJECTS
+    return stage.domain in PIPELINE_DOMAINS or mapped

@@ -1,0 +1,97 @@
+"""The `--final` gates of strategic sign-off (playbook phase 1d): nothing
+ASSUMED, every term approved by all its approvers, every way out of a stage
+has exit criteria, and the RevOps, Marketing, Sales and CS leads have signed.
+
+These rules run only with `deliver check --final` and cannot be silenced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Project, Signoff
+from .base import Hit, at, rule, words
+
+
+@rule(
+    "final-assumed",
+    "error",
+    "A stage or term still ASSUMED at sign-off.",
+    "confirm it with its stakeholder and set `status: confirmed`, or change it until they agree",
+    final=True,
+)
+def final_assumed(project: Project) -> Iterator[Hit]:
+    """Every assumed stage and term."""
+    for stage in project.stages:
+        if stage.status == "assumed":
+            who = f" (confirm with {project.owner_name(stage.confirm_with)})" if stage.confirm_with else ""
+            yield at(project, stage, f"stage '{stage.name}' is still ASSUMED{who}", "status")
+    for j, term in enumerate(project.terms):
+        if term.status == "assumed":
+            yield Hit(("terms", j, "status"), f"term '{term.term}' is still ASSUMED")
+
+
+@rule(
+    "final-term-not-approved",
+    "error",
+    "A term not approved by every listed approver, or with no approvers.",
+    "record each approver's decision under `approvals` and resolve every pending or rejected one",
+    final=True,
+)
+def final_unapproved(project: Project) -> Iterator[Hit]:
+    """Terms with no approvers, or with any approval other than approved."""
+    for j, term in enumerate(project.terms):
+        if not term.approvals:
+            yield Hit(("terms", j), f"term '{term.term}' has no approvers")
+            continue
+        missing = [f"{who} ({value})" for who, value in term.approvals.items() if value != "approved"]
+        if missing:
+            yield Hit(("terms", j, "approvals"), f"term '{term.term}' is not approved by {', '.join(missing)}")
+
+
+@rule(
+    "final-exit-without-criteria",
+    "error",
+    "A stage with a successor but no exit criteria (an exit without `when`).",
+    "write each way out as `exit: [{to: <stage id>, when: <condition>}]`",
+    final=True,
+)
+def final_exit_without_when(project: Project) -> Iterator[Hit]:
+    """Default exits and explicit exits lacking `when`."""
+    for stage in project.stages:
+        if not stage.exit and (exits := project.exits(stage)):
+            target = project.stage(exits[0].to)
+            name = target.name if target else exits[0].to
+            yield at(project, stage, f"'{stage.name}' moves on to '{name}' with no exit criteria")
+        for k, exit_ in enumerate(stage.exit):
+            if not exit_.when.strip():
+                yield at(project, stage, f"the exit from '{stage.name}' to '{exit_.to}' has no `when`", "exit", k)
+
+
+LEADS = {"revops": "RevOps", "marketing": "Marketing", "sales": "Sales", "cs": "Customer Success"}
+STRATEGIC_SCOPES = frozenset({"definition", "definitions", "architecture", "strategy", "strategic", "lifecycle", "all"})
+"""Sign-off scopes that count as the strategic sign-off (not, say, a current-state audit)."""
+
+
+def _strategic(signoff: Signoff) -> bool:
+    return bool(STRATEGIC_SCOPES & set(words(signoff.scope)))
+
+
+@rule(
+    "final-signoff-missing",
+    "error",
+    "No dated strategic sign-off from the RevOps, Marketing, Sales or CS lead.",
+    "add `signoffs: [{by: <lead's stakeholder id>, scope: definitions, date: YYYY-MM-DD}]` once they sign",
+    final=True,
+)
+def final_signoff(project: Project) -> Iterator[Hit]:
+    """Each of the four leads needs a dated sign-off on definitions or architecture."""
+    for department, title in LEADS.items():
+        signers = {department} | {p.id for p in project.stakeholders if p.department == department}
+        mine = [(k, s) for k, s in enumerate(project.signoffs) if s.by in signers and _strategic(s)]
+        if any(s.date for _, s in mine):
+            continue
+        if mine:
+            yield Hit(("signoffs", mine[0][0], "date"), f"the {title} lead's sign-off has no date")
+        else:
+            yield Hit(("signoffs",), f"no sign-off of the definitions or architecture from the {title} lead")

@@ -1,0 +1,188 @@
+"""Rules about the shape of the architecture: the stages it must have, golden
+stages, pipelines and their probabilities, entry criteria.
+
+Well-known stages are found by id, abbreviation or name, compared as words
+(`closed-won`, `Closed Won`, `CLOSED_WON` all match), so a client's own ids
+do not hide them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Project, Stage
+from .base import PIPELINE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
+
+MQL = ("mql", "marketing qualified lead")
+SAL = ("sal", "sales accepted lead")
+SQL = ("sql", "sales qualified lead")
+CLOSED_WON = ("closed won", "closedwon", "won", "deal won")
+EARLY_ADOPTION = ("early adoption", "first time to value", "ftv")
+
+GOLDEN: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("SQL", SQL, ("lead", "sales")),
+    ("Closed Won", CLOSED_WON, ("sales",)),
+    ("Early Adoption", EARLY_ADOPTION, ("customer",)),
+)
+"""The playbook's golden stages: label, how to recognise it, where it belongs."""
+
+
+def find(project: Project, keys: tuple[str, ...]) -> Stage | None:
+    """The first stage whose id, abbreviation or name is one of `keys` (as words)."""
+    for stage in project.stages:
+        if {norm(stage.id), norm(stage.abbr or ""), norm(stage.name)} & set(keys):
+            return stage
+    return None
+
+
+@rule(
+    "missing-sal",
+    "error",
+    "No Sales Accepted Lead (SAL) stage between MQL and SQL.",
+    "add a SAL stage between MQL and SQL so the speed and acceptance rate of the Marketing-to-Sales"
+    " hand-off can be measured",
+)
+def missing_sal(project: Project) -> Iterator[Hit]:
+    """MQL and SQL present, SAL absent."""
+    mql, sql = find(project, MQL), find(project, SQL)
+    if mql and sql and not find(project, SAL):
+        yield at(project, mql, f"no Sales Accepted Lead stage between '{mql.name}' and '{sql.name}'")
+
+
+@rule(
+    "missing-entry-criteria",
+    "error",
+    "A stage without entry criteria.",
+    "write objective entry criteria on paper and get them signed off before building the stage in the CRM",
+)
+def missing_entry(project: Project) -> Iterator[Hit]:
+    """Stages whose `entry` is empty."""
+    for stage in project.stages:
+        if not any(criterion.strip() for criterion in stage.entry):
+            yield at(project, stage, f"'{stage.name}' has no entry criteria", "entry")
+
+
+def _unclaimed_golden(project: Project, domains: tuple[str, ...], claimed: set[str]) -> bool:
+    """True when some golden stage in `domains` is not one of the recognised ones."""
+    return any(s.golden and s.domain in domains and s.id not in claimed for s in project.stages)
+
+
+@rule(
+    "golden-stage-missing",
+    "error",
+    "A domain in use lacks its golden stage (SQL or Closed Won in sales, Early Adoption in customer)"
+    " and marks no other stage golden instead.",
+    "add the stage, or mark the client's equivalent stage `golden: true`",
+)
+def golden_missing(project: Project) -> Iterator[Hit]:
+    """Golden concepts with neither a recognised stage nor a golden stand-in."""
+    found = {label: find(project, keys) for label, keys, _ in GOLDEN}
+    claimed = {stage.id for stage in found.values() if stage}
+    for label, _, domains in GOLDEN:
+        flow = project.stages_in(domains[-1])
+        # A domain not in use is another rule's concern (e.g. lifecycle-ends-at-closed-won).
+        if flow and found[label] is None and not _unclaimed_golden(project, domains, claimed):
+            where = f"the {project.domain_title(domains[-1])} domain"
+            yield at(project, flow[0], f"no {label} stage and no golden stage in {where}")
+
+
+@rule(
+    "golden-stage-not-marked",
+    "error",
+    "SQL, Closed Won or Early Adoption is present but not marked golden.",
+    "set `golden: true`: these are the three most critical transitions and get the most specific criteria",
+)
+def golden_not_marked(project: Project) -> Iterator[Hit]:
+    """Recognised golden stages with `golden: false`."""
+    for label, keys, _ in GOLDEN:
+        stage = find(project, keys)
+        if stage is not None and not stage.golden:
+            yield at(project, stage, f"'{stage.name}' is the {label} golden stage but is not marked golden", "golden")
+
+
+def pipelines(project: Project) -> dict[str, list[Stage]]:
+    """Deal-pipeline stages grouped by pipeline (the CRM pipeline, else the domain), in flow order."""
+    groups: dict[str, list[Stage]] = {}
+    for stage in project.stages:
+        if stage.domain in PIPELINE_DOMAINS or (is_pipeline(stage) and stage.domain != "poc"):
+            key = stage.crm.pipeline if stage.crm and stage.crm.pipeline else stage.domain
+            groups.setdefault(key, []).append(stage)
+    return groups
+
+
+@rule(
+    "too-many-pipelines",
+    "warning",
+    "More than 3 sales pipelines.",
+    "consolidate to at most 3 pipelines: New Business, Renewal and Expansion",
+)
+def too_many_pipelines(project: Project) -> Iterator[Hit]:
+    """More than three distinct deal pipelines."""
+    groups = pipelines(project)
+    if len(groups) > 3:
+        fourth = list(groups.values())[3][0]
+        names = ", ".join(groups)
+        yield at(project, fourth, f"{len(groups)} sales pipelines ({names}); the playbook recommends at most 3")
+
+
+def _is_lost(stage: Stage) -> bool:
+    return "lost" in words(stage.name) or stage.probability == 0
+
+
+@rule(
+    "probability-decreasing",
+    "error",
+    "Win probability decreases along a pipeline's flow.",
+    "make probabilities rise stage by stage; only the lost outcome (0) may come after Closed Won",
+)
+def probability_decreasing(project: Project) -> Iterator[Hit]:
+    """A probability lower than one earlier in the same pipeline."""
+    for name, flow in pipelines(project).items():
+        best: Stage | None = None
+        for stage in flow:
+            if stage.probability is None or _is_lost(stage):
+                continue
+            if best is not None and best.probability is not None and stage.probability < best.probability:
+                message = (
+                    f"probability {stage.probability} is lower than {best.probability} at"
+                    f" '{best.name}' earlier in the {name} pipeline"
+                )
+                yield at(project, stage, message, "probability")
+            elif best is None or stage.probability > (best.probability or 0):
+                best = stage
+
+
+@rule(
+    "closed-won-not-100",
+    "error",
+    "A Closed Won stage whose probability is not 100.",
+    "set `probability: 100` on Closed Won",
+)
+def closed_won_not_100(project: Project) -> Iterator[Hit]:
+    """Won stages of a pipeline that uses probabilities, without 100."""
+    for flow in pipelines(project).values():
+        uses = any(s.probability is not None for s in flow)
+        for stage in flow:
+            won = "won" in words(stage.name) and "lost" not in words(stage.name)
+            if won and uses and stage.probability != 100:
+                found = "no probability" if stage.probability is None else f"probability {stage.probability}"
+                yield at(project, stage, f"'{stage.name}' has {found}, expected 100", "probability")
+
+
+@rule(
+    "lifecycle-ends-at-closed-won",
+    "error",
+    "The lifecycle ends at Closed Won: no customer stages follow the sale.",
+    "add customer domain stages (Onboarding, Implementation, Early Adoption, ...) in a dedicated customer pipeline",
+)
+def ends_at_closed_won(project: Project) -> Iterator[Hit]:
+    """A Closed Won with no customer domain and no exit into a post-sale domain."""
+    won = find(project, CLOSED_WON)
+    if won is None or project.stages_in("customer"):
+        return
+    post_sale = [e.to for e in won.exit if (target := project.stage(e.to)) and target.domain not in _PRE_SALE]
+    if not post_sale:
+        yield at(project, won, f"the lifecycle ends at '{won.name}': no customer stages follow it")
+
+
+_PRE_SALE = ("lead", "sales", "company", "poc")

@@ -1,0 +1,80 @@
+"""Faults: a build killed at any moment, or a renderer that raises, never damages
+the previous version and never leaves a partial file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from deliverables import registry
+from deliverables.build import build_file
+from deliverables.errors import DeliverError
+
+from conftest import EXAMPLE, ROOT
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_intact(folder: Path, before: dict[str, bytes]) -> None:
+    """Same files, same bytes, and every manifest hash verifies."""
+    assert files_of(folder) == before
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_sigkill_at_random_points_never_damages_the_previous_version(tmp_path: Path) -> None:
+    source = tmp_path / "acme.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    build_file(source, out)
+    folder = next(p for p in (out).glob("*/v*"))
+    before = files_of(folder)
+    source.write_text(source.read_text(encoding="utf-8").replace("definition:", "definition: Revised.", 1), encoding="utf-8")
+    rng = random.Random(20261125)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(6):
+        proc = subprocess.Popen([sys.executable, "-m", "deliverables", "build", str(source), "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        current = files_of(folder)
+        if current != before:  # the build finished before the kill: it must be complete
+            assert_intact(folder, current)
+            before = current
+        else:
+            assert_intact(folder, before)
+    stray = [p.name for p in folder.parent.iterdir() if p.name.startswith(".")]
+    build_file(source, out)
+    assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")], stray
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_an_exception_in_any_renderer_leaves_no_partial_file(name: str, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    build_file(EXAMPLE, out)
+    folder = next(out.glob("*/v*"))
+    before = files_of(folder)
+    renderer = registry.load(name)
+
+    def explode(view, ctx):
+        raise DeliverError(f"{name} failed on purpose")
+
+    monkeypatch.setattr(renderer, "render", explode)
+    monkeypatch.setattr("deliverables.incremental.up_to_date", lambda *a: None)
+    monkeypatch.setattr("deliverables.incremental.view_key", lambda view: "force-rebuild")
+    with pytest.raises(DeliverError):
+        build_file(EXAMPLE, out)
+    assert_intact(folder, before)
+    assert sorted(p.name for p in folder.parent.iterdir()) == [folder.name]
