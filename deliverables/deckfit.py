@@ -7,7 +7,7 @@ that, with the line spacing and insets assumed here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import textfit
@@ -64,17 +64,55 @@ def paras_height(paras: Sequence[Para], box: Box, size: float) -> float:
 
 
 def fit_paras(paras: Sequence[Para], box: Box, sizes: Sequence[float] = BODY_SIZES) -> list[tuple[float, list[Para]]]:
-    """Pages of paragraphs: one page at the largest size that fits, else pages at the floor."""
+    """Pages of paragraphs at the largest size that needs no more slides than the floor size does."""
     for size in sizes:
         if paras_height(paras, box, size) <= box.height:
             return [(size, list(paras))]
-    size = sizes[-1]
-    pages: list[list[Para]] = [[]]
-    for piece in (chunk for p in paras for chunk in _split_para(p, box, size)):
-        if pages[-1] and paras_height(pages[-1] + [piece], box, size) > box.height:
-            pages.append([])
-        pages[-1].append(piece)
+    size, pages = largest_with_fewest(sizes, lambda size: _pack_paras(paras, box, size))
     return [(size, page) for page in pages]
+
+
+def largest_with_fewest(sizes: Sequence[float], paginate: Callable[[float], list]) -> tuple[float, list]:
+    """The largest size whose pagination needs no more pages than the floor size's.
+
+    Smaller text never needs more pages, so walk up from the floor and stop at
+    the first size that would add a slide."""
+    best = (sizes[-1], paginate(sizes[-1]))
+    for size in reversed(sizes[:-1]):
+        pages = paginate(size)
+        if len(pages) > len(best[1]):
+            break
+        best = (size, pages)
+    return best
+
+
+def _pack_paras(paras: Sequence[Para], box: Box, size: float) -> list[list[Para]]:
+    pieces = [chunk for p in paras for chunk in _split_para(p, box, size)]
+    heights = [para_height(p, box, size) for p in pieces]
+    return [pieces[i:j] for i, j in balanced(heights, box.height - 2 * INSET_Y)]
+
+
+def balanced(heights: Sequence[float], room: float) -> list[tuple[int, int]]:
+    """Split items into the fewest pages of at most `room`, as evenly filled as possible.
+
+    Greedy packing fixes the number of pages; the smallest capacity that still
+    needs no more pages then spreads items evenly instead of leaving a lone
+    row on the last slide."""
+    def pack(capacity: float) -> list[tuple[int, int]]:
+        bounds, start, used = [], 0, 0.0
+        for index, h in enumerate(heights):
+            if index > start and used + h > capacity:
+                bounds.append((start, index))
+                start, used = index, 0.0
+            used += h
+        return bounds + [(start, len(heights))] if heights else []
+
+    pages = len(pack(room))
+    low, high = max(heights, default=0.0), room
+    for _ in range(30):
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(pack(middle)) <= pages else (middle, high)
+    return pack(high)
 
 
 def _split_para(p: Para, box: Box, size: float) -> list[Para]:
@@ -126,13 +164,13 @@ def header_cells(table: Table) -> tuple[tuple[Run, ...], ...]:
 
 
 def fit_table(table: Table, box: Box, sizes: Sequence[float] = TABLE_SIZES) -> list[TablePage]:
-    """Pages of a table: one page at the largest size that fits, else pages at the floor."""
+    """Pages of a table at the largest size that needs no more slides than the floor size does."""
     widths = column_widths(table, box.width)
     for size in sizes:
         heights = _heights(table.rows, table, widths, size)
         if sum(heights) <= box.height:
             return [TablePage(size, widths, table.rows, tuple(heights))]
-    return _paginate(table, box, widths, sizes[-1])
+    return largest_with_fewest(sizes, lambda size: _paginate(table, box, widths, size))[1]
 
 
 def _heights(rows, table: Table, widths, size: float) -> list[float]:
@@ -140,18 +178,13 @@ def _heights(rows, table: Table, widths, size: float) -> list[float]:
 
 
 def _paginate(table: Table, box: Box, widths: tuple[float, ...], size: float) -> list[TablePage]:
-    header = row_height(header_cells(table), widths, size)
-    room = box.height - header
-    pages: list[list[tuple]] = [[]]
-    used = 0.0
-    for row in (piece for r in table.rows for piece in _split_row(r, widths, size, room)):
-        h = row_height(row, widths, size)
-        if pages[-1] and used + h > room:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(row)
-        used += h
-    return [TablePage(size, widths, tuple(rows), tuple(_heights(rows, table, widths, size))) for rows in pages]
+    room = box.height - row_height(header_cells(table), widths, size)
+    rows = [piece for r in table.rows for piece in _split_row(r, widths, size, room)]
+    heights = [row_height(r, widths, size) for r in rows]
+    return [
+        TablePage(size, widths, tuple(rows[i:j]), tuple(_heights(rows[i:j], table, widths, size)))
+        for i, j in balanced(heights, room)
+    ]
 
 
 def _split_row(row, widths: Sequence[float], size: float, room: float) -> list[tuple]:

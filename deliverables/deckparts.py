@@ -140,13 +140,13 @@ def meeting_people(project: Project, key: str, common: Words) -> str:
     return names or common("to_be_named", common("meeting_roles", key))
 
 
-def meeting_row(project: Project, key: str, common: Words, version: int) -> tuple:
+def meeting_row(project: Project, key: str, common: Words) -> tuple:
     """One row of a meeting plan: name, focus, who attends, what it produces."""
     return (
         cell(common("meeting_name", key), "bold"),
         cell(common("meeting_focus", key)),
         cell(meeting_people(project, key, common)),
-        cell(common("meeting_output", key, version)),
+        cell(common("meeting_output", key)),
     )
 
 

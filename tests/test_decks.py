@@ -20,12 +20,29 @@ SMALL = CASES / "small.yaml"
 DECKS = ("kickoff-deck", "refinement-deck", "handoff-deck")
 
 
+FIXED_REGISTRY = {name: f"deliverables.renderers.{name.replace('-', '_')}" for name in ("summary", *DECKS)}
+FIXED_REGISTRY["summary"] = "deliverables.renderers.summary"
+
+
 @pytest.fixture(autouse=True)
-def _stub_diagram(monkeypatch, request):
-    """Tests other than the diagram check use a small stand-in picture: faster, same layout."""
-    if "real_diagram" in request.keywords:
-        return
-    monkeypatch.setattr("deliverables.deckimages.diagram", lambda ctx: _png(1600, 700))
+def _stand_ins(monkeypatch, request):
+    """A stand-in diagram picture and a fixed registry: faster, and golden text that
+    does not change whenever another deliverable is registered. Tests asking for the
+    `real_diagram` or `real_registry` fixture opt out."""
+    if "real_diagram" not in request.fixturenames:
+        monkeypatch.setattr("deliverables.deckimages.diagram", lambda ctx: _png(1600, 700))
+    if "real_registry" not in request.fixturenames:
+        monkeypatch.setattr(registry, "REGISTRY", FIXED_REGISTRY)
+
+
+@pytest.fixture
+def real_diagram() -> None:
+    """Opt out of the stand-in diagram."""
+
+
+@pytest.fixture
+def real_registry() -> None:
+    """Opt out of the fixed registry."""
 
 
 @lru_cache(maxsize=4)
@@ -75,9 +92,31 @@ def big_deck(name: str, version: int = 0) -> bytes:
     return _BIG[name, version]
 
 
-@pytest.mark.parametrize("name", ["kickoff-deck", "handoff-deck"])
-def test_small_client_deck_text_matches_golden(name: str) -> None:
-    assert_golden(f"decks/small-{name}.txt", outline(one(name, small())))
+def example(previous=None):
+    """The bundled example client (version 1)."""
+    return context(EXAMPLE, None, previous)
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_example_deck_text_matches_golden(name: str) -> None:
+    assert_golden(f"decks/example-{name}.txt", outline(one(name, example())))
+
+
+def test_small_client_kickoff_text_matches_golden() -> None:
+    assert_golden("decks/small-kickoff-deck.txt", outline(one("kickoff-deck", small())))
+
+
+def test_deck_embeds_the_real_diagram_scaled_to_fit(real_diagram) -> None:
+    from deliverables.renderers.diagram import diagram_png
+
+    ctx = example()
+    prs = open_deck(one("kickoff-deck", ctx))
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.name == "Diagram"]
+    assert len(pictures) == 1
+    assert pictures[0].image.blob == diagram_png(ctx.project, ctx, width_px=2400)
+    size = pictures[0].image.size
+    assert abs(pictures[0].width / pictures[0].height - size[0] / size[1]) < 0.01
+    assert pictures[0].left + pictures[0].width <= prs.slide_width
 
 
 def test_refinement_deck_lists_changes_against_previous_version() -> None:
@@ -126,7 +165,7 @@ def test_client_text_is_printed_not_evaluated() -> None:
     assert "{{ 7*7 }}" in outline(one("kickoff-deck", small()))
 
 
-def test_documentation_package_lists_every_registered_deliverable() -> None:
+def test_documentation_package_lists_every_registered_deliverable(real_registry) -> None:
     ctx = small(1)
     text = outline(one("handoff-deck", ctx))
     for name in registry.names():
@@ -136,9 +175,9 @@ def test_documentation_package_lists_every_registered_deliverable() -> None:
 
 
 @pytest.mark.parametrize("name", DECKS)
-@pytest.mark.parametrize("client", ["small", "big"])
+@pytest.mark.parametrize("client", ["example", "big"])
 def test_no_text_exceeds_its_box(name: str, client: str) -> None:
-    data = one(name, small(1, small().project)) if client == "small" else big_deck(name, 1)
+    data = one(name, example()) if client == "example" else big_deck(name, 1)
     assert list(overflows(data)) == []
 
 

@@ -99,7 +99,7 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
-    paras = [para(line) for line in words("next_steps").splitlines()]
+    paras = [para(line) for line in words("next_steps", project.version + 1).splitlines()]
     paras.append(para(words("homework_heading"), "bold"))
     paras += _homework(project, words, common) or [para(words("homework_none"), level=1)]
     return Slide(BULLETS, words("next_title"), words("next_notes"), paras=tuple(paras))
@@ -117,7 +117,7 @@ def _homework(project: Project, words: Words, common: Words) -> list[Para]:
 
 
 def _plan(project: Project, words: Words, common: Words) -> Slide:
-    rows = tuple(meeting_row(project, key, common, project.version + 2 + i) for i, key in enumerate(PLAN))
+    rows = tuple(meeting_row(project, key, common) for key in PLAN)
     table = Table(common.cells("meeting_columns"), (2, 4.5, 4, 2.5), rows)
     return Slide(TABLE, words("plan_title"), words("plan_notes"), table=table)
 

@@ -43,7 +43,7 @@ def _focus(project: Project, words: Words, common: Words) -> Slide:
         para(words("people_label"), "bold"),
         para(meeting_people(project, key, common), level=1),
         para(words("output_label"), "bold"),
-        para(common("meeting_output", key, project.version + 1), level=1),
+        para(common("meeting_output", key), level=1),
         para(words("remaining", project.assumed_count()), "assumed" if project.assumed_count() else ""),
     ]
     if key == "refinement-2":
