@@ -67,8 +67,10 @@ def diagram_slide(project: Project, common: Words, title: str) -> Slide:
     domains = ", ".join(project.domain_title(d) for d in project.domain_order())
     golden = sum(s.golden for s in project.stages)
     assumed = sum(s.status == "assumed" for s in project.stages)
-    notes = common("diagram_notes", project.version, len(project.stages), domains, golden, assumed)
-    return Slide(IMAGE, title, notes, lead=common("diagram_lead", final), image="diagram")
+    # No lead sentence: the diagram carries its own title and legend, and every
+    # point of height makes it more legible; the framing goes to the notes.
+    notes = common("diagram_lead", final) + "\n" + common("diagram_notes", project.version, len(project.stages), domains, golden, assumed)
+    return Slide(IMAGE, title, notes, image="diagram")
 
 
 def flow(project: Project) -> Iterator[Stage]:

@@ -30,7 +30,7 @@ def view(project: Project, ctx: Context) -> Deck:
     slides = (
         title_slide(project, ctx, words, common),
         _agenda(words),
-        diagram_slide(project, common, words("diagram_title", project.version)),
+        diagram_slide(project, common, words("diagram_title", project.version, project.is_final(), project.assumed_count())),
         _package(project, ctx, words),
         *_schedule(project, words),
         _after_launch(project, words),
