@@ -35,6 +35,7 @@ def build(deck: Deck, ctx: Context, images: Mapping[str, bytes]) -> bytes:
     """The deck's .pptx bytes: deterministic for the same deck and date."""
     base = ctx.template("base.pptx")
     prs = Presentation(str(base))
+    _clear_slides(prs)
     layouts = _layouts(prs, str(base))
     content = _content_rect(layouts[LAYOUTS[BULLETS]], str(base))
     pages = [page for slide in deck.slides for page in expand(slide, content)]
@@ -47,6 +48,14 @@ def build(deck: Deck, ctx: Context, images: Mapping[str, bytes]) -> bytes:
     out = io.BytesIO()
     prs.save(out)
     return normalize_zip(out.getvalue())
+
+
+def _clear_slides(prs) -> None:
+    """Drop any sample slides a branded base carries; only its layouts and theme are wanted."""
+    id_list = prs.slides._sldIdLst
+    for entry in list(id_list):
+        prs.part.drop_rel(entry.rId)
+        id_list.remove(entry)
 
 
 def _layouts(prs, base: str) -> dict:

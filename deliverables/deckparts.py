@@ -125,7 +125,8 @@ def questions_slide(project: Project, common: Words, title: str) -> Slide:
     )
     count = project.assumed_count()
     table = Table(common.cells("questions_columns"), (2, 3, 5), rows, empty=common("questions_none"), group=True)
-    lead = common("questions_lead", count, len(groups)) if rows else ""
+    golden = any(s.golden and s.status == "assumed" for s in project.stages)
+    lead = common("questions_lead", count, len(groups), marks.GOLDEN_LEGEND if golden else "") if rows else ""
     return Slide(TABLE, title, common("questions_notes", count), lead=lead, table=table)
 
 
@@ -150,8 +151,3 @@ def meeting_row(project: Project, key: str, common: Words) -> tuple:
         cell(meeting_people(project, key, common)),
         cell(common("meeting_output", key)),
     )
-
-
-def legend() -> str:
-    """The golden and ASSUMED legend, one line."""
-    return f"{marks.GOLDEN_LEGEND} · {marks.ASSUMED_LEGEND}"

@@ -244,16 +244,19 @@ def test_missing_layout_error_names_it(tmp_path: Path) -> None:
     )
 
 
-def test_branded_base_from_theme_folder_is_used(tmp_path: Path) -> None:
+def test_branded_base_from_theme_folder_is_used_without_its_sample_slides(tmp_path: Path) -> None:
     from pptx import Presentation
 
     prs = Presentation(str(Path(__file__).resolve().parent.parent / "templates" / "base.pptx"))
-    prs.slide_layouts.get_by_name("Title Slide").name = "Title Slide"
+    prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide")).shapes.title.text = "Sample slide"
     prs.core_properties.subject = "Brand"
     prs.save(str(tmp_path / "base.pptx"))
     ctx = small()
     ctx.theme = tmp_path
-    assert open_deck(one("kickoff-deck", ctx)).core_properties.subject == "Brand"
+    branded = one("kickoff-deck", ctx)
+    assert open_deck(branded).core_properties.subject == "Brand"
+    assert "Sample slide" not in outline(branded)
+    assert titles(branded) == titles(one("kickoff-deck", small()))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

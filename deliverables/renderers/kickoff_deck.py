@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import marks
 from ..context import Context
 from ..deckparts import Words, assumed_items, diagram_slide, meeting_row, party_label, questions_slide, title_slide
 from ..model import Project
@@ -85,7 +86,8 @@ def _comparison(project: Project, words: Words) -> Slide:
 def _terms(project: Project, words: Words) -> Slide:
     rows = tuple((flagged(t.term, t.status), cell(t.definition), _approvals(project, t, words)) for t in project.terms)
     table = Table(words.cells("terms_columns"), (2.2, 6, 3.5), rows, empty=words("terms_empty"))
-    return Slide(TABLE, words("terms_title"), words("terms_notes", len(rows)), table=table)
+    lead = marks.ASSUMED_LEGEND + "." if any(t.status == "assumed" for t in project.terms) else ""
+    return Slide(TABLE, words("terms_title"), words("terms_notes", len(rows)), lead=lead, table=table)
 
 
 def _approvals(project: Project, term, words: Words) -> tuple:
