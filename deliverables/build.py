@@ -83,7 +83,7 @@ def render_all(ctx: Context, names: Sequence[str], earlier: Path | None = None) 
     the `earlier` version folder's manifest is not rendered again: its files are
     taken from that folder.
     """
-    env = incremental.environment_key(ctx.theme)
+    env = incremental.content_key(ctx.theme)
     before = _read_manifest(earlier).get("deliverables", {}) if earlier else {}
     files: dict[str, bytes] = {}
     report: dict[str, Any] = {}
@@ -104,9 +104,14 @@ def _reuse(folder: Path | None, entry: dict[str, Any] | None, key: str, env: str
     if folder is None or not entry or entry.get("view") != key or entry.get("environment") != env:
         return None
     try:
-        return {name: (folder / name).read_bytes() for name in entry["files"]}
+        files = {name: (folder / name).read_bytes() for name in entry["files"]}
+        recorded = _read_manifest(folder).get("files", {})
     except (OSError, KeyError, TypeError):
         return None
+    # A file changed by hand since it was built must not be carried forward.
+    if any(sha256(data) != recorded.get(name) for name, data in files.items()):
+        return None
+    return files
 
 
 def _reason(entry: dict[str, Any] | None, key: str, env: str) -> str:

@@ -13,13 +13,13 @@ Pure Python: difflib over word tokens; no office library, no I/O.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Project, Signoff, Stage, Term
+from .worddiff import Segment, marked, word_diff
 
-Segment = tuple[str, str]
+__all__ = ["ARROW", "KINDS", "Change", "Segment", "changelog", "format_text", "marked", "word_diff"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Change:
     """One change between two versions.
 
     `kind` is one of KINDS; `subject` names what changed ("Sales Accepted Lead
-    (SAL)", "Term: MQL", "Sign-off: Dana Ortiz (definitions)"); `summary` is one
+    (SAL)", "Term: MQL", "Sign-off (definitions): Dana Ortiz (VP RevOps)"); `summary` is one
     plain line ("ASSUMED → CONFIRMED"); `detail` holds word-diff segments
     ("=", kept) / ("-", removed) / ("+", added) for text changes, else ().
     """
@@ -48,11 +48,6 @@ KINDS: tuple[str, ...] = (
 """Every kind of change, in the order they are listed for one subject."""
 
 ARROW = "→"
-# Han, kana and hangul are written without spaces: diff them per character.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+|\\s+|[^\\w\\s]")
-# Beyond this many tokens a quadratic diff is not worth it: show old and new whole.
-_MAX_TOKENS = 4000
 
 
 def changelog(old: Project | None, new: Project) -> tuple[Change, ...]:
@@ -82,39 +77,6 @@ def format_text(changes: Sequence[Change], old_version: int, new_version: int) -
             text = marked(change.detail)
             lines.extend(f"      {line}" for line in text.splitlines() or [""])
     return "\n".join(lines) + "\n"
-
-
-def marked(detail: Sequence[Segment]) -> str:
-    """A word diff as one text with `[-removed-]` and `{+added+}` markers."""
-    wrap = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
-    return "".join(wrap[op].format(text) for op, text in detail)
-
-
-def word_diff(old: str, new: str) -> tuple[Segment, ...]:
-    """Word-level diff: segments ("=", kept), ("-", removed), ("+", added).
-    Joining the "=" and "-" texts gives `old`; "=" and "+" gives `new`."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    if len(a) + len(b) > _MAX_TOKENS:
-        return tuple(s for s in (("-", old), ("+", new)) if s[1])
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    segments: list[Segment] = []
-    removed, added = "", ""
-    codes = matcher.get_opcodes()
-    for index, (tag, i1, i2, j1, j2) in enumerate(codes):
-        kept = "".join(a[i1:i2])
-        # A lone space between two edits reads better inside the edit.
-        bridge = tag == "equal" and not kept.strip() and (removed or added) and index + 1 < len(codes)
-        if tag == "equal" and not bridge:
-            segments += _flush(removed, added) + [("=", kept)]
-            removed, added = "", ""
-        else:
-            removed += "".join(a[i1:i2])
-            added += "".join(b[j1:j2]) if tag != "equal" else kept
-    return tuple(segments + _flush(removed, added))
-
-
-def _flush(removed: str, added: str) -> list[Segment]:
-    return [s for s in (("-", removed), ("+", added)) if s[1]]
 
 
 # ---------------------------------------------------------------- stages
@@ -158,7 +120,8 @@ def _moved_within(old: Project, new: Project) -> set[str]:
     for domain in new.domain_order():
         kept = {s.id for s in old.stages_in(domain)}
         now = [s.id for s in new.stages_in(domain) if s.id in kept]
-        was = [s.id for s in old.stages_in(domain) if s.id in set(now)]
+        still = set(now)
+        was = [s.id for s in old.stages_in(domain) if s.id in still]
         matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
         in_order = {now[j] for block in matcher.get_matching_blocks() for j in range(block.b, block.b + block.size)}
         moved |= set(now) - in_order
@@ -177,7 +140,8 @@ def _stage_diff(old: Project, new: Project, was: Stage, now: Stage, reordered: b
     if was.definition != now.definition:
         yield Change("definition-changed", subject, "Definition changed", word_diff(was.definition, now.definition))
     yield from _list_change("entry-changed", subject, "Entry criteria", was.entry, now.entry)
-    yield from _list_change("exit-changed", subject, "Exits", _exits(old, was), _exits(new, now))
+    if [(e.to, e.when) for e in was.exit] != [(e.to, e.when) for e in now.exit]:  # a renamed target is no change
+        yield from _list_change("exit-changed", subject, "Exits", _exits(old, was), _exits(new, now))
     yield from _stage_facts(old, new, was, now)
 
 
@@ -274,9 +238,8 @@ def _term_diff(new: Project, was: Term, now: Term) -> Iterator[Change]:
 
 
 def _party(project: Project, party: str) -> str:
-    """A stakeholder's name, or a department's title."""
-    person = next((p for p in project.stakeholders if p.id == party), None)
-    return person.name if person else project.owner_name(party)
+    """A stakeholder's name and title, or a department's title."""
+    return project.owner_name(party)
 
 
 def _signoff_changes(old: Project, new: Project) -> list[Change]:
@@ -290,7 +253,7 @@ def _signoff_changes(old: Project, new: Project) -> list[Change]:
         if was == now:
             continue
         project = new if now else old
-        subject = f"Sign-off: {_party(project, key[0])} ({key[1]})"
+        subject = f"Sign-off ({key[1]}): {_party(project, key[0])}"
         summary = f"{_signed(was)} {ARROW} {_signed(now)}"
         changes.append(Change("signoff-changed", subject, summary[:1].upper() + summary[1:]))
     return changes

@@ -156,6 +156,82 @@ def list_() -> None:
         click.echo(f"{name:<22} {' '.join(renderer.SUFFIXES):<18} {renderer.DESCRIPTION}")
 
 
+# ---------------------------------------------------------------- versions, handoff, snapshots
+
+OUT_OPTION = click.option(
+    "--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP
+)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--since", type=click.IntRange(min=0), help="Compare with this built version (default: the newest earlier one).")
+@OUT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+def diff(files: tuple[Path, ...], since: int | None, out_root: Path, fmt: str) -> None:
+    """Print what changed: FILE against a version built in the output, or OLD NEW.
+
+    Stages added, removed, renamed or moved; definitions and criteria word by
+    word; ASSUMED -> CONFIRMED; owners, golden flags, probabilities; terms,
+    approvals and sign-offs.
+    """
+    from .history import diff_report
+
+    click.echo(diff_report(files, since, out_root, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--bump", is_flag=True, help="Also add one to `version`.")
+def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
+    """Mark stages (by id) and terms (by id or term) of FILE CONFIRMED, in place.
+
+    Comments and layout of the file are kept; only the changed values differ.
+    """
+    from .confirm import confirm_items
+
+    for line in confirm_items(file, ids, bump):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
+@OUT_OPTION
+@click.option("--force", is_flag=True, help="Package even with ASSUMED or unapproved items, stamped DRAFT.")
+def package(file: Path, out_root: Path, force: bool) -> None:
+    """Zip the final deliverables of FILE into the handoff package.
+
+    Writes <out>/<client>/<client>-handoff-v<N>.zip with an index.html and a
+    manifest.json of SHA-256 hashes. Builds the version first when it is missing or out of date. Refuses while
+    items are ASSUMED or terms unapproved, unless --force.
+    """
+    from .package import write_package
+
+    target = write_package(file, out_root, force)
+    click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.argument("file", type=FILE)
+@click.option("--update", is_flag=True, help="Write the snapshots instead of comparing with them.")
+@click.option("--dir", "snap_dir", type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder (default: snapshots/<client>/).")
+def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
+    """Compare a text form of every deliverable of FILE with stored snapshots.
+
+    One .txt per deliverable file (docx: paragraphs and tables with styles;
+    pptx: slide titles, text, tables, notes; pdf: page count and text; png:
+    size; text formats as they are). Exits 1 with a unified diff when anything
+    differs; --update rewrites them. DIR holds one client's snapshots only:
+    --update removes the snapshots of files no longer built.
+    """
+    from .snapshot import run_snapshot
+
+    code = run_snapshot(file, snap_dir, update, click.echo)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, mapping user errors to exit 1 and bugs to exit 3."""
     try:

@@ -52,10 +52,41 @@ def tree_stamp(root: Path | None) -> str:
 
 
 def environment_key(theme: Path | None) -> str:
-    """What besides the client file shapes every deliverable: tool, templates, theme, code."""
+    """Cheap stamp of what besides the client file shapes every deliverable (tool,
+    templates, theme, code), from file sizes and times: for the fast-path index only."""
     package = Path(__file__).resolve().parent
     parts = [__version__, tree_stamp(_package_dir("templates")), tree_stamp(theme), tree_stamp(package)]
     return digest("|".join(parts).encode())
+
+
+_CONTENT_KEYS: dict[tuple[str, str], str] = {}
+
+
+def tree_content(root: Path | None) -> str:
+    """Fingerprint of a folder's file names and contents (the same in any checkout)."""
+    if root is None or not root.is_dir():
+        return "-"
+    hasher = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(f for f in filenames if not f.endswith(".pyc")):
+            path = os.path.join(dirpath, name)
+            hasher.update(os.path.relpath(path, root).encode() + b"\0")
+            with open(path, "rb") as handle:
+                hasher.update(hashlib.sha256(handle.read()).digest())
+    return hasher.hexdigest()
+
+
+def content_key(theme: Path | None) -> str:
+    """What besides its view shapes a deliverable: tool version, templates, theme and
+    code, by content. Recorded in the manifest, so it must not depend on file times."""
+    stamp = environment_key(theme)
+    cache_key = (stamp, str(theme))
+    if cache_key not in _CONTENT_KEYS:
+        package = Path(__file__).resolve().parent
+        parts = [__version__, tree_content(_package_dir("templates")), tree_content(theme), tree_content(package)]
+        _CONTENT_KEYS[cache_key] = digest("|".join(parts).encode())
+    return _CONTENT_KEYS[cache_key]
 
 
 def _jsonable(value: Any) -> Any:

@@ -35,6 +35,9 @@ class Renderer(Protocol):
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
     "diagram": "deliverables.renderers.diagram",
+    "definition-alignment": "deliverables.renderers.definition_alignment",
+    "reference-card": "deliverables.renderers.card",
+    "faq": "deliverables.renderers.faq",
     "kickoff-deck": "deliverables.renderers.kickoff_deck",
     "refinement-deck": "deliverables.renderers.refinement_deck",
     "handoff-deck": "deliverables.renderers.handoff_deck",

@@ -94,3 +94,35 @@ def test_word_diff_marks_only_the_changed_words(old, new, expected):
 def test_word_diff_of_huge_texts_falls_back_to_whole_replacement():
     old, new = "word " * 3000, "other " * 3000
     assert word_diff(old, new) == (("-", old), ("+", new))
+
+
+def big(order: list[int], extra: tuple[str, ...] = ()):
+    """A 60-stage client in one domain, stages in the given order."""
+    from deliverables.model import Client, Project, Stage
+
+    stages = [Stage(id=f"s{n}", name=f"Stage {n}", domain="lead", definition="Long text " * 40) for n in order]
+    stages += [Stage(id=x, name=x, domain="lead") for x in extra]
+    return Project(client=Client(name="Big"), stages=tuple(stages))
+
+
+def test_one_stage_moved_among_sixty_is_reported_once():
+    order = list(range(60))
+    moved = order[:10] + order[11:40] + [10] + order[40:]
+    changes = changelog(big(order), big(moved))
+    assert changes == (Change("stage-moved", "Stage 10", "Moved within Lead: now after Stage 39"),)
+
+
+def test_inserting_a_stage_moves_nothing_else():
+    order = list(range(60))
+    changes = changelog(big(order), big(order, extra=("new",)))
+    assert [c.kind for c in changes] == ["stage-added"]
+    assert changes[0].summary == "New stage in Lead, after Stage 59 (ASSUMED)"
+
+
+def test_renaming_an_exit_target_changes_only_that_stage():
+    old = edited("v0.yaml", "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n")
+    text = (CASES / "v0.yaml").read_text(encoding="utf-8").replace(
+        "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n", 1
+    ).replace("abbr: SAL", "abbr: SAL2")
+    new = load_project(CASES / "v0.yaml", text)[0]
+    assert [c.kind for c in changelog(old, new)] == ["stage-renamed"]

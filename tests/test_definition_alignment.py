@@ -1,0 +1,229 @@
+"""The Definition Alignment Document: content, marks, branding, determinism."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+from deliverables.context import templates_root
+from deliverables.errors import TemplateError
+from deliverables.wordkit import BASE_STYLES, add_runs
+
+from conftest import ARCHITECTURES, EXAMPLE, assert_golden
+from docx_support import big_client, context, docx_text, edited, find_row, open_docx, render
+
+DAD = "definition-alignment"
+MINIMAL = Path(__file__).parent / "cases" / "docx" / "minimal.yaml"
+
+
+def dad(ctx) -> bytes:
+    """The rendered document's bytes."""
+    files = render(DAD, ctx)
+    assert list(files) == [f"definition-alignment-v{ctx.project.version}.docx"]
+    return next(iter(files.values()))
+
+
+@functools.cache
+def example() -> bytes:
+    """The example client's document, rendered once for the read-only tests."""
+    return dad(context(EXAMPLE))
+
+
+def test_example_document_text_matches_golden():
+    assert_golden("definition-alignment/acme-analytics.txt", docx_text(example()))
+
+
+@pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.stem)
+def test_architecture_document_text_matches_golden(path: Path):
+    assert_golden(f"definition-alignment/{path.stem}.txt", docx_text(dad(context(path))))
+
+
+def test_minimal_client_leaves_no_section_empty():
+    text = docx_text(dad(context(MINIMAL)))
+    assert_golden("definition-alignment/minimal.txt", text)
+    assert "| Lead / ASSUMED | Someone who ⏎ asked for a demo | ☐ Yes ⏎ ☐ No |" in text
+    assert "| Customer Success | Definitions |  | ______________ |" in text
+
+
+def test_checkboxes_follow_each_approval():
+    data = example()
+    # Approver columns: Dana Ortiz (revops), Priya Raman (marketing), Marcus Bell (sales), Elena Kowalski (cs), Jordan Hayes.
+    sql = find_row(data, "SQL (Sales Qualified Lead)")
+    assert sql[2:] == ["☒ Yes ⏎ ☐ No", "☐ Yes ⏎ ☐ No ⏎ pending", "☒ Yes ⏎ ☐ No", "—", "—"]
+    mature = find_row(data, "Mature Adoption / ASSUMED")
+    assert mature[2:] == ["☐ Yes ⏎ ☐ No ⏎ pending", "—", "—", "☐ Yes ⏎ ☒ No", "—"]
+
+
+def test_rejected_box_uses_its_own_style():
+    document = open_docx(example())
+    runs = [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    styles = {r.text: r.style.name for r in runs if r.text in ("☒ No", "☒ Yes")}
+    assert styles == {"☒ No": "Rejected Mark", "☒ Yes": "Confirmed Flag"}
+
+
+def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():
+    data = example()
+    assert find_row(data, "Evaluation / Use Case", "Stage")[5] == "ASSUMED / Confirm with Marcus Bell (VP Sales)"
+    assert find_row(data, "Marketing Qualified Lead (MQL)", "Stage")[5] == "Confirmed"
+    text = docx_text(data)
+    assert "| Evaluation / Use Case | Stage · Sales | Confirm with Marcus Bell (VP Sales) |" in text
+    assert ("| Mature Adoption | Term | Rework with Elena Kowalski (VP Customer Success) (rejected); "
+            "Approval pending from Dana Ortiz (VP RevOps) |") in text
+
+
+def test_golden_stage_carries_the_mark_and_the_legend_is_present():
+    text = docx_text(example())
+    assert "| Sales Qualified Lead (SQL) ★ |" in text
+    assert "★ Golden stage: a critical transition point tracked closely" in text
+
+
+def test_cover_says_final_only_when_nothing_is_assumed_and_all_approved():
+    text = EXAMPLE.read_text(encoding="utf-8").replace("status: assumed", "status: confirmed")
+    for state in ("pending", "rejected"):
+        text = text.replace(f": {state}", ": approved")
+    assert "TITLE: Definition Alignment Document\nSUBTITLE: Acme Analytics" in docx_text(example())
+    assert "\nDRAFT\n" in docx_text(example())
+    final = docx_text(dad(context(EXAMPLE, text)))
+    assert "\nFINAL\n" in final and "DRAFT" not in final
+    assert "Nothing is ASSUMED: every stage and term is confirmed." in final
+
+
+def test_signoff_table_has_a_row_for_every_stakeholder():
+    text = docx_text(example())
+    assert "| Dana Ortiz / VP RevOps / dana.ortiz@acmeanalytics.example | Current state audit |  | 13 November 2026 |" in text
+    assert "| Tom Nguyen / CRM Administrator / tom.nguyen@acmeanalytics.example | Definitions |  | ______________ |" in text
+    assert "| Jordan Hayes / SDR Manager / jordan.hayes@acmeanalytics.example | Definitions |  | ______________ |" in text
+
+
+def test_changes_section_marks_removed_and_added_words():
+    old = context(EXAMPLE, edited(EXAMPLE, ("version: 1", "version: 0"), ("started the outreach", "began the outreach")))
+    document = open_docx(dad(context(EXAMPLE, previous=old.project)))
+    runs = [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert [r.text for r in runs if r.style.name == "Removed Text"] == ["began"]
+    assert [r.text for r in runs if r.style.name == "Added Text"] == ["started"]
+    assert "# Changes since v0" in docx_text(dad(context(EXAMPLE, previous=old.project)))
+
+
+def test_without_previous_build_the_changes_section_says_so():
+    text = docx_text(example())
+    assert ("# Changes since v0\nNo earlier version of Acme Analytics was built in this output folder, "
+            "so the changes since v0 cannot be listed here.\n") in text
+
+
+def test_version_zero_has_no_changes_section():
+    text = docx_text(dad(context(EXAMPLE, edited(EXAMPLE, ("version: 1", "version: 0")))))
+    assert "Changes since" not in text
+
+
+def test_template_syntax_in_client_text_prints_literally():
+    ctx = context(EXAMPLE, edited(EXAMPLE, ("Someone on acmeanalytics.com", "{{ 7*7 }} {% if x %}")))
+    assert "{{ 7*7 }} {% if x %}" in docx_text(dad(ctx))
+
+
+def test_line_breaks_in_client_text_become_word_line_breaks():
+    ctx = context(EXAMPLE, edited(EXAMPLE, ("definition: A visitor to Acme's websites who has not identified themselves.",
+                                            'definition: "First line\\nSecond line"')))
+    assert "| Anonymous Visitor | First line ⏎ Second line |" in docx_text(dad(ctx))
+
+
+def test_text_python_docx_would_reject_is_cleaned_not_fatal():
+    paragraph = docx.Document().add_paragraph()
+    add_runs(paragraph, "a\x00b\ufffec\ud800d\x0be")
+    assert paragraph.text == "abcd\ne"
+
+
+def test_core_properties_and_page_number_fields():
+    data = example()
+    props = open_docx(data).core_properties
+    assert (props.title, props.author, props.subject) == ("Definition Alignment Document", "Sam Rivera", "Acme Analytics")
+    assert props.created.date().isoformat() == props.modified.date().isoformat() == "2026-11-20"
+    footer = open_docx(data).sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and 'fldCharType="begin"' in footer
+
+
+def test_rebuild_is_byte_identical():
+    assert dad(context(EXAMPLE)) == example()
+
+
+def test_theme_base_missing_a_style_is_named(tmp_path: Path):
+    docx.Document().save(tmp_path / "base.docx")
+    with pytest.raises(TemplateError) as caught:
+        dad(context(EXAMPLE, theme=tmp_path))
+    assert caught.value.message == (f"base document '{tmp_path / 'base.docx'}' lacks the style 'Legend' "
+                                    "needed by the Definition Alignment Document")
+
+
+def test_theme_base_styles_are_used(tmp_path: Path):
+    base = docx.Document(str(templates_root() / "base.docx"))
+    base.styles["Title"].font.size = docx.shared.Pt(40)
+    base.save(tmp_path / "base.docx")
+    document = open_docx(dad(context(EXAMPLE, theme=tmp_path)))
+    assert document.styles["Title"].font.size == docx.shared.Pt(40)
+
+
+def test_logo_goes_on_the_cover_and_a_missing_logo_warns(tmp_path: Path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 100), "navy").save(tmp_path / "logo.png")
+    client = tmp_path / "acme.yaml"
+    client.write_text(edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8")
+    document = open_docx(dad(context(client)))
+    assert document.paragraphs[0].style.name == "Cover Logo" and document.inline_shapes[0].height > 0
+    (tmp_path / "logo.png").unlink()
+    ctx = context(client)
+    dad(ctx)
+    assert [w.message for w in ctx.warnings] == [f"logo file '{tmp_path / 'logo.png'}' not found; the cover has no logo"]
+
+
+def test_logo_that_is_not_an_image_warns(tmp_path: Path):
+    (tmp_path / "logo.png").write_text("not an image", encoding="utf-8")
+    client = tmp_path / "acme.yaml"
+    client.write_text(edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8")
+    ctx = context(client)
+    assert not open_docx(dad(ctx)).inline_shapes
+    assert [w.message for w in ctx.warnings] == [
+        f"logo file '{tmp_path / 'logo.png'}' is not a PNG or JPEG image; the cover has no logo"]
+
+
+def test_theme_base_that_is_not_a_docx_is_refused(tmp_path: Path):
+    (tmp_path / "base.docx").write_text("plain text", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"base document '.*base\.docx' cannot be opened as \.docx"):
+        dad(context(EXAMPLE, theme=tmp_path))
+
+
+def test_committed_base_is_what_the_script_builds():
+    script = Path(__file__).resolve().parent.parent / "templates" / "make_base_docx.py"
+    spec = importlib.util.spec_from_file_location("make_base_docx", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build_base() == (templates_root() / "base.docx").read_bytes()
+    assert set(BASE_STYLES) <= set(module.STYLES)
+
+
+def test_sixty_stage_client_tables_fit_the_page(tmp_path: Path):
+    client = tmp_path / "big.yaml"
+    client.write_text(big_client(60), encoding="utf-8")
+    document = open_docx(dad(context(client)))
+    sections = document.sections
+    widest = max(s.page_width - s.left_margin - s.right_margin for s in sections)
+    for table in document.tables:
+        assert sum(col.width for col in table.columns) <= widest
+    assert sum(len(t.rows) - 1 for t in document.tables[1:9]) == 60
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_document_converts_with_libreoffice(tmp_path: Path):
+    source = tmp_path / "dad.docx"
+    source.write_bytes(example())
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(tmp_path / "dad.pdf").pages) > 5
