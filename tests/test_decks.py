@@ -267,3 +267,27 @@ def test_decks_convert_with_libreoffice(tmp_path: Path) -> None:
                "--outdir", str(tmp_path), *sorted(str(p) for p in tmp_path.glob("*.pptx"))]
     subprocess.run(command, check=True, capture_output=True, timeout=180)
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [f"{n}.pdf" for n in sorted(DECKS)]
+
+
+def test_package_leaves_out_a_deliverable_that_cannot_be_built(monkeypatch) -> None:
+    import sys
+    import types
+
+    from deliverables.errors import BuildError
+
+    broken = types.ModuleType("broken_deliverable")
+    broken.NAME, broken.SUFFIXES, broken.DESCRIPTION = "broken", (".txt",), "Broken: never builds."
+    broken.view = lambda project, ctx: None
+
+    def render(view, ctx):
+        raise BuildError("too big")
+
+    broken.render = render
+    monkeypatch.setitem(sys.modules, "broken_deliverable", broken)
+    monkeypatch.setattr(registry, "REGISTRY", {"broken": "broken_deliverable", **FIXED_REGISTRY})
+    ctx = small()
+    text = outline(one("handoff-deck", ctx))
+    assert "Broken" not in text and "kickoff-deck-v0.pptx" in text
+    assert [p.message for p in ctx.warnings] == [
+        "the handoff deck's documentation package leaves out 'broken', which cannot be built"
+    ]

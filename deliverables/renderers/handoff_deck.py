@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 from .. import registry
 from ..context import Context
+from ..errors import DeliverError
 from ..deckparts import Words, diagram_slide, title_slide
 from ..model import Project
 from ..slides import BULLETS, TABLE, Deck, Slide, Table, cell, para
@@ -64,11 +65,18 @@ def _modules():
 
 
 def _files_of(module, project: Project, ctx: Context) -> tuple[str, ...]:
-    """A deliverable's file names: from its `files` hook, else by rendering it."""
+    """A deliverable's file names: from its `files` hook, else by rendering it.
+
+    One that cannot be built from this file is not in the package: it is left
+    out with a warning instead of failing the deck (`--only handoff-deck`)."""
     hook = getattr(module, "files", None)
     if callable(hook):
         return tuple(hook(project))
-    return tuple(sorted(module.render(module.view(project, ctx), ctx)))
+    try:
+        return tuple(sorted(module.render(module.view(project, ctx), ctx)))
+    except DeliverError:
+        ctx.warn((), f"the handoff deck's documentation package leaves out '{module.NAME}', which cannot be built")
+        return ()
 
 
 def _package(project: Project, ctx: Context, words: Words) -> Slide:
