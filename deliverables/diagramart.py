@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from . import fontmetrics, gvengine, marks
-from .diagramdot import NBSP, STYLE_SIZES
+from .diagramdot import STYLE_SIZES
 
 FAMILY = "DejaVu Sans"
 LINE_STYLES: dict[str, dict[str, str]] = {
@@ -30,9 +30,12 @@ LINE_STYLES: dict[str, dict[str, str]] = {
 PAGE = (792.0, 612.0)
 """Landscape US Letter in points; the drawing is scaled to fit inside the margins (fits A4 too)."""
 MARGIN = 28.0
+MAX_PIXELS = 24_000_000
 
 _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _TOKEN = re.compile(r"<title>(.*?)</title>|(<text\b[^>]*>)(.*?)</text>", re.S)
+_PADDING = re.compile(r"(?: |&#160;)+$")
+"""The padding of a bold label as Graphviz writes it (runs of spaces become no-break spaces)."""
 LEFT_ALIGNED = ("title", "subtitle", "lane")
 """Labels Graphviz centres on its own width estimate; restyled, they must keep their left edge."""
 
@@ -64,7 +67,7 @@ def style_svg(svg: str, styles: dict[str, list[str]]) -> str:
         if style not in LEFT_ALIGNED:
             return _restyle(match.group(2), LINE_STYLES.get(style, {})) + match.group(3) + "</text>"
         tag = _anchor_left(match.group(2), half[owner])
-        return _restyle(tag, LINE_STYLES.get(style, {})) + match.group(3).rstrip(NBSP) + "</text>"
+        return _restyle(tag, LINE_STYLES.get(style, {})) + _PADDING.sub("", match.group(3)) + "</text>"
 
     return _TOKEN.sub(replace, svg)
 
@@ -106,11 +109,13 @@ def font_files() -> list[str]:
 
 
 def svg_to_png(svg: bytes, width_px: int | None = None) -> bytes:
-    """Rasterize the SVG with resvg and the bundled fonts; default width: twice the natural size, 2400-8000 px."""
+    """Rasterize the SVG with resvg and the bundled fonts (no system fonts: same pixels everywhere)."""
     import resvg_py
 
     if width_px is None:
-        width_px = min(8000, max(2400, round(natural_size(svg)[0] * 2)))
+        width, height = natural_size(svg)
+        # Twice the natural size, at least 2400 px wide, at most 8000 px and 24 megapixels.
+        width_px = round(min(8000, max(2400, width * 2), (MAX_PIXELS * width / height) ** 0.5))
     # resvg-py rejects sizes in pt: give the same size as unitless user units.
     unitless = _SIZE.sub(rb'<svg width="\1" height="\2"', svg, count=1)
     return bytes(
@@ -144,7 +149,7 @@ def svg_to_pdf(svg: bytes, view: dict[str, Any]) -> bytes:
         raise ValueError("svglib could not read the diagram SVG")
     scale = min((PAGE[0] - 2 * MARGIN) / drawing.width, (PAGE[1] - 2 * MARGIN) / drawing.height)
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
+    pdf = canvas.Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1, initialFontName="DejaVuSans")
     pdf.setTitle(view["title"])
     pdf.setAuthor(view["author"])
     pdf.setSubject(f"Lifecycle Architecture Diagram, {view['date']}")

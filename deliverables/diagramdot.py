@@ -14,12 +14,13 @@ Box sizes are computed from the bundled DejaVu fonts, not Graphviz's estimate.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import fontmetrics, marks
-from .context import Context
 
-NBSP = "\u00a0"
+PAD_CHAR = " "
+"""Pads labels drawn bold; Graphviz measures trailing spaces exactly like DejaVu (a no-break space it does not)."""
 FONT = "DejaVu Sans"
 SIZE = 11.0
 """Font size in points of every label line in the DOT source (styles shrink some lines later)."""
@@ -35,32 +36,43 @@ EDGE_STYLES = {
 }
 
 
-def dot_source(view: dict[str, Any], ctx: Context | None = None) -> str:
-    """The DOT text for a diagram view; warns (via ctx) about characters the font lacks."""
-    return build(view, ctx)[0]
+def dot_source(view: dict[str, Any]) -> str:
+    """The DOT text for a diagram view."""
+    return build(view)[0]
 
 
-def build(view: dict[str, Any], ctx: Context | None = None) -> tuple[str, dict[str, list[str]]]:
+@dataclass
+class _Parts:
+    """What the DOT builder looks up while it writes: boxes, their lines and heights, edges by end points."""
+
+    view: dict[str, Any]
+    styles: dict[str, list[str]] = field(default_factory=lambda: {"lifecycle": ["title", "subtitle"]})
+    drawn: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.nodes = {node["id"]: node for node in self.view["nodes"]}
+        self.lines = {node["id"]: _stage_lines(node) for node in self.view["nodes"]}
+        self.heights = {n: max(_height(self.lines[m]) for m in line) for line in rank_lines(self.view) for n in line}
+        self.edges = {(e["tail"], e["head"]): e for e in self.view["edges"]}
+
+
+def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
     """DOT text and, per node id, the style of each label line (name, owner, tag, note)."""
     import graphviz
 
     graph = graphviz.Digraph("lifecycle", graph_attr=_graph_attr(view), node_attr=_node_attr(), edge_attr={"arrowsize": "0.7"})
-    styles: dict[str, list[str]] = {"lifecycle": ["title", "subtitle"]}
-    nodes = {node["id"]: _stage_lines(node, ctx) for node in view["nodes"]}
-    heights = {node_id: max(_height(nodes[n]) for n in line) for line in rank_lines(view) for node_id in line}
-    drawn: set[tuple[str, str]] = set()
+    parts = _Parts(view)
     for number, lane in enumerate(view["lanes"]):
         with graph.subgraph(name=f"cluster_{number}") as cluster:
             _lane_attrs(cluster, lane)
             for row in lane["rows"]:
-                _row(cluster, row, view, nodes, heights, styles, drawn)
+                _row(cluster, row, parts)
     _scaffold(graph, view)
-    for edge in view["edges"]:
-        if (edge["tail"], edge["head"]) not in drawn:
-            drawn.add((edge["tail"], edge["head"]))
+    for pair, edge in parts.edges.items():
+        if pair not in parts.drawn:
             graph.edge(edge["tail"], edge["head"], constraint="false", **_edge_attr(edge))
-    _legend(graph, view, min(heights.values(), default=_height([("", "name")] * 3)), styles)
-    return graph.source, styles
+    _legend(graph, view, min(parts.heights.values(), default=_height([("", "name")] * 3)), parts.styles)
+    return graph.source, parts.styles
 
 
 def rank_lines(view: dict[str, Any]) -> list[list[str]]:
@@ -106,28 +118,19 @@ def label(lines: list[str]) -> str:
 
 
 def bold_label(lines: list[str], size: float) -> str:
-    """A label drawn bold later: padded with no-break spaces so Graphviz reserves the bold width."""
-    space = fontmetrics.text_width(NBSP, size)
-    padded = [line + NBSP * math.ceil((fontmetrics.text_width(line, size, True) - fontmetrics.text_width(line, size)) / space) for line in lines]
+    """A label drawn bold later: padded with trailing spaces so Graphviz reserves the bold width."""
+    space = fontmetrics.text_width(PAD_CHAR, size)
+    padded = [line + PAD_CHAR * math.ceil((fontmetrics.text_width(line, size, True) - fontmetrics.text_width(line, size)) / space) for line in lines]
     return label(padded)
 
 
-def _stage_lines(node: dict[str, Any], ctx: Context | None) -> list[tuple[str, str]]:
+def _stage_lines(node: dict[str, Any]) -> list[tuple[str, str]]:
     """(text, style) per line of a stage box: the wrapped name, the owner, the ASSUMED tag."""
-    path = tuple(node["path"])
-    _check_font(ctx, path + ("name",), node["name"])
-    _check_font(ctx, path + ("owner",), node["owner"])
     lines = [(text, "name") for text in fontmetrics.wrap(node["name"], TEXT_WIDTH, SIZE, bold=True, max_lines=4)]
     lines += [(text, "owner") for text in fontmetrics.wrap(node["owner"], TEXT_WIDTH, STYLE_SIZES["owner"], max_lines=2)]
     if node["assumed"]:
         lines.append((marks.ASSUMED, "tag"))
     return lines
-
-
-def _check_font(ctx: Context | None, path: tuple[Any, ...], text: str) -> None:
-    lacking = fontmetrics.missing(text, bold=True) or fontmetrics.missing(text)
-    if ctx is not None and lacking:
-        ctx.warn(path, f"the diagram's font cannot draw {lacking!r}; these characters will be missing from the picture")
 
 
 def _height(lines: list[tuple[str, str]]) -> float:
@@ -146,22 +149,20 @@ def _lane_attrs(cluster: Any, lane: dict[str, Any]) -> None:
     )
 
 
-def _row(cluster: Any, row: list[str], view: dict[str, Any], nodes: dict[str, Any], heights: dict[str, float],
-         styles: dict[str, list[str]], drawn: set[tuple[str, str]]) -> None:
+def _row(cluster: Any, row: list[str], parts: _Parts) -> None:
     """One rank of stage boxes; consecutive boxes joined by their flow edge, or an invisible one."""
-    by_id = {node["id"]: node for node in view["nodes"]}
     with cluster.subgraph() as rank:
         rank.attr(rank="same")
         for node_id in row:
-            lines = nodes[node_id]
-            styles[node_id] = [style for _, style in lines]
-            rank.node(node_id, label([text for text, _ in lines]), **_box(by_id[node_id], heights[node_id]))
+            lines = parts.lines[node_id]
+            parts.styles[node_id] = [style for _, style in lines]
+            rank.node(node_id, label([text for text, _ in lines]), **_box(parts.nodes[node_id], parts.heights[node_id]))
         for tail, head in zip(row, row[1:]):
-            edge = next((e for e in view["edges"] if (e["tail"], e["head"]) == (tail, head)), None)
+            edge = parts.edges.get((tail, head))
             if edge is None:
                 rank.edge(tail, head, style="invis", weight="5")
             else:
-                drawn.add((tail, head))
+                parts.drawn.add((tail, head))
                 rank.edge(tail, head, **_edge_attr(edge))
 
 

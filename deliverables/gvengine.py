@@ -14,6 +14,7 @@ wasmtime's epoch interruption stops a render that exceeds its time limit.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import struct
@@ -24,8 +25,8 @@ from typing import Any
 
 from .errors import BuildError
 
-TIME_LIMIT = float(os.environ.get("DELIVER_RENDER_TIMEOUT", "60"))
-"""Seconds a single layout may take before it is stopped."""
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds a single layout may take before it is stopped (DELIVER_RENDER_TIMEOUT overrides)."""
 MEMORY_LIMIT = 1 << 30
 """Bytes of linear memory a layout may use."""
 
@@ -38,20 +39,30 @@ def render(dot_source: str, fmt: str = "svg", time_limit: float | None = None) -
     import wasmtime
 
     engine, module = _compiled()
+    limit = time_limit or time_limit_setting()
     with _lock:
         store = wasmtime.Store(engine)
         store.set_limits(memory_size=MEMORY_LIMIT)
         store.set_epoch_deadline(1)
-        timer = threading.Timer(time_limit or TIME_LIMIT, engine.increment_epoch)
+        timer = threading.Timer(limit, engine.increment_epoch)
         timer.start()
         try:
             return _call(store, engine, module, dot_source, fmt)
         except wasmtime.Trap as exc:
-            raise BuildError(_trap_message(exc, time_limit or TIME_LIMIT)) from None
+            raise BuildError(_trap_message(exc, limit)) from None
         except wasmtime.WasmtimeError as exc:
             raise BuildError(f"the diagram engine failed: {exc}") from None
         finally:
             timer.cancel()
+
+
+def time_limit_setting() -> float:
+    """DELIVER_RENDER_TIMEOUT in seconds when it is a positive number, else 60."""
+    try:
+        value = float(os.environ.get("DELIVER_RENDER_TIMEOUT", ""))
+    except ValueError:
+        return DEFAULT_TIME_LIMIT
+    return value if value > 0 else DEFAULT_TIME_LIMIT
 
 
 def _trap_message(exc: Exception, limit: float) -> str:
@@ -99,6 +110,8 @@ def _compiled() -> tuple[Any, Any]:
         wasm = Path(PACKAGE_WASM_PATH).read_bytes()
         _state["engine"] = engine
         _state["module"] = _load_cached(engine, wasm) or _compile_and_cache(engine, wasm)
+        # Free the module before interpreter teardown unloads wasmtime's C library.
+        atexit.register(_state.clear)
     return _state["engine"], _state["module"]
 
 
@@ -130,13 +143,18 @@ def _compile_and_cache(engine: Any, wasm: bytes) -> Any:
 
     module = wasmtime.Module(engine, wasm)
     path = cache_file(wasm)
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            temporary = handle.name
             handle.write(module.serialize())
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except OSError:
         pass  # a read-only home only costs the compile time on the next run
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
     return module
 
 

@@ -34,10 +34,12 @@ class Renderer(Protocol):
 
 REGISTRY: dict[str, str] = {
     "summary": "deliverables.renderers.summary",
-    "diagram": "deliverables.renderers.diagram",
     "definition-alignment": "deliverables.renderers.definition_alignment",
+    "diagram": "deliverables.renderers.diagram",
     "reference-card": "deliverables.renderers.card",
     "faq": "deliverables.renderers.faq",
+    "crm-config": "deliverables.renderers.crm_config",
+    "maintenance": "deliverables.renderers.maintenance",
     "kickoff-deck": "deliverables.renderers.kickoff_deck",
     "refinement-deck": "deliverables.renderers.refinement_deck",
     "handoff-deck": "deliverables.renderers.handoff_deck",

@@ -74,7 +74,7 @@ def test_dot_source_matches_golden_snapshot(path: Path) -> None:
     from deliverables import diagramdot
 
     project, ctx = load(path)
-    assert_golden(f"diagram/{path.stem}.gv", diagramdot.dot_source(diagram.view(project, ctx), ctx))
+    assert_golden(f"diagram/{path.stem}.gv", diagramdot.dot_source(diagram.view(project, ctx)))
 
 
 @pytest.mark.parametrize("path", [ESCAPING, *ARCHITECTURES[:1]], ids=lambda p: p.stem)
@@ -179,6 +179,7 @@ def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPa
         raise BuildError("the diagram layout took longer than 60 s and was stopped")
 
     monkeypatch.setattr(gvengine, "render", fail)
+    source.write_text(ESCAPING.read_text(encoding="utf-8").replace("Say", "Now say"), encoding="utf-8")
     with pytest.raises(BuildError):
         build_file(source, tmp_path / "out", ["diagram"])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
@@ -193,3 +194,9 @@ def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_
     assert gvengine._load_cached(engine, wasm) is None
     gvengine._compile_and_cache(engine, wasm)
     assert gvengine.cache_file(wasm).parent == tmp_path and gvengine._load_cached(engine, wasm) is not None
+
+
+def test_short_lanes_share_a_band_and_long_lanes_wrap() -> None:
+    assert diagram.pack_lanes([7, 7, 6, 3, 2, 3, 2], 7) == [[0], [1], [2], [3, 4], [5, 6]]
+    assert diagram.pack_lanes([9, 2, 2], 7) == [[0], [1, 2]]
+    assert diagram.choose_row_length([5, 6, 6, 5]) == 6

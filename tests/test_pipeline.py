@@ -45,7 +45,7 @@ def test_build_writes_version_folder_with_manifest(runner, client_file: Path, tm
     assert result.exit_code == 0, result.output
     folder = out / "mini-co" / "v2"
     manifest = json.loads((folder / "manifest.json").read_text())
-    files = {p.name for p in folder.iterdir()}
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert files == set(manifest["files"]) | {"manifest.json"}
     for name, digest in manifest["files"].items():
         assert build_module.sha256((folder / name).read_bytes()) == digest

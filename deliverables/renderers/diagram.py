@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import marks
 from ..context import Context
-from ..model import Project, Stage
+from ..model import Exit, Project, Stage
 
 NAME = "diagram"
 SUFFIXES = (".svg", ".png", ".pdf", ".gv")
@@ -28,8 +28,8 @@ BOX = (190.0, 85.0)
 LANE_HEADER = 70.0
 OVERHEAD = 160.0
 """Title and legend height in points."""
-TARGET_ASPECT = 1.45
-"""Width over height that fills a landscape Letter or A4 page."""
+PAGE = (736.0, 556.0)
+"""Printable area of a landscape Letter page in points (A4 is wider: it fits too)."""
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
@@ -42,6 +42,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         ids = lane.pop("stages")
         lane["rows"] = [ids[i : i + row_length] for i in range(0, len(ids), row_length)]
     assumed = sum(stage.status == "assumed" for stage in project.stages)
+    _font_warnings(project, ctx)
     return {
         "stem": f"lifecycle-architecture-v{project.version}",
         "title": f"{project.client.name} · Lifecycle Architecture v{project.version}",
@@ -55,6 +56,21 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "edges": classify_edges(project),
         "legend": _legend(assumed),
     }
+
+
+def _font_warnings(project: Project, ctx: Context) -> None:
+    """Warn, at the field, about characters the bundled font cannot draw: never silent empty boxes."""
+    from .. import fontmetrics
+
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("client", "name"), project.client.name)]
+    texts += [(("domains", k, "name"), decl.name) for k, decl in enumerate(project.domains)]
+    for i, stage in enumerate(project.stages):
+        texts += [(("stages", i, "name"), stage.name), (("stages", i, "abbr"), stage.abbr or "")]
+        texts.append((("stages", i, "owner"), project.owner_name(stage.owner)))
+    for path, text in texts:
+        lacking = fontmetrics.missing(text, bold=True) or fontmetrics.missing(text)
+        if lacking:
+            ctx.warn(path, f"the diagram's font cannot draw {lacking!r}; these characters will be missing from the picture")
 
 
 def _subtitle(project: Project, ctx: Context, assumed: int) -> str:
@@ -81,7 +97,6 @@ def _node(project: Project, stage: Stage, i: int) -> dict[str, Any]:
         "owner": project.owner_name(stage.owner) or "owner not set",
         "golden": stage.golden,
         "assumed": stage.status == "assumed",
-        "path": ["stages", i],
     }
 
 
@@ -89,27 +104,29 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
     """Every exit as an edge: `back` when it returns (closes a cycle, or goes to an earlier stage of
     its domain), else `flow` within a domain and `handoff` across domains."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}
-    back = back_edges(project)
+    place = {s.id: (s.domain, k) for d in project.domain_order() for k, s in enumerate(project.stages_in(d))}
+    exits = exit_map(project)
+    back = back_edges(project, exits)
     edges = []
     for stage in _flow_order(project):
-        for exit_ in project.exits(stage):
-            target = project.stage(exit_.to)
-            if target is None:
-                continue
-            if (stage.id, target.id) in back or _earlier_in_domain(project, stage, target):
+        for exit_ in exits[stage.id]:
+            (domain, at), (target_domain, target_at) = place[stage.id], place[exit_.to]
+            if (stage.id, exit_.to) in back or (domain == target_domain and target_at <= at):
                 kind = "back"
             else:
-                kind = "flow" if target.domain == stage.domain else "handoff"
-            edges.append({"tail": f"n{index[stage.id]}", "head": f"n{index[target.id]}", "kind": kind, "when": exit_.when})
+                kind = "flow" if target_domain == domain else "handoff"
+            edges.append({"tail": f"n{index[stage.id]}", "head": f"n{index[exit_.to]}", "kind": kind, "when": exit_.when})
     return edges
 
 
-def _earlier_in_domain(project: Project, stage: Stage, target: Stage) -> bool:
-    """An exit to the same or an earlier stage of its own domain is always a return."""
-    if stage.domain != target.domain:
-        return False
-    flow = project.stages_in(stage.domain)
-    return flow.index(target) <= flow.index(stage)
+def exit_map(project: Project) -> dict[str, tuple[Exit, ...]]:
+    """Each stage's exits to existing stages, as `project.exits` gives them, in linear time."""
+    following = {}
+    for domain in project.domain_order():
+        flow = project.stages_in(domain)
+        following.update({a.id: (Exit(to=b.id),) for a, b in zip(flow, flow[1:])})
+    known = {stage.id for stage in project.stages}
+    return {s.id: tuple(e for e in (s.exit or following.get(s.id, ())) if e.to in known) for s in project.stages}
 
 
 def _flow_order(project: Project) -> list[Stage]:
@@ -117,7 +134,7 @@ def _flow_order(project: Project) -> list[Stage]:
     return [stage for domain in project.domain_order() for stage in project.stages_in(domain)]
 
 
-def back_edges(project: Project) -> set[tuple[str, str]]:
+def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tuple[str, str]]:
     """Exits returning to a stage already on the current path of a depth-first walk in flow order.
 
     These close a cycle (rejected, recycled to nurture, churned and back to
@@ -128,7 +145,7 @@ def back_edges(project: Project) -> set[tuple[str, str]]:
     for root in _flow_order(project):
         if root.id in state:
             continue
-        stack = [(root.id, iter(_targets(project, root.id)))]
+        stack = [(root.id, iter([e.to for e in exits[root.id]]))]
         state[root.id] = 1
         while stack:
             current, targets = stack[-1]
@@ -140,25 +157,21 @@ def back_edges(project: Project) -> set[tuple[str, str]]:
                 found.add((current, target))
             elif target not in state:
                 state[target] = 1
-                stack.append((target, iter(_targets(project, target))))
+                stack.append((target, iter([e.to for e in exits[target]])))
     return found
 
 
-def _targets(project: Project, stage_id: str) -> list[str]:
-    stage = project.stage(stage_id)
-    return [e.to for e in project.exits(stage) if project.stage(e.to) is not None] if stage else []
-
-
 def choose_row_length(lane_sizes: list[int]) -> int:
-    """Stages per row so the whole diagram is closest to a landscape page's shape."""
+    """Stages per row that let the diagram be printed largest on a landscape page."""
     longest = max(lane_sizes, default=1)
 
-    def distance(per_row: int) -> float:
+    def distance(per_row: int) -> tuple[float, float]:
         bands = pack_lanes(lane_sizes, per_row)
         width = max(sum(min(lane_sizes[i], per_row) for i in band) for band in bands) * BOX[0] if bands else BOX[0]
         depth = sum(max(math.ceil(lane_sizes[i] / per_row) for i in band) for band in bands)
         height = OVERHEAD + len(bands) * LANE_HEADER + depth * BOX[1]
-        return abs(math.log(width / height / TARGET_ASPECT))
+        # Largest print scale first; among equals, the shape closest to the page's.
+        return round(-min(PAGE[0] / width, PAGE[1] / height), 4), abs(math.log(width * PAGE[1] / height / PAGE[0]))
 
     return min(range(3, max(4, longest + 1)), key=lambda n: (distance(n), n))
 
@@ -192,7 +205,7 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The diagram as DOT source, SVG, PNG and a one-page PDF."""
     from .. import diagramart, diagramdot
 
-    source, styles = diagramdot.build(view, ctx)
+    source, styles = diagramdot.build(view)
     svg = diagramart.layout_svg(source, styles)
     stem = view["stem"]
     return {
@@ -211,10 +224,12 @@ def diagram_svg(project: Project, ctx: Context) -> bytes:
     from .. import diagramart, diagramdot
 
     key = _key(project, ctx, "svg")
+    if len(_CACHE) > 32:  # a long-running process (watch mode) must not grow without bound
+        _CACHE.clear()
     if key not in _CACHE:
         before = len(ctx.warnings)
         data = view(project, ctx)
-        svg = diagramart.layout_svg(*diagramdot.build(data, ctx))
+        svg = diagramart.layout_svg(*diagramdot.build(data))
         _CACHE[key] = (svg, ctx.warnings[before:])
     svg, warnings = _CACHE[key]
     for warning in warnings:

@@ -1,0 +1,215 @@
+"""CRM Configuration Spec and the deployable CRM files: every file parses and has
+the shape its platform expects; the spec's text is compared with a golden file."""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, assert_golden
+from docx_support import big_client, context, docx_text, edited, render
+
+CASES = Path(__file__).parent / "cases" / "crm"
+SALESFORCE, HUBSPOT = CASES / "salesforce.yaml", CASES / "hubspot.yaml"
+NS = "{http://soap.sforce.com/2006/04/metadata}"
+
+
+def files(path: Path, text: str | None = None) -> dict[str, bytes]:
+    return render("crm-config", context(path, text))
+
+
+def xml(data: bytes) -> ET.Element:
+    return ET.fromstring(data)
+
+
+def children(element: ET.Element) -> list[str]:
+    return [child.tag.removeprefix(NS) for child in element]
+
+
+@pytest.fixture(scope="module")
+def sf() -> dict[str, bytes]:
+    return files(SALESFORCE)
+
+
+@pytest.fixture(scope="module")
+def hs() -> dict[str, bytes]:
+    return files(HUBSPOT)
+
+
+def test_every_salesforce_file_parses_in_the_metadata_namespace(sf: dict[str, bytes]) -> None:
+    names = [n for n in sf if n.endswith(".xml")]
+    assert "crm/salesforce/package.xml" in names and len(names) == 15
+    for name in names:
+        assert sf[name].startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        assert xml(sf[name]).tag.startswith(NS), name
+    assert not [n for n in sf if n.startswith("crm/hubspot/")]
+
+
+def test_lead_status_values_carry_converted_from_the_sql_stage_on(sf: dict[str, bytes]) -> None:
+    root = xml(sf["crm/salesforce/standardValueSets/LeadStatus.standardValueSet-meta.xml"])
+    assert root.tag == NS + "StandardValueSet" and children(root)[0] == "sorted"
+    values = root.findall(NS + "standardValue")
+    assert [children(v) for v in values] == [["fullName", "default", "label", "converted"]] * 4
+    converted = {v.findtext(NS + "fullName"): v.findtext(NS + "converted") for v in values}
+    assert converted == {"Known Lead": "false", "Marketing Qualified Lead": "false",
+                         "Sales Accepted Lead": "false", "Sales Qualified Lead": "true"}
+
+
+def test_opportunity_stages_have_probability_forecast_and_closed_flags(sf: dict[str, bytes]) -> None:
+    root = xml(sf["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    values = root.findall(NS + "standardValue")
+    assert children(values[0]) == ["fullName", "default", "label", "closed", "forecastCategory", "probability", "won"]
+    table = [tuple(v.findtext(NS + t) for t in ("fullName", "probability", "closed", "won", "forecastCategory"))
+             for v in values]
+    assert table == [
+        ("Sales Accepted Opportunity", "25", "false", "false", "Pipeline"),
+        ("Evaluation", "50", "false", "false", "BestCase"),
+        ("Proposal / Negotiation", "75", "false", "false", "BestCase"),
+        ("Closed Won", "100", "true", "true", "Closed"),
+        ("Closed Lost", "0", "true", "false", "Omitted"),
+    ]
+
+
+def test_sales_process_record_type_and_path_belong_together(sf: dict[str, bytes]) -> None:
+    process = xml(sf["crm/salesforce/objects/Opportunity/businessProcesses/New_Business.businessProcess-meta.xml"])
+    assert children(process)[:3] == ["fullName", "description", "isActive"]
+    assert [v.findtext(NS + "fullName") for v in process.findall(NS + "values")][-2:] == ["Closed Won", "Closed Lost"]
+    record = xml(sf["crm/salesforce/objects/Opportunity/recordTypes/New_Business.recordType-meta.xml"])
+    assert record.findtext(NS + "businessProcess") == "New_Business"
+    path = xml(sf["crm/salesforce/pathAssistants/New_Business_Path.pathAssistant-meta.xml"])
+    assert children(path)[:4] == ["active", "entityName", "fieldName", "masterLabel"]
+    assert children(path)[-1] == "recordTypeName" and path.findtext(NS + "recordTypeName") == "New_Business"
+
+
+def test_path_steps_carry_each_stages_entry_and_exit_criteria(sf: dict[str, bytes]) -> None:
+    path = xml(sf["crm/salesforce/pathAssistants/Lead_Lifecycle.pathAssistant-meta.xml"])
+    steps = {s.findtext(NS + "picklistValueName"): s.findtext(NS + "info") for s in path.findall(NS + "pathAssistantSteps")}
+    assert path.findtext(NS + "recordTypeName") == "__MASTER__"
+    info = steps["Marketing Qualified Lead"]
+    assert "<ul><li>Lead score reaches 60</li><li>or a demo request</li></ul>" in info
+    assert "<b>Exit criteria</b></p><ul><li>To Sales Accepted Lead</li>" in info
+
+
+def test_drop_off_reasons_are_restricted_picklist_fields(sf: dict[str, bytes]) -> None:
+    field = xml(sf["crm/salesforce/objects/Lead/fields/Drop_Off_Reason__c.field-meta.xml"])
+    assert field.findtext(NS + "type") == "Picklist"
+    value_set = field.find(NS + "valueSet")
+    assert children(value_set) == ["restricted", "valueSetDefinition"]
+    labels = [v.findtext(NS + "label") for v in value_set.iter(NS + "value")]
+    assert labels == ["No response", "Not ICP & < 50 staff"]
+
+
+def test_package_lists_every_component_once(sf: dict[str, bytes]) -> None:
+    package = xml(sf["crm/salesforce/package.xml"])
+    listed = {t.findtext(NS + "name"): [m.text for m in t.findall(NS + "members")] for t in package.findall(NS + "types")}
+    assert listed["StandardValueSet"] == ["LeadStatus", "OpportunityStage"]
+    assert listed["PathAssistant"] == ["Lead_Lifecycle", "New_Business_Path"]
+    fields = {n.split("/")[3] + "." + n.split("/")[5].removesuffix(".field-meta.xml") for n in sf if "/fields/" in n}
+    assert sorted(fields) == listed["CustomField"]
+    assert package.findtext(NS + "version") == "60.0"
+
+
+def test_hubspot_pipelines_have_string_probabilities_between_0_and_1(hs: dict[str, bytes]) -> None:
+    body = json.loads(hs["crm/hubspot/pipelines/deals-new-business.json"])
+    assert list(body) == ["label", "displayOrder", "stages"]
+    for index, stage in enumerate(body["stages"]):
+        assert stage["displayOrder"] == index
+        assert isinstance(stage["metadata"]["probability"], str)
+        assert 0.0 <= float(stage["metadata"]["probability"]) <= 1.0
+        assert stage["metadata"]["isClosed"] in ("true", "false")
+    assert [(s["label"], s["metadata"]["probability"]) for s in body["stages"]][-2:] == [
+        ("Closed Won", "1.0"), ("Closed Lost", "0.0")]
+    tickets = json.loads(hs["crm/hubspot/pipelines/tickets-customer-lifecycle.json"])
+    assert {s["metadata"]["ticketState"] for s in tickets["stages"]} == {"OPEN"}
+
+
+def test_hubspot_properties_are_select_enumerations(hs: dict[str, bytes]) -> None:
+    for name in ("contacts-hs_lead_status", "contacts-drop_off_reason", "deals-drop_off_reason"):
+        body = json.loads(hs[f"crm/hubspot/properties/{name}.json"])
+        assert (body["type"], body["fieldType"]) == ("enumeration", "select")
+        assert [o["displayOrder"] for o in body["options"]] == list(range(len(body["options"])))
+        assert all(set(o) == {"label", "value", "displayOrder", "hidden"} for o in body["options"])
+    lifecycle = json.loads(hs["crm/hubspot/properties/contacts-lifecyclestage.json"])
+    assert [o["value"] for o in lifecycle["options"]] == [
+        "lead", "marketingqualifiedlead", "sal", "salesqualifiedlead", "opportunity", "customer"]
+
+
+def test_hubspot_checklist_starts_with_native_automation_and_enterprise_tier(hs: dict[str, bytes]) -> None:
+    text = hs["crm/hubspot/CHECKLIST.md"].decode()
+    assert "Turn off HubSpot's built-in lifecycle automation first" in text
+    assert "custom lifecycle stages (Sales Accepted Lead): editing the Lifecycle Stage options needs the Enterprise tier" in text
+
+
+def test_other_crm_gets_both_platforms() -> None:
+    out = files(SALESFORCE, edited(SALESFORCE, ("crm: salesforce", "crm: other")))
+    assert "crm/salesforce/package.xml" in out and "crm/hubspot/CHECKLIST.md" in out
+    text = docx_text(out["crm-config-spec-v3.docx"])
+    assert "# For Salesforce" in text and "# For HubSpot" in text and "# For both platforms" in text
+
+
+def test_client_text_is_escaped_not_interpreted() -> None:
+    hostile = 'Proposal <b>&</b> "{{ 7*7 }}"'
+    out = files(SALESFORCE, edited(SALESFORCE, ("name: Proposal / Negotiation", f"name: '{hostile}'"),
+                                   ("[Proposal sent]", "['<script>x</script> & more']")))
+    stages = xml(out["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    assert hostile in [v.findtext(NS + "label") for v in stages.findall(NS + "standardValue")]
+    path = xml(out["crm/salesforce/pathAssistants/New_Business_Path.pathAssistant-meta.xml"])
+    infos = [s.findtext(NS + "info") for s in path.findall(NS + "pathAssistantSteps")]
+    assert "<li>&lt;script&gt;x&lt;/script&gt; &amp; more</li>" in infos[2]
+    assert html.unescape("&lt;script&gt;") not in infos[2].replace("&lt;script&gt;", "")
+
+
+def test_long_stage_value_is_cut_to_40_characters_with_a_warning() -> None:
+    long_name = "Evaluation of the technical and commercial fit with procurement"
+    ctx = context(SALESFORCE, edited(SALESFORCE, ("name: Evaluation", f"name: {long_name}")))
+    out = render("crm-config", ctx)
+    stages = xml(out["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    assert long_name[:40] in [v.findtext(NS + "fullName") for v in stages.findall(NS + "standardValue")]
+    assert any("keeps 40 characters" in str(w) for w in ctx.warnings)
+
+
+def test_missing_sal_stage_is_said_instead_of_a_rule() -> None:
+    text = SALESFORCE.read_text().replace("    abbr: SAL\n", "").replace("name: Sales Accepted Lead", "name: Accepted")
+    out = files(SALESFORCE, text.replace("id: sal\n", "id: accepted\n"))
+    assert "No Lead stage plays the Sales Accepted role" in docx_text(out["crm-config-spec-v3.docx"])
+
+
+def test_sixty_stage_client_gives_valid_files_for_both_platforms(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(big_client().replace("crm: salesforce", "crm: other"), encoding="utf-8")
+    out = files(path)
+    for name, data in out.items():
+        if name.endswith(".xml"):
+            xml(data)
+        elif name.endswith(".json"):
+            json.loads(data)
+    assert len([n for n in out if n.endswith(".xml")]) > 10
+
+
+def test_same_input_gives_same_bytes() -> None:
+    assert files(HUBSPOT) == files(HUBSPOT)
+
+
+@pytest.mark.parametrize("case", ["salesforce", "hubspot"])
+def test_spec_text_matches_golden(case: str, sf: dict[str, bytes], hs: dict[str, bytes]) -> None:
+    out = sf if case == "salesforce" else hs
+    assert_golden(f"crm-config/{case}.txt", docx_text(out["crm-config-spec-v3.docx"]))
+
+
+def test_example_builds_with_its_own_mappings() -> None:
+    out = files(EXAMPLE)
+    body = json.loads(out["crm/hubspot/pipelines/deals-new-business.json"])
+    assert body["label"] == "New Business"
+    assert [s["label"] for s in body["stages"]][-1] == "Closed Lost"
+
+
+def test_salesforce_field_that_is_not_custom_is_warned_at_its_line() -> None:
+    text = edited(SALESFORCE, ("crm: {object: opportunity, field: StageName, value: Closed Won}",
+                               "crm: {object: opportunity, field: StageName, value: Closed Won}\n"
+                               "  - {id: x, name: X, domain: company, crm: {object: account, field: tier, value: X}}"))
+    ctx = context(SALESFORCE, text)
+    render("crm-config", ctx)
+    assert ["'tier' is not a Salesforce custom field name" in str(w) for w in ctx.warnings].count(True) == 1
