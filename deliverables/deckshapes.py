@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import deckdraw, deckfit
 from .errors import BuildError
-from .slides import IMAGE, Para, Slide, Table
+from .slides import IMAGE, Slide, Table
 
 LEAD_SIZES = (16, 14, 13, 12)
 LEAD_GAP = 4.0
