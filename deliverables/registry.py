@@ -40,6 +40,9 @@ REGISTRY: dict[str, str] = {
     "faq": "deliverables.renderers.faq",
     "crm-config": "deliverables.renderers.crm_config",
     "maintenance": "deliverables.renderers.maintenance",
+    "kickoff-deck": "deliverables.renderers.kickoff_deck",
+    "refinement-deck": "deliverables.renderers.refinement_deck",
+    "handoff-deck": "deliverables.renderers.handoff_deck",
 }
 """Deliverable name -> module implementing `Renderer`, in build order."""
 

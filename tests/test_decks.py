@@ -1,0 +1,293 @@
+"""The kickoff, refinement and handoff decks: content, fit, pagination, branding, determinism."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, assert_golden
+from deckcheck import context, open_deck, outline, overflows, titles
+from decks_fixtures import big_client
+
+from deliverables import registry
+from deliverables.errors import TemplateError
+
+CASES = Path(__file__).resolve().parent / "cases" / "decks"
+SMALL = CASES / "small.yaml"
+DECKS = ("kickoff-deck", "refinement-deck", "handoff-deck")
+
+
+FIXED_REGISTRY = {name: f"deliverables.renderers.{name.replace('-', '_')}" for name in ("summary", *DECKS)}
+FIXED_REGISTRY["summary"] = "deliverables.renderers.summary"
+
+
+@pytest.fixture(autouse=True)
+def _stand_ins(monkeypatch, request):
+    """A stand-in diagram picture and a fixed registry: faster, and golden text that
+    does not change whenever another deliverable is registered. Tests asking for the
+    `real_diagram` or `real_registry` fixture opt out."""
+    if "real_diagram" not in request.fixturenames:
+        monkeypatch.setattr("deliverables.deckimages.diagram", lambda ctx: _png(1600, 700))
+    if "real_registry" not in request.fixturenames:
+        monkeypatch.setattr(registry, "REGISTRY", FIXED_REGISTRY)
+
+
+@pytest.fixture
+def real_diagram() -> None:
+    """Opt out of the stand-in diagram."""
+
+
+@pytest.fixture
+def real_registry() -> None:
+    """Opt out of the fixed registry."""
+
+
+@lru_cache(maxsize=4)
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def build(name: str, ctx) -> dict[str, bytes]:
+    """One deck's files for a context."""
+    module = registry.load(name)
+    return module.render(module.view(ctx.project, ctx), ctx)
+
+
+def one(name: str, ctx) -> bytes:
+    """The single file of a deck."""
+    files = build(name, ctx)
+    assert len(files) == 1, files
+    return next(iter(files.values()))
+
+
+def small(version: int = 0, previous=None, **replacements: str):
+    """The small fixture client at a version, with text replaced."""
+    text = SMALL.read_text(encoding="utf-8").replace("version: 0", f"version: {version}")
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return context(SMALL, text, previous)
+
+
+def big(version: int = 0, previous=None):
+    """The generated 60-stage client."""
+    return context(CASES / "big.yaml", big_client(version), previous)
+
+
+_BIG: dict[tuple[str, int], bytes] = {}
+
+
+def big_deck(name: str, version: int = 0) -> bytes:
+    """A deck of the 60-stage client, built once per test session (v1 against v0)."""
+    if (name, version) not in _BIG:
+        _BIG[name, version] = one(name, big(version, big().project if version else None))
+    return _BIG[name, version]
+
+
+def example(previous=None):
+    """The bundled example client (version 1)."""
+    return context(EXAMPLE, None, previous)
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_example_deck_text_matches_golden(name: str) -> None:
+    assert_golden(f"decks/example-{name}.txt", outline(one(name, example())))
+
+
+def test_small_client_kickoff_text_matches_golden() -> None:
+    assert_golden("decks/small-kickoff-deck.txt", outline(one("kickoff-deck", small())))
+
+
+def test_deck_embeds_the_real_diagram_scaled_to_fit(real_diagram) -> None:
+    from deliverables.renderers.diagram import diagram_png
+
+    ctx = example()
+    prs = open_deck(one("kickoff-deck", ctx))
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.name == "Diagram"]
+    assert len(pictures) == 1
+    assert pictures[0].image.blob == diagram_png(ctx.project, ctx, width_px=2400)
+    size = pictures[0].image.size
+    assert abs(pictures[0].width / pictures[0].height - size[0] / size[1]) < 0.01
+    assert pictures[0].left + pictures[0].width <= prs.slide_width
+
+
+def test_refinement_deck_lists_changes_against_previous_version() -> None:
+    v0 = small().project
+    ctx = small(1, v0, **{
+        "meeting: kickoff": "meeting: refinement-1",
+        "status: confirmed\n    entry: [Contract signed]": "status: confirmed\n    entry: [Contract countersigned]",
+        "    confirm_with: lee\n": "    confirm_with: lee\n    status: confirmed\n",
+    })
+    assert_golden("decks/small-refinement-deck-v1.txt", outline(one("refinement-deck", ctx)))
+
+
+def test_refinement_deck_is_not_built_for_version_zero() -> None:
+    assert build("refinement-deck", small()) == {}
+
+
+def test_changes_slide_says_when_no_earlier_version_was_built() -> None:
+    text = outline(one("kickoff-deck", small(2)))
+    assert "Changes since v1" in text
+    assert "No earlier version was built in this output folder" in text
+
+
+def test_kickoff_without_audit_says_none_was_recorded() -> None:
+    text = SMALL.read_text(encoding="utf-8").split("current_state:")[0] + "maintenance: {}\n"
+    deck = outline(one("kickoff-deck", context(SMALL, text)))
+    assert "No current-state audit was recorded for this client" in deck
+    handoff = outline(one("handoff-deck", context(SMALL, text)))
+    assert "No monthly maintenance tasks were recorded" in handoff
+    assert "No refinement triggers were recorded" in handoff
+
+
+def test_open_questions_group_by_confirmer_with_unassigned_last() -> None:
+    text = outline(one("kickoff-deck", small()))
+    block = text.split("Open questions")[1].split("=== slide")[0]
+    groups = [line.split(" | ")[0].strip() for line in block.splitlines() if " | " in line]
+    named = [g for g in groups if g and g != "Who confirms"]
+    assert named == ["Lee Park (VP Sales)", "Mo Chen (VP Marketing)", "Ana Lima (VP Customer Success)", "Unassigned"]
+
+
+def test_maintenance_owner_is_architect_on_dedicated_engagement() -> None:
+    ctx = small(**{"engagement: single-project": "engagement: dedicated"})
+    assert "Owner: Sam Rivera (the architect runs these checks for you)." in outline(one("handoff-deck", ctx))
+
+
+def test_client_text_is_printed_not_evaluated() -> None:
+    assert "{{ 7*7 }}" in outline(one("kickoff-deck", small()))
+
+
+def test_documentation_package_lists_every_registered_deliverable(real_registry) -> None:
+    ctx = small(1)
+    text = outline(one("handoff-deck", ctx))
+    for name in registry.names():
+        module = registry.load(name)
+        for file_name in build(name, ctx) if name != "handoff-deck" else module.files(ctx.project):
+            assert file_name in text
+
+
+@pytest.mark.parametrize("name", DECKS)
+@pytest.mark.parametrize("client", ["example", "big"])
+def test_no_text_exceeds_its_box(name: str, client: str) -> None:
+    data = one(name, example()) if client == "example" else big_deck(name, 1)
+    assert list(overflows(data)) == []
+
+
+def test_overflow_check_catches_text_too_long_for_its_box() -> None:
+    import io
+
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    prs = Presentation()
+    box = prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, Pt(100), Pt(20))
+    box.text_frame.word_wrap = True
+    box.text_frame.text = "far too many words to fit a box of one short line " * 3
+    box.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    out = io.BytesIO()
+    prs.save(out)
+    assert len(list(overflows(out.getvalue()))) == 1
+
+
+def test_long_tables_continue_on_cont_slides() -> None:
+    names = titles(big_deck("kickoff-deck", 1))
+    assert names.count("Open questions") == 1
+    assert names.count("Open questions (cont.)") >= 5
+    assert "Current vs recommended (cont.)" in names
+    assert names.index("Open questions (cont.)") == names.index("Open questions") + 1
+
+
+def test_handoff_tables_continue_for_long_schedules() -> None:
+    names = titles(big_deck("handoff-deck", 1))
+    assert "Maintenance: every month (cont.)" in names
+    assert "Refinement triggers (cont.)" in names
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_every_slide_has_speaker_notes(name: str) -> None:
+    for slide in open_deck(one(name, small(1, small().project))).slides:
+        assert slide.notes_slide.notes_text_frame.text.strip()
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_rebuild_is_byte_identical(name: str) -> None:
+    assert one(name, small(1, small().project)) == one(name, small(1, small().project))
+
+
+def test_core_properties_come_from_the_input() -> None:
+    props = open_deck(one("kickoff-deck", small())).core_properties
+    assert (props.title, props.author, props.created.date().isoformat()) == (
+        "Brightline Software: lifecycle kickoff", "Sam Rivera", "2026-11-06")
+
+
+def test_missing_layout_error_names_it(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    prs = Presentation(str(Path(__file__).resolve().parent.parent / "templates" / "base.pptx"))
+    prs.slide_layouts.remove(prs.slide_layouts.get_by_name("Title Only"))
+    prs.save(str(tmp_path / "base.pptx"))
+    ctx = small()
+    ctx.theme = tmp_path
+    with pytest.raises(TemplateError) as caught:
+        build("kickoff-deck", ctx)
+    assert caught.value.message == (
+        f"{tmp_path / 'base.pptx'}: the base presentation has no slide layout named 'Title Only' "
+        "(it has 'Title Slide', 'Title and Content', 'Section Header', 'Blank')"
+    )
+
+
+def test_branded_base_from_theme_folder_is_used_without_its_sample_slides(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    prs = Presentation(str(Path(__file__).resolve().parent.parent / "templates" / "base.pptx"))
+    prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Slide")).shapes.title.text = "Sample slide"
+    prs.core_properties.subject = "Brand"
+    prs.save(str(tmp_path / "base.pptx"))
+    ctx = small()
+    ctx.theme = tmp_path
+    branded = one("kickoff-deck", ctx)
+    assert open_deck(branded).core_properties.subject == "Brand"
+    assert "Sample slide" not in outline(branded)
+    assert titles(branded) == titles(one("kickoff-deck", small()))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_decks_convert_with_libreoffice(tmp_path: Path) -> None:
+    for name in DECKS:
+        (tmp_path / f"{name}.pptx").write_bytes(one(name, small(1, small().project)))
+    command = ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+               "--outdir", str(tmp_path), *sorted(str(p) for p in tmp_path.glob("*.pptx"))]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [f"{n}.pdf" for n in sorted(DECKS)]
+
+
+def test_package_leaves_out_a_deliverable_that_cannot_be_built(monkeypatch) -> None:
+    import sys
+    import types
+
+    from deliverables.errors import BuildError
+
+    broken = types.ModuleType("broken_deliverable")
+    broken.NAME, broken.SUFFIXES, broken.DESCRIPTION = "broken", (".txt",), "Broken: never builds."
+    broken.view = lambda project, ctx: None
+
+    def render(view, ctx):
+        raise BuildError("too big")
+
+    broken.render = render
+    monkeypatch.setitem(sys.modules, "broken_deliverable", broken)
+    monkeypatch.setattr(registry, "REGISTRY", {"broken": "broken_deliverable", **FIXED_REGISTRY})
+    ctx = small()
+    text = outline(one("handoff-deck", ctx))
+    assert "Broken" not in text and "kickoff-deck-v0.pptx" in text
+    assert [p.message for p in ctx.warnings] == [
+        "the handoff deck's documentation package leaves out 'broken', which cannot be built"
+    ]
