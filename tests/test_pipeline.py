@@ -136,3 +136,21 @@ def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Pa
     assert _already_built([*args, "--only", "summary"]) is None
     client_file.write_text(MINI + "\n# edited\n", encoding="utf-8")
     assert _already_built(args) is None
+
+
+def test_files_hooks_name_exactly_what_render_writes(tmp_path: Path) -> None:
+    from deliverables.build import build_file
+
+    from conftest import EXAMPLE
+
+    result = build_file(EXAMPLE, tmp_path)
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    for name in registry.names():
+        renderer = registry.load(name)
+        hook = getattr(renderer, "files", None)
+        if hook is None:
+            continue
+        from deliverables.validate import load_project
+
+        project, _ = load_project(EXAMPLE)
+        assert sorted(hook(project)) == manifest["deliverables"][name]["files"], name

@@ -23,6 +23,11 @@ NO_ENTRY = "No entry criteria defined yet"
 UNASSIGNED = "Unassigned"
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"stage-reference-card-v{project.version}.pdf",)
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Title, domains with their stages in flow order, legend and footer."""
     draft = not project.is_final()

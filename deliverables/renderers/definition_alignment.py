@@ -36,6 +36,11 @@ def meeting_title(meeting: str) -> str:
     return meeting.replace("-", " ").capitalize()
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"definition-alignment-v{project.version}.docx",)
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Everything the document says, in order, as plain data."""
     final = project.is_final()

@@ -32,6 +32,12 @@ PAGE = (736.0, 556.0)
 """Printable area of a landscape Letter page in points (A4 is wider: it fits too)."""
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    stem = f"lifecycle-architecture-v{project.version}"
+    return tuple(f"{stem}{suffix}" for suffix in (".gv", ".pdf", ".png", ".svg"))
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Lanes with their rows of stages, the classified edges, title and legend."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}

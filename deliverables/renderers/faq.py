@@ -26,6 +26,11 @@ MARK = f" {marks.GOLDEN}"
 EMPTY = "No questions yet: the standard questions appear once the stages they are about exist, and the client's own go under `faq` in the client file."
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"faq-v{project.version}.docx", f"faq-v{project.version}.md")
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Questions in order, each with its answer as paragraphs and bullet items."""
     entries = [_standard(ctx, key, data) for key, data in _standard_data(project) if data is not None]

@@ -19,6 +19,11 @@ LISTS = (("monthly", "monthly tasks", ("task", "check", "red_flag")),
          ("triggers", "refinement triggers", ("trigger", "threshold", "response")))
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"maintenance-schedule-v{project.version}.docx", f"maintenance-v{project.version}.ics")
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """What the schedule says, dated from the launch (or the document date)."""
     text = tdata.load(ctx, "maintenance/standard.yaml")

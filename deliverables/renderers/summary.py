@@ -13,6 +13,11 @@ SUFFIXES = (".md",)
 DESCRIPTION = "Stage summary: every stage by domain with entry criteria, exits, owner and status (Markdown)."
 
 
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"stage-summary-v{project.version}.md",)
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Domains in order, each with its stages in flow order."""
     domains = []
