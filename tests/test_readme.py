@@ -10,3 +10,18 @@ from conftest import ROOT
 def test_readme_reference_matches_the_model() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert refreshed(text) == text, "run: python -c 'from deliverables.readme import update; from pathlib import Path; update(Path(\"README.md\"))'"
+
+
+def test_readme_lists_every_lint_rule(runner) -> None:
+    from deliverables.cli import cli
+
+    table = runner.invoke(cli, ["check", "--list-rules"]).stdout
+    assert table.strip() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_names_every_deliverable_command() -> None:
+    from deliverables.cli import cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"`deliver {name}" in text, name
