@@ -49,8 +49,7 @@ def large(stages: int, target: Path) -> Path:
             f"    definition: The record in domain {domain} has met every requirement of step {i}, confirmed by the owning team"
             " and visible in the weekly pipeline review with the supporting evidence attached.",
             "    entry:",
-            f"      - The owner has logged the qualifying activity for step {i} with a date and an outcome in the CRM record",
-            "      - Budget, authority, need and timeline fields are all filled in and were reviewed by a manager",
+            f"      - Qualifying activity for step {i} logged with date and outcome",
             f"    owner: {('marketing', 'sales', 'cs', 'revops')[i % 4]}",
             f"    golden: {golden}",
             f"    status: {status}",

@@ -77,10 +77,10 @@ def test_too_many_stages_fail_with_the_overflow_and_longest_stages_and_write_not
     with pytest.raises(BuildError) as caught:
         build_file(source, tmp_path / "out", only=[CARD])
     assert caught.value.format_message() == (
-        "reference-card: the stages need about 197% more room than one letter page holds, even at the "
-        "6.5 pt floor in 5 columns with definitions left out. Longest stages: Stage 120 Reached After "
-        "Qualification Review (S120) (14 lines), Stage 20 Reached After Qualification Review (S20) (12 lines), "
-        "Stage 40 Reached After Qualification Review (S40) (12 lines). Shorten their entry criteria, or split "
+        "reference-card: the stages need about 181% more room than one letter page holds, even at the "
+        "6.5 pt floor in 6 columns with definitions left out. Longest stages: Stage 20 Reached After "
+        "Qualification Review (S20) (16 lines), Stage 40 Reached After Qualification Review (S40) (16 lines), "
+        "Stage 60 Reached After Qualification Review (S60) (16 lines). Shorten their entry criteria, or split "
         "the architecture; the card never runs onto a second page."
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))

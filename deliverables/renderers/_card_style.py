@@ -24,6 +24,10 @@ MARGIN = 24.0
 COLUMN_GAP = 10.0
 MIN_COLUMN_EMS = 18.0
 """Narrowest column, in multiples of the body size: keeps lines long enough to read."""
+TIGHT_COLUMN_EMS = 16.0
+"""At the smallest sizes (below 7 pt) one more column is worth slightly shorter lines:
+it is what lets about 60 stages fit a Letter page."""
+TIGHT_BELOW = 7.0
 MIN_COLUMNS = 2
 COMFORT = 8.0
 """Below this body size lines are set a little tighter, to keep small type on one page."""
@@ -73,7 +77,8 @@ class Geometry:
 
     def max_columns(self, size: float) -> int:
         """Most columns at this body size that keep a readable line length."""
-        fitting = int((self.inner_width + COLUMN_GAP) // (MIN_COLUMN_EMS * size + COLUMN_GAP))
+        ems = TIGHT_COLUMN_EMS if size < TIGHT_BELOW else MIN_COLUMN_EMS
+        fitting = int((self.inner_width + COLUMN_GAP) // (ems * size + COLUMN_GAP))
         return max(fitting, MIN_COLUMNS)
 
     def column_width(self, count: int) -> float:
