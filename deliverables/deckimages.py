@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from .context import Context
 
-DIAGRAM_WIDTH_PX = 2400
 
 
 def diagram(ctx: Context) -> bytes:
     """The lifecycle architecture diagram of this version as PNG bytes."""
     from .renderers.diagram import diagram_png
 
-    return diagram_png(ctx.project, ctx, width_px=DIAGRAM_WIDTH_PX)
+    return diagram_png(ctx.project, ctx)  # the same picture as the diagram's PNG file

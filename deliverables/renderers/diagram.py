@@ -213,11 +213,15 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
 
     source, styles = diagramdot.build(view)
     svg = diagramart.layout_svg(source, styles)
+    png = diagramart.svg_to_png(svg)
+    # The decks and the package embed the same picture: keep it for them.
+    _CACHE[_key(ctx.project, ctx, "svg")] = (svg, [])
+    _CACHE[_key(ctx.project, ctx, "pngNone")] = (png, [])
     stem = view["stem"]
     return {
         f"{stem}.gv": source.encode("utf-8"),
         f"{stem}.svg": svg,
-        f"{stem}.png": diagramart.svg_to_png(svg),
+        f"{stem}.png": png,
         f"{stem}.pdf": diagramart.svg_to_pdf(svg, view),
     }
 
@@ -244,8 +248,9 @@ def diagram_svg(project: Project, ctx: Context) -> bytes:
     return svg
 
 
-def diagram_png(project: Project, ctx: Context, width_px: int = 2400) -> bytes:
-    """The diagram as a PNG `width_px` wide, for decks and the handoff index; cached like `diagram_svg`."""
+def diagram_png(project: Project, ctx: Context, width_px: int | None = None) -> bytes:
+    """The diagram as a PNG `width_px` wide (default: as the diagram's own PNG file), for
+    decks and the handoff index; cached like `diagram_svg`."""
     from .. import diagramart
 
     key = _key(project, ctx, f"png{width_px}")
