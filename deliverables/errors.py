@@ -31,14 +31,13 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for `--format json`."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "where": self.where,
-            "message": self.message,
-            "severity": self.severity,
-        }
+        return position_dict(self)
+
+
+def position_dict(item: Any) -> dict[str, Any]:
+    """The keys every finding shares in `--format json`: where it is and what it says."""
+    keys = ("file", "line", "column", "where", "message", "severity")
+    return {key: getattr(item, key) for key in keys}
 
 
 class DeliverError(click.ClickException):

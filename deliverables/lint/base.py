@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..errors import position_dict
 from ..model import Project, Stage
 
 Severity = Literal["error", "warning"]
@@ -68,16 +69,7 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for `--format json` (the loader's keys plus rule, fix, ignored)."""
-        data: dict[str, Any] = {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "where": self.where,
-            "message": self.message,
-            "severity": self.severity,
-            "rule": self.rule,
-            "fix": self.fix,
-        }
+        data: dict[str, Any] = {**position_dict(self), "rule": self.rule, "fix": self.fix}
         if self.ignored is not None:
             data["ignored"] = self.ignored
         return data
