@@ -38,12 +38,21 @@ def scaffold(name: str, arch: str, crm: str | None) -> str:
     data = yaml.load(architecture_text(arch))
     data["client"]["name"] = name
     data["client"]["slug"] = slugify(name) or "client"
-    if crm:
+    if crm and crm != data["client"].get("crm"):
         data["client"]["crm"] = crm
+        _drop_crm_mappings(data)
     out = io.StringIO()
     yaml.dump(data, out)
     body = "\n".join(line for line in out.getvalue().splitlines() if "yaml-language-server" not in line)
     return f"# yaml-language-server: $schema={SCHEMA_FILE}\n{body}\n"
+
+
+def _drop_crm_mappings(data: object) -> None:
+    """Per-stage CRM mappings belong to the architecture's CRM; for another CRM the
+    spec proposes its own defaults, so the copied mappings are left out."""
+    for stage in data.get("stages") or ():  # type: ignore[union-attr]
+        if "crm" in stage:
+            del stage["crm"]
 
 
 def write_scaffold(name: str, arch: str, crm: str | None, out: Path | None, force: bool) -> Path:

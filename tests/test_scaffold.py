@@ -69,3 +69,12 @@ def test_scaffold_changes_only_name_and_slug(runner, tmp_path: Path) -> None:
     changed = [(a, b) for a, b in zip(original, scaffolded) if a != b]
     assert len(original) == len(scaffolded)
     assert [b.split("#")[0].strip() for _, b in changed] == ["name: Zed Co", "slug: zed-co"]
+
+
+def test_scaffold_for_another_crm_leaves_out_the_architectures_mappings(runner, tmp_path: Path) -> None:
+    target = tmp_path / "beta.yaml"
+    assert runner.invoke(cli, ["new", "Beta", "--crm", "salesforce", "--out", str(target)]).exit_code == 0
+    project, warnings = load_project(target)
+    assert project.client.crm == "salesforce"
+    assert [s.id for s in project.stages if s.crm is not None] == []
+    assert warnings == []

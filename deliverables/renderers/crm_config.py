@@ -17,6 +17,12 @@ SUFFIXES = (".docx", ".xml", ".json", ".md")
 DESCRIPTION = "CRM Configuration Spec (.docx) with deployable Salesforce metadata and HubSpot API bodies (crm/)."
 
 
+def files(project: Project, ctx: Context) -> tuple[str, ...]:
+    """The file names this deliverable writes: the spec and the CRM files (which
+    depend on the pipelines, so they are generated, but the document is not)."""
+    return tuple(sorted(_crm_files(view(project, ctx), ctx))) + (f"crm-config-spec-v{project.version}.docx",)
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Everything the spec says, per platform, in the client's stage names."""
     defaults = tdata.load(ctx, "crm/defaults.yaml")
@@ -109,8 +115,16 @@ def _warn_salesforce(project: Project, ctx: Context, configs: dict[str, config.P
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     """The spec document and the crm/ files."""
-    from ..crm import hubspot_json, sfdx
     from . import crm_word
+
+    files = _crm_files(view, ctx)
+    files[view["file"]] = crm_word.write(view, sorted(files), ctx)
+    return files
+
+
+def _crm_files(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
+    """The deployable files of every platform in the view."""
+    from ..crm import hubspot_json, sfdx
 
     files: dict[str, bytes] = {}
     configs = view["configs"]
@@ -119,7 +133,6 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     if "hubspot" in configs:
         checklist = wording.render(ctx, "crm/hubspot-checklist.md.j2", **_checklist_data(view))
         files.update(hubspot_json.files(configs["hubspot"], view["labels"], checklist))
-    files[view["file"]] = crm_word.write(view, sorted(files), ctx)
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from contextvars import ContextVar
 
 from .. import registry
@@ -71,7 +72,8 @@ def _files_of(module, project: Project, ctx: Context) -> tuple[str, ...]:
     out with a warning instead of failing the deck (`--only handoff-deck`)."""
     hook = getattr(module, "files", None)
     if callable(hook):
-        return tuple(hook(project))
+        takes_ctx = len(inspect.signature(hook).parameters) > 1
+        return tuple(sorted(hook(project, ctx) if takes_ctx else hook(project)))
     try:
         return tuple(sorted(module.render(module.view(project, ctx), ctx)))
     except DeliverError:
