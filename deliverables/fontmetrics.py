@@ -17,20 +17,21 @@ MISSING_WIDTH = 1.0
 
 
 @lru_cache(maxsize=4)
-def _metrics(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance width in em of every character of the regular or bold font."""
+def advance_widths(bold: bool = False) -> dict[int, float]:
+    """Advance width in em of every character of the bundled regular or bold font, read once.
+
+    The diagram and the decks both measure with this table."""
     from fontTools.ttLib import TTFont
 
     with TTFont(str(marks.font_path(bold=bold))) as font:
         units = font["head"].unitsPerEm
         advances = font["hmtx"].metrics
-        widths = {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-    return widths, units
+        return {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of one line of text at `size` points."""
-    widths = _metrics(bold)[0]
+    widths = advance_widths(bold)
     return size * sum(widths.get(ord(char), _fallback(char)) for char in text)
 
 
@@ -42,7 +43,7 @@ def _fallback(char: str) -> float:
 
 def missing(text: str, bold: bool = False) -> str:
     """The distinct characters of `text` the bundled font cannot draw, in order of appearance."""
-    widths = _metrics(bold)[0]
+    widths = advance_widths(bold)
     seen: dict[str, None] = {}
     for char in text:
         if ord(char) not in widths and not char.isspace() and unicodedata.category(char)[0] != "C":

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import marks
+from . import fontmetrics
 
 LINE = 1.2
 """Line height as a multiple of the font size; decks set exactly this spacing."""
@@ -59,14 +59,7 @@ def _em(text: str, bold: bool) -> float:
 @lru_cache(maxsize=4)
 def metrics(bold: bool = False) -> Metrics:
     """The metrics of DejaVu Sans (bold or regular), read once."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(marks.font_path(bold=bold)), lazy=True)
-    upem = font["head"].unitsPerEm
-    hmtx = font["hmtx"].metrics
-    widths = {code: hmtx[name][0] / upem for code, name in font.getBestCmap().items()}
-    font.close()
-    return Metrics(widths)
+    return Metrics(fontmetrics.advance_widths(bold))
 
 
 def _tokens(runs: Sequence[Run]) -> list[Run]:
