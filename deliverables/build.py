@@ -12,7 +12,7 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from . import __version__, incremental, registry
+from . import __version__, incremental, layout, registry
 from .errors import BuildError, Problem, TemplateError
 from .storage import safe_relative, write_tree
 
@@ -59,15 +59,9 @@ def version_folder(out_root: Path, project: Project) -> Path:
 
 def load_previous(out_root: Path, project: Project) -> Project | None:
     """The model of the newest earlier version built into the output, if any."""
-    client_dir = out_root / project.slug
-    versions = []
-    for folder in client_dir.glob("v*") if client_dir.is_dir() else ():
-        number = folder.name[1:]
-        if number.isdigit() and int(number) < project.version and (folder / "model.json").is_file():
-            versions.append((int(number), folder))
-    if not versions:
+    folder = layout.newest_before(out_root / project.slug, project.version)
+    if folder is None:
         return None
-    folder = max(versions)[1]
     from .model import Project
 
     try:

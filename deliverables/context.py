@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, TemplateError
+from .layout import data_dir
 from .model import Project
 from .source import Document
 
@@ -16,12 +17,10 @@ FALLBACK_DATE = dt.date(2000, 1, 1)
 
 
 def _data_dir(name: str) -> Path:
-    """A data folder: inside the installed package, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / name, package.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise TemplateError(f"the '{name}' folder is missing from this installation of deliver")
+    found = data_dir(name)
+    if found is None:
+        raise TemplateError(f"the '{name}' folder is missing from this installation of deliver")
+    return found
 
 
 def templates_root() -> Path:

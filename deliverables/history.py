@@ -11,19 +11,14 @@ import json
 from pathlib import Path
 
 from .errors import DeliverError
+from .layout import version_folders
 from .model import Project
 from .validate import load_project
 
 
 def built_versions(out_root: Path, slug: str) -> dict[int, Path]:
     """Version number -> folder, for every version of the client built under `out_root`."""
-    client_dir = out_root / slug
-    found = {}
-    for folder in client_dir.glob("v*") if client_dir.is_dir() else ():
-        number = folder.name[1:]
-        if number.isdigit() and (folder / "model.json").is_file():
-            found[int(number)] = folder
-    return dict(sorted(found.items()))
+    return version_folders(out_root / slug)
 
 
 def load_model(folder: Path) -> Project:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, layout
 
 INDEX_DIR = ".deliver"
 
@@ -28,14 +28,6 @@ INDEX_DIR = ".deliver"
 def digest(data: bytes) -> str:
     """Hex sha256."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _package_dir(name: str) -> Path | None:
-    package = Path(__file__).resolve().parent
-    for candidate in (package / name, package.parent / name):
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 def tree_stamp(root: Path | None) -> str:
@@ -55,7 +47,7 @@ def environment_key(theme: Path | None) -> str:
     """Cheap stamp of what besides the client file shapes every deliverable (tool,
     templates, theme, code), from file sizes and times: for the fast-path index only."""
     package = Path(__file__).resolve().parent
-    parts = [__version__, tree_stamp(_package_dir("templates")), tree_stamp(theme), tree_stamp(package)]
+    parts = [__version__, tree_stamp(layout.data_dir("templates")), tree_stamp(theme), tree_stamp(package)]
     return digest("|".join(parts).encode())
 
 
@@ -84,7 +76,7 @@ def content_key(theme: Path | None) -> str:
     cache_key = (stamp, str(theme))
     if cache_key not in _CONTENT_KEYS:
         package = Path(__file__).resolve().parent
-        parts = [__version__, tree_content(_package_dir("templates")), tree_content(theme), tree_content(package)]
+        parts = [__version__, tree_content(layout.data_dir("templates")), tree_content(theme), tree_content(package)]
         _CONTENT_KEYS[cache_key] = digest("|".join(parts).encode())
     return _CONTENT_KEYS[cache_key]
 
@@ -116,15 +108,8 @@ def _index_path(out_root: Path, source: Path) -> Path:
 
 def _previous_model_key(folder: Path) -> str:
     """The model of the newest earlier version feeds the changelog: part of the key."""
-    number = int(folder.name[1:])
-    earlier = []
-    for sibling in folder.parent.glob("v*"):
-        tail = sibling.name[1:]
-        if tail.isdigit() and int(tail) < number and (sibling / "model.json").is_file():
-            earlier.append((int(tail), sibling))
-    if not earlier:
-        return "-"
-    return digest((max(earlier)[1] / "model.json").read_bytes())
+    earlier = layout.newest_before(folder.parent, int(folder.name[1:]))
+    return digest((earlier / "model.json").read_bytes()) if earlier else "-"
 
 
 def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], theme: Path | None) -> Path | None:
