@@ -30,7 +30,7 @@ DELIVER = [PY, "-m", "deliverables"]
 WATCH_PROBE = """
 import sys, time
 from pathlib import Path
-from deliverables.build import build_file
+from deliverables.pipeline.build import build_file
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
 build_file(source, out)
 text = source.read_text(encoding="utf-8")
@@ -74,10 +74,14 @@ def measure(runs: int, work: Path) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     results["floor"] = median_of(runs, lambda i: [PY, str(HERE / "floor.py"), str(work / f"floor{i}")])
     results["import_yaml"] = median_of(runs, lambda i: [PY, "-c", "import yaml"])
-    results["cold_example"] = median_of(runs, lambda i: [*DELIVER, "build", str(EXAMPLE), "--out", str(work / f"cold{i}")])
+    results["cold_example"] = median_of(
+        runs, lambda i: [*DELIVER, "build", str(EXAMPLE), "--out", str(work / f"cold{i}")]
+    )
     results["cold_60_stages"] = median_of(runs, lambda i: [*DELIVER, "build", str(big), "--out", str(work / f"big{i}")])
     run([*DELIVER, "build", str(EXAMPLE), "--out", str(work / "warm")])
-    results["unchanged_rebuild"] = median_of(runs, lambda i: [*DELIVER, "build", str(EXAMPLE), "--out", str(work / "warm")])
+    results["unchanged_rebuild"] = median_of(
+        runs, lambda i: [*DELIVER, "build", str(EXAMPLE), "--out", str(work / "warm")]
+    )
     results["watch_rerender"] = _watch(runs, work)
     results["batch_20_sequential"] = median_of(
         runs, lambda i: [*DELIVER, "build", *map(str, clients), "--out", str(work / f"seq{i}")]

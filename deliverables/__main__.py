@@ -1,5 +1,5 @@
 """`python -m deliverables` is the `deliver` command."""
 
-from .entry import main
+from deliverables.entry import main
 
 main()

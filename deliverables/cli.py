@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from deliverables import __version__
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 OUT_HELP = "Output root (default: ./output); versions go to <root>/<client>/v<N>/."
@@ -29,10 +29,23 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated).")
-@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP)
-@click.option("--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Clients built in parallel.")
+@click.option(
+    "--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated)."
+)
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option(
+    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Clients built in parallel."
+)
 def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme: Path | None, jobs: int) -> None:
     """Render every deliverable of each client FILE into <out>/<client>/v<N>/.
 
@@ -41,8 +54,8 @@ def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme:
     rendered again; an unchanged file is reported up to date at once. With
     several files, one client's error does not stop the others.
     """
-    from .batch import build_many
-    from .build import select
+    from deliverables.pipeline.batch import build_many
+    from deliverables.pipeline.build import select
 
     select(only)
     sources = list(dict.fromkeys(files))
@@ -60,7 +73,7 @@ def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme:
         raise click.exceptions.Exit(1)
 
 
-def _report(outcome) -> None:  # noqa: ANN001 - batch.Outcome, imported lazily
+def _report(outcome) -> None:
     for line in outcome.errors:
         click.echo(line, err=True)
     result = outcome.result
@@ -76,14 +89,23 @@ def _report(outcome) -> None:  # noqa: ANN001 - batch.Outcome, imported lazily
 
 @cli.command()
 @click.argument("file", type=FILE)
-@click.option("--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP)
-@click.option("--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx.")
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+@click.option(
+    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
+)
 def watch(file: Path, out_root: Path, theme: Path | None) -> None:
     """Rebuild FILE each time it is saved; Ctrl-C stops.
 
     An invalid intermediate edit shows its errors and keeps the last good output.
     """
-    from .watch import watch as run
+    from deliverables.pipeline.watch import watch as run
 
     try:
         run(file, out_root, theme, click.echo, lambda line: click.echo(line, err=True))
@@ -93,8 +115,19 @@ def watch(file: Path, out_root: Path, theme: Path | None) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, type=FILE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True, help="Output format; sarif (2.1.0) shows findings inline in CI.")
-@click.option("--final", is_flag=True, help="Sign-off gate: also refuse anything ASSUMED, unapproved terms, exits without criteria and missing sign-offs.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format; sarif (2.1.0) shows findings inline in CI.",
+)
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Sign-off gate: also refuse anything ASSUMED, unapproved terms, exits without criteria and missing sign-offs.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list findings silenced by lint_ignore, with their reasons.")
 @click.option("--list-rules", is_flag=True, help="Print the lint rules as a Markdown table and exit.")
@@ -103,8 +136,8 @@ def check(files: tuple[Path, ...], fmt: str, final: bool, strict: bool, verbose:
 
     Exit 1 when any file has errors (or warnings, with --strict).
     """
-    from .lint import rule_table
-    from .lint.report import run
+    from deliverables.commands.check import run
+    from deliverables.lint import rule_table
 
     if list_rules:
         click.echo(rule_table(), nl=False)
@@ -128,7 +161,7 @@ def new(name: str, arch: str, crm: str | None, out: Path | None, force: bool) ->
     Everything starts ASSUMED, as in a v0. Architectures: standard, plg,
     poc-and-renewal, reunification.
     """
-    from .scaffold import write_scaffold
+    from deliverables.commands.new import write_scaffold
 
     target = write_scaffold(name, arch, crm, out, force)
     click.echo(f"wrote {target} from '{arch}'; next: deliver check {target}")
@@ -138,7 +171,7 @@ def new(name: str, arch: str, crm: str | None, out: Path | None, force: bool) ->
 @click.option("--markdown", is_flag=True, help="Print the client-file reference as Markdown instead.")
 def schema(markdown: bool) -> None:
     """Print the JSON Schema of the client file (generated from the model)."""
-    from .schema import json_schema, reference_markdown
+    from deliverables.core.schema import json_schema, reference_markdown
 
     if markdown:
         click.echo(reference_markdown())
@@ -149,7 +182,7 @@ def schema(markdown: bool) -> None:
 @cli.command(name="list")
 def list_() -> None:
     """List the deliverables a build produces."""
-    from . import registry
+    from deliverables.pipeline import registry
 
     for name in registry.names():
         renderer = registry.load(name)
@@ -159,15 +192,24 @@ def list_() -> None:
 # ---------------------------------------------------------------- versions, handoff, snapshots
 
 OUT_OPTION = click.option(
-    "--out", "out_root", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True, help=OUT_HELP
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
 )
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--since", type=click.IntRange(min=0), help="Compare with this built version (default: the newest earlier one).")
+@click.option(
+    "--since", type=click.IntRange(min=0), help="Compare with this built version (default: the newest earlier one)."
+)
 @OUT_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
 def diff(files: tuple[Path, ...], since: int | None, out_root: Path, fmt: str) -> None:
     """Print what changed: FILE against a version built in the output, or OLD NEW.
 
@@ -175,7 +217,7 @@ def diff(files: tuple[Path, ...], since: int | None, out_root: Path, fmt: str) -
     word; ASSUMED -> CONFIRMED; owners, golden flags, probabilities; terms,
     approvals and sign-offs.
     """
-    from .history import diff_report
+    from deliverables.commands.diff import diff_report
 
     click.echo(diff_report(files, since, out_root, fmt), nl=False)
 
@@ -189,7 +231,7 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
 
     Comments and layout of the file are kept; only the changed values differ.
     """
-    from .confirm import confirm_items
+    from deliverables.commands.confirm import confirm_items
 
     for line in confirm_items(file, ids, bump):
         click.echo(line)
@@ -206,7 +248,7 @@ def package(file: Path, out_root: Path, force: bool) -> None:
     manifest.json of SHA-256 hashes. Builds the version first when it is missing or out of date. Refuses while
     items are ASSUMED or terms unapproved, unless --force.
     """
-    from .package import write_package
+    from deliverables.commands.package import write_package
 
     target = write_package(file, out_root, force)
     click.echo(f"wrote {target}")
@@ -215,7 +257,12 @@ def package(file: Path, out_root: Path, force: bool) -> None:
 @cli.command()
 @click.argument("file", type=FILE)
 @click.option("--update", is_flag=True, help="Write the snapshots instead of comparing with them.")
-@click.option("--dir", "snap_dir", type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder (default: snapshots/<client>/).")
+@click.option(
+    "--dir",
+    "snap_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Snapshot folder (default: snapshots/<client>/).",
+)
 def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
     """Compare a text form of every deliverable of FILE with stored snapshots.
 
@@ -225,7 +272,7 @@ def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
     differs; --update rewrites them. DIR holds one client's snapshots only:
     --update removes the snapshots of files no longer built.
     """
-    from .snapshot import run_snapshot
+    from deliverables.commands.snapshot import run_snapshot
 
     code = run_snapshot(file, snap_dir, update, click.echo)
     if code:
@@ -247,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception:  # noqa: BLE001 - anything else is a bug: show it
+    except Exception:
         traceback.print_exc()
         click.echo("deliver: internal error (a bug): please report it with the traceback above", err=True)
         sys.exit(3)

@@ -19,14 +19,14 @@ def _already_built(args: list[str]) -> list[str] | None:
         if arg == "--out":
             out_root = Path(next(rest, ""))
         elif arg.startswith("--out="):
-            out_root = Path(arg[len("--out="):])
+            out_root = Path(arg[len("--out=") :])
         elif arg.startswith("-") or not arg:
             return None  # any other option: let the full CLI handle it
         else:
             files.append(Path(arg))
     if not files or not str(out_root):
         return None
-    from . import incremental, registry
+    from deliverables.pipeline import incremental, registry
 
     lines = []
     for source in dict.fromkeys(files):
@@ -49,6 +49,6 @@ def main() -> None:
         if lines is not None:
             sys.stdout.write("".join(f"{line}\n" for line in lines))
             return
-    from .cli import main as cli_main
+    from deliverables.cli import main as cli_main
 
     cli_main(args)

@@ -34,7 +34,7 @@ def _updating(config: pytest.Config) -> bool:
 def deliver_snapshot(request: pytest.FixtureRequest) -> Callable[[str | Path, str | Path], None]:
     """A function `(client_file, snapshot_dir)` that compares (or rewrites) the snapshots
     of every deliverable built from `client_file`, failing the test with the diff."""
-    from .snapshot import check
+    from deliverables.commands.snapshot import check
 
     updating = _updating(request.config)
 

@@ -22,8 +22,8 @@ from pptx.util import Emu, Inches
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deliverables import marks  # noqa: E402
-from deliverables.zipfix import normalize_zip  # noqa: E402
+from deliverables.backends.archive import normalize_zip  # noqa: E402
+from deliverables.core import marks  # noqa: E402
 
 FONT = "DejaVu Sans"
 KEEP = ("Title Slide", "Title and Content", "Section Header", "Title Only", "Blank")
@@ -79,9 +79,15 @@ def _theme(prs) -> None:
     for tag in ("majorFont", "minorFont"):
         latin = root.find(f".//{{{A}}}{tag}/{{{A}}}latin")
         latin.set("typeface", FONT)
-    colours = {"dk1": marks.INK, "dk2": marks.ACCENT, "accent1": marks.ACCENT,
-               "accent2": marks.GOLDEN_LINE, "accent3": marks.ASSUMED_COLOUR,
-               "accent4": marks.CONFIRMED_COLOUR, "accent5": marks.MUTED}
+    colours = {
+        "dk1": marks.INK,
+        "dk2": marks.ACCENT,
+        "accent1": marks.ACCENT,
+        "accent2": marks.GOLDEN_LINE,
+        "accent3": marks.ASSUMED_COLOUR,
+        "accent4": marks.CONFIRMED_COLOUR,
+        "accent5": marks.MUTED,
+    }
     scheme = root.find(f".//{{{A}}}clrScheme")
     for name, value in colours.items():
         slot = scheme.find(f"{{{A}}}{name}")

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from deliverables import marks  # noqa: E402
-from deliverables.zipfix import normalize_zip  # noqa: E402
+from deliverables.backends.archive import normalize_zip  # noqa: E402
+from deliverables.core import marks  # noqa: E402
 
 FONT = "Arial"  # Word has it everywhere; LibreOffice maps it to the metric-compatible Liberation Sans.
 REJECTED = "B91C1C"
@@ -133,16 +133,19 @@ def _link_bullets(document, style) -> None:
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{TABLE_BULLETS}"><w:multiLevelType w:val="singleLevel"/>'
         f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/>'
         f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="200" w:hanging="170"/></w:pPr>'
-        f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/></w:rPr></w:lvl></w:abstractNum>')
+        f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}"/></w:rPr></w:lvl></w:abstractNum>'
+    )
     first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
     if first_num is not None:
         first_num.addprevious(abstract)
     else:
         numbering.append(abstract)
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="{TABLE_BULLETS}"><w:abstractNumId w:val="{TABLE_BULLETS}"/></w:num>'))
-    style.element.get_or_add_pPr().append(parse_xml(
-        f'<w:numPr {nsdecls("w")}><w:numId w:val="{TABLE_BULLETS}"/></w:numPr>'))
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="{TABLE_BULLETS}"><w:abstractNumId w:val="{TABLE_BULLETS}"/></w:num>')
+    )
+    style.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{TABLE_BULLETS}"/></w:numPr>')
+    )
 
 
 def _all_scripts(style) -> None:
@@ -174,15 +177,19 @@ def _table_style(document) -> None:
     style.base_style = document.styles["Normal Table"]
     border = f'w:val="single" w:sz="4" w:space="0" w:color="{marks.MUTED}"'
     sides = "".join(f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    style.element.append(parse_xml(
-        f"<w:tblPr {nsdecls('w')}><w:tblBorders>{sides}</w:tblBorders>"
-        '<w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
-        '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-    ))
-    style.element.append(parse_xml(
-        f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:color w:val="{WHITE}"/></w:rPr>'
-        f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{marks.ACCENT}"/></w:tcPr></w:tblStylePr>'
-    ))
+    style.element.append(
+        parse_xml(
+            f"<w:tblPr {nsdecls('w')}><w:tblBorders>{sides}</w:tblBorders>"
+            '<w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
+            '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        )
+    )
+    style.element.append(
+        parse_xml(
+            f'<w:tblStylePr {nsdecls("w")} w:type="firstRow"><w:rPr><w:b/><w:color w:val="{WHITE}"/></w:rPr>'
+            f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{marks.ACCENT}"/></w:tcPr></w:tblStylePr>'
+        )
+    )
 
 
 def _core(document) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from deliverables import textfit
-from deliverables.context import Context
-from deliverables.source import load_document
-from deliverables.validate import validate_document
+from deliverables.backends import text as measure
+from deliverables.core.context import Context
+from deliverables.core.source import load_document
+from deliverables.core.validate import validate_document
 
 EMU_PER_PT = 12700
 TOLERANCE = 0.5
@@ -33,7 +33,10 @@ def open_deck(data: bytes):
 
 def _shape_text(shape) -> list[str]:
     if shape.has_table if hasattr(shape, "has_table") else False:
-        return [" | ".join(c.text.replace("\x0b", " / ").replace("\n", " / ") for c in row.cells) for row in shape.table.rows]
+        return [
+            " | ".join(c.text.replace("\x0b", " / ").replace("\n", " / ") for c in row.cells)
+            for row in shape.table.rows
+        ]
     if shape.has_text_frame:
         return [p.text.replace("\x0b", " / ").replace("\n", " / ") for p in shape.text_frame.paragraphs]
     return [f"<{shape.shape_type}: {shape.name}>"]
@@ -69,7 +72,7 @@ def _paragraph_height(p, width: float) -> float:
     size = max(sizes)
     indent = int(ppr.get("marL", "0")) / EMU_PER_PT if ppr is not None else 0.0
     text_runs = runs if not breaks else _with_breaks(p)
-    lines = textfit.line_count(text_runs, width - indent, size)
+    lines = measure.line_count(text_runs, width - indent, size)
     spacing = p.line_spacing.pt if p.line_spacing is not None and hasattr(p.line_spacing, "pt") else size * 1.2
     before = p.space_before.pt if p.space_before is not None else 0.0
     return before + lines * spacing

@@ -9,8 +9,9 @@ LONG = (
     "The record meets every qualification rule agreed by Marketing, Sales and Customer Success, "
     "including firmographic fit, a verified buying role and recent engagement across at least two channels"
 )
-WORLD = ("Größe über 50 Mitarbeiter · 顧客が製品の価値を初めて実感した時点 · "
-         "العميل وقع العقد · 🚀 launch-ready · Ünïcödé ✓")
+WORLD = (
+    "Größe über 50 Mitarbeiter · 顧客が製品の価値を初めて実感した時点 · العميل وقع العقد · 🚀 launch-ready · Ünïcödé ✓"
+)
 
 
 def _stage(i: int) -> dict:
@@ -34,13 +35,20 @@ def big_client(version: int = 0) -> str:
     """A 60-stage client file with long criteria and text in many scripts, as JSON (valid YAML)."""
     stages = [{k: v for k, v in _stage(i).items() if v is not None} for i in range(60)]
     people = [
-        {"id": f"p{i}", "name": f"Person {i} Lastname-Hyphenated", "title": "Vice President of Revenue Operations",
-         "department": ("revops", "marketing", "sales", "cs")[i % 4]}
+        {
+            "id": f"p{i}",
+            "name": f"Person {i} Lastname-Hyphenated",
+            "title": "Vice President of Revenue Operations",
+            "department": ("revops", "marketing", "sales", "cs")[i % 4],
+        }
         for i in range(1, 9)
     ]
     data = {
-        "client": {"name": "Überlange Holdings International Group of Companies and Subsidiaries GmbH & Co. KG",
-                   "crm": "salesforce", "engagement": "dedicated"},
+        "client": {
+            "name": "Überlange Holdings International Group of Companies and Subsidiaries GmbH & Co. KG",
+            "crm": "salesforce",
+            "engagement": "dedicated",
+        },
         "version": version,
         "meeting": "refinement-2" if version else "kickoff",
         "date": "2026-11-20",
@@ -48,16 +56,27 @@ def big_client(version: int = 0) -> str:
         "stakeholders": people,
         "stages": stages,
         "terms": [
-            {"term": f"Term {i} {WORLD[:20]}", "definition": f"{LONG}. {WORLD}",
-             "approvals": {"p1": "pending", "p2": "approved", "p3": "rejected", "marketing": "pending"}}
+            {
+                "term": f"Term {i} {WORLD[:20]}",
+                "definition": f"{LONG}. {WORLD}",
+                "approvals": {"p1": "pending", "p2": "approved", "p3": "rejected", "marketing": "pending"},
+            }
             for i in range(30)
         ],
         "current_state": {
             "audited": "2026-10-01",
-            "domains": [{"domain": d, "fields": [f"Field {k} {WORLD[:12]}" for k in range(6)],
-                         "problems": [f"{LONG} ({k})" for k in range(4)]} for d in DOMAINS],
-            "comparison": [{"domain": DOMAINS[k % 7], "current": f"{LONG} today ({k})",
-                            "recommended": f"{LONG} tomorrow ({k})"} for k in range(40)],
+            "domains": [
+                {
+                    "domain": d,
+                    "fields": [f"Field {k} {WORLD[:12]}" for k in range(6)],
+                    "problems": [f"{LONG} ({k})" for k in range(4)],
+                }
+                for d in DOMAINS
+            ],
+            "comparison": [
+                {"domain": DOMAINS[k % 7], "current": f"{LONG} today ({k})", "recommended": f"{LONG} tomorrow ({k})"}
+                for k in range(40)
+            ],
         },
         "maintenance": {
             "monthly": [{"task": f"Monthly check {k}", "check": LONG, "red_flag": f"{LONG} ({k})"} for k in range(20)],

@@ -11,18 +11,23 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from deliverables import registry
-from deliverables.context import Context
-from deliverables.model import Project
-from deliverables.source import load_document
-from deliverables.validate import validate_document
+from deliverables.core.context import Context
+from deliverables.core.model import Project
+from deliverables.core.source import load_document
+from deliverables.core.validate import validate_document
+from deliverables.pipeline.build import render_files
 
-PREFIX = {"Title": "TITLE: ", "Subtitle": "SUBTITLE: ", "Heading 1": "# ", "Heading 2": "## ",
-          "List Bullet": "- ", "Table Bullet": "• "}
+PREFIX = {
+    "Title": "TITLE: ",
+    "Subtitle": "SUBTITLE: ",
+    "Heading 1": "# ",
+    "Heading 2": "## ",
+    "List Bullet": "- ",
+    "Table Bullet": "• ",
+}
 
 
-def context(path: Path, text: str | None = None, previous: Project | None = None,
-            theme: Path | None = None) -> Context:
+def context(path: Path, text: str | None = None, previous: Project | None = None, theme: Path | None = None) -> Context:
     """A build context for a client file (optionally with replaced text)."""
     doc = load_document(path, text)
     return Context(validate_document(doc), doc, previous, theme)
@@ -38,9 +43,10 @@ def edited(path: Path, *replacements: tuple[str, str]) -> str:
 
 
 def render(name: str, ctx: Context) -> dict[str, bytes]:
-    """One deliverable's files."""
-    renderer = registry.load(name)
-    return renderer.render(renderer.view(ctx.project, ctx), ctx)
+    """One deliverable's files, rendered as the pipeline renders them; its warnings land on `ctx`."""
+    files, records, warnings = render_files(ctx, [name], jobs=1)
+    ctx.warnings[:] = warnings
+    return {file_name: files[file_name] for file_name in records[name]["files"]}
 
 
 def open_docx(data: bytes):
@@ -95,22 +101,39 @@ def find_row(data: bytes, first_cell: str, header: str | None = None) -> list[st
 def big_client(stages: int = 60) -> str:
     """A generated client file with many stages, long criteria and mixed scripts."""
     domains = ("lead", "sales", "customer", "company", "poc", "renewal", "expansion", "partner")
-    lines = ["client: {name: Große Kunde GmbH — 大客户, crm: salesforce}", "version: 0", "date: 2026-11-20",
-             "architect: Sam Rivera", "domains: [{id: partner, name: Partner}]",
-             "stakeholders:"]
+    lines = [
+        "client: {name: Große Kunde GmbH — 大客户, crm: salesforce}",
+        "version: 0",
+        "date: 2026-11-20",
+        "architect: Sam Rivera",
+        "domains: [{id: partner, name: Partner}]",
+        "stakeholders:",
+    ]
     lines += [f"  - {{id: p{i}, name: Person {i} Ünïcødé, title: VP Team {i}}}" for i in range(9)]
     lines.append("stages:")
     for i in range(stages):
         domain = domains[i % len(domains)]
-        lines += [f"  - id: s{i}", f"    name: Stage {i} with a fairly long name مرحلة", f"    abbr: S{i}",
-                  f"    domain: {domain}", f"    golden: {str(i % 7 == 0).lower()}",
-                  f"    status: {'assumed' if i % 3 else 'confirmed'}", "    owner: p1", "    confirm_with: p2",
-                  "    definition: " + "A definition that goes on for a while to test wrapping 🚀. " * 4,
-                  "    entry:"]
-        lines += [f"      - Criterion {k} is a long sentence about data quality and ownership, 数据质量" for k in range(4)]
+        lines += [
+            f"  - id: s{i}",
+            f"    name: Stage {i} with a fairly long name مرحلة",
+            f"    abbr: S{i}",
+            f"    domain: {domain}",
+            f"    golden: {str(i % 7 == 0).lower()}",
+            f"    status: {'assumed' if i % 3 else 'confirmed'}",
+            "    owner: p1",
+            "    confirm_with: p2",
+            "    definition: " + "A definition that goes on for a while to test wrapping 🚀. " * 4,
+            "    entry:",
+        ]
+        lines += [
+            f"      - Criterion {k} is a long sentence about data quality and ownership, 数据质量" for k in range(4)
+        ]
     lines.append("terms:")
     for i in range(20):
         approvals = ", ".join(f"p{k}: {('approved', 'pending', 'rejected')[(i + k) % 3]}" for k in range(9))
-        lines += [f"  - term: Term {i}", "    definition: " + "Words of a definition. " * 6,
-                  f"    approvals: {{{approvals}}}"]
+        lines += [
+            f"  - term: Term {i}",
+            "    definition: " + "Words of a definition. " * 6,
+            f"    approvals: {{{approvals}}}",
+        ]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,13 @@ from typing import Any
 NAME = "probe"
 SUFFIXES = (".docx", ".pptx", ".pdf", ".png", ".svg", ".csv")
 DESCRIPTION = "Probe files in every format (tests only)."
+CONSUMES = ()
+EXTERNAL = ()
+
+
+def files(project: Any) -> tuple[str, ...]:
+    """One small file per format."""
+    return tuple(f"probe{suffix}" for suffix in SUFFIXES)
 
 
 def view(project: Any, ctx: Any) -> dict[str, Any]:
@@ -91,14 +98,16 @@ def _png(width: int, height: int) -> bytes:
 def _svg(view: dict[str, Any]) -> bytes:
     from xml.sax.saxutils import escape
 
-    texts = "".join(f'<text x="0" y="{20 * i}">{escape(label)}</text>' for i, (label, _) in enumerate(view["stages"], 1))
+    texts = "".join(
+        f'<text x="0" y="{20 * i}">{escape(label)}</text>' for i, (label, _) in enumerate(view["stages"], 1)
+    )
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt"><g>{texts}</g></svg>'.encode()
 
 
 def light_registry(monkeypatch: Any, *extra: str) -> None:
     """Limit the registry to the Markdown summary (plus `extra` names; "probe" is
     this module): tests of mechanisms need not render every office document."""
-    from deliverables import registry
+    from deliverables.pipeline import registry
 
-    modules = {"summary": "deliverables.renderers.summary", "probe": "snapshot_probe"}
+    modules = {"summary": "deliverables.documents.summary", "probe": "snapshot_probe"}
     monkeypatch.setattr(registry, "REGISTRY", {name: modules[name] for name in ("summary", *extra)})

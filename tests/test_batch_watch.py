@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from deliverables.cli import cli
-from deliverables.watch import watch
+from deliverables.pipeline.watch import watch
 
 CLIENT = """\
 client: {{name: {name}}}
@@ -28,14 +28,22 @@ def test_one_bad_client_does_not_stop_the_others(runner, tmp_path: Path) -> None
     assert result.exit_code == 1
     assert f"{files[1]}:2:10: version: expected a number >= 0, found '-1'" in result.stderr
     assert "3 built, 1 failed" in result.stdout
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == ["client-0", "client-2", "client-3"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
+        "client-0",
+        "client-2",
+        "client-3",
+    ]
 
 
 def test_watch_survives_a_bad_edit_and_rebuilds_after_a_good_one(tmp_path: Path) -> None:
     source = tmp_path / "c.yaml"
     source.write_text(CLIENT.format(name="Watched"))
     out, err, stop = [], [], threading.Event()
-    thread = threading.Thread(target=watch, args=(source, tmp_path / "out", None, out.append, err.append), kwargs={"interval": 0.05, "stop": stop})
+    thread = threading.Thread(
+        target=watch,
+        args=(source, tmp_path / "out", None, out.append, err.append),
+        kwargs={"interval": 0.05, "stop": stop},
+    )
     thread.start()
     _wait_for(lambda: any(line.startswith("rebuilt") for line in out))
     built = tmp_path / "out" / "watched" / "v1" / "stage-summary-v1.md"

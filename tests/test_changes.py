@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from deliverables.changes import Change, changelog, format_text, marked, word_diff
-from deliverables.validate import load_project
-
 from conftest import assert_golden
+
+from deliverables.core.changes import Change, changelog, format_text, marked, word_diff
+from deliverables.core.validate import load_project
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
@@ -62,7 +61,9 @@ def test_one_word_change_in_a_definition_gives_a_word_diff():
 
 
 def test_moving_a_stage_to_another_domain_is_one_move():
-    new = edited("v0.yaml", "    domain: lead\n    definition: Sales agrees", "    domain: sales\n    definition: Sales agrees")
+    new = edited(
+        "v0.yaml", "    domain: lead\n    definition: Sales agrees", "    domain: sales\n    definition: Sales agrees"
+    )
     changes = changelog(project("v0.yaml"), new)
     assert [c.kind for c in changes] == ["stage-moved"]
     assert changes[0].summary == "Moved from Lead to Sales, first in the flow"
@@ -98,7 +99,7 @@ def test_word_diff_of_huge_texts_falls_back_to_whole_replacement():
 
 def big(order: list[int], extra: tuple[str, ...] = ()):
     """A 60-stage client in one domain, stages in the given order."""
-    from deliverables.model import Client, Project, Stage
+    from deliverables.core.model import Client, Project, Stage
 
     stages = [Stage(id=f"s{n}", name=f"Stage {n}", domain="lead", definition="Long text " * 40) for n in order]
     stages += [Stage(id=x, name=x, domain="lead") for x in extra]
@@ -120,9 +121,14 @@ def test_inserting_a_stage_moves_nothing_else():
 
 
 def test_renaming_an_exit_target_changes_only_that_stage():
-    old = edited("v0.yaml", "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n")
-    text = (CASES / "v0.yaml").read_text(encoding="utf-8").replace(
-        "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n", 1
-    ).replace("abbr: SAL", "abbr: SAL2")
+    old = edited(
+        "v0.yaml", "    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n"
+    )
+    text = (
+        (CASES / "v0.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    owner: marketing\n", "    owner: marketing\n    exit: [{to: sal, when: Sales accepts}]\n", 1)
+        .replace("abbr: SAL", "abbr: SAL2")
+    )
     new = load_project(CASES / "v0.yaml", text)[0]
     assert [c.kind for c in changelog(old, new)] == ["stage-renamed"]

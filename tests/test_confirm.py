@@ -8,11 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ARCHITECTURES, EXAMPLE
 
 from deliverables.cli import cli
-from deliverables.validate import load_project
-
-from conftest import ARCHITECTURES, EXAMPLE
+from deliverables.core.validate import load_project
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
@@ -139,7 +138,10 @@ def test_terms_match_by_their_text_in_any_case_and_script(runner, tmp_path: Path
     result = runner.invoke(cli, ["confirm", str(target), "LEAD QUALIFIÉ", "合格リード"])
     assert result.exit_code == 0, result.stderr
     text = target.read_text(encoding="utf-8")
-    assert "  - term: Lead Qualifié\n    status: confirmed\n    definition: Un lead prêt pour les ventes  # commentaire\n" in text
+    assert (
+        "  - term: Lead Qualifié\n    status: confirmed\n    definition: Un lead prêt pour les ventes  # commentaire\n"
+        in text
+    )
     assert text.endswith("  - term: 合格リード\n    status: confirmed\n")
 
 
@@ -154,7 +156,7 @@ def test_editing_keeps_the_file_mode(runner, tmp_path: Path):
 def test_new_files_get_the_usual_mode(tmp_path: Path):
     import os
 
-    from deliverables.storage import write_file
+    from deliverables.pipeline.storage import write_file
 
     write_file(tmp_path / "new.txt", b"x")
     umask = os.umask(0o022)

@@ -54,16 +54,22 @@ def test_lead_status_values_carry_converted_from_the_sql_stage_on(sf: dict[str, 
     values = root.findall(NS + "standardValue")
     assert [children(v) for v in values] == [["fullName", "default", "label", "converted"]] * 4
     converted = {v.findtext(NS + "fullName"): v.findtext(NS + "converted") for v in values}
-    assert converted == {"Known Lead": "false", "Marketing Qualified Lead": "false",
-                         "Sales Accepted Lead": "false", "Sales Qualified Lead": "true"}
+    assert converted == {
+        "Known Lead": "false",
+        "Marketing Qualified Lead": "false",
+        "Sales Accepted Lead": "false",
+        "Sales Qualified Lead": "true",
+    }
 
 
 def test_opportunity_stages_have_probability_forecast_and_closed_flags(sf: dict[str, bytes]) -> None:
     root = xml(sf["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
     values = root.findall(NS + "standardValue")
     assert children(values[0]) == ["fullName", "default", "label", "closed", "forecastCategory", "probability", "won"]
-    table = [tuple(v.findtext(NS + t) for t in ("fullName", "probability", "closed", "won", "forecastCategory"))
-             for v in values]
+    table = [
+        tuple(v.findtext(NS + t) for t in ("fullName", "probability", "closed", "won", "forecastCategory"))
+        for v in values
+    ]
     assert table == [
         ("Sales Accepted Opportunity", "25", "false", "false", "Pipeline"),
         ("Evaluation", "50", "false", "false", "BestCase"),
@@ -86,7 +92,9 @@ def test_sales_process_record_type_and_path_belong_together(sf: dict[str, bytes]
 
 def test_path_steps_carry_each_stages_entry_and_exit_criteria(sf: dict[str, bytes]) -> None:
     path = xml(sf["crm/salesforce/pathAssistants/Lead_Lifecycle.pathAssistant-meta.xml"])
-    steps = {s.findtext(NS + "picklistValueName"): s.findtext(NS + "info") for s in path.findall(NS + "pathAssistantSteps")}
+    steps = {
+        s.findtext(NS + "picklistValueName"): s.findtext(NS + "info") for s in path.findall(NS + "pathAssistantSteps")
+    }
     assert path.findtext(NS + "recordTypeName") == "__MASTER__"
     info = steps["Marketing Qualified Lead"]
     assert "<ul><li>Lead score reaches 60</li><li>or a demo request</li></ul>" in info
@@ -104,7 +112,9 @@ def test_drop_off_reasons_are_restricted_picklist_fields(sf: dict[str, bytes]) -
 
 def test_package_lists_every_component_once(sf: dict[str, bytes]) -> None:
     package = xml(sf["crm/salesforce/package.xml"])
-    listed = {t.findtext(NS + "name"): [m.text for m in t.findall(NS + "members")] for t in package.findall(NS + "types")}
+    listed = {
+        t.findtext(NS + "name"): [m.text for m in t.findall(NS + "members")] for t in package.findall(NS + "types")
+    }
     assert listed["StandardValueSet"] == ["LeadStatus", "OpportunityStage"]
     assert listed["PathAssistant"] == ["Lead_Lifecycle", "New_Business_Path"]
     fields = {n.split("/")[3] + "." + n.split("/")[5].removesuffix(".field-meta.xml") for n in sf if "/fields/" in n}
@@ -121,7 +131,9 @@ def test_hubspot_pipelines_have_string_probabilities_between_0_and_1(hs: dict[st
         assert 0.0 <= float(stage["metadata"]["probability"]) <= 1.0
         assert stage["metadata"]["isClosed"] in ("true", "false")
     assert [(s["label"], s["metadata"]["probability"]) for s in body["stages"]][-2:] == [
-        ("Closed Won", "1.0"), ("Closed Lost", "0.0")]
+        ("Closed Won", "1.0"),
+        ("Closed Lost", "0.0"),
+    ]
     tickets = json.loads(hs["crm/hubspot/pipelines/tickets-customer-lifecycle.json"])
     assert {s["metadata"]["ticketState"] for s in tickets["stages"]} == {"OPEN"}
 
@@ -134,13 +146,22 @@ def test_hubspot_properties_are_select_enumerations(hs: dict[str, bytes]) -> Non
         assert all(set(o) == {"label", "value", "displayOrder", "hidden"} for o in body["options"])
     lifecycle = json.loads(hs["crm/hubspot/properties/contacts-lifecyclestage.json"])
     assert [o["value"] for o in lifecycle["options"]] == [
-        "lead", "marketingqualifiedlead", "sal", "salesqualifiedlead", "opportunity", "customer"]
+        "lead",
+        "marketingqualifiedlead",
+        "sal",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+    ]
 
 
 def test_hubspot_checklist_starts_with_native_automation_and_enterprise_tier(hs: dict[str, bytes]) -> None:
     text = hs["crm/hubspot/CHECKLIST.md"].decode()
     assert "Turn off HubSpot's built-in lifecycle automation first" in text
-    assert "custom lifecycle stages (Sales Accepted Lead): editing the Lifecycle Stage options needs the Enterprise tier" in text
+    assert (
+        "custom lifecycle stages (Sales Accepted Lead): editing the Lifecycle Stage options needs the Enterprise tier"
+        in text
+    )
 
 
 def test_other_crm_gets_both_platforms() -> None:
@@ -152,8 +173,14 @@ def test_other_crm_gets_both_platforms() -> None:
 
 def test_client_text_is_escaped_not_interpreted() -> None:
     hostile = 'Proposal <b>&</b> "{{ 7*7 }}"'
-    out = files(SALESFORCE, edited(SALESFORCE, ("name: Proposal / Negotiation", f"name: '{hostile}'"),
-                                   ("[Proposal sent]", "['<script>x</script> & more']")))
+    out = files(
+        SALESFORCE,
+        edited(
+            SALESFORCE,
+            ("name: Proposal / Negotiation", f"name: '{hostile}'"),
+            ("[Proposal sent]", "['<script>x</script> & more']"),
+        ),
+    )
     stages = xml(out["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
     assert hostile in [v.findtext(NS + "label") for v in stages.findall(NS + "standardValue")]
     path = xml(out["crm/salesforce/pathAssistants/New_Business_Path.pathAssistant-meta.xml"])
@@ -207,9 +234,14 @@ def test_example_builds_with_its_own_mappings() -> None:
 
 
 def test_salesforce_field_that_is_not_custom_is_warned_at_its_line() -> None:
-    text = edited(SALESFORCE, ("crm: {object: opportunity, field: StageName, value: Closed Won}",
-                               "crm: {object: opportunity, field: StageName, value: Closed Won}\n"
-                               "  - {id: x, name: X, domain: company, crm: {object: account, field: tier, value: X}}"))
+    text = edited(
+        SALESFORCE,
+        (
+            "crm: {object: opportunity, field: StageName, value: Closed Won}",
+            "crm: {object: opportunity, field: StageName, value: Closed Won}\n"
+            "  - {id: x, name: X, domain: company, crm: {object: account, field: tier, value: X}}",
+        ),
+    )
     ctx = context(SALESFORCE, text)
     render("crm-config", ctx)
     assert ["'tier' is not a Salesforce custom field name" in str(w) for w in ctx.warnings].count(True) == 1

@@ -12,16 +12,17 @@ from conftest import EXAMPLE, assert_golden
 from deckcheck import context, open_deck, outline, overflows, titles
 from decks_fixtures import big_client
 
-from deliverables import registry
-from deliverables.errors import TemplateError
+from deliverables.core.errors import TemplateError
+from deliverables.pipeline import registry
+from deliverables.pipeline.build import render_files
 
 CASES = Path(__file__).resolve().parent / "cases" / "decks"
 SMALL = CASES / "small.yaml"
 DECKS = ("kickoff-deck", "refinement-deck", "handoff-deck")
 
 
-FIXED_REGISTRY = {name: f"deliverables.renderers.{name.replace('-', '_')}" for name in ("summary", *DECKS)}
-FIXED_REGISTRY["summary"] = "deliverables.renderers.summary"
+FIXED_REGISTRY = {name: f"deliverables.documents.decks.{name.removesuffix('-deck')}" for name in DECKS}
+FIXED_REGISTRY = {"summary": "deliverables.documents.summary", **FIXED_REGISTRY}
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +31,12 @@ def _stand_ins(monkeypatch, request):
     does not change whenever another deliverable is registered. Tests asking for the
     `real_diagram` or `real_registry` fixture opt out."""
     if "real_diagram" not in request.fixturenames:
-        monkeypatch.setattr("deliverables.deckimages.diagram", lambda ctx: _png(1600, 700))
+        stand_in = lambda view, ctx: {f"{view['stem']}.png": _png(1600, 700)}  # noqa: E731
+        monkeypatch.setattr("deliverables.documents.diagram.render", stand_in)
     if "real_registry" not in request.fixturenames:
-        monkeypatch.setattr(registry, "REGISTRY", FIXED_REGISTRY)
+        # The decks consume the diagram, so it stays registered, but is not listed.
+        monkeypatch.setattr(registry, "REGISTRY", {**FIXED_REGISTRY, "diagram": "deliverables.documents.diagram"})
+        monkeypatch.setattr(registry, "names", lambda: tuple(FIXED_REGISTRY))
 
 
 @pytest.fixture
@@ -57,9 +61,10 @@ def _png(width: int, height: int) -> bytes:
 
 
 def build(name: str, ctx) -> dict[str, bytes]:
-    """One deck's files for a context."""
-    module = registry.load(name)
-    return module.render(module.view(ctx.project, ctx), ctx)
+    """One deliverable's files for a context, with what it consumes; its warnings land on `ctx`."""
+    files, records, warnings = render_files(ctx, [name], jobs=1)
+    ctx.warnings[:] = warnings
+    return {file_name: files[file_name] for file_name in records[name]["files"]}
 
 
 def one(name: str, ctx) -> bytes:
@@ -107,13 +112,12 @@ def test_small_client_kickoff_text_matches_golden() -> None:
 
 
 def test_deck_embeds_the_real_diagram_scaled_to_fit(real_diagram) -> None:
-    from deliverables.renderers.diagram import diagram_png
-
     ctx = example()
     prs = open_deck(one("kickoff-deck", ctx))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.name == "Diagram"]
     assert len(pictures) == 1
-    assert pictures[0].image.blob == diagram_png(ctx.project, ctx)
+    png = next(data for name, data in build("diagram", example()).items() if name.endswith(".png"))
+    assert pictures[0].image.blob == png
     size = pictures[0].image.size
     assert abs(pictures[0].width / pictures[0].height - size[0] / size[1]) < 0.01
     assert pictures[0].left + pictures[0].width <= prs.slide_width
@@ -121,11 +125,15 @@ def test_deck_embeds_the_real_diagram_scaled_to_fit(real_diagram) -> None:
 
 def test_refinement_deck_lists_changes_against_previous_version() -> None:
     v0 = small().project
-    ctx = small(1, v0, **{
-        "meeting: kickoff": "meeting: refinement-1",
-        "status: confirmed\n    entry: [Contract signed]": "status: confirmed\n    entry: [Contract countersigned]",
-        "    confirm_with: lee\n": "    confirm_with: lee\n    status: confirmed\n",
-    })
+    ctx = small(
+        1,
+        v0,
+        **{
+            "meeting: kickoff": "meeting: refinement-1",
+            "status: confirmed\n    entry: [Contract signed]": "status: confirmed\n    entry: [Contract countersigned]",
+            "    confirm_with: lee\n": "    confirm_with: lee\n    status: confirmed\n",
+        },
+    )
     assert_golden("decks/small-refinement-deck-v1.txt", outline(one("refinement-deck", ctx)))
 
 
@@ -225,7 +233,10 @@ def test_rebuild_is_byte_identical(name: str) -> None:
 def test_core_properties_come_from_the_input() -> None:
     props = open_deck(one("kickoff-deck", small())).core_properties
     assert (props.title, props.author, props.created.date().isoformat()) == (
-        "Brightline Software: lifecycle kickoff", "Sam Rivera", "2026-11-06")
+        "Brightline Software: lifecycle kickoff",
+        "Sam Rivera",
+        "2026-11-06",
+    )
 
 
 def test_missing_layout_error_names_it(tmp_path: Path) -> None:
@@ -263,31 +274,32 @@ def test_branded_base_from_theme_folder_is_used_without_its_sample_slides(tmp_pa
 def test_decks_convert_with_libreoffice(tmp_path: Path) -> None:
     for name in DECKS:
         (tmp_path / f"{name}.pptx").write_bytes(one(name, small(1, small().project)))
-    command = ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-               "--outdir", str(tmp_path), *sorted(str(p) for p in tmp_path.glob("*.pptx"))]
+    command = [
+        "soffice",
+        f"-env:UserInstallation=file://{tmp_path}/lo",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        *sorted(str(p) for p in tmp_path.glob("*.pptx")),
+    ]
     subprocess.run(command, check=True, capture_output=True, timeout=180)
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [f"{n}.pdf" for n in sorted(DECKS)]
 
 
-def test_package_leaves_out_a_deliverable_that_cannot_be_built(monkeypatch) -> None:
+def test_package_lists_what_each_deliverable_files_hook_names(monkeypatch) -> None:
     import sys
     import types
 
-    from deliverables.errors import BuildError
-
-    broken = types.ModuleType("broken_deliverable")
-    broken.NAME, broken.SUFFIXES, broken.DESCRIPTION = "broken", (".txt",), "Broken: never builds."
-    broken.view = lambda project, ctx: None
-
-    def render(view, ctx):
-        raise BuildError("too big")
-
-    broken.render = render
-    monkeypatch.setitem(sys.modules, "broken_deliverable", broken)
-    monkeypatch.setattr(registry, "REGISTRY", {"broken": "broken_deliverable", **FIXED_REGISTRY})
-    ctx = small()
-    text = outline(one("handoff-deck", ctx))
-    assert "Broken" not in text and "kickoff-deck-v0.pptx" in text
-    assert [p.message for p in ctx.warnings] == [
-        "the handoff deck's documentation package leaves out 'broken', which cannot be built"
-    ]
+    extra = types.ModuleType("extra_deliverable")
+    extra.NAME, extra.SUFFIXES, extra.DESCRIPTION = "extra", (".txt",), "Extra notes: one more file."
+    extra.CONSUMES, extra.EXTERNAL = (), ()
+    extra.files = lambda project: (f"extra-notes-v{project.version}.txt",)
+    extra.view = lambda project, ctx: None
+    extra.render = lambda view, ctx: {}
+    monkeypatch.setitem(sys.modules, "extra_deliverable", extra)
+    monkeypatch.setattr(registry, "REGISTRY", {**registry.REGISTRY, "extra": "extra_deliverable"})
+    monkeypatch.setattr(registry, "names", lambda: (*FIXED_REGISTRY, "extra"))
+    text = outline(one("handoff-deck", small()))
+    assert "Extra notes" in text and "extra-notes-v0.txt" in text and "kickoff-deck-v0.pptx" in text

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import docx
 import pytest
-
-from deliverables.context import templates_root
-from deliverables.errors import TemplateError
-from deliverables.wordkit import BASE_STYLES, add_runs
-
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
 from docx_support import big_client, context, docx_text, edited, find_row, open_docx, render
+
+from deliverables.backends.word.kit import BASE_STYLES, add_runs
+from deliverables.core.errors import TemplateError
+from deliverables.core.paths import templates_root
 
 DAD = "definition-alignment"
 MINIMAL = Path(__file__).parent / "cases" / "docx" / "minimal.yaml"
@@ -73,8 +72,10 @@ def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():
     assert find_row(data, "Marketing Qualified Lead (MQL)", "Stage")[5] == "Confirmed"
     text = docx_text(data)
     assert "| Evaluation / Use Case | Stage · Sales | Confirm with Marcus Bell (VP Sales) |" in text
-    assert ("| Mature Adoption | Term | Rework with Elena Kowalski (VP Customer Success) (rejected); "
-            "Approval pending from Dana Ortiz (VP RevOps) |") in text
+    assert (
+        "| Mature Adoption | Term | Rework with Elena Kowalski (VP Customer Success) (rejected); "
+        "Approval pending from Dana Ortiz (VP RevOps) |"
+    ) in text
 
 
 def test_golden_stage_carries_the_mark_and_the_legend_is_present():
@@ -96,13 +97,23 @@ def test_cover_says_final_only_when_nothing_is_assumed_and_all_approved():
 
 def test_signoff_table_has_a_row_for_every_stakeholder():
     text = docx_text(example())
-    assert "| Dana Ortiz / VP RevOps / dana.ortiz@acmeanalytics.example | Current state audit |  | 13 November 2026 |" in text
-    assert "| Tom Nguyen / CRM Administrator / tom.nguyen@acmeanalytics.example | Definitions |  | ______________ |" in text
-    assert "| Jordan Hayes / SDR Manager / jordan.hayes@acmeanalytics.example | Definitions |  | ______________ |" in text
+    assert (
+        "| Dana Ortiz / VP RevOps / dana.ortiz@acmeanalytics.example | Current state audit |  | 13 November 2026 |"
+        in text
+    )
+    assert (
+        "| Tom Nguyen / CRM Administrator / tom.nguyen@acmeanalytics.example | Definitions |  | ______________ |"
+        in text
+    )
+    assert (
+        "| Jordan Hayes / SDR Manager / jordan.hayes@acmeanalytics.example | Definitions |  | ______________ |" in text
+    )
 
 
 def test_changes_section_marks_removed_and_added_words():
-    old = context(EXAMPLE, edited(EXAMPLE, ("version: 1", "version: 0"), ("started the outreach", "began the outreach")))
+    old = context(
+        EXAMPLE, edited(EXAMPLE, ("version: 1", "version: 0"), ("started the outreach", "began the outreach"))
+    )
     document = open_docx(dad(context(EXAMPLE, previous=old.project)))
     runs = [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
     assert [r.text for r in runs if r.style.name == "Removed Text"] == ["began"]
@@ -112,8 +123,10 @@ def test_changes_section_marks_removed_and_added_words():
 
 def test_without_previous_build_the_changes_section_says_so():
     text = docx_text(example())
-    assert ("# Changes since v0\nNo earlier version of Acme Analytics was built in this output folder, "
-            "so the changes since v0 cannot be listed here.\n") in text
+    assert (
+        "# Changes since v0\nNo earlier version of Acme Analytics was built in this output folder, "
+        "so the changes since v0 cannot be listed here.\n"
+    ) in text
 
 
 def test_version_zero_has_no_changes_section():
@@ -127,8 +140,16 @@ def test_template_syntax_in_client_text_prints_literally():
 
 
 def test_line_breaks_in_client_text_become_word_line_breaks():
-    ctx = context(EXAMPLE, edited(EXAMPLE, ("definition: A visitor to Acme's websites who has not identified themselves.",
-                                            'definition: "First line\\nSecond line"')))
+    ctx = context(
+        EXAMPLE,
+        edited(
+            EXAMPLE,
+            (
+                "definition: A visitor to Acme's websites who has not identified themselves.",
+                'definition: "First line\\nSecond line"',
+            ),
+        ),
+    )
     assert "| Anonymous Visitor | First line ⏎ Second line |" in docx_text(dad(ctx))
 
 
@@ -141,7 +162,11 @@ def test_text_python_docx_would_reject_is_cleaned_not_fatal():
 def test_core_properties_and_page_number_fields():
     data = example()
     props = open_docx(data).core_properties
-    assert (props.title, props.author, props.subject) == ("Definition Alignment Document", "Sam Rivera", "Acme Analytics")
+    assert (props.title, props.author, props.subject) == (
+        "Definition Alignment Document",
+        "Sam Rivera",
+        "Acme Analytics",
+    )
     assert props.created.date().isoformat() == props.modified.date().isoformat() == "2026-11-20"
     footer = open_docx(data).sections[0].footer._element.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and 'fldCharType="begin"' in footer
@@ -155,8 +180,9 @@ def test_theme_base_missing_a_style_is_named(tmp_path: Path):
     docx.Document().save(tmp_path / "base.docx")
     with pytest.raises(TemplateError) as caught:
         dad(context(EXAMPLE, theme=tmp_path))
-    assert caught.value.message == (f"base document '{tmp_path / 'base.docx'}' lacks the style 'Legend' "
-                                    "needed by the Definition Alignment Document")
+    assert caught.value.message == (
+        f"base document '{tmp_path / 'base.docx'}' lacks the style 'Legend' needed by the Definition Alignment Document"
+    )
 
 
 def test_theme_base_styles_are_used(tmp_path: Path):
@@ -172,23 +198,30 @@ def test_logo_goes_on_the_cover_and_a_missing_logo_warns(tmp_path: Path):
 
     Image.new("RGB", (300, 100), "navy").save(tmp_path / "logo.png")
     client = tmp_path / "acme.yaml"
-    client.write_text(edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8")
+    client.write_text(
+        edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8"
+    )
     document = open_docx(dad(context(client)))
     assert document.paragraphs[0].style.name == "Cover Logo" and document.inline_shapes[0].height > 0
     (tmp_path / "logo.png").unlink()
     ctx = context(client)
     dad(ctx)
-    assert [w.message for w in ctx.warnings] == [f"logo file '{tmp_path / 'logo.png'}' not found; the cover has no logo"]
+    assert [w.message for w in ctx.warnings] == [
+        f"logo file '{tmp_path / 'logo.png'}' not found; the cover has no logo"
+    ]
 
 
 def test_logo_that_is_not_an_image_warns(tmp_path: Path):
     (tmp_path / "logo.png").write_text("not an image", encoding="utf-8")
     client = tmp_path / "acme.yaml"
-    client.write_text(edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8")
+    client.write_text(
+        edited(EXAMPLE, ("  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png")), encoding="utf-8"
+    )
     ctx = context(client)
     assert not open_docx(dad(ctx)).inline_shapes
     assert [w.message for w in ctx.warnings] == [
-        f"logo file '{tmp_path / 'logo.png'}' is not a PNG or JPEG image; the cover has no logo"]
+        f"logo file '{tmp_path / 'logo.png'}' is not a PNG or JPEG image; the cover has no logo"
+    ]
 
 
 def test_theme_base_that_is_not_a_docx_is_refused(tmp_path: Path):
@@ -221,9 +254,21 @@ def test_sixty_stage_client_tables_fit_the_page(tmp_path: Path):
 def test_document_converts_with_libreoffice(tmp_path: Path):
     source = tmp_path / "dad.docx"
     source.write_bytes(example())
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "dad.pdf").pages) > 5

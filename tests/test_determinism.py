@@ -15,10 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from deliverables.package import write_package
-
 from conftest import EXAMPLE, ROOT
 from snapshot_probe import light_registry
+
+from deliverables.commands.package import write_package
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
@@ -54,15 +54,17 @@ def build_pair(sources: list[Path], roots: tuple[Path, Path], **env: str) -> tup
 def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch):
     """The example, and an undated file (dated by SOURCE_DATE_EPOCH), each built twice."""
     undated = tmp_path / "undated.yaml"
-    undated.write_text((CASES / "v1.yaml").read_text(encoding="utf-8").replace("date: 2026-11-09\n", ""), encoding="utf-8")
+    undated.write_text(
+        (CASES / "v1.yaml").read_text(encoding="utf-8").replace("date: 2026-11-09\n", ""), encoding="utf-8"
+    )
     epoch = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01
     first, second = build_pair([EXAMPLE, undated], (tmp_path / "one", tmp_path / "two" / "deeper"), **epoch)
     assert sorted(first) == sorted(second)
     assert {name.split("/")[0] for name in first} >= {"acme-analytics", "tiny-co"}
     different = [name for name in first if first[name] != second[name]]
     assert not different, f"files differ between two builds of the same input: {different}"
-    from deliverables.context import document_date
-    from deliverables.validate import load_project
+    from deliverables.core.dates import document_date
+    from deliverables.core.validate import load_project
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch["SOURCE_DATE_EPOCH"])
     assert document_date(load_project(undated)[0]).isoformat() == "2026-01-01"

@@ -9,16 +9,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from deliverables import gvengine, marks
-from deliverables.build import build_file
-from deliverables.context import Context
-from deliverables.errors import BuildError
-from deliverables.renderers import diagram
-from deliverables.source import load_document
-from deliverables.validate import validate_document
-
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
+
+from deliverables.backends.graphviz import engine as gvengine
+from deliverables.core import marks
+from deliverables.core.context import Context
+from deliverables.core.errors import BuildError
+from deliverables.core.source import load_document
+from deliverables.core.validate import validate_document
+from deliverables.documents import diagram
+from deliverables.pipeline.build import build_file
 
 CASES = Path(__file__).resolve().parent / "cases" / "diagram"
 ESCAPING = CASES / "escaping.yaml"
@@ -46,9 +46,15 @@ def generated_client(tmp_path: Path, count: int) -> Path:
     for k in range(count):
         domain = domains[k * len(domains) // count]
         exits = f"[{{to: s{k + 1}}}, {{to: s0}}]" if k % 9 == 8 and k + 1 < count else "[]"
-        name = f"{domain.title()} Stage {k} with a Rather Long Descriptive Name" if k % 7 == 3 else f"{domain.title()} Stage {k}"
-        lines.append(f"  - {{id: s{k}, name: {name}, domain: {domain}, owner: sales, golden: {str(k % 11 == 5).lower()},"
-                     f" status: {'confirmed' if k % 3 else 'assumed'}, exit: {exits}}}")
+        name = (
+            f"{domain.title()} Stage {k} with a Rather Long Descriptive Name"
+            if k % 7 == 3
+            else f"{domain.title()} Stage {k}"
+        )
+        lines.append(
+            f"  - {{id: s{k}, name: {name}, domain: {domain}, owner: sales, golden: {str(k % 11 == 5).lower()},"
+            f" status: {'confirmed' if k % 3 else 'assumed'}, exit: {exits}}}"
+        )
     path = tmp_path / f"generated-{count}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -60,7 +66,11 @@ def names_in_svg(svg: bytes) -> list[str]:
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
         title = group.find(f"{SVG}title")
         if group.get("class") == "node" and title is not None and re.fullmatch(r"n\d+", title.text or ""):
-            bold = [t.text or "" for t in group.iter(f"{SVG}text") if t.get("font-weight") == "bold" and t.get("fill") != f"#{marks.ASSUMED_COLOUR}"]
+            bold = [
+                t.text or ""
+                for t in group.iter(f"{SVG}text")
+                if t.get("font-weight") == "bold" and t.get("fill") != f"#{marks.ASSUMED_COLOUR}"
+            ]
             names.append(" ".join(bold))
     return names
 
@@ -71,7 +81,7 @@ def expected_name(stage) -> str:
 
 @pytest.mark.parametrize("path", SNAPSHOTS, ids=lambda p: p.stem)
 def test_dot_source_matches_golden_snapshot(path: Path) -> None:
-    from deliverables import diagramdot
+    from deliverables.backends.graphviz import dot as diagramdot
 
     project, ctx = load(path)
     assert_golden(f"diagram/{path.stem}.gv", diagramdot.dot_source(diagram.view(project, ctx)))
@@ -88,8 +98,16 @@ def test_hostile_names_never_become_ports_html_or_escapes() -> None:
     source = files["gv"].decode("utf-8")
     assert re.findall(r"^\s+(\S+) \[label=", source, re.M)[:7] == [f"n{i}" for i in range(7)]
     texts = [t.text for t in ET.fromstring(files["svg"]).iter(f"{SVG}text")]
-    for expected in ['Say "hello"', "C:\\Temp\\ path\\", "n0:port", "<b>Bold</b> ★", "{a|b} <x>",
-                     "Line\\nBreak \\l \\N \\G", "R&D &amp; more ★", "Partner: <Channel> & Co"]:
+    for expected in [
+        'Say "hello"',
+        "C:\\Temp\\ path\\",
+        "n0:port",
+        "<b>Bold</b> ★",
+        "{a|b} <x>",
+        "Line\\nBreak \\l \\N \\G",
+        "R&D &amp; more ★",
+        "Partner: <Channel> & Co",
+    ]:
         assert expected in texts
 
 
@@ -135,9 +153,12 @@ def test_runaway_layout_is_stopped_with_a_build_error() -> None:
 
 def test_characters_the_font_lacks_are_named_in_a_positioned_warning(tmp_path: Path) -> None:
     path = tmp_path / "cjk.yaml"
-    path.write_text("client: {name: Tokyo KK}\nstages:\n  - {id: kokyaku, name: 顧客 Onboarding, domain: customer}\n", encoding="utf-8")
+    path.write_text(
+        "client: {name: Tokyo KK}\nstages:\n  - {id: kokyaku, name: 顧客 Onboarding, domain: customer}\n",
+        encoding="utf-8",
+    )
     project, ctx = load(path)
-    diagram.diagram_svg(project, ctx)
+    diagram.view(project, ctx)
     assert [str(w) for w in ctx.warnings] == [
         f"{path}:3:25: stages[id=kokyaku].name: warning: the diagram's font cannot draw '顧客'; these characters will be missing from the picture"
     ]
@@ -159,14 +180,10 @@ def test_sixty_stages_wrap_into_rows_and_stay_landscape(tmp_path: Path) -> None:
     project, ctx = load(generated_client(tmp_path, 60))
     data = diagram.view(project, ctx)
     assert max(len(row) for lane in data["lanes"] for row in lane["rows"]) < 13
-    image = Image.open(io.BytesIO(diagram.diagram_png(project, ctx, width_px=1600)))
-    assert image.width == 1600 and 1.0 < image.width / image.height < 2.2
-    assert sorted(names_in_svg(diagram.diagram_svg(project, ctx))) == sorted(expected_name(s) for s in project.stages)
-
-
-def test_diagram_png_is_cached_per_project() -> None:
-    project, ctx = load(ESCAPING)
-    assert diagram.diagram_png(project, ctx, width_px=800) is diagram.diagram_png(project, ctx, width_px=800)
+    files = {name.rsplit(".", 1)[1]: data for name, data in diagram.render(data, ctx).items()}
+    image = Image.open(io.BytesIO(files["png"]))
+    assert 1.0 < image.width / image.height < 2.2
+    assert sorted(names_in_svg(files["svg"])) == sorted(expected_name(s) for s in project.stages)
 
 
 def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

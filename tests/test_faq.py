@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from deliverables import lookup
-from deliverables.renderers.faq import md
-
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
 from docx_support import context, docx_text, edited, render
+
+from deliverables.core import stages as lookup
+from deliverables.documents.faq import md
 
 
 def faq(ctx) -> tuple[str, bytes]:
@@ -74,13 +73,19 @@ def test_standard_questions_come_first_then_the_clients_own():
 def test_sal_answer_follows_the_clients_definition():
     before = answer(faq(context(EXAMPLE))[0], "What is the difference between SAL and SQL")
     assert "checked that it is a real prospect and started the outreach sequence." in before
-    text = edited(EXAMPLE, ("that it is a real prospect and started the outreach sequence.", "that the prospect was phoned twice."))
+    text = edited(
+        EXAMPLE,
+        ("that it is a real prospect and started the outreach sequence.", "that the prospect was phoned twice."),
+    )
     after = answer(faq(context(EXAMPLE, text))[0], "What is the difference between SAL and SQL")
     assert "checked that the prospect was phoned twice." in after and "real prospect" not in after
 
 
 def test_question_about_an_absent_stage_is_left_out():
-    text = edited(EXAMPLE, ("  - id: sal\n    name: Sales Accepted Lead\n    abbr: SAL\n", "  - id: accepted\n    name: Accepted\n"))
+    text = edited(
+        EXAMPLE,
+        ("  - id: sal\n    name: Sales Accepted Lead\n    abbr: SAL\n", "  - id: accepted\n    name: Accepted\n"),
+    )
     text = text.replace("to: sal\n", "to: accepted\n")
     asked = questions(faq(context(EXAMPLE, text))[0])
     assert not any("SAL" in q for q in asked) and "When exactly do I move a lead to MQL?" in asked
@@ -95,13 +100,26 @@ def test_churn_question_needs_a_churn_stage():
 def test_stages_are_found_by_id_abbreviation_or_name():
     project = context(EXAMPLE).project
     assert lookup.stage(project, "sal").id == "sal"
-    renamed = context(EXAMPLE, edited(EXAMPLE, ("  - id: sal\n", "  - id: accepted\n")).replace("to: sal\n", "to: accepted\n"))
+    renamed = context(
+        EXAMPLE, edited(EXAMPLE, ("  - id: sal\n", "  - id: accepted\n")).replace("to: sal\n", "to: accepted\n")
+    )
     assert lookup.stage(renamed.project, "sal").id == "accepted"
-    by_name = context(EXAMPLE, edited(EXAMPLE, ("  - id: sal\n    name: Sales Accepted Lead\n    abbr: SAL\n",
-                                                "  - id: accepted\n    name: sales accepted\n"),
-                                      ("  - id: sao\n    name: Sales Accepted Opportunity\n    abbr: SAO\n",
-                                       "  - id: opp\n    name: Sales Accepted Opportunity\n"))
-                      .replace("to: sal\n", "to: accepted\n").replace("to: sao\n", "to: opp\n"))
+    by_name = context(
+        EXAMPLE,
+        edited(
+            EXAMPLE,
+            (
+                "  - id: sal\n    name: Sales Accepted Lead\n    abbr: SAL\n",
+                "  - id: accepted\n    name: sales accepted\n",
+            ),
+            (
+                "  - id: sao\n    name: Sales Accepted Opportunity\n    abbr: SAO\n",
+                "  - id: opp\n    name: Sales Accepted Opportunity\n",
+            ),
+        )
+        .replace("to: sal\n", "to: accepted\n")
+        .replace("to: sao\n", "to: opp\n"),
+    )
     assert lookup.stage(by_name.project, "sal").id == "accepted"
     assert lookup.term(project, "ftv").term == "First Time to Value (FTV)"
 
@@ -115,8 +133,11 @@ def test_client_entry_with_the_same_question_replaces_the_standard_one():
 
 
 def test_template_syntax_in_client_text_prints_literally():
-    text = edited(EXAMPLE, ("that it is a real prospect", "{{ 7*7 }} {% raw %}"),
-                  ("faq:\n", "faq:\n  - q: '{{ 7*7 }}?'\n    a: '{{ 8*8 }}'\n"))
+    text = edited(
+        EXAMPLE,
+        ("that it is a real prospect", "{{ 7*7 }} {% raw %}"),
+        ("faq:\n", "faq:\n  - q: '{{ 7*7 }}?'\n    a: '{{ 8*8 }}'\n"),
+    )
     markdown, data = faq(context(EXAMPLE, text))
     assert "{{ 7\\*7 }} {% raw %}" in markdown and "## {{ 7\\*7 }}?" in markdown and "{{ 8\\*8 }}" in markdown
     words = docx_text(data)

@@ -14,12 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from deliverables import registry
-from deliverables.build import build_file
-from deliverables.errors import DeliverError
-
 from conftest import EXAMPLE, ROOT
+
+from deliverables.core.errors import DeliverError
+from deliverables.pipeline import registry
+from deliverables.pipeline.build import build_file
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -41,11 +40,18 @@ def test_sigkill_at_random_points_never_damages_the_previous_version(tmp_path: P
     build_file(source, out)
     folder = next(p for p in (out).glob("*/v*"))
     before = files_of(folder)
-    source.write_text(source.read_text(encoding="utf-8").replace("definition:", "definition: Revised.", 1), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("definition:", "definition: Revised.", 1), encoding="utf-8"
+    )
     rng = random.Random(20261125)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, "-m", "deliverables", "build", str(source), "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "deliverables", "build", str(source), "--out", str(out)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.05, 1.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -72,8 +78,8 @@ def test_an_exception_in_any_renderer_leaves_no_partial_file(name: str, tmp_path
         raise DeliverError(f"{name} failed on purpose")
 
     monkeypatch.setattr(renderer, "render", explode)
-    monkeypatch.setattr("deliverables.incremental.up_to_date", lambda *a: None)
-    monkeypatch.setattr("deliverables.incremental.view_key", lambda view: "force-rebuild")
+    monkeypatch.setattr("deliverables.pipeline.incremental.up_to_date", lambda *a: None)
+    monkeypatch.setattr("deliverables.pipeline.incremental.view_key", lambda view: "force-rebuild")
     with pytest.raises(DeliverError):
         build_file(EXAMPLE, out)
     assert_intact(folder, before)

@@ -53,7 +53,13 @@ terms:
 
 def client(**fields: str) -> str:
     """The base client with some values replaced (YAML source text)."""
-    values = {"name": "Acme", "stage_name": "Marketing Qualified Lead", "definition": "Plain text.", "entry": "Score 60", "term": "MQL"}
+    values = {
+        "name": "Acme",
+        "stage_name": "Marketing Qualified Lead",
+        "definition": "Plain text.",
+        "entry": "Score 60",
+        "term": "MQL",
+    }
     values.update(fields)
     return BASE.format(**values)
 
@@ -66,7 +72,12 @@ def deliver(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=LIMIT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd), "DELIVER_CACHE_DIR": str(ENGINE_CACHE)},
+        env={
+            "PYTHONPATH": str(ROOT),
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+            "DELIVER_CACHE_DIR": str(ENGINE_CACHE),
+        },
     )
 
 
@@ -148,16 +159,32 @@ def test_raw_control_characters_in_the_file_are_removed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("case", "text", "fragment"),
     [
-        ("duplicate-key", "client:\n  name: A\n  name: B\n", "client.yaml:3:3: client.name: duplicate key 'name' (first at line 2)"),
-        ("alias-bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n", "aliases (*name) are not supported"),
+        (
+            "duplicate-key",
+            "client:\n  name: A\n  name: B\n",
+            "client.yaml:3:3: client.name: duplicate key 'name' (first at line 2)",
+        ),
+        (
+            "alias-bomb",
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
+            "aliases (*name) are not supported",
+        ),
         ("deep-nesting", "client: " + "[" * 300 + "]" * 300 + "\n", "client.yaml:1:"),
         ("tabs", "client:\n\tname: A\n", "client.yaml:2:1: tab character in indentation"),
         ("empty", "", "client.yaml:1:1: the file is empty"),
         ("top-level-list", "- a\n- b\n", "expected a mapping (key: value) at the top level, found a list"),
         ("cp1252", "client:\n  name: Caf\xe9\n".encode("cp1252"), "client.yaml:2:12: the file is not UTF-8"),
-        ("negative-version", client().replace("version: 1", "version: -3"), "client.yaml:4:10: version: expected a number >= 0"),
+        (
+            "negative-version",
+            client().replace("version: 1", "version: -3"),
+            "client.yaml:4:10: version: expected a number >= 0",
+        ),
         ("bad-date", client() + "date: 2026-13-01\n", "date: expected a real date (YYYY-MM-DD)"),
-        ("unknown-stage", client().replace("owner: marketing", "owner: marketing\n    exit: [{to: sqll}]"), "unknown stage 'sqll' (did you mean 'sql'?)"),
+        (
+            "unknown-stage",
+            client().replace("owner: marketing", "owner: marketing\n    exit: [{to: sqll}]"),
+            "unknown stage 'sqll' (did you mean 'sql'?)",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 20 else "",
 )
@@ -171,13 +198,18 @@ def test_bom_and_utf16_files_build(tmp_path: Path) -> None:
 
 
 def test_invisible_characters_in_keys_build(tmp_path: Path) -> None:
-    assert_built(build(tmp_path, client().replace("  name: Acme", "  name\u00a0: Acme").replace("architect", "\u200barchitect")))
+    assert_built(
+        build(tmp_path, client().replace("  name: Acme", "  name\u00a0: Acme").replace("architect", "\u200barchitect"))
+    )
 
 
 def test_value_cut_by_a_comment_warns(tmp_path: Path) -> None:
     result = build(tmp_path, client(definition="Our #1 priority segment"))
     assert_built(result)
-    assert "client.yaml:13:17: stages[id=mql].definition: warning: the value stops before '#1 priority segment'" in result.stderr
+    assert (
+        "client.yaml:13:17: stages[id=mql].definition: warning: the value stops before '#1 priority segment'"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize("name", ["../../etc", "a/b\\c", "C:\\temp", "CON", "nul", ".", "营销"])
@@ -210,7 +242,7 @@ def test_output_the_system_refuses_to_replace_is_a_clear_error(tmp_path: Path, m
     def refuse(staging: Path, target: Path) -> None:
         raise PermissionError(13, "Permission denied", str(target))
 
-    monkeypatch.setattr("deliverables.storage._swap", refuse)
+    monkeypatch.setattr("deliverables.pipeline.storage._swap", refuse)
     (tmp_path / "client.yaml").write_text(client(definition="Changed."), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["build", "client.yaml", "--out", "out"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deliverables.cli import cli
-from deliverables.validate import load_project
+from deliverables.core.validate import load_project
 
 CASES = Path(__file__).parent / "cases" / "errors"
 
@@ -83,7 +83,7 @@ def test_check_json_format_lists_problems(runner, monkeypatch) -> None:
     monkeypatch.chdir(CASES)
     result = runner.invoke(cli, ["check", "--format", "json", "unknown-crm.yaml"])
     assert result.exit_code == 1
-    assert '"message": "unknown value \'hubspt\' (did you mean \'hubspot\'?)' in result.stdout
+    assert "\"message\": \"unknown value 'hubspt' (did you mean 'hubspot'?)" in result.stdout
 
 
 def test_missing_file_is_a_user_error(runner, tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_internal_errors_exit_3_with_traceback(monkeypatch, capsys) -> None:
     def boom(*_args, **_kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("deliverables.validate.load", boom)
+    monkeypatch.setattr("deliverables.core.validate.load", boom)
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main(["check", os.devnull])
     assert exit_info.value.code == 3

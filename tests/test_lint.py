@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden, write
+
 from deliverables.cli import cli
+from deliverables.core.validate import load, load_project
 from deliverables.lint import RULES, lint, rule_table
-from deliverables.validate import load, load_project
 
 CASES = Path(__file__).parent / "cases" / "lint"
 
@@ -145,7 +145,10 @@ def test_sarif_has_the_required_shape(runner, tmp_path: Path) -> None:
     by_rule = {r["ruleId"]: r for r in results}
     assert set(by_rule) == {"status-as-stage", "activity-name", "input"}
     assert by_rule["activity-name"]["suppressions"][0]["justification"].startswith("Client keeps")
-    assert by_rule["status-as-stage"]["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 25}
+    assert by_rule["status-as-stage"]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "startColumn": 25,
+    }
 
 
 def test_list_rules_prints_the_markdown_table(runner) -> None:
@@ -184,8 +187,15 @@ def test_check_without_files_is_a_usage_error(runner) -> None:
 def test_legitimate_stage_names_are_not_flagged(name: str, domain: str, tmp_path: Path) -> None:
     path = _client(tmp_path, ("x", f"'{name}'", domain, ""))
     doc, project = load(path)
-    naming = {"activity-name", "status-as-stage", "deal-outcome-in-lifecycle", "time-based-stage",
-              "internal-signal-stage", "task-level-stage", "cs-stage-in-sales-pipeline"}
+    naming = {
+        "activity-name",
+        "status-as-stage",
+        "deal-outcome-in-lifecycle",
+        "time-based-stage",
+        "internal-signal-stage",
+        "task-level-stage",
+        "cs-stage-in-sales-pipeline",
+    }
     assert [f.rule for f in lint(doc, project) if f.rule in naming] == []
 
 

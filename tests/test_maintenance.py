@@ -40,15 +40,27 @@ def dedicated() -> dict[str, bytes]:
 def test_calendar_recurs_monthly_quarterly_and_half_yearly_from_launch(dedicated: dict[str, bytes]) -> None:
     found = events(dedicated["maintenance-v3.ics"])
     slug = "nordwind-logistik-gmbh"
-    assert sorted(found) == sorted(f"{slug}-{k}@deliver" for k in ("adoption", "monthly", "quarterly", "review", "checkin"))
-    assert occurrences(found[f"{slug}-monthly@deliver"], 3) == [dt.date(2027, 1, 1), dt.date(2027, 2, 1), dt.date(2027, 3, 1)]
-    assert occurrences(found[f"{slug}-quarterly@deliver"], 3) == [dt.date(2027, 3, 1), dt.date(2027, 6, 1), dt.date(2027, 9, 1)]
+    assert sorted(found) == sorted(
+        f"{slug}-{k}@deliver" for k in ("adoption", "monthly", "quarterly", "review", "checkin")
+    )
+    assert occurrences(found[f"{slug}-monthly@deliver"], 3) == [
+        dt.date(2027, 1, 1),
+        dt.date(2027, 2, 1),
+        dt.date(2027, 3, 1),
+    ]
+    assert occurrences(found[f"{slug}-quarterly@deliver"], 3) == [
+        dt.date(2027, 3, 1),
+        dt.date(2027, 6, 1),
+        dt.date(2027, 9, 1),
+    ]
     assert occurrences(found[f"{slug}-review@deliver"], 2) == [dt.date(2027, 6, 1), dt.date(2027, 12, 1)]
     adoption = found[f"{slug}-adoption@deliver"]
     assert adoption.decoded("DTSTART") == dt.date(2026, 12, 31) and "RRULE" not in adoption
 
 
-def test_dedicated_engagement_gets_a_checkin_a_quarter_out_with_a_two_week_reminder(dedicated: dict[str, bytes]) -> None:
+def test_dedicated_engagement_gets_a_checkin_a_quarter_out_with_a_two_week_reminder(
+    dedicated: dict[str, bytes],
+) -> None:
     checkin = events(dedicated["maintenance-v3.ics"])["nordwind-logistik-gmbh-checkin@deliver"]
     assert checkin.decoded("DTSTART") == dt.date(2027, 3, 1)
     alarm = checkin.walk("VALARM")[0]
@@ -61,7 +73,8 @@ def test_single_project_has_no_checkin_and_the_client_owns_it() -> None:
     out = files(HUBSPOT)
     assert not [uid for uid in events(out["maintenance-v3.ics"]) if "checkin" in uid]
     assert "Acme Analytics owns this schedule and runs it after the external handoff" in docx_text(
-        out["maintenance-schedule-v3.docx"])
+        out["maintenance-schedule-v3.docx"]
+    )
 
 
 def test_stamp_is_the_document_date_and_lines_are_folded_crlf(dedicated: dict[str, bytes]) -> None:
@@ -73,8 +86,14 @@ def test_stamp_is_the_document_date_and_lines_are_folded_crlf(dedicated: dict[st
 
 def test_hostile_and_wide_text_survives_escaping_and_folding() -> None:
     name = 'Ünïcødé; Ltd, "大客户" \\ 🚀 ' + "长" * 40
-    out = files(SALESFORCE, edited(SALESFORCE, ("name: Nordwind Logistik GmbH", f"name: '{name}'"),
-                                   ("  launch_date: 2026-12-01\n", "  launch_date: 2026-12-01\n  slug: hostile\n")))
+    out = files(
+        SALESFORCE,
+        edited(
+            SALESFORCE,
+            ("name: Nordwind Logistik GmbH", f"name: '{name}'"),
+            ("  launch_date: 2026-12-01\n", "  launch_date: 2026-12-01\n  slug: hostile\n"),
+        ),
+    )
     data = out["maintenance-v3.ics"]
     assert all(len(line) <= 75 for line in data.split(b"\r\n"))
     data.decode("utf-8")  # folding never splits a character
@@ -120,7 +139,7 @@ def test_schedule_text_matches_golden(case: str, dedicated: dict[str, bytes]) ->
 
 
 def test_fold_keeps_every_line_within_75_octets_and_whole_characters() -> None:
-    from deliverables.icalwriter import escape, fold
+    from deliverables.backends.ical import escape, fold
 
     line = "DESCRIPTION:" + escape("a,b;c\\d\ne") + "🚀é" * 40
     folded = fold(line).encode("utf-8").split(b"\r\n")

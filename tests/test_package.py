@@ -10,12 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from snapshot_probe import light_registry
 
 from deliverables.cli import cli
-from deliverables.errors import DeliverError
-from deliverables.package import deterministic_zip
-
-from snapshot_probe import light_registry
+from deliverables.commands.package import deterministic_zip
+from deliverables.core.errors import DeliverError
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
@@ -24,6 +23,7 @@ CASES = Path(__file__).parent / "cases" / "versions"
 def summary_only(monkeypatch) -> None:
     """Packaging is about the folder's files, not how each is rendered: build only the summary."""
     light_registry(monkeypatch)
+
 
 FINAL = """\
 client: {name: "Zed & <Co> \\"Ltd\\"", slug: zed}
@@ -74,8 +74,10 @@ def test_index_links_every_file_with_its_purpose_and_escapes_client_text(runner,
     index = files["zed-handoff-v3/index.html"].decode()
     assert "<title>Zed &amp; &lt;Co&gt; &quot;Ltd&quot; — handoff package v3</title>" in index
     assert "Sam &lt;Rivera&gt;" in index and "<Co>" not in index and "<Rivera>" not in index
-    assert '<li>Stage summary: every stage by domain with entry criteria, exits, owner and status (Markdown).<ul>' \
+    assert (
+        "<li>Stage summary: every stage by domain with entry criteria, exits, owner and status (Markdown).<ul>"
         '<li><a href="stage-summary-v3.md">stage-summary-v3.md</a></li></ul></li>' in index
+    )
     assert "DRAFT" not in index
 
 
@@ -112,14 +114,14 @@ def test_stale_version_folder_is_rebuilt_before_packaging(runner, final_file: Pa
 
 
 def test_svg_diagram_is_shown_inline(final_file: Path):
-    from deliverables.package import Entry, index_html
-    from deliverables.validate import load_project
+    from deliverables.commands.package import Entry, index_html
+    from deliverables.core.validate import load_project
 
     project = load_project(final_file)[0]
     entries = [Entry("notes.md", b""), Entry("lifecycle-diagram-v3.svg", b"<svg/>")]
     page = index_html(project, entries, False)
     assert '<img src="lifecycle-diagram-v3.svg" width="100%" alt="Lifecycle architecture diagram">' in page
-    assert "<li>Other files.<ul><li><a href=\"notes.md\">notes.md</a></li>" in page
+    assert '<li>Other files.<ul><li><a href="notes.md">notes.md</a></li>' in page
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a/../../b", "a\\b"])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
 import pytest
 
-from deliverables import build as build_module
-from deliverables import registry
 from deliverables.cli import cli
-from deliverables.registry import Renderer
+from deliverables.pipeline import build as build_module
+from deliverables.pipeline import registry
+from deliverables.pipeline.registry import Deliverable
 
 MINI = """\
 client: {name: Mini Co, crm: hubspot}
@@ -36,8 +35,8 @@ def client_file(tmp_path: Path) -> Path:
 def test_every_registered_renderer_implements_the_protocol() -> None:
     for name in registry.names():
         renderer = registry.load(name)
-        assert isinstance(renderer, Renderer)
-        assert renderer.NAME == name and renderer.SUFFIXES and renderer.DESCRIPTION
+        assert isinstance(renderer, Deliverable)
+        assert name == renderer.NAME and renderer.SUFFIXES and renderer.DESCRIPTION
 
 
 def test_build_writes_version_folder_with_manifest(runner, client_file: Path, tmp_path: Path) -> None:
@@ -49,8 +48,8 @@ def test_build_writes_version_folder_with_manifest(runner, client_file: Path, tm
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert files == set(manifest["files"]) | {"manifest.json"}
     for name, digest in manifest["files"].items():
-        assert build_module.sha256((folder / name).read_bytes()) == digest
-    assert manifest["input_sha256"] == build_module.sha256(client_file.read_bytes())
+        assert build_module.manifest.digest((folder / name).read_bytes()) == digest
+    assert manifest["input_sha256"] == build_module.manifest.digest(client_file.read_bytes())
     assert not [p for p in (out / "mini-co").iterdir() if p.name.startswith(".")]
 
 
@@ -69,7 +68,7 @@ def test_renderer_failure_leaves_previous_output_intact(runner, client_file: Pat
     def explode(view, ctx):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("deliverables.renderers.summary.render", explode)
+    monkeypatch.setattr("deliverables.documents.summary.render", explode)
     client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
     result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
     assert result.exit_code != 0
@@ -106,12 +105,14 @@ def test_earlier_versions_are_kept(runner, client_file: Path, tmp_path: Path) ->
 def test_unchanged_rebuild_takes_the_fast_path(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
-    monkeypatch.setattr("deliverables.source.load_document", lambda *a: pytest.fail("parsed again"))
+    monkeypatch.setattr("deliverables.core.source.load_document", lambda *a: pytest.fail("parsed again"))
     result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
     assert result.exit_code == 0 and "up to date" in result.output
 
 
-def test_changed_deliverables_are_rebuilt_and_the_rest_kept(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
+def test_changed_deliverables_are_rebuilt_and_the_rest_kept(
+    runner, client_file: Path, tmp_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "out"
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
     manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
@@ -123,7 +124,10 @@ def test_changed_deliverables_are_rebuilt_and_the_rest_kept(runner, client_file:
     client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
     manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
-    assert (manifest["deliverables"]["summary"]["action"], manifest["deliverables"]["summary"]["reason"]) == ("rebuilt", "content changed")
+    assert (manifest["deliverables"]["summary"]["action"], manifest["deliverables"]["summary"]["reason"]) == (
+        "rebuilt",
+        "content changed",
+    )
 
 
 def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Path, tmp_path: Path) -> None:
@@ -140,9 +144,9 @@ def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Pa
 
 
 def test_files_hooks_name_exactly_what_render_writes(tmp_path: Path) -> None:
-    from deliverables.build import build_file
-
     from conftest import EXAMPLE
+
+    from deliverables.pipeline.build import build_file
 
     result = build_file(EXAMPLE, tmp_path)
     manifest = json.loads((result.folder / "manifest.json").read_text())
@@ -151,12 +155,7 @@ def test_files_hooks_name_exactly_what_render_writes(tmp_path: Path) -> None:
         hook = getattr(renderer, "files", None)
         if hook is None:
             continue
-        from deliverables.context import Context
-        from deliverables.source import load_document
-        from deliverables.validate import validate_document
+        from deliverables.core.validate import load_project
 
-        doc = load_document(EXAMPLE)
-        project = validate_document(doc)
-        takes_ctx = len(inspect.signature(hook).parameters) > 1
-        found = hook(project, Context(project, doc)) if takes_ctx else hook(project)
+        found = hook(load_project(EXAMPLE)[0])
         assert sorted(found) == manifest["deliverables"][name]["files"], name

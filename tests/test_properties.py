@@ -4,13 +4,12 @@ recoverable from the output, or is refused with a positioned error."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deliverables.build import build_file
-from deliverables.errors import InputError
+from deliverables.core.errors import InputError
+from deliverables.pipeline.build import build_file
 
 FIELDS = ("client.name", "stage.name", "stage.definition", "stage.entry", "term.definition", "architect")
 
@@ -27,7 +26,9 @@ def client_yaml(field: str, text: str) -> str:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(field=st.sampled_from(FIELDS), text=st.text(min_size=1, max_size=80))
 def test_any_text_builds_or_is_refused_with_a_position(field: str, text: str, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("prop")
@@ -57,7 +58,12 @@ def _expected(text: str) -> str:
         code = ord(char)
         if char in "\v\f\r":
             out.append("\n")
-        elif code < 0x20 and char not in "\t\n" or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        elif (
+            (code < 0x20 and char not in "\t\n")
+            or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0xFFFE, 0xFFFF)
+        ):
             continue
         else:
             out.append(char)

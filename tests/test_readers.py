@@ -12,10 +12,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from deliverables.build import build_file
-
 from conftest import ARCHITECTURES, EXAMPLE
+
+from deliverables.pipeline.build import build_file
 
 
 @pytest.fixture(scope="module")

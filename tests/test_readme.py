@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from deliverables.readme import refreshed
-
 from conftest import ROOT
+
+from deliverables.commands.schema import refreshed
 
 
 def test_readme_reference_matches_the_model() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert refreshed(text) == text, "run: python -c 'from deliverables.readme import update; from pathlib import Path; update(Path(\"README.md\"))'"
+    assert refreshed(text) == text, (
+        "run: python -c 'from deliverables.commands.schema import update; from pathlib import Path; update(Path(\"README.md\"))'"
+    )
 
 
 def test_readme_lists_every_lint_rule(runner) -> None:

@@ -10,14 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from deliverables.build import build_file
-from deliverables.errors import BuildError
-from deliverables.validate import load_project
-
 from card_fixtures import client_yaml
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden, write
+from pypdf import PdfReader
+
+from deliverables.core.errors import BuildError
+from deliverables.core.validate import load_project
+from deliverables.pipeline.build import build_file
 
 CARD = "reference-card"
 SIXTY = client_yaml(60, long_every=6)
@@ -103,7 +102,13 @@ def test_client_text_with_markup_characters_prints_literally(tmp_path: Path) -> 
     source = write(tmp_path / "escapes.yaml", ESCAPES)
     data, warnings = build_card(source, tmp_path / "out")
     text = " ".join(card_text(data).split())
-    for literal in ("R&D <Labs>", "R&D < 5%", "<lifecycle> tags &amp; entities", "<b>not bold</b> & <lifecycle>", "score ≥ 60 → MQL, café"):
+    for literal in (
+        "R&D <Labs>",
+        "R&D < 5%",
+        "<lifecycle> tags &amp; entities",
+        "<b>not bold</b> & <lifecycle>",
+        "score ≥ 60 → MQL, café",
+    ):
         assert literal in text
     assert not warnings
 
@@ -137,10 +142,13 @@ def test_every_word_lies_inside_the_page_margins(tmp_path: Path) -> None:
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(data)
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    boxes = [tuple(map(float, m)) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)]
+    boxes = [
+        tuple(map(float, m))
+        for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', html)
+    ]
     assert len(boxes) > 500
     for x_min, y_min, x_max, y_max in boxes:
-        assert 20 <= x_min and x_max <= 792 - 20 and 20 <= y_min and y_max <= 612 - 20
+        assert x_min >= 20 and x_max <= 792 - 20 and y_min >= 20 and y_max <= 612 - 20
 
 
 def test_small_card_text_matches_golden(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deliverables.renderers._card_pack import Spacing, Unit, excess, greedy, pack
-from deliverables.renderers._card_text import definition_levels, first_sentence, fit_words, markup
+from deliverables.backends.pdf.columns import Spacing, Unit, excess, greedy, pack
+from deliverables.backends.pdf.markup import fit_words, markup
+from deliverables.documents.card import definition_levels, first_sentence
 
 
 def test_first_sentence_ends_at_a_full_stop_before_a_capital() -> None:

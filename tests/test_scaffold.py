@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ARCHITECTURES, EXAMPLE
 
 from deliverables.cli import cli
-from deliverables.scaffold import architectures
-from deliverables.validate import load_project
-
-from conftest import ARCHITECTURES, EXAMPLE
+from deliverables.commands.new import architectures
+from deliverables.core.validate import load_project
 
 
 def test_the_four_reference_architectures_ship() -> None:

@@ -6,12 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from deliverables.cli import cli
-from deliverables.textform import text_form
-
 from conftest import EXAMPLE
 from snapshot_probe import light_registry
+
+from deliverables.backends.readers import text_form
+from deliverables.cli import cli
 
 pytest_plugins = ["deliverables.pytest_plugin", "pytester"]
 
@@ -43,7 +42,9 @@ def test_update_writes_one_text_file_per_deliverable_file(runner, probe, client:
     result = runner.invoke(cli, ["snapshot", str(client), "--dir", str(snaps), "--update"])
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in snaps.iterdir())
-    assert names == [f"probe.{s}.txt" for s in ("csv", "docx", "pdf", "png", "pptx", "svg")] + ["stage-summary-v1.md.txt"]
+    assert names == [f"probe.{s}.txt" for s in ("csv", "docx", "pdf", "png", "pptx", "svg")] + [
+        "stage-summary-v1.md.txt"
+    ]
     docx = (snaps / "probe.docx.txt").read_text(encoding="utf-8")
     assert "[Heading 1] Tiny Co\n" in docx
     assert "[List Bullet] Demo Completed: The buyer saw the product on their own use case.\n" in docx
@@ -98,7 +99,11 @@ def test_default_folder_is_snapshots_slash_client(runner, summary_only, client: 
         ("notes.md", b"a\r\nb", "a\nb\n"),
         ("data.json", b'{"a": 1}\n', '{"a": 1}\n'),
         ("crm/package.xml", b"<Package/>", "<Package/>\n"),
-        ("blob.bin", b"\x00\x01", "binary file: 2 bytes, sha256 " + __import__("hashlib").sha256(b"\x00\x01").hexdigest() + "\n"),
+        (
+            "blob.bin",
+            b"\x00\x01",
+            "binary file: 2 bytes, sha256 " + __import__("hashlib").sha256(b"\x00\x01").hexdigest() + "\n",
+        ),
         ("bad.png", b"GIF89a", "not a PNG file (6 bytes)\n"),
     ],
 )

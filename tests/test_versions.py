@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import assert_golden
 
 from deliverables.cli import cli
-
-from conftest import assert_golden
 
 CASES = Path(__file__).parent / "cases" / "versions"
 
@@ -40,16 +39,32 @@ def engagement(tmp_path_factory) -> dict[str, object]:
     run(runner, "build", client, "--out", out, "--only", "summary")
     run(runner, "confirm", client, "stage:mql", "stage:sal", "--bump")
     edit(client, "      threshold or a direct request.", "      threshold, a demo request or a pricing page visit.")
-    edit(client, "    owner: sdr\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}",
-         "    owner: sales\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}")
+    edit(
+        client,
+        "    owner: sdr\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}",
+        "    owner: sales\n    status: confirmed\n    crm: {object: contact, field: lifecyclestage, value: salesacceptedlead}",
+    )
     run(runner, "build", client, "--out", out, "--only", "summary")
     v1_diff = run(runner, "diff", client, "--out", out)
     run(runner, "confirm", client, "closed-won", "term:mql", "--bump")
-    edit(client, "pricing page visit.\n    approvals: {marketing: pending, sales: pending, revops: pending}",
-         "pricing page visit.\n    approvals: {marketing: approved, sales: approved, revops: pending}")
-    edit(client, "  - id: implementation\n    name: Implementation\n", "  - id: implementation\n    name: Technical Setup Completed\n")
+    edit(
+        client,
+        "pricing page visit.\n    approvals: {marketing: pending, sales: pending, revops: pending}",
+        "pricing page visit.\n    approvals: {marketing: approved, sales: approved, revops: pending}",
+    )
+    edit(
+        client,
+        "  - id: implementation\n    name: Implementation\n",
+        "  - id: implementation\n    name: Technical Setup Completed\n",
+    )
     run(runner, "build", client, "--out", out, "--only", "summary")
-    return {"client": client, "out": out, "v1": v1_diff, "v2": run(runner, "diff", client, "--out", out), "runner": runner}
+    return {
+        "client": client,
+        "out": out,
+        "v1": v1_diff,
+        "v2": run(runner, "diff", client, "--out", out),
+        "runner": runner,
+    }
 
 
 def test_each_version_keeps_its_folder_and_model(engagement):
@@ -78,8 +93,12 @@ def test_json_format_carries_the_same_changes(engagement):
     text = run(engagement["runner"], "diff", engagement["client"], "--out", engagement["out"], "--format", "json")
     data = json.loads(text)
     assert (data["from"], data["to"]) == (1, 2)
-    assert {"kind": "stage-renamed", "subject": "Technical Setup Completed", "summary": "Renamed from Implementation",
-            "detail": [["-", "Implementation"], ["+", "Technical Setup Completed"]]} in data["changes"]
+    assert {
+        "kind": "stage-renamed",
+        "subject": "Technical Setup Completed",
+        "summary": "Renamed from Implementation",
+        "detail": [["-", "Implementation"], ["+", "Technical Setup Completed"]],
+    } in data["changes"]
 
 
 def test_two_files_are_compared_directly(runner):

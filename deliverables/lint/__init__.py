@@ -9,16 +9,50 @@ gates are never silenced.
 
 from __future__ import annotations
 
-from ..model import Project
-from ..source import Document
-# Importing a rule module registers its rules; import order is the order of the
-# rule table, so the --final gates come last.
-from . import naming  # noqa: F401  isort: skip
-from . import structure  # noqa: F401  isort: skip
-from . import terms  # noqa: F401  isort: skip
-from . import ignores  # noqa: F401  isort: skip
-from . import final  # noqa: F401  isort: skip
-from .base import RULES, Finding, Hit, Rule
+from deliverables.core.model import Project
+from deliverables.core.source import Document
+from deliverables.lint import final as gates
+from deliverables.lint import ignores, naming, structure, terms
+from deliverables.lint.base import Finding, Hit, Rule
+
+
+def _by_id(rules: tuple[Rule, ...]) -> dict[str, Rule]:
+    found: dict[str, Rule] = {}
+    for item in rules:
+        if item.id in found:
+            raise ValueError(f"duplicate lint rule id {item.id!r}")
+        found[item.id] = item
+    return found
+
+
+RULES: dict[str, Rule] = _by_id(
+    (
+        naming.activity_name,
+        naming.deal_outcome,
+        naming.status_as_stage,
+        naming.cs_in_sales,
+        naming.time_based,
+        naming.internal_signal,
+        naming.task_level,
+        naming.company_type,
+        structure.missing_sal,
+        structure.missing_entry,
+        structure.golden_missing,
+        structure.golden_not_marked,
+        structure.too_many_pipelines,
+        structure.probability_decreasing,
+        structure.closed_won_not_100,
+        structure.ends_at_closed_won,
+        terms.undefined_term,
+        ignores.unknown_ignore,
+        # The --final gates come last in the rule table.
+        gates.final_assumed,
+        gates.final_unapproved,
+        gates.final_exit_without_when,
+        gates.final_signoff,
+    )
+)
+"""Every rule by id, in the order they are listed and run."""
 
 __all__ = ["RULES", "Finding", "Rule", "lint", "rule_table"]
 

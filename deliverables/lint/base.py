@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import position_dict
-from ..model import Project, Stage
+from deliverables.core.errors import Problem, position_dict
+from deliverables.core.model import Project, Stage
 
 Severity = Literal["error", "warning"]
 Path_ = tuple[str | int, ...]
@@ -75,20 +75,13 @@ class Finding:
         return data
 
 
-RULES: dict[str, Rule] = {}
-"""Every rule by id, in the order they are listed and run."""
+def rule(id: str, severity: Severity, summary: str, fix: str, *, final: bool = False) -> Callable[[Check], Rule]:
+    """Make the decorated check function a rule; `lint.RULES` lists which rules run."""
 
+    def make(check: Check) -> Rule:
+        return Rule(id, severity, summary, fix, check, final)
 
-def rule(id: str, severity: Severity, summary: str, fix: str, *, final: bool = False) -> Callable[[Check], Check]:
-    """Register the decorated check function as a rule."""
-
-    def register(check: Check) -> Check:
-        if id in RULES:
-            raise ValueError(f"duplicate lint rule id {id!r}")
-        RULES[id] = Rule(id, severity, summary, fix, check, final)
-        return check
-
-    return register
+    return make
 
 
 # ------------------------------------------------------------------ helpers
@@ -120,3 +113,33 @@ def is_pipeline(stage: Stage) -> bool:
     """True for a deal-pipeline stage: a pipeline domain, or mapped to a deal object."""
     mapped = stage.crm is not None and stage.crm.object.lower() in DEAL_OBJECTS
     return stage.domain in PIPELINE_DOMAINS or mapped
+
+
+@dataclass
+class FileReport:
+    """What checking one client file found."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    """Loader and validation problems (errors make the file unusable)."""
+    findings: list[Finding] = field(default_factory=list)
+    """Lint findings, silenced ones included."""
+    summary: str = ""
+    """`N stages, M item(s) assumed` for a valid file."""
+
+    @property
+    def valid(self) -> bool:
+        """True when the file loaded and validated, so lint ran."""
+        return not any(p.severity == "error" for p in self.problems)
+
+    def active(self) -> list[Finding]:
+        """Findings not silenced by a stage."""
+        return [f for f in self.findings if f.ignored is None]
+
+    def count(self, severity: str) -> int:
+        """Problems and active findings of one severity."""
+        return sum(p.severity == severity for p in self.problems) + sum(f.severity == severity for f in self.active())
+
+    def failed(self, strict: bool) -> bool:
+        """Errors fail a file; warnings too under `--strict`."""
+        return self.count("error") > 0 or (strict and self.count("warning") > 0)

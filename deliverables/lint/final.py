@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Project, Signoff
-from .base import Hit, at, rule, words
+from deliverables.core.model import Project, Signoff
+from deliverables.lint.base import Hit, at, rule, words
 
 
 @rule(

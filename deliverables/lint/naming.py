@@ -10,15 +10,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Project, Stage
-from .base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
+from deliverables.core.model import Project, Stage
+from deliverables.lint.base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
 
 # Nouns and verbs that describe work being done. A name whose last word is one
 # of these reads as an activity; `Demo Completed` ends in the milestone and passes.
 ACTIVITY_WORDS = frozenset(
-    "demo demos call calls meeting meetings discovery outreach prospecting contacting calling"
-    " qualifying qualify nurturing negotiate negotiating evaluate evaluating pitch presentation review"
-    " reviewing followup".split()
+    [
+        "demo",
+        "demos",
+        "call",
+        "calls",
+        "meeting",
+        "meetings",
+        "discovery",
+        "outreach",
+        "prospecting",
+        "contacting",
+        "calling",
+        "qualifying",
+        "qualify",
+        "nurturing",
+        "negotiate",
+        "negotiating",
+        "evaluate",
+        "evaluating",
+        "pitch",
+        "presentation",
+        "review",
+        "reviewing",
+        "followup",
+    ]
 )
 ACTIVITY_PHRASES = ("follow up",)
 
@@ -91,7 +113,18 @@ def status_as_stage(project: Project) -> Iterator[Hit]:
 
 
 CS_WORDS = frozenset(
-    "onboarding onboarded implementation implemented adoption adopted churn churned health healthy".split()
+    [
+        "onboarding",
+        "onboarded",
+        "implementation",
+        "implemented",
+        "adoption",
+        "adopted",
+        "churn",
+        "churned",
+        "health",
+        "healthy",
+    ]
 )
 
 
@@ -109,7 +142,9 @@ def cs_in_sales(project: Project) -> Iterator[Hit]:
         if stage.domain in LIFECYCLE_DOMAINS:
             shared = stage.crm.pipeline if stage.crm and stage.crm.pipeline in sales_pipelines else None
             if stage.domain == "customer" and shared:
-                yield at(project, stage, f"customer stage '{stage.name}' is kept in the sales pipeline '{shared}'", "crm")
+                yield at(
+                    project, stage, f"customer stage '{stage.name}' is kept in the sales pipeline '{shared}'", "crm"
+                )
         elif is_pipeline(stage) and CS_WORDS & set(words(stage.name)):
             where = _pipeline_name(project, stage)
             yield at(project, stage, f"customer-success stage '{stage.name}' is inside the {where}", "name")
@@ -173,8 +208,20 @@ def task_level(project: Project) -> Iterator[Hit]:
 
 
 COMPANY_TYPES = frozenset(
-    "partner reseller competitor vendor supplier agency investor press analyst integrator"
-    " active inactive".split()
+    [
+        "partner",
+        "reseller",
+        "competitor",
+        "vendor",
+        "supplier",
+        "agency",
+        "investor",
+        "press",
+        "analyst",
+        "integrator",
+        "active",
+        "inactive",
+    ]
 )
 
 

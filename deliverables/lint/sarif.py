@@ -8,14 +8,12 @@ carrying the reason, which code-scanning tools hide but keep on record.
 from __future__ import annotations
 
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
-from . import RULES
-
-if TYPE_CHECKING:
-    from .report import FileReport
+from deliverables import __version__
+from deliverables.lint import RULES
+from deliverables.lint.base import FileReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INPUT_RULE = {

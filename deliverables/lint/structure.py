@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import Project, Stage
-from .base import PIPELINE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
+from deliverables.core.model import Project, Stage
+from deliverables.lint.base import PIPELINE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
 
 MQL = ("mql", "marketing qualified lead")
 SAL = ("sal", "sales accepted lead")

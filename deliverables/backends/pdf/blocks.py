@@ -1,0 +1,151 @@
+"""One stage's block on the Stage Reference Card: its paragraphs, measured and
+placed for a column width.
+
+A block reads: name (abbr) with the golden mark and the ASSUMED flag, the owner
+on the same line at the right when both fit on one line (else on a line of its
+own), the definition, then one line per entry criterion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from deliverables.backends.pdf.markup import fit_words, markup
+from deliverables.backends.pdf.style import BOLD, REGULAR, Styles
+from deliverables.core import marks
+
+ENTRY_MARK = "▸"
+OWNER_LABEL = "Owner: "
+ONE_LINE = 2
+"""The definition level cut to what fits on one line of the column."""
+LEFT_OUT = 3
+"""The definition level that leaves definitions out: the last resort before failing."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A block laid out for one width: paragraphs with their offsets from the block's top-left."""
+
+    height: float
+    paragraphs: tuple[tuple[Paragraph, float, float, float], ...]
+    """(paragraph, left offset, top offset, wrap width)."""
+    owner_inline: bool
+
+
+@dataclass
+class Block:
+    """One stage at one body size and definition level; placements cached per width."""
+
+    stage: dict[str, Any]
+    style: Styles
+    level: int
+    placed: dict[float, Placed] = field(default_factory=dict)
+    made: dict[object, Any] = field(default_factory=dict)
+    """Paragraphs by role, parsed once and re-wrapped per width (parsing markup is the costly
+    part), and one-line definitions per width."""
+
+    def height(self, width: float) -> float:
+        """Height in a column `width` points wide."""
+        return self.place(width).height
+
+    def place(self, width: float) -> Placed:
+        """The block laid out in a column `width` points wide."""
+        if width not in self.placed:
+            self.placed[width] = self._place(width - 2 * self.style.indent)
+        return self.placed[width]
+
+    def least_height(self, width: float) -> float:
+        """A lower bound of `height(width)` from text widths alone, without wrapping: cheap."""
+        inner, style = width - 2 * self.style.indent, self.style
+        total = 2 * style.pad + style.name.leading * max(
+            1.0, _least_width(self.stage["label"], BOLD, style.name.fontSize) / inner
+        )
+        definition = self.definition(inner)
+        if definition:
+            total += style.definition.leading * _least_width(definition, REGULAR, style.size) / inner
+        for criterion in self.stage["entry"]:
+            total += style.bullet.leading * max(1.0, _least_width(criterion, REGULAR, style.size) / inner)
+        return total
+
+    def _place(self, inner: float) -> Placed:
+        pad, left, items = self.style.pad, self.style.indent, []
+        name, owner = self._name(), self._owner()
+        owner_width = self.owner_width() + self.style.size * 0.2
+        inline = owner_width <= inner * 0.45 and self._one_line(name, inner - owner_width - self.style.size)
+        name_width = inner - owner_width - self.style.size if inline else inner
+        cursor = pad + name.wrap(name_width, 1e6)[1]
+        items.append((name, left, pad, name_width))
+        if inline:
+            # Baselines match: a paragraph's first baseline sits fontSize below its top.
+            drop = self.style.name.fontSize - self.style.size
+            items.append((owner, left + inner - owner_width, pad + drop, owner_width))
+        for paragraph in self._details(inner) + ([] if inline else [owner]):
+            cursor += paragraph.getSpaceBefore()
+            items.append((paragraph, left, cursor, inner))
+            cursor += paragraph.wrap(inner, 1e6)[1]
+        return Placed(cursor + pad, tuple(items), inline)
+
+    def _one_line(self, name: Paragraph, width: float) -> bool:
+        """True when the name with its marks fits on one line of `width`."""
+        name.wrap(width, 1e6)
+        return len(name.blPara.lines) == 1
+
+    def _name(self) -> Paragraph:
+        text = f"{markup(self.stage['label'])}"
+        if self.stage["golden"]:
+            text += f' <font color="#{marks.GOLDEN_LINE}">{marks.GOLDEN}</font>'
+        if self.stage["assumed"]:
+            text += f' <font size="{self.style.size * 0.78:.2f}" color="#{marks.ASSUMED_COLOUR}">{marks.ASSUMED}</font>'
+        return self._paragraph("name", text, self.style.name)
+
+    def _owner(self) -> Paragraph:
+        text = f'<font color="#{marks.MUTED}">{OWNER_LABEL.strip()}</font> <b>{markup(self.stage["owner"])}</b>'
+        return self._paragraph("owner", text, self.style.body)
+
+    def _paragraph(self, key: object, text: str, style: Any, bullet: str | None = None) -> Paragraph:
+        if key not in self.made:
+            self.made[key] = Paragraph(text, style, bulletText=bullet)
+        return self.made[key]
+
+    def owner_width(self) -> float:
+        """Natural width of the owner line."""
+        size = self.style.size
+        return stringWidth(OWNER_LABEL, REGULAR, size) + stringWidth(" ".join(self.stage["owner"].split()), BOLD, size)
+
+    def _details(self, inner: float) -> list[Paragraph]:
+        """Definition (at this block's level) and entry criteria."""
+        paragraphs = []
+        definition = self.definition(inner)
+        if definition:
+            paragraphs.append(self._paragraph(("definition", definition), markup(definition), self.style.definition))
+        for number, criterion in enumerate(self.stage["entry"] or [self.stage["no_entry"]]):
+            paragraphs.append(self._paragraph(("entry", number), markup(criterion), self.style.bullet, ENTRY_MARK))
+        return paragraphs
+
+    def definition(self, inner: float) -> str:
+        """The definition as printed: whole, first sentence, or the words that fit one line."""
+        if self.level < ONE_LINE:
+            return self.stage["definitions"][self.level]
+        if self.level == LEFT_OUT:
+            return ""
+        if ("one line", inner) not in self.made:
+            size = self.style.definition.fontSize
+            self.made[("one line", inner)] = fit_words(
+                self.stage["definitions"][1], lambda text: stringWidth(text, REGULAR, size) <= inner
+            )
+        return self.made[("one line", inner)]
+
+
+def _least_width(text: str, font: str, size: float, most: int = 4000) -> float:
+    """Width of the text, or for a text over `most` characters an estimate from its start.
+
+    Measuring (and wrapping) a pasted megabyte takes seconds; a text that long
+    fills a column at any size, so the estimate only has to be roughly right.
+    """
+    if len(text) <= most:
+        return stringWidth(text, font, size)
+    return stringWidth(text[:most], font, size) * len(text) / most * 0.9

@@ -1,0 +1,279 @@
+"""The python-docx layer shared by the Word deliverables.
+
+Only renderers' `render()` import this module, so listing and hashing views
+never loads python-docx. Everything here styles through named styles of the
+base document (built-in `templates/base.docx` or a theme's copy) and checks
+up front that the base defines them. Text is made safe for XML on the way in,
+and every line break in client text becomes a real Word line break.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from deliverables.backends.archive import normalize_zip
+from deliverables.core.errors import BuildError, TemplateError
+
+Run = tuple[str, str | None]
+"""A piece of text and its character style (None: the paragraph's own)."""
+Rich = str | Sequence[Run]
+
+# XML 1.0 cannot carry these at all; python-docx raises on them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAK = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
+
+BASE_STYLES: tuple[str, ...] = (
+    "Normal",
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "List Bullet",
+    "Legend",
+    "Table Text",
+    "Table Bullet",
+    "Table Header",
+    "Header",
+    "Footer",
+    "Strong",
+    "Muted",
+    "Assumed Flag",
+    "Deliver Table",
+)
+"""Styles every Word deliverable uses; renderers add their own to this list."""
+
+
+def clean(text: object) -> str:
+    """Text python-docx accepts: characters XML cannot carry are dropped."""
+    return _NOT_XML.sub("", str(text))
+
+
+def add_runs(paragraph: Paragraph, rich: Rich, ids: dict[str, str] | None = None) -> Paragraph:
+    """Append text to a paragraph; each line break in it becomes a Word line break.
+
+    `ids` maps style names to ids: python-docx's own lookup by name scans every
+    style on each call, which dominates the time of a large document."""
+    runs: Sequence[Run] = [(rich, None)] if isinstance(rich, str) else rich
+    for text, style in runs:
+        for index, line in enumerate(clean(part) for part in _BREAK.split(str(text))):
+            if ids is None:
+                run = paragraph.add_run(style=style)
+            else:
+                run = paragraph.add_run()
+                if style:
+                    run._r.style = ids[style]
+            if index:
+                run.add_break()
+            if line:
+                run.add_text(line)
+    return paragraph
+
+
+def writer(ctx: Any, styles: Iterable[str], what: str) -> Writer:
+    """A `Writer` on the deliverable's declared `base.docx` (the theme's copy or the built-in one)."""
+    return Writer(ctx.input("base.docx"), styles, what, str(ctx.template("base.docx")))
+
+
+class Writer:
+    """A Word document being written on top of a branded base."""
+
+    def __init__(self, base: bytes | None, styles: Iterable[str], what: str, label: str = "base.docx"):
+        try:
+            self.doc: Document = docx.Document(io.BytesIO(base or b""))
+        except Exception as exc:  # python-docx raises several unrelated types for a bad package
+            raise TemplateError(f"base document '{label}' cannot be opened as .docx: {exc}") from None
+        self.ids = {style.name: style.style_id for style in self.doc.styles}
+        for name in dict.fromkeys((*BASE_STYLES, *styles)):
+            if name not in self.ids:
+                raise TemplateError(f"base document '{label}' lacks the style '{name}' needed by the {what}")
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    # ------------------------------------------------------------- text
+
+    def para(self, rich: Rich = "", style: str = "Normal") -> Paragraph:
+        """A paragraph in the given style."""
+        paragraph = self.doc.add_paragraph()
+        paragraph._p.style = self.ids[style]
+        return add_runs(paragraph, rich, self.ids)
+
+    def picture(self, paragraph: Paragraph, data: bytes, name: str, height_cm: float, max_width_cm: float) -> None:
+        """An image at `height_cm` (less when it would be wider than `max_width_cm`)."""
+        from docx.shared import Cm
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                ratio = image.width / max(image.height, 1)
+                image.verify()
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            raise BuildError(f"image '{name}' cannot be read: {exc}") from None
+        stream = io.BytesIO(data)
+        stream.name = name
+        paragraph.add_run().add_picture(stream, height=Cm(min(height_cm, max_width_cm / ratio)))
+
+    def heading(self, text: str, level: int = 1) -> Paragraph:
+        """A heading (level 1 or 2)."""
+        return self.para(text, f"Heading {level}")
+
+    def bullets(self, items: Iterable[Rich], style: str = "List Bullet") -> None:
+        """One bulleted paragraph per item."""
+        for item in items:
+            self.para(item, style)
+
+    # ------------------------------------------------------------ tables
+
+    def table(self, headers: Sequence[str], weights: Sequence[float]) -> Table:
+        """A fixed-layout table spanning the text width, columns sized by weight,
+        with a header row repeated on every page."""
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = self.doc.styles["Deliver Table"]
+        table.autofit = False
+        widths = _split(self.text_width(), weights)
+        _fix_layout(table, widths)
+        for cell, header in zip(table.rows[0].cells, headers):
+            fill(cell, [("Table Header", header)], self.ids)
+        _repeat_header(table.rows[0])
+        return table
+
+    def row(self, table: Table, cells: Sequence[Sequence[tuple[str, Rich]]]) -> list[_Cell]:
+        """Add a row kept on one page; each cell is a list of (paragraph style, text) pairs."""
+        added = table.add_row()
+        # Word and LibreOffice still break a row taller than a page, so nothing is clipped.
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        new = added.cells
+        for cell, paragraphs in zip(new, cells):
+            fill(cell, paragraphs, self.ids)
+        return list(new)
+
+    # ---------------------------------------------------------- sections
+
+    def text_width(self) -> int:
+        """Usable width of the current section in EMU."""
+        section = self.doc.sections[-1]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    def new_section(self, landscape: bool) -> None:
+        """Start a new page in portrait or landscape; margins carry over."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        wide = section.page_width > section.page_height
+        if wide != landscape:
+            section.page_width, section.page_height = section.page_height, section.page_width
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+
+    def header_footer(self, header: str, footer: str) -> None:
+        """Header text on every page; footer text followed by `Page N of M` fields."""
+        section = self.doc.sections[0]
+        add_runs(_free_paragraph(section.header, self.ids["Header"]), header)
+        paragraph = _free_paragraph(section.footer, self.ids["Footer"])
+        add_runs(paragraph, f"{footer}  ·  Page ")
+        _field(paragraph, "PAGE")
+        add_runs(paragraph, " of ")
+        _field(paragraph, "NUMPAGES")
+
+    # -------------------------------------------------------------- save
+
+    def save(self, title: str, subject: str, author: str, date: dt.date) -> bytes:
+        """The document's bytes with core properties from the input and fixed zip dates."""
+        props = self.doc.core_properties
+        stamp = dt.datetime(date.year, date.month, date.day)
+        props.title, props.subject = clean(title), clean(subject)
+        props.author = props.last_modified_by = clean(author)
+        props.created = props.modified = stamp
+        props.revision = 1
+        props.comments = props.keywords = props.category = ""
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
+
+
+def fill(cell: _Cell, paragraphs: Sequence[tuple[str, Rich]], ids: dict[str, str]) -> None:
+    """Write paragraphs into a cell, reusing its first, empty paragraph."""
+    first = cell.paragraphs[0]
+    for index, (style, rich) in enumerate(paragraphs or [("Table Text", "")]):
+        paragraph = first if index == 0 else cell.add_paragraph()
+        paragraph._p.style = ids[style]
+        add_runs(paragraph, rich, ids)
+
+
+def shade_cell(cell: _Cell, colour: str) -> None:
+    """Fill a cell with a solid colour (RGB hex)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _split(total: int, weights: Sequence[float]) -> list[int]:
+    """Column widths in EMU, rounded to whole twips, summing to at most `total`."""
+    twip = 635
+    whole = sum(weights)
+    return [int(total * w / whole) // twip * twip for w in weights]
+
+
+def _fix_layout(table: Table, widths: list[int]) -> None:
+    """Fixed layout with explicit grid and cell widths: Word and LibreOffice both honour them."""
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(widths) // 635))
+    tbl_w.set(qn("w:type"), "dxa")
+    for column, width in zip(table.columns, widths):
+        column.width = Emu(width)
+    for cell, width in zip(table.rows[0].cells, widths):
+        cell.width = Emu(width)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    tr_pr.append(flag)
+
+
+def _free_paragraph(part, style_id: str) -> Paragraph:
+    """The header/footer's empty last paragraph, or a new one after the base's own content."""
+    paragraphs = part.paragraphs
+    if paragraphs and not paragraphs[-1].text and not paragraphs[-1]._p.xpath(".//w:drawing"):
+        paragraph = paragraphs[-1]
+    else:
+        paragraph = part.add_paragraph()
+    paragraph._p.style = style_id
+    return paragraph
+
+
+def _field(paragraph: Paragraph, code: str) -> None:
+    """A real Word field (PAGE, NUMPAGES) that the reader updates when laying out pages."""
+    for kind, text in (("begin", None), ("instr", f" {code} "), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.add_text(text)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)

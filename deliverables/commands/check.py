@@ -1,0 +1,86 @@
+"""`deliver check`: validate and lint client files, then report as text, JSON or SARIF.
+
+Text goes where the loader's messages always went: findings to stderr, grouped
+by severity, and one summary line per file to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from deliverables.core import validate
+from deliverables.core.errors import InputError
+from deliverables.lint import lint
+from deliverables.lint.base import FileReport
+
+Echo = Callable[..., None]
+
+
+def check_file(path: Path, *, final: bool = False) -> FileReport:
+    """Load, validate and lint one file."""
+    try:
+        doc, project = validate.load(path)
+    except InputError as exc:
+        return FileReport(str(path), list(exc.problems))
+    assumed = project.assumed_count()
+    summary = f"{len(project.stages)} stages, {assumed} item(s) assumed"
+    return FileReport(str(path), list(doc.warnings), lint(doc, project, final=final), summary)
+
+
+def run(paths: Sequence[Path], *, final: bool, fmt: str, strict: bool, verbose: bool, echo: Echo) -> int:
+    """Check every file, print the report in `fmt`, return the exit code."""
+    reports = [check_file(path, final=final) for path in paths]
+    if fmt == "json":
+        echo(json.dumps({"files": [as_json(r, strict) for r in reports]}, indent=2, ensure_ascii=False))
+    elif fmt == "sarif":
+        from deliverables.lint.sarif import sarif
+
+        echo(json.dumps(sarif(reports), indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            show_text(report, strict=strict, verbose=verbose, echo=echo)
+    return 1 if any(r.failed(strict) for r in reports) else 0
+
+
+def as_json(report: FileReport, strict: bool) -> dict[str, Any]:
+    """One file's entry in `--format json`."""
+    items = [p.as_dict() for p in report.problems] + [f.as_dict() for f in report.active()]
+    return {
+        "file": report.file,
+        "ok": not report.failed(strict),
+        "problems": items,
+        "ignored": [f.as_dict() for f in report.findings if f.ignored is not None],
+    }
+
+
+def show_text(report: FileReport, *, strict: bool, verbose: bool, echo: Echo) -> None:
+    """Human report: errors, then warnings, then (verbose) silenced findings; a summary line."""
+    if not report.valid:
+        InputError(report.problems).show()
+        return
+    for severity in ("error", "warning"):
+        lines = [str(p) for p in report.problems if p.severity == severity]
+        lines += [str(f) for f in report.active() if f.severity == severity]
+        if lines:
+            echo(f"{report.file}: {len(lines)} {severity}(s)", err=True)
+            echo("\n".join(lines), err=True)
+    silenced = [f for f in report.findings if f.ignored is not None]
+    if verbose and silenced:
+        echo(f"{report.file}: {len(silenced)} silenced by lint_ignore", err=True)
+        for item in silenced:
+            where = f"{item.where}: " if item.where else ""
+            echo(f"{item.file}:{item.line}:{item.column}: {where}{item.rule}: silenced: {item.ignored}", err=True)
+    echo(_summary(report, strict))
+
+
+def _summary(report: FileReport, strict: bool) -> str:
+    errors, warnings = report.count("error"), report.count("warning")
+    tail = f", {warnings} warning(s)" if warnings else ""
+    if errors:
+        return f"failed: {report.file} ({errors} error(s){tail})"
+    if report.failed(strict):
+        return f"failed: {report.file} ({warnings} warning(s); --strict fails on warnings)"
+    return f"ok: {report.file} ({report.summary}{tail})"

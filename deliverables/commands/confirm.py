@@ -1,0 +1,199 @@
+"""`deliver confirm`: mark stages and terms CONFIRMED in the client file itself.
+
+The file is the architect's: its comments, quoting, indentation and key order
+must survive. ruamel.yaml's composer gives the exact span of every node, and
+only those spans are rewritten in the original text (a `status: assumed`
+value becomes `confirmed`; a missing `status` key is added beside its
+siblings). A full round-trip dump would re-indent sequences and re-space flow
+mappings in files whose style differs from the dumper's settings, so nothing
+else is re-emitted. The result is validated again, then written atomically.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from deliverables.core.errors import DeliverError, InputError
+from deliverables.core.model import Project
+from deliverables.core.source import decode, load_document
+from deliverables.core.suggest import did_you_mean
+from deliverables.core.validate import load_project
+from deliverables.pipeline.storage import write_file
+
+# Keys after which a new `status:` line reads naturally, best first.
+_ANCHOR_KEYS = ("golden", "owner", "probability", "domain", "abbr", "name", "id", "term", "definition")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] by `text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+def confirm_items(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
+    """Confirm the stages and terms named by `ids` (and with `bump` add one to
+    `version`) in the file at `path`; return the lines to report."""
+    project, _ = load_project(path)
+    targets = resolve(path, project, ids)
+    raw = path.read_bytes()
+    text = decode(raw, str(path))
+    root = _compose(text, path)
+    edits, report = _status_edits(text, root, project, targets)
+    if bump:
+        edits.append(_version_edit(text, root, project.version + 1))
+        report.append(f"version {project.version} -> {project.version + 1}")
+    if not edits:
+        return report + ["nothing to change"]
+    new_text = apply(text, edits)
+    updated, _ = load_project(path, new_text)  # never write a file that no longer loads
+    write_file(path, _encode(new_text, raw))
+    return report + [f"{updated.assumed_count()} item(s) still ASSUMED in {path}"]
+
+
+def resolve(path: Path, project: Project, ids: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(section, index) of every item named; an unknown name is an error, before anything is written."""
+    doc = load_document(path)
+    found: list[tuple[str, int]] = []
+    problems = []
+    for wanted in ids:
+        matches = _matches(project, wanted)
+        if not matches:
+            choices = [s.id for s in project.stages] + [t.key for t in project.terms]
+            hint = did_you_mean(wanted.split(":", 1)[-1], choices)
+            section = "stages" if "stages" in doc.data or not project.terms else "terms"
+            problems.append(doc.problem((section,), f"no stage or term with id '{wanted}'{hint}", key=True))
+        found += [m for m in matches if m not in found]
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def _matches(project: Project, wanted: str) -> list[tuple[str, int]]:
+    """Stages whose id is `wanted`, terms whose id or text is; `stage:` / `term:` restrict."""
+    kind, _, name = wanted.partition(":") if wanted.startswith(("stage:", "term:")) else ("", "", wanted)
+    folded = name.casefold()
+    stages = [("stages", i) for i, s in enumerate(project.stages) if s.id.casefold() == folded]
+    terms = [("terms", i) for i, t in enumerate(project.terms) if folded in (t.key.casefold(), t.term.casefold())]
+    return {"stage": stages, "term": terms}.get(kind, stages + terms)
+
+
+def _status_edits(
+    text: str, root: MappingNode, project: Project, targets: list[tuple[str, int]]
+) -> tuple[list[Edit], list[str]]:
+    edits, report = [], []
+    for section, index in targets:
+        item = project.stages[index] if section == "stages" else project.terms[index]
+        label = f"stage {item.id} ({item.label})" if section == "stages" else f"term {item.term}"
+        if item.status == "confirmed":
+            report.append(f"{label}: already CONFIRMED")
+            continue
+        node = _item(root, section, index)
+        edits.append(set_scalar(text, node, "status", "confirmed"))
+        report.append(f"{label}: ASSUMED -> CONFIRMED")
+    return edits, report
+
+
+def _version_edit(text: str, root: MappingNode, version: int) -> Edit:
+    return set_scalar(text, root, "version", str(version))
+
+
+def _compose(text: str, path: Path) -> MappingNode:
+    try:
+        root = YAML(typ="rt", pure=True).compose(text)
+    except YAMLError as exc:  # load_project accepted it, so this is a file it cleaned up first
+        raise DeliverError(f"{path}: cannot edit this file in place ({exc}); run `deliver check` on it") from None
+    if not isinstance(root, MappingNode):
+        raise DeliverError(f"{path}: expected a mapping at the top level")
+    return root
+
+
+def _item(root: MappingNode, section: str, index: int) -> MappingNode:
+    sequence = _value(root, section)
+    if not isinstance(sequence, SequenceNode) or not isinstance(sequence.value[index], MappingNode):
+        raise DeliverError(f"{section}[{index}] is not a mapping")
+    return sequence.value[index]
+
+
+def _value(mapping: MappingNode, key: str) -> Node | None:
+    return next((v for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == key), None)
+
+
+def set_scalar(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
+    """The edit that sets `key` of `mapping` to the plain scalar `value`: the old value's
+    span is replaced (keeping its quotes), or a `key: value` entry is added."""
+    node = _value(mapping, key)
+    if isinstance(node, ScalarNode) and node.end_mark.index > node.start_mark.index:
+        start, end = node.start_mark.index, node.end_mark.index
+        quote = text[start] if text[start] in "'\"" else ""
+        return Edit(start, end, f"{quote}{value}{quote}")
+    if node is not None:  # `status:` with no value, or a non-scalar: replace the node's place
+        at = node.start_mark.index
+        return Edit(at, at, f" {value}" if text[at - 1 : at] == ":" else value)
+    return _add_key(text, mapping, key, value)
+
+
+def _add_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
+    """A new `key: value` entry: inside the braces of a flow mapping, else on its own
+    line after the best sibling whose value fits on one line."""
+    if not mapping.value:
+        raise DeliverError(f"cannot add '{key}' to an empty mapping")
+    if mapping.flow_style:
+        last = mapping.value[-1][1]
+        return Edit(last.end_mark.index, last.end_mark.index, f", {key}: {value}")
+    anchor = _anchor(mapping)
+    if anchor is None:
+        return _before_second_key(text, mapping, key, value)
+    key_node, value_node = anchor
+    line_end = text.find("\n", value_node.end_mark.index)
+    if line_end < 0:
+        line_end = len(text)
+    newline = "\r\n" if text[line_end - 1 : line_end] == "\r" else "\n"
+    at = line_end - len(newline) + 1 if line_end < len(text) else line_end
+    return Edit(at, at, f"{newline}{' ' * key_node.start_mark.column}{key}: {value}")
+
+
+def _before_second_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
+    """No sibling on one line (every value is a block): a line of its own before the second key."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    first = mapping.value[0][0].start_mark
+    if len(mapping.value) < 2:
+        tail = "" if text.endswith("\n") else newline
+        return Edit(len(text), len(text), f"{tail}{' ' * first.column}{key}: {value}{newline}")
+    second = mapping.value[1][0].start_mark
+    at = second.index - second.column
+    return Edit(at, at, f"{' ' * first.column}{key}: {value}{newline}")
+
+
+def _anchor(mapping: MappingNode) -> tuple[Node, Node] | None:
+    """The sibling after which the new key goes: a one-line scalar, preferring _ANCHOR_KEYS."""
+    one_line = [
+        (k, v)
+        for k, v in mapping.value
+        if isinstance(v, ScalarNode) and v.start_mark.line == v.end_mark.line and v.style not in ("|", ">")
+    ]
+    ranked = sorted(one_line, key=lambda kv: _ANCHOR_KEYS.index(kv[0].value) if kv[0].value in _ANCHOR_KEYS else 99)
+    return ranked[0] if ranked else None
+
+
+def apply(text: str, edits: list[Edit]) -> str:
+    """The text with every edit applied (edits never overlap)."""
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def _encode(text: str, raw: bytes) -> bytes:
+    """Back to bytes in the file's own encoding and byte-order mark."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return text.encode("utf-16")
+    prefix = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    return prefix + text.encode("utf-8")

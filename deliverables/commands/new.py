@@ -1,0 +1,69 @@
+"""`deliver new`: a complete, commented client file from a reference architecture."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from deliverables.core.errors import DeliverError
+from deliverables.core.model import slugify
+from deliverables.core.paths import architectures_root
+from deliverables.core.suggest import did_you_mean
+
+SCHEMA_FILE = "client.schema.json"
+
+
+def architectures() -> tuple[str, ...]:
+    """Names of the shipped reference architectures."""
+    return tuple(sorted(p.name[:-5] for p in architectures_root().iterdir() if p.name.endswith(".yaml")))
+
+
+def architecture_text(name: str) -> str:
+    """The commented YAML of a reference architecture."""
+    if name not in architectures():
+        hint = did_you_mean(name, architectures())
+        raise DeliverError(f"unknown architecture '{name}'{hint}; available: {', '.join(architectures())}")
+    return architectures_root().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def scaffold(name: str, arch: str, crm: str | None) -> str:
+    """The client file text: the architecture with the client's name (and CRM) filled in,
+    comments and layout kept, headed by the editor schema line."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data = yaml.load(architecture_text(arch))
+    data["client"]["name"] = name
+    data["client"]["slug"] = slugify(name) or "client"
+    if crm and crm != data["client"].get("crm"):
+        data["client"]["crm"] = crm
+        _drop_crm_mappings(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    body = "\n".join(line for line in out.getvalue().splitlines() if "yaml-language-server" not in line)
+    return f"# yaml-language-server: $schema={SCHEMA_FILE}\n{body}\n"
+
+
+def _drop_crm_mappings(data: object) -> None:
+    """Per-stage CRM mappings belong to the architecture's CRM; for another CRM the
+    spec proposes its own defaults, so the copied mappings are left out."""
+    for stage in data.get("stages") or ():  # type: ignore[union-attr]
+        if "crm" in stage:
+            del stage["crm"]
+
+
+def write_scaffold(name: str, arch: str, crm: str | None, out: Path | None, force: bool) -> Path:
+    """Write the scaffolded file (and the schema beside it); refuse to overwrite."""
+    from deliverables.core.schema import json_schema
+    from deliverables.pipeline.manifest import canonical_json
+    from deliverables.pipeline.storage import write_file
+
+    target = out or Path(f"{slugify(name) or 'client'}.yaml")
+    if target.exists() and not force:
+        raise DeliverError(f"{target} already exists; choose another --out or pass --force")
+    write_file(target, scaffold(name, arch, crm).encode("utf-8"))
+    write_file(target.parent / SCHEMA_FILE, canonical_json(json_schema()))
+    return target

@@ -1,0 +1,39 @@
+"""The dates documents print: which date a version carries, and how it is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from deliverables.core.model import Project
+
+FALLBACK_DATE = dt.date(2000, 1, 1)
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def document_date(project: Project) -> dt.date:
+    """The date printed on documents: the file's `date`, else SOURCE_DATE_EPOCH, else 2000-01-01."""
+    if project.date is not None:
+        return project.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return FALLBACK_DATE
+
+
+def long_date(day: dt.date) -> str:
+    """`20 November 2026`, independent of the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

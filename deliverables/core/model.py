@@ -1,0 +1,459 @@
+"""The typed, immutable model of a client file.
+
+Every field carries a docstring: the README's client-file reference and the
+JSON Schema (`deliver schema`) are generated from these classes, never written
+by hand. Cross-references between fields are checked in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+CANONICAL_DOMAINS: tuple[str, ...] = (
+    "lead",
+    "sales",
+    "customer",
+    "company",
+    "poc",
+    "renewal",
+    "expansion",
+)
+"""The built-in domains, in the order every deliverable presents them."""
+
+DOMAIN_TITLES: dict[str, str] = {
+    "lead": "Lead",
+    "sales": "Sales",
+    "customer": "Customer",
+    "company": "Company",
+    "poc": "POC / POV",
+    "renewal": "Renewal",
+    "expansion": "Expansion",
+}
+
+STANDARD_DEPARTMENTS: tuple[str, ...] = ("marketing", "sales", "cs", "revops")
+"""Departments every client file may name without declaring them."""
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+Status = Literal["assumed", "confirmed"]
+Approval = Literal["approved", "rejected", "pending"]
+
+
+def _one_or_many(value: object) -> object:
+    """Accept a single string where a list of strings is expected."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+TextList = Annotated[tuple[str, ...], BeforeValidator(_one_or_many)]
+
+
+class Model(BaseModel):
+    """Base of every client-file class: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Client(Model):
+    """Who the engagement is for and how it is run."""
+
+    name: str = Field(min_length=1)
+    """The client's name as it appears on every document."""
+    crm: Literal["hubspot", "salesforce", "other"] = "other"
+    """The CRM the architecture is configured in."""
+    methodology: Literal[
+        "foundation-only",
+        "foundation-single-depth",
+        "foundation-all-depth",
+        "reunification",
+    ] = "foundation-single-depth"
+    """The engagement's methodology option from the playbook."""
+    engagement: Literal["single-project", "dedicated"] = "single-project"
+    """Single project: the customer owns maintenance; dedicated: the architect does."""
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
+    """Folder name under the output root; derived from `name` when absent."""
+    launch_date: dt.date | None = None
+    """The date the configured lifecycle goes live; anchors the maintenance calendar."""
+    logo: str | None = None
+    """Path to the client's logo image (PNG or JPEG), relative to the client file."""
+
+
+class Stakeholder(Model):
+    """A person on the client side who confirms, approves or signs."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    """Unique short id used by owners, approvals and sign-offs."""
+    name: str = Field(min_length=1)
+    """Full name."""
+    title: str = ""
+    """Job title, e.g. VP RevOps."""
+    department: str = ""
+    """Department id (marketing, sales, cs, revops or one declared in `departments`)."""
+    email: str | None = None
+    """Email address, shown in sign-off tables when given."""
+
+
+class Exit(Model):
+    """One way out of a stage."""
+
+    to: str
+    """Id of the stage the record moves to."""
+    when: str = ""
+    """The condition that triggers the move."""
+
+
+class CrmMapping(Model):
+    """Where a stage lives in the CRM."""
+
+    object: str
+    """CRM object, e.g. contact, lead, deal, opportunity, company, account."""
+    field: str
+    """Field (property) holding the stage."""
+    value: str
+    """Internal value of the picklist option."""
+    pipeline: str | None = None
+    """Deal pipeline the stage belongs to, for pipeline stages."""
+
+
+class LintIgnore(Model):
+    """A lint rule silenced for one stage, with the reason why."""
+
+    rule: str
+    """Id of the rule to silence."""
+    reason: str = Field(min_length=1)
+    """Why the rule does not apply here (required; shown by `check --verbose`)."""
+
+
+class Stage(Model):
+    """One lifecycle stage. Order within a domain is the flow."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    """Unique slug; exits and approvals refer to it."""
+    name: str = Field(min_length=1)
+    """Display name, e.g. Marketing Qualified Lead."""
+    abbr: str | None = None
+    """Optional abbreviation, e.g. MQL."""
+    domain: str
+    """lead, sales, customer, company, poc, renewal, expansion, or a declared domain."""
+    definition: str = ""
+    """What the stage means, in the client's words."""
+    entry: TextList = ()
+    """Entry criteria: what must be true for a record to enter the stage."""
+    exit: tuple[Exit, ...] = ()
+    """Ways out of the stage; when empty, the next stage of the domain."""
+    owner: str | None = None
+    """Department or stakeholder id owning entry to this stage."""
+    golden: bool = False
+    """A golden stage (SQL, Closed Won, Early Adoption in the standard architecture)."""
+    status: Status = "assumed"
+    """assumed until a stakeholder confirms it, then confirmed."""
+    probability: int | None = Field(default=None, ge=0, le=100)
+    """Pipeline stages only: win probability in percent."""
+    crm: CrmMapping | None = None
+    """Where the stage is stored in the CRM."""
+    drop_off_reasons: TextList = ()
+    """Picklist values for why a record does not advance from this stage."""
+    confirm_with: str | None = None
+    """Stakeholder or department who must confirm an assumed stage."""
+    notes: str = ""
+    """Architect's notes, e.g. what is standard and what may need customisation."""
+    lint_ignore: tuple[LintIgnore, ...] = ()
+    """Lint rules silenced for this stage, each with a reason."""
+
+    @property
+    def label(self) -> str:
+        """Name with abbreviation, e.g. `Marketing Qualified Lead (MQL)`."""
+        if self.abbr and self.abbr != self.name:
+            return f"{self.name} ({self.abbr})"
+        return self.name
+
+    @property
+    def short(self) -> str:
+        """The abbreviation when there is one, else the name."""
+        return self.abbr or self.name
+
+
+class Term(Model):
+    """A term the client's leadership must align on."""
+
+    term: str = Field(min_length=1)
+    """The term as written in the documents, e.g. MQL."""
+    definition: str = ""
+    """The proposed definition."""
+    approvals: dict[str, Approval] = Field(default_factory=dict)
+    """Stakeholder or department id -> approved, rejected or pending."""
+    id: str | None = Field(default=None, pattern=ID_PATTERN)
+    """Id for `deliver confirm`; derived from the term when absent."""
+    status: Status = "assumed"
+    """assumed until confirmed in a meeting."""
+
+    @property
+    def key(self) -> str:
+        """The id, or a slug of the term."""
+        return self.id or slugify(self.term)
+
+
+class Signoff(Model):
+    """A sign-off given, or expected, by a stakeholder or department."""
+
+    by: str
+    """Stakeholder or department id."""
+    scope: str = "definitions"
+    """What is signed: definitions, architecture, crm-configuration, ..."""
+    date: dt.date | None = None
+    """When it was signed; empty leaves a line to sign."""
+
+
+class MonthlyTask(Model):
+    """A monthly maintenance check."""
+
+    task: str
+    """Name of the check."""
+    check: str = ""
+    """What to look at."""
+    red_flag: str = ""
+    """The threshold that calls for action."""
+
+
+class QuarterlyTask(Model):
+    """A quarterly maintenance review."""
+
+    task: str
+    """Name of the review."""
+    check: str = ""
+    """What to review."""
+    action: str = ""
+    """What to do when it is off track."""
+
+
+class Trigger(Model):
+    """A refinement trigger: when to re-engage."""
+
+    trigger: str
+    """The event."""
+    threshold: str = ""
+    """When it counts."""
+    response: str = ""
+    """What to do."""
+
+
+class Maintenance(Model):
+    """Governance after launch."""
+
+    monthly: tuple[MonthlyTask, ...] = ()
+    """Monthly checks with red-flag thresholds."""
+    quarterly: tuple[QuarterlyTask, ...] = ()
+    """Quarterly reviews with the action when off track."""
+    triggers: tuple[Trigger, ...] = ()
+    """Refinement triggers with threshold and response."""
+
+
+class FaqEntry(Model):
+    """A question and answer; replaces a standard question with the same text."""
+
+    q: str = Field(min_length=1)
+    """The question."""
+    a: str = Field(min_length=1)
+    """The answer."""
+
+
+class ContactStatus(Model):
+    """A working-state value kept apart from the lifecycle stage."""
+
+    name: str = Field(min_length=1)
+    """Status value, e.g. Working."""
+    definition: str = ""
+    """What it means."""
+
+
+class DomainDecl(Model):
+    """A domain beyond the built-in seven."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    """Id used in `stages[].domain`."""
+    name: str = ""
+    """Display name; defaults to the id title-cased."""
+
+
+class CurrentDomain(Model):
+    """What the current-state audit found in one domain."""
+
+    domain: str
+    """Domain id."""
+    fields: TextList = ()
+    """Lifecycle, status and pipeline fields in use."""
+    problems: TextList = ()
+    """Problems found."""
+
+
+class Comparison(Model):
+    """One row of the current vs recommended table."""
+
+    current: str
+    """What the client does today."""
+    recommended: str
+    """What the architecture recommends."""
+    domain: str | None = None
+    """Domain the row belongs to."""
+
+
+class CurrentState(Model):
+    """The current-state audit presented at kickoff."""
+
+    audited: dt.date | None = None
+    """When the audit was run."""
+    domains: tuple[CurrentDomain, ...] = ()
+    """Findings per domain."""
+    comparison: tuple[Comparison, ...] = ()
+    """Current vs recommended rows."""
+
+
+class CardOptions(Model):
+    """Layout options of the Stage Reference Card."""
+
+    page: Literal["letter", "a4"] = "letter"
+    """Paper size; the card is always one landscape page."""
+
+
+class Project(Model):
+    """A client file: the single source of truth of one engagement."""
+
+    client: Client
+    """Who the engagement is for."""
+    version: int = Field(default=0, ge=0)
+    """The vN of the documents: 0 before kickoff, then one more per meeting."""
+    meeting: Literal["kickoff", "refinement-1", "refinement-2", "final-review", "handoff"] = "kickoff"
+    """The meeting this version is prepared for."""
+    date: dt.date | None = None
+    """Date of this version; SOURCE_DATE_EPOCH (or 1 January 2000) when absent."""
+    architect: str = ""
+    """The architect running the engagement; author of every document."""
+    stakeholders: tuple[Stakeholder, ...] = ()
+    """The client-side people who confirm, approve and sign."""
+    departments: tuple[str, ...] = ()
+    """Departments beyond marketing, sales, cs and revops."""
+    domains: tuple[DomainDecl, ...] = ()
+    """Domains beyond the built-in seven."""
+    stages: tuple[Stage, ...] = ()
+    """The stage architecture, ordered: order within a domain is the flow."""
+    terms: tuple[Term, ...] = ()
+    """The terms table of the Definition Alignment Document."""
+    contact_statuses: tuple[ContactStatus, ...] = ()
+    """Contact status values, kept apart from lifecycle stages."""
+    signoffs: tuple[Signoff, ...] = ()
+    """Sign-offs given or expected."""
+    maintenance: Maintenance = Maintenance()
+    """The maintenance schedule handed over at the end."""
+    faq: tuple[FaqEntry, ...] = ()
+    """The client's own FAQ entries."""
+    current_state: CurrentState | None = None
+    """The current-state audit, when one was run."""
+    theme: str | None = None
+    """Folder with a branded base.docx / base.pptx, relative to the client file."""
+    card: CardOptions = CardOptions()
+    """Stage Reference Card options."""
+
+    @property
+    def slug(self) -> str:
+        """Folder name of this client under the output root.
+
+        A name with no Latin letters or digits (e.g. in CJK script) gets a stable
+        short hash so two such clients never share a folder."""
+        if self.client.slug:
+            return slugify(self.client.slug)
+        import hashlib
+
+        digest = hashlib.sha256(self.client.name.encode("utf-8")).hexdigest()[:8]
+        return slugify(self.client.name) or f"client-{digest}"
+
+    def domain_order(self) -> tuple[str, ...]:
+        """Domains in use, canonical ones first, then declared ones."""
+        used = {stage.domain for stage in self.stages}
+        declared = tuple(d.id for d in self.domains)
+        order = CANONICAL_DOMAINS + tuple(d for d in declared if d not in CANONICAL_DOMAINS)
+        return tuple(d for d in order if d in used)
+
+    def domain_title(self, domain: str) -> str:
+        """Display name of a domain."""
+        for decl in self.domains:
+            if decl.id == domain and decl.name:
+                return decl.name
+        return DOMAIN_TITLES.get(domain, domain.replace("-", " ").replace("_", " ").title())
+
+    def stages_in(self, domain: str) -> tuple[Stage, ...]:
+        """Stages of one domain in flow order."""
+        return tuple(stage for stage in self.stages if stage.domain == domain)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        """The stage with this id, if any."""
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def exits(self, stage: Stage) -> tuple[Exit, ...]:
+        """A stage's exits; by default the next stage of its domain."""
+        if stage.exit:
+            return stage.exit
+        flow = self.stages_in(stage.domain)
+        index = flow.index(stage)
+        if index + 1 < len(flow):
+            return (Exit(to=flow[index + 1].id),)
+        return ()
+
+    def owner_name(self, owner: str | None) -> str:
+        """Readable owner: the department, or a stakeholder's name and title.
+
+        A stakeholder whose id is their department's id (`marketing`) stands for
+        the department here: stages are owned by teams."""
+        if not owner:
+            return ""
+        for person in self.stakeholders:
+            if person.id == owner and person.department != owner:
+                return f"{person.name} ({person.title})" if person.title else person.name
+        return DEPARTMENT_TITLES.get(owner, owner.replace("-", " ").replace("_", " ").title())
+
+    def assumed_count(self) -> int:
+        """Stages and terms still ASSUMED."""
+        return sum(s.status == "assumed" for s in self.stages) + sum(t.status == "assumed" for t in self.terms)
+
+    def is_final(self) -> bool:
+        """True when nothing is ASSUMED and every term is approved by all its approvers."""
+        return self.assumed_count() == 0 and all(
+            t.approvals and all(v == "approved" for v in t.approvals.values()) for t in self.terms
+        )
+
+
+DEPARTMENT_TITLES: dict[str, str] = {
+    "marketing": "Marketing",
+    "sales": "Sales",
+    "cs": "Customer Success",
+    "revops": "RevOps",
+    "sdr": "SDR team",
+    "bdr": "BDR team",
+    "product": "Product",
+    "finance": "Finance",
+    "support": "Support",
+}
+
+
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug of a text: `Acme Analytics, Inc.` -> `acme-analytics-inc`.
+
+    Safe as a folder name everywhere: no separators or dots, and never a name
+    Windows reserves (`CON` becomes `con-client`)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return f"{slug}-client" if _RESERVED.match(slug) else slug

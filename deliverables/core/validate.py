@@ -1,0 +1,252 @@
+"""Validate a parsed client file into a `Project`, collecting every problem.
+
+Type errors come from the model; cross-references (exit targets, owners,
+approvers, domains, unique ids) are checked here. Each problem is positioned
+and named by a breadcrumb, with a did-you-mean for near misses.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from deliverables.core import model
+from deliverables.core.errors import InputError, Problem
+from deliverables.core.source import Document, describe, load_document
+from deliverables.core.suggest import did_you_mean
+
+
+def load_project(path: Path | str, text: str | None = None) -> tuple[model.Project, list[Problem]]:
+    """Load, validate and cross-check a client file; return the project and warnings."""
+    doc, project = load(path, text)
+    return project, doc.warnings
+
+
+def load(path: Path | str, text: str | None = None) -> tuple[Document, model.Project]:
+    """Load and validate a client file; return the parsed document (values, positions,
+    loader warnings) and the typed project. Lint needs both."""
+    doc = load_document(path, text)
+    return doc, validate_document(doc)
+
+
+def validate_document(doc: Document) -> model.Project:
+    """The typed project of a parsed document, or `InputError` with all problems."""
+    problems = list(cross_check(doc))
+    try:
+        project = model.Project.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems = list(_type_problems(doc, exc)) + problems
+    if problems:
+        raise InputError(problems + doc.warnings)
+    return project
+
+
+# ---------------------------------------------------------------- type errors
+
+
+def _type_problems(doc: Document, exc: pydantic.ValidationError) -> Iterator[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    for error in exc.errors(include_url=False):
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        if loc in seen:
+            continue  # unions report one error per branch; one is enough
+        seen.add(loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            yield doc.problem(loc, _unknown_key(loc), key=True)
+        elif kind == "missing":
+            yield _missing(doc, loc)
+        else:
+            yield doc.problem(loc, _type_message(kind, error, doc.value(loc), loc))
+
+
+def _missing(doc: Document, loc: tuple[Any, ...]) -> Problem:
+    line, column = doc.position(loc[:-1])
+    crumb = doc.problem(loc, "").where
+    return Problem(doc.path, line, column, crumb, f"required key '{loc[-1]}' is missing")
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    fields = _fields_at(loc[:-1])
+    key = str(loc[-1])
+    hint = did_you_mean(key, fields) if fields else ""
+    if not hint and fields:
+        hint = f"; expected one of: {', '.join(fields)}"
+    return f"unknown key '{key}'{hint}"
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model class found at `loc` (for did-you-mean)."""
+    cls: Any = model.Project
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part) if hasattr(cls, "model_fields") else None
+        if field is None:
+            return []
+        cls = _model_in(field.annotation)
+        if cls is None:
+            return []
+    return list(cls.model_fields) if hasattr(cls, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_EXPECTED = {
+    "int_parsing": "an integer",
+    "int_type": "an integer",
+    "int_from_float": "a whole number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "date_from_datetime_parsing": "a real date (YYYY-MM-DD)",
+    "date_parsing": "a real date (YYYY-MM-DD)",
+    "date_type": "a real date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date without a time (YYYY-MM-DD)",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "string_too_short": "non-empty text",
+}
+
+
+def _type_message(kind: str, error: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> str:
+    ctx = error.get("ctx") or {}
+    found = describe(value)
+    if kind == "literal_error":
+        choices = [c.strip().strip("'") for c in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return f"unknown value {found}{hint}; expected one of: {', '.join(choices)}"
+    if kind == "greater_than_equal":
+        return f"expected a number >= {ctx.get('ge')}, found {found}"
+    if kind == "less_than_equal":
+        return f"expected a number <= {ctx.get('le')}, found {found}"
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "slug":
+            return f"expected a slug of lower-case letters, digits and '-', found {found}"
+        return f"expected an id of letters, digits, '-', '_' or '.', without spaces, found {found}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, found {found}"
+    return f"{error['msg']}, found {found}"
+
+
+# ---------------------------------------------------------- cross references
+
+
+def cross_check(doc: Document) -> Iterator[Problem]:
+    """Problems with references between parts of the file (run on raw data, so they
+    are reported together with type errors)."""
+    data = doc.data
+    stages = _items(data, "stages")
+    stakeholders = _items(data, "stakeholders")
+    declared = _items(data, "domains")
+    yield from _unique(doc, "stakeholders", stakeholders, "stakeholder id")
+    yield from _unique(doc, "stages", stages, "stage id")
+    yield from _unique(doc, "domains", declared, "domain id")
+    yield from _unique_terms(doc)
+    domains = set(model.CANONICAL_DOMAINS) | {str(d.get("id")) for _, d in declared}
+    stage_ids = [str(s.get("id")) for _, s in stages if s.get("id") is not None]
+    parties = party_ids(data)
+    for i, stage in stages:
+        here = ("stages", i)
+        domain = stage.get("domain")
+        if isinstance(domain, str) and domain not in domains:
+            yield doc.problem(here + ("domain",), _unknown("domain", domain, domains, "declare it under `domains`"))
+        for j, exit_ in _items(stage, "exit"):
+            target = exit_.get("to")
+            if isinstance(target, str) and target not in stage_ids:
+                yield doc.problem(
+                    here + ("exit", j, "to"), f"unknown stage '{target}'{did_you_mean(target, stage_ids)}"
+                )
+        for key in ("owner", "confirm_with"):
+            value = stage.get(key)
+            if isinstance(value, str) and value not in parties:
+                yield doc.problem(here + (key,), _unknown_party(value, parties))
+    for i, term in _items(data, "terms"):
+        approvals = term.get("approvals")
+        for approver in approvals if isinstance(approvals, dict) else ():
+            if approver not in parties:
+                yield doc.problem(("terms", i, "approvals", approver), _unknown_party(approver, parties), key=True)
+    for i, signoff in _items(data, "signoffs"):
+        by = signoff.get("by")
+        if isinstance(by, str) and by not in parties:
+            yield doc.problem(("signoffs", i, "by"), _unknown_party(by, parties))
+    current = data.get("current_state") if isinstance(data, dict) else None
+    for i, finding in _items(current, "domains"):
+        domain = finding.get("domain")
+        if isinstance(domain, str) and domain not in domains:
+            yield doc.problem(("current_state", "domains", i, "domain"), _unknown("domain", domain, domains, ""))
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, mapping) of the list under `key`, skipping malformed entries."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def party_ids(data: Any) -> set[str]:
+    """Every id an owner, approver or signer may name."""
+    departments = set(model.STANDARD_DEPARTMENTS)
+    declared = data.get("departments") if isinstance(data, dict) else None
+    departments |= {str(d) for d in declared if d} if isinstance(declared, list) else set()
+    for _, person in _items(data, "stakeholders"):
+        departments |= {str(person[k]) for k in ("department", "id") if person.get(k)}
+    return departments
+
+
+def _unique_terms(doc: Document) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for i, term in _items(doc.data, "terms"):
+        key = term.get("id") or model.slugify(str(term.get("term") or ""))
+        if not key:
+            continue
+        if key in first:
+            line = doc.position(("terms", first[key]))[0]
+            yield doc.problem(("terms", i, "term"), f"duplicate term '{term.get('term')}' (first at line {line})")
+        else:
+            first[key] = i
+
+
+def _unique(doc: Document, section: str, items: list[tuple[int, dict[str, Any]]], what: str) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for i, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            line = doc.position((section, first[ident]))[0]
+            yield doc.problem((section, i, "id"), f"duplicate {what} '{ident}' (first at line {line})")
+        else:
+            first[ident] = i
+
+
+def _unknown(what: str, found: str, choices: Iterable[str], advice: str) -> str:
+    hint = did_you_mean(found, choices)
+    tail = f"; {advice}" if advice and not hint else ""
+    return f"unknown {what} '{found}'{hint}{tail}"
+
+
+def _unknown_party(found: str, parties: set[str]) -> str:
+    hint = did_you_mean(found, parties)
+    if hint:
+        return f"unknown stakeholder or department '{found}'{hint}"
+    return (
+        f"unknown stakeholder or department '{found}'; expected a stakeholder id or a department"
+        f" ({', '.join(sorted(parties))}), or add it to `departments`"
+    )

@@ -1,0 +1,276 @@
+"""Definition Alignment Document (.docx): the terms and stage definitions the
+client's leadership approves and signs before any CRM work starts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from deliverables.core import marks
+from deliverables.core.changes import changelog
+from deliverables.core.context import Context
+from deliverables.core.dates import long_date
+from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term
+from deliverables.documents.words import prose
+from deliverables.documents.words import templates as wording
+
+NAME = "definition-alignment"
+SUFFIXES = (".docx",)
+DESCRIPTION = (
+    "Definition Alignment Document: terms to approve, stage definitions per domain, open items, sign-off (Word)."
+)
+TITLE = "Definition Alignment Document"
+CONSUMES = ()
+EXTERNAL = ("base.docx", "logo")
+
+CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
+SIGN_LINE = "______________"
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+OPEN_COLUMN = {"key": "", "name": "Approved?", "role": ""}
+"""The one approval column of a file that names no approvers: boxes to tick on paper."""
+
+
+def meeting_title(meeting: str) -> str:
+    """`refinement-1` -> `Refinement 1`."""
+    return meeting.replace("-", " ").capitalize()
+
+
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"definition-alignment-v{project.version}.docx",)
+
+
+def view(project: Project, ctx: Context) -> dict[str, Any]:
+    """Everything the document says, in order, as plain data."""
+    final = project.is_final()
+    state = "FINAL" if final else "DRAFT"
+    client = project.client.name
+    return {
+        "file": f"definition-alignment-v{project.version}.docx",
+        "title": TITLE,
+        "client": client,
+        "author": project.architect,
+        "date": ctx.date,
+        "header": f"{client}  ·  {TITLE} v{project.version}  ·  {state}",
+        "footer": f"{TITLE} v{project.version}",
+        "cover": _cover(project, ctx, state),
+        "logo": _logo(project, ctx),
+        "how_to": prose.blocks(
+            wording.render(
+                ctx,
+                "definition-alignment/how-to-use.txt.j2",
+                client=client,
+                final=final,
+                crm=CRM_NAMES.get(project.client.crm, "the CRM"),
+                assumed=project.assumed_count(),
+                pending_terms=sum(not _approved(t) for t in project.terms),
+            )
+        ),
+        "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
+        "changes": _changes(project, ctx),
+        "approvers": [_person(project, key) for key in _approvers(project)] or [OPEN_COLUMN],
+        "terms": [_term(project, term) for term in project.terms],
+        "domains": [_domain(project, domain) for domain in project.domain_order()],
+        "open_items": _open_items(project),
+        "statuses": _statuses(project, ctx),
+        "signoffs": _signoffs(project),
+    }
+
+
+def _cover(project: Project, ctx: Context, state: str) -> dict[str, Any]:
+    if state == "FINAL":
+        note = "Every stage is confirmed and every term approved."
+    else:
+        note = f"{project.assumed_count()} item(s) still ASSUMED; see the open items."
+    meta = [
+        f"Version v{project.version}  ·  {long_date(ctx.date)}",
+        f"Prepared for the {meeting_title(project.meeting)} meeting",
+    ]
+    if project.client.crm in CRM_NAMES:
+        meta.append(f"CRM: {CRM_NAMES[project.client.crm]}")
+    if project.architect:
+        meta.append(f"Architect: {project.architect}")
+    return {"meta": meta, "state": state, "note": note}
+
+
+def _logo(project: Project, ctx: Context) -> str | None:
+    """The logo's file name when the cover shows it (a PNG or JPEG), else None with a warning."""
+    data = ctx.input("logo")
+    if data is None:
+        return None
+    if not data.startswith(IMAGE_SIGNATURES):
+        path = Path(ctx.document.path).parent / (project.client.logo or "")
+        ctx.warn(("client", "logo"), f"logo file '{path}' is not a PNG or JPEG image; the cover has no logo")
+        return None
+    return Path(project.client.logo or "").name
+
+
+def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
+    """The changes section: None for v0, else a title with rows or a plain note."""
+    if project.version == 0:
+        return None
+    previous = ctx.previous
+    if previous is None:
+        return {
+            "title": f"Changes since v{project.version - 1}",
+            "rows": [],
+            "note": (
+                f"No earlier version of {project.client.name} was built in this output folder, so the "
+                f"changes since v{project.version - 1} cannot be listed here."
+            ),
+        }
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for change in changelog(previous, project):
+        rows.setdefault(change.subject, []).append({"summary": change.summary, "detail": list(change.detail)})
+    note = "" if rows else f"Nothing in the definitions changed since v{previous.version}."
+    return {
+        "title": f"Changes since v{previous.version}",
+        "note": note,
+        "rows": [{"subject": subject, "changes": items} for subject, items in rows.items()],
+    }
+
+
+def who(project: Project, key: str | None) -> str:
+    """A person to talk to: the stakeholder with this id (name and title), else the team."""
+    person = next((p for p in project.stakeholders if p.id == key), None)
+    if person is None:
+        return project.owner_name(key)
+    return f"{person.name} ({person.title})" if person.title else person.name
+
+
+def _approved(term: Term) -> bool:
+    return bool(term.approvals) and all(v == "approved" for v in term.approvals.values())
+
+
+def _approvers(project: Project) -> list[str]:
+    """Everyone asked to approve a term: stakeholders in file order, then the rest as first named."""
+    named = list(dict.fromkeys(key for term in project.terms for key in term.approvals))
+    people = [p.id for p in project.stakeholders if p.id in named]
+    return people + [key for key in named if key not in people]
+
+
+def _person(project: Project, key: str) -> dict[str, str]:
+    """Short name for a column header, with the title or department below it."""
+    for person in project.stakeholders:
+        if person.id == key:
+            return {"key": key, "name": person.name, "role": person.title}
+    return {"key": key, "name": project.owner_name(key), "role": ""}
+
+
+def _term(project: Project, term: Term) -> dict[str, Any]:
+    keys = _approvers(project)
+    approvals = [term.approvals.get(k) for k in keys] if keys else ["open"]
+    return {
+        "term": term.term,
+        "definition": term.definition or "Not defined yet.",
+        "assumed": term.status == "assumed",
+        "approvals": approvals,
+    }
+
+
+def _domain(project: Project, domain: str) -> dict[str, Any]:
+    return {
+        "id": domain,
+        "title": project.domain_title(domain),
+        "colour": marks.domain_colour(domain, project.domain_order()),
+        "stages": [_stage(project, stage) for stage in project.stages_in(domain)],
+    }
+
+
+def _stage(project: Project, stage: Stage) -> dict[str, Any]:
+    return {
+        "label": stage.label,
+        "golden": stage.golden,
+        "definition": stage.definition,
+        "entry": list(stage.entry),
+        "exits": _exits(project, stage),
+        "owner": project.owner_name(stage.owner),
+        "assumed": stage.status == "assumed",
+        "confirm_with": who(project, stage.confirm_with),
+    }
+
+
+def _exits(project: Project, stage: Stage) -> list[dict[str, str]]:
+    """Each way out: destination label, condition, and the domain when it crosses one."""
+    out = []
+    for exit_ in project.exits(stage):
+        target = project.stage(exit_.to)
+        label = target.label if target else exit_.to
+        crossing = target is not None and target.domain != stage.domain
+        when = exit_.when or ("" if stage.exit else "Next stage in the flow")
+        out.append(
+            {"to": label, "when": when, "domain": project.domain_title(target.domain) if crossing and target else ""}
+        )
+    return out
+
+
+def _open_items(project: Project) -> list[dict[str, str]]:
+    """Every stage and term still ASSUMED, with whom to confirm it where known."""
+    items = []
+    for domain in project.domain_order():
+        for stage in project.stages_in(domain):
+            if stage.status == "assumed":
+                person = who(project, stage.confirm_with)
+                items.append(
+                    {
+                        "kind": "Stage",
+                        "name": stage.label,
+                        "where": project.domain_title(domain),
+                        "with": f"Confirm with {person}" if person else "Confirm at the next meeting",
+                    }
+                )
+    for term in project.terms:
+        if term.status == "assumed":
+            items.append({"kind": "Term", "name": term.term, "where": "", "with": _term_followup(project, term)})
+    return items
+
+
+def _term_followup(project: Project, term: Term) -> str:
+    pending = [who(project, k) for k, v in term.approvals.items() if v == "pending"]
+    rejected = [who(project, k) for k, v in term.approvals.items() if v == "rejected"]
+    parts = []
+    if rejected:
+        parts.append(f"Rework with {', '.join(rejected)} (rejected)")
+    if pending:
+        parts.append(f"Approval pending from {', '.join(pending)}")
+    return "; ".join(parts) or "Confirm at the next meeting"
+
+
+def _statuses(project: Project, ctx: Context) -> dict[str, Any]:
+    lead_flow = [s.short for s in project.stages_in("lead")]
+    text = wording.render(
+        ctx,
+        "definition-alignment/lifecycle-vs-status.txt.j2",
+        client=project.client.name,
+        statuses=bool(project.contact_statuses),
+        lead_flow=lead_flow,
+    )
+    rows = [{"name": s.name, "definition": s.definition} for s in project.contact_statuses]
+    return {"blocks": prose.blocks(text), "rows": rows}
+
+
+def _signoffs(project: Project) -> list[dict[str, Any]]:
+    """A row per sign-off entry, then one per stakeholder who has none yet."""
+    rows = [_signoff_row(project, s.by, s.scope, s.date) for s in project.signoffs]
+    signed = {s.by for s in project.signoffs}
+    rows += [_signoff_row(project, p.id, "definitions", None) for p in project.stakeholders if p.id not in signed]
+    # With nobody named yet, leave a line for each department lead the playbook expects to sign.
+    return rows or [_signoff_row(project, d, "definitions", None) for d in STANDARD_DEPARTMENTS]
+
+
+def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -> dict[str, Any]:
+    person = next((p for p in project.stakeholders if p.id == key), None)
+    return {
+        "name": person.name if person else project.owner_name(key),
+        "role": [x for x in ((person.title, person.email or "") if person else ()) if x],
+        "scope": scope.replace("-", " ").capitalize().replace("Crm ", "CRM "),
+        "date": long_date(date) if date else SIGN_LINE,
+    }
+
+
+def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
+    """The .docx file."""
+    from deliverables.documents.alignment.word import write
+
+    return {view["file"]: write(view, ctx)}

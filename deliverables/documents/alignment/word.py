@@ -1,0 +1,245 @@
+"""Word layout of the Definition Alignment Document (python-docx lives here, not in the view).
+
+Portrait for the cover, instructions and changes; a landscape section for the
+wide terms and stage tables; portrait again for open items, statuses and sign-off.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from deliverables.backends.word.kit import Rich, Writer, shade_cell, writer
+from deliverables.core import marks
+from deliverables.core.context import Context
+
+STYLES = (
+    "Cover Logo",
+    "Cover Meta",
+    "Cover Stamp",
+    "Golden Mark",
+    "Confirmed Flag",
+    "Rejected Mark",
+    "Added Text",
+    "Removed Text",
+)
+DIFF_STYLES = {"=": None, "-": "Removed Text", "+": "Added Text"}
+CHECK, EMPTY = "☒", "☐"
+LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 2.0, 7.0
+
+
+def write(view: dict[str, Any], ctx: Context) -> bytes:
+    """The document's bytes, built on the theme's base.docx or the built-in one."""
+    w = writer(ctx, STYLES, view["title"])
+    _cover(w, view, ctx)
+    _how_to(w, view)
+    if view["changes"]:
+        _changes(w, view["changes"])
+    w.new_section(landscape=True)
+    _terms(w, view)
+    _stages(w, view)
+    w.new_section(landscape=False)
+    _open_items(w, view["open_items"])
+    _statuses(w, view["statuses"])
+    _signoffs(w, view["signoffs"])
+    w.header_footer(view["header"], view["footer"])
+    return w.save(view["title"], view["client"], view["author"], view["date"])
+
+
+def _cover(w: Writer, view: dict[str, Any], ctx: Context) -> None:
+    if view["logo"]:
+        _logo(w, view["logo"], ctx.input("logo"))
+    w.para(view["title"], "Title")
+    w.para(view["client"], "Subtitle")
+    for line in view["cover"]["meta"]:
+        w.para(line, "Cover Meta")
+    state = view["cover"]["state"]
+    w.para([(state, "Confirmed Flag" if state == "FINAL" else "Assumed Flag")], "Cover Stamp")
+    w.para(view["cover"]["note"], "Cover Meta")
+    w.doc.add_page_break()
+
+
+def _logo(w: Writer, name: str, data: bytes) -> None:
+    """The client's logo in the cover's logo slot, at most 2 cm high and 7 cm wide."""
+    w.picture(w.para("", "Cover Logo"), data, name, LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
+
+
+def legend(w: Writer, lines: list[str]) -> None:
+    """The marks legend: the golden symbol and the ASSUMED flag in their own styles."""
+    for line in lines:
+        w.para(marked(line), "Legend")
+
+
+def blocks(w: Writer, items: list[tuple[str, str]]) -> None:
+    """Prose blocks from a wording template: paragraphs and bullets, marks in their styles."""
+    for kind, text in items:
+        w.para(marked(text), "List Bullet" if kind == "li" else "Normal")
+
+
+_MARKS = re.compile(f"({re.escape(marks.GOLDEN)}|\\b{marks.ASSUMED}\\b)")
+
+
+def marked(text: str) -> Rich:
+    """Runs in which the golden symbol and the ASSUMED flag carry their own styles."""
+    styles = {marks.GOLDEN: "Golden Mark", marks.ASSUMED: "Assumed Flag"}
+    return [(part, styles.get(part)) for part in _MARKS.split(text) if part]
+
+
+def _how_to(w: Writer, view: dict[str, Any]) -> None:
+    w.heading("How to use this document")
+    blocks(w, view["how_to"])
+    legend(w, view["legend"])
+
+
+def _changes(w: Writer, changes: dict[str, Any]) -> None:
+    w.heading(changes["title"])
+    if changes["note"]:
+        w.para(changes["note"])
+    if not changes["rows"]:
+        return
+    table = w.table(["What", "Change"], [1.2, 2.8])
+    for row in changes["rows"]:
+        cell: list[tuple[str, Rich]] = []
+        for change in row["changes"]:
+            cell.append(("Table Text", change["summary"]))
+            if change["detail"]:
+                cell.append(("Table Text", [(text, DIFF_STYLES[op]) for op, text in change["detail"]]))
+        w.row(table, [[("Table Text", [(row["subject"], "Strong")])], cell])
+
+
+def _terms(w: Writer, view: dict[str, Any]) -> None:
+    w.heading("Terms to align")
+    if not view["terms"]:
+        w.para("No terms are listed yet: add them under `terms` in the client file.")
+        return
+    w.para(
+        "Internally approved? One column per approver: ☒ Yes when approved, ☒ No when rejected, "
+        "☐ Yes ☐ No while the answer is pending; a dash where the person was not asked.",
+        "Legend",
+    )
+    headers = ["Term", "Definition"] + [f"{a['name']}\n{a['role']}".strip() for a in view["approvers"]]
+    table = w.table(headers, [3.5, 9.0] + [2.1] * len(view["approvers"]))
+    for term in view["terms"]:
+        first: list[tuple[str, Rich]] = [("Table Text", [(term["term"], "Strong")])]
+        if term["assumed"]:
+            first.append(("Table Text", [(marks.ASSUMED, "Assumed Flag")]))
+        cells = w.row(
+            table,
+            [first, [("Table Text", term["definition"])]]
+            + [[("Table Text", _checkbox(state))] for state in term["approvals"]],
+        )
+        if term["assumed"]:
+            shade_cell(cells[0], marks.ASSUMED_FILL)
+
+
+def _checkbox(state: str | None) -> Rich:
+    """The playbook's Yes / No boxes, ticked from the recorded approval."""
+    if state == "approved":
+        return [(f"{CHECK} Yes", "Confirmed Flag"), (f"\n{EMPTY} No", None)]
+    if state == "rejected":
+        return [(f"{EMPTY} Yes\n", None), (f"{CHECK} No", "Rejected Mark")]
+    if state == "open":
+        return f"{EMPTY} Yes\n{EMPTY} No"
+    if state == "pending":
+        return [(f"{EMPTY} Yes\n{EMPTY} No\n", None), ("pending", "Muted")]
+    return [("—", "Muted")]
+
+
+def _stages(w: Writer, view: dict[str, Any]) -> None:
+    w.doc.add_page_break()
+    w.heading("Stage architecture")
+    legend(w, view["legend"])
+    if not view["domains"]:
+        w.para("No stages are defined yet: add them under `stages` in the client file.")
+    for domain in view["domains"]:
+        w.heading(f"{domain['title']} stages", 2)
+        table = w.table(
+            ["Stage", "Definition", "Entry criteria", "Exit criteria → destination", "Owner", "Status"],
+            [3.6, 5.2, 5.6, 5.6, 2.7, 2.4],
+        )
+        for stage in domain["stages"]:
+            _stage_row(w, table, stage, domain["colour"])
+
+
+def _stage_row(w: Writer, table, stage: dict[str, Any], colour: str) -> None:
+    name: list[tuple[str, str | None]] = [(stage["label"], "Strong")]
+    if stage["golden"]:
+        name.append((f" {marks.GOLDEN}", "Golden Mark"))
+    cells = w.row(
+        table,
+        [
+            [("Table Text", name)],
+            [("Table Text", stage["definition"] or [("Not defined yet", "Muted")])],
+            [("Table Bullet", c) for c in stage["entry"]] or [("Table Text", [("None written yet", "Muted")])],
+            [("Table Bullet", _exit(e)) for e in stage["exits"]] or [("Table Text", [("End of flow", "Muted")])],
+            [("Table Text", stage["owner"] or [("Unassigned", "Muted")])],
+            _status(stage),
+        ],
+    )
+    shade_cell(cells[0], marks.GOLDEN_FILL if stage["golden"] else colour)
+    if stage["assumed"]:
+        shade_cell(cells[5], marks.ASSUMED_FILL)
+
+
+def _exit(exit_: dict[str, str]) -> Rich:
+    runs: list[tuple[str, str | None]] = [(exit_["to"], "Strong")]
+    if exit_["domain"]:
+        runs.append((f" ({exit_['domain']})", "Muted"))
+    if exit_["when"]:
+        runs.append((f": {exit_['when']}", None))
+    return runs
+
+
+def _status(stage: dict[str, Any]) -> list[tuple[str, Rich]]:
+    if not stage["assumed"]:
+        return [("Table Text", [(marks.CONFIRMED.capitalize(), "Muted")])]
+    cell: list[tuple[str, Rich]] = [("Table Text", [(marks.ASSUMED, "Assumed Flag")])]
+    if stage["confirm_with"]:
+        cell.append(("Table Text", f"Confirm with {stage['confirm_with']}"))
+    return cell
+
+
+def _open_items(w: Writer, items: list[dict[str, str]]) -> None:
+    w.heading("Open items")
+    if not items:
+        w.para("Nothing is ASSUMED: every stage and term is confirmed.")
+        return
+    w.para(f"{len(items)} item(s) are still ASSUMED and need a decision before CRM configuration.")
+    table = w.table(["Item", "Where", "Next step"], [5.0, 2.2, 6.0])
+    for item in items:
+        w.row(
+            table,
+            [
+                [("Table Text", [(item["name"], "Strong")])],
+                [("Table Text", " · ".join(x for x in (item["kind"], item["where"]) if x))],
+                [("Table Text", item["with"])],
+            ],
+        )
+
+
+def _statuses(w: Writer, statuses: dict[str, Any]) -> None:
+    w.heading("Contact status vs lifecycle stage")
+    blocks(w, statuses["blocks"])
+    if statuses["rows"]:
+        table = w.table(["Contact status", "Meaning"], [1.2, 3.8])
+        for row in statuses["rows"]:
+            w.row(
+                table,
+                [
+                    [("Table Text", [(row["name"], "Strong")])],
+                    [("Table Text", row["definition"] or [("Not defined yet", "Muted")])],
+                ],
+            )
+
+
+def _signoffs(w: Writer, rows: list[dict[str, str]]) -> None:
+    w.heading("Sign-off")
+    w.para(
+        "By signing, each leader confirms that the definitions in the scope named describe how their "
+        "team will work, and that CRM configuration may start on that basis."
+    )
+    table = w.table(["Name", "Scope", "Signature", "Date"], [5.6, 3.0, 4.2, 3.0])
+    for row in rows:
+        name: list[tuple[str, Rich]] = [("Table Text", [(row["name"], "Strong")])]
+        name += [("Table Text", [(line, "Muted")]) for line in row["role"]]
+        w.row(table, [name, [("Table Text", row["scope"])], [("Table Text", "")], [("Table Text", row["date"])]])

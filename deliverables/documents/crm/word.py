@@ -1,0 +1,190 @@
+"""Word layout of the CRM Configuration Spec (python-docx lives here, not in the view).
+
+One part per platform ("For Salesforce", "For HubSpot"), then the part common
+to both: build order, QA checklist and the drop-off reasons by stage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliverables.backends.word.kit import Rich, Writer, writer
+from deliverables.core import marks
+from deliverables.core.context import Context
+
+STYLES = ("Cover Meta", "Cover Stamp", "Golden Mark", "Confirmed Flag")
+PROPOSED = " (proposed)"
+BOX = "☐ "
+
+
+def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
+    """The spec's bytes, built on the theme's base.docx or the built-in one."""
+    w = writer(ctx, STYLES, view["title"])
+    cover(w, view)
+    w.para(view["purpose"])
+    w.para(view["proposed_note"])
+    legend(w, view["legend"])
+    for platform in view["platforms"]:
+        w.doc.add_page_break()
+        files = [n for n in names if n.startswith(f"crm/{platform['id']}/")]
+        _platform(w, platform, view["files_intro"], files)
+    w.doc.add_page_break()
+    _common(w, view)
+    w.header_footer(view["header"], view["footer"])
+    return w.save(view["title"], view["client"], view["author"], view["date"])
+
+
+def cover(w: Writer, view: dict[str, Any]) -> None:
+    """Title, client, version line and the DRAFT/FINAL stamp, then a page break."""
+    w.para(view["title"], "Title")
+    w.para(view["client"], "Subtitle")
+    for line in view["meta"]:
+        if line:
+            w.para(line, "Cover Meta")
+    state = view["state"]
+    w.para([(state, "Confirmed Flag" if state == "FINAL" else "Assumed Flag")], "Cover Stamp")
+    w.doc.add_page_break()
+
+
+def legend(w: Writer, lines: list[str]) -> None:
+    """The marks legend, the golden symbol and ASSUMED flag in their own styles."""
+    for line in lines:
+        for mark, style in ((marks.GOLDEN, "Golden Mark"), (marks.ASSUMED, "Assumed Flag")):
+            if line.startswith(mark):
+                w.para([(mark, style), (line[len(mark) :], None)], "Legend")
+                break
+        else:
+            w.para(line, "Legend")
+
+
+def stage_name(label: str, golden: bool, assumed: bool = False) -> Rich:
+    """A stage label with its golden mark and ASSUMED flag."""
+    runs: list[tuple[str, str | None]] = [(label, None)]
+    if golden:
+        runs.append((f" {marks.GOLDEN}", "Golden Mark"))
+    if assumed:
+        runs.append((f" {marks.ASSUMED}", "Assumed Flag"))
+    return runs
+
+
+def _proposed(text: str, proposed: bool) -> Rich:
+    return [(text, None), (PROPOSED, "Assumed Flag")] if proposed else text
+
+
+def _platform(w: Writer, p: dict[str, Any], intro: str, files: list[str]) -> None:
+    w.heading(f"For {p['title']}", 1)
+    w.para(p["intro"])
+    w.bullets(p["notes"])
+    _stage_table(w, p)
+    _pipelines(w, p)
+    _picklists(w, p)
+    _automation(w, p)
+    _validation(w, p)
+    _dashboards(w, p)
+    w.heading(f"{p['title']} files", 2)
+    w.para(intro)
+    w.para(p["files_note"])
+    w.bullets(files)
+
+
+def _stage_table(w: Writer, p: dict[str, Any]) -> None:
+    w.heading("Where each stage lives", 2)
+    table = w.table(["Stage", "Domain", "Object", "Field", "Value", "Pipeline"], [3, 1.4, 1.4, 2, 2.4, 1.6])
+    for s in p["stages"]:
+        cells = [
+            stage_name(s["label"], s["golden"], s["assumed"]),
+            s["domain"],
+            s["object"],
+            s["field"],
+            _proposed(s["value"], s["proposed"]),
+            s["pipeline"],
+        ]
+        w.row(table, [[("Table Text", c)] for c in cells])
+
+
+def _pipelines(w: Writer, p: dict[str, Any]) -> None:
+    if not p["pipelines"]:
+        return
+    w.heading("Pipeline stages and probabilities", 2)
+    for pipeline in p["pipelines"]:
+        w.para([(f"{pipeline['name']} ({pipeline['object']})", "Strong")])
+        headers = ["Stage", "Probability", "Type"] if pipeline["deal"] else ["Stage", "Type"]
+        table = w.table(headers, [4, 1.5, 2][: len(headers) - 1] + [2])
+        for r in pipeline["rows"]:
+            cells = [stage_name(r["label"], r["golden"]), _proposed(r["kind"], r["proposed"] and r["kind"] != "open")]
+            if pipeline["deal"]:
+                cells.insert(1, _proposed(r["probability"], r["proposed"]))
+            w.row(table, [[("Table Text", c)] for c in cells])
+
+
+def _picklists(w: Writer, p: dict[str, Any]) -> None:
+    w.heading("Lifecycle and status picklists", 2)
+    for pick in p["picklists"]:
+        w.para(
+            [(pick["name"], "Strong"), (": " + " · ".join(pick["values"]), None)]
+            + ([(PROPOSED, "Assumed Flag")] if pick["proposed"] else [])
+        )
+    w.para(
+        [
+            (f"{p['status_field']} (contact status, apart from the lifecycle)", "Strong"),
+            (": " + " · ".join(p["statuses"]), None),
+        ]
+        + ([(PROPOSED, "Assumed Flag")] if p["statuses_proposed"] else [])
+    )
+    w.heading("Drop-off reason picklists", 2)
+    for pick in p["drop_off_fields"]:
+        w.para(
+            [(pick["name"], "Strong"), (": " + " · ".join(pick["values"]), None)]
+            + ([(PROPOSED, "Assumed Flag")] if pick["proposed"] else [])
+        )
+
+
+def _automation(w: Writer, p: dict[str, Any]) -> None:
+    w.heading("Automation rules", 2)
+    table = w.table(["Rule", "What it does", "How to build it"], [2, 4, 4])
+    for rule in p["automation"]:
+        w.row(
+            table,
+            [
+                [("Table Text", [(rule["name"], "Strong")])],
+                [("Table Text", rule["rule"])],
+                [("Table Text", rule["how"])],
+            ],
+        )
+
+
+def _validation(w: Writer, p: dict[str, Any]) -> None:
+    w.heading("Validation rules for entry criteria", 2)
+    w.bullets(p["validation_standard"])
+    w.para([(p["validation_how"], "Muted")])
+    table = w.table(["Stage", "Rule"], [3, 7])
+    for row in p["validation"]:
+        w.row(table, [[("Table Text", stage_name(row["stage"], row["golden"]))], [("Table Text", row["rule"])]])
+
+
+def _dashboards(w: Writer, p: dict[str, Any]) -> None:
+    w.heading("Dashboard reports", 2)
+    table = w.table(["Report", "What it shows"], [2, 7])
+    for d in p["dashboards"]:
+        w.row(table, [[("Table Text", [(d["name"], "Strong")])], [("Table Text", d["what"])]])
+    w.para([(p["dashboards_how"], "Muted")])
+
+
+def _common(w: Writer, view: dict[str, Any]) -> None:
+    w.heading("For both platforms", 1)
+    w.heading("Build order", 2)
+    for index, step in enumerate(view["build_order"], start=1):
+        w.para(f"{index}. {step}")
+    w.heading("QA checklist", 2)
+    for item in view["qa"]:
+        w.para(BOX + item)
+    if view["statuses"]:
+        w.heading("Contact status values", 2)
+        table = w.table(["Status", "Meaning"], [2, 7])
+        for s in view["statuses"]:
+            w.row(table, [[("Table Text", s["name"])], [("Table Text", s["definition"])]])
+    if view["drop_offs"]:
+        w.heading("Drop-off reasons by stage", 2)
+        table = w.table(["Stage", "Reasons"], [3, 7])
+        for row in view["drop_offs"]:
+            w.row(table, [[("Table Text", row["stage"])], [("Table Text", " · ".join(row["reasons"]))]])

@@ -1,0 +1,178 @@
+"""Slides more than one deck shows, built as plain data from the model.
+
+Wording comes from Jinja macros in `templates/decks/*.j2` (a client theme may
+override them); grouping and order are decided here. No office library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jinja2
+
+from deliverables.backends.slides.model import IMAGE, TABLE, TITLE, Deck, Slide, Table, cell, flagged
+from deliverables.core import marks
+from deliverables.core.context import Consumes, Context
+from deliverables.core.errors import TemplateError
+from deliverables.core.model import Project, Stage
+from deliverables.documents.words import templates as wording
+
+DECK_CONSUMES = (Consumes("diagram", ".png"),)
+"""Every deck shows the architecture diagram: the diagram's own PNG."""
+DECK_EXTERNAL = ("base.pptx",)
+
+UNASSIGNED = ""
+"""Group key of ASSUMED items nobody is named to confirm; listed last."""
+
+# Who attends which meeting, by department, following the playbook's meeting
+# structure; the first RevOps stakeholder stands for "VP RevOps".
+MEETING_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "refinement-1": ("marketing", "sales", "sdr", "bdr"),
+    "refinement-2": ("cs", "support"),
+}
+
+
+class Words:
+    """The macros of one deck wording template, called by name."""
+
+    def __init__(self, ctx: Context, name: str):
+        self.name = name
+        try:
+            self.module = wording.environment().from_string(ctx.template_text(f"decks/{name}.j2")).module
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template 'decks/{name}.j2': {exc}") from None
+
+    def __call__(self, macro: str, *args: Any, **kwargs: Any) -> str:
+        """The macro's text, each line stripped, blank lines at the ends dropped."""
+        try:
+            text = str(getattr(self.module, macro)(*args, **kwargs))
+        except (jinja2.TemplateError, AttributeError, TypeError) as exc:
+            raise TemplateError(f"template 'decks/{self.name}.j2', macro '{macro}': {exc}") from None
+        return "\n".join(line.strip() for line in text.strip().splitlines())
+
+    def cells(self, macro: str, *args: Any) -> tuple[str, ...]:
+        """A " | "-separated line of our own wording split into cells."""
+        return tuple(part.strip() for part in self(macro, *args).split(" | "))
+
+    def rows(self, macro: str, *args: Any) -> tuple[tuple[str, ...], ...]:
+        """One row of cells per line."""
+        return tuple(tuple(p.strip() for p in line.split(" | ")) for line in self(macro, *args).splitlines() if line)
+
+
+def title_slide(project: Project, ctx: Context, words: Words, common: Words) -> Slide:
+    """The opening slide: deck title, version, date and architect."""
+    subtitle = common("subtitle", project.version, ctx.date.isoformat(), project.architect)
+    return Slide(
+        TITLE,
+        words("title", project.client.name),
+        words("title_notes", project.client.name, project.version),
+        subtitle=subtitle,
+    )
+
+
+def diagram_slide(project: Project, common: Words, title: str) -> Slide:
+    """The architecture diagram, with a one-line lead."""
+    final = project.is_final()
+    domains = ", ".join(project.domain_title(d) for d in project.domain_order())
+    golden = sum(s.golden for s in project.stages)
+    assumed = sum(s.status == "assumed" for s in project.stages)
+    # No lead sentence: the diagram carries its own title and legend, and every
+    # point of height makes it more legible; the framing goes to the notes.
+    notes = (
+        common("diagram_lead", final)
+        + "\n"
+        + common("diagram_notes", project.version, len(project.stages), domains, golden, assumed)
+    )
+    return Slide(IMAGE, title, notes, image="diagram")
+
+
+def flow(project: Project) -> Iterator[Stage]:
+    """Stages domain by domain in flow order."""
+    for domain in project.domain_order():
+        yield from project.stages_in(domain)
+
+
+def _party_order(project: Project) -> list[str]:
+    return [s.id for s in project.stakeholders]
+
+
+def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, tuple, tuple]]]:
+    """Every ASSUMED stage and term as (kind, item, what to settle) rows, by who must confirm it."""
+    groups: dict[str, list[tuple[str, tuple, tuple]]] = {}
+    for stage in flow(project):
+        if stage.status == "assumed":
+            item = flagged(common("stage_item", project.domain_title(stage.domain), stage.label), "", stage.golden)
+            what = stage.notes or "; ".join(stage.entry) or common("no_criteria")
+            groups.setdefault(stage.confirm_with or UNASSIGNED, []).append(("stage", item, cell(what)))
+    for term in project.terms:
+        if term.status != "assumed":
+            continue
+        waiting = {who: state for who, state in term.approvals.items() if state != "approved"} or {UNASSIGNED: ""}
+        for who, state in waiting.items():
+            note = common("term_rejected") if state == "rejected" else common("term_pending") if state else ""
+            what = cell(term.definition) + ((f" ({note})", "assumed" if state == "rejected" else "muted"),) * bool(note)
+            groups.setdefault(who, []).append(("term", cell(common("term_item", term.term)), what))
+    return _ordered(project, groups)
+
+
+def _ordered(project: Project, groups: dict[str, list]) -> dict[str, list]:
+    """Stakeholders in file order, other parties as first met, the unassigned last."""
+    order = [p for p in _party_order(project) if p in groups]
+    order += [p for p in groups if p not in order and p != UNASSIGNED]
+    order += [UNASSIGNED] if UNASSIGNED in groups else []
+    return {key: groups[key] for key in order}
+
+
+def party_label(project: Project, key: str, common: Words) -> str:
+    """Readable name of a group key."""
+    return project.owner_name(key) if key else common("unassigned")
+
+
+def questions_slide(project: Project, common: Words, title: str) -> Slide:
+    """Every ASSUMED item grouped by the stakeholder who must confirm it."""
+    groups = assumed_items(project, common)
+    rows = tuple(
+        (cell(party_label(project, key, common), "bold"), item, what)
+        for key, items in groups.items()
+        for _, item, what in items
+    )
+    count = project.assumed_count()
+    table = Table(common.cells("questions_columns"), (2, 3, 5), rows, empty=common("questions_none"), group=True)
+    golden = any(s.golden and s.status == "assumed" for s in project.stages)
+    lead = common("questions_lead", count, len(groups), marks.GOLDEN_LEGEND if golden else "") if rows else ""
+    return Slide(TABLE, title, common("questions_notes", count), lead=lead, table=table)
+
+
+def meeting_people(project: Project, key: str, common: Words) -> str:
+    """Names of the stakeholders who attend a meeting, from the file."""
+    people = project.stakeholders
+    if key in MEETING_DEPARTMENTS:
+        revops = (
+            [p for p in people if p.department == "revops"][:1]
+            if key == "refinement-1"
+            else [p for p in people if p.department == "revops"]
+        )
+        chosen = {p.id for p in revops} | {p.id for p in people if p.department in MEETING_DEPARTMENTS[key]}
+        people = tuple(p for p in people if p.id in chosen)
+    names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in people)
+    return names or common("to_be_named", common("meeting_roles", key))
+
+
+def meeting_row(project: Project, key: str, common: Words) -> tuple:
+    """One row of a meeting plan: name, focus, who attends, what it produces."""
+    return (
+        cell(common("meeting_name", key), "bold"),
+        cell(common("meeting_focus", key)),
+        cell(meeting_people(project, key, common)),
+        cell(common("meeting_output", key)),
+    )
+
+
+def render_deck(view: Deck | None, ctx: Context) -> dict[str, bytes]:
+    """A deck's .pptx file (nothing for no deck), with the diagram's own PNG on its diagram slide."""
+    if view is None:
+        return {}
+    from deliverables.backends.slides.build import build
+
+    return {view.file: build(view, ctx, {"diagram": ctx.artefact("diagram", ".png")})}

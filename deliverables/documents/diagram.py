@@ -1,0 +1,226 @@
+"""Lifecycle Architecture Diagram (.svg, .png, .pdf and its DOT source .gv).
+
+One lane per domain, stacked top to bottom in domain order; stages flow left
+to right and long lanes wrap into rows, so the picture suits a landscape page.
+Edges come from the exits: the next stage of a domain, hand-offs into another
+domain, and back-edges (returns to a stage already passed) drawn dashed.
+
+The decks embed the diagram's own PNG: they declare it in their `CONSUMES`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from deliverables.core import marks
+from deliverables.core.context import Context
+from deliverables.core.model import Exit, Project, Stage
+
+NAME = "diagram"
+SUFFIXES = (".svg", ".png", ".pdf", ".gv")
+CONSUMES = ()
+EXTERNAL = ()
+DESCRIPTION = "Lifecycle Architecture Diagram: every stage in its domain lane, hand-offs, owners, golden and ASSUMED stages (SVG, PNG, PDF, DOT)."
+
+BOX = (190.0, 85.0)
+"""Stage box plus spacing in points (measured on rendered diagrams), used to choose the row length."""
+LANE_HEADER = 70.0
+OVERHEAD = 160.0
+"""Title and legend height in points."""
+PAGE = (736.0, 556.0)
+"""Printable area of a landscape Letter page in points (A4 is wider: it fits too)."""
+
+
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    stem = f"lifecycle-architecture-v{project.version}"
+    return tuple(f"{stem}{suffix}" for suffix in (".gv", ".pdf", ".png", ".svg"))
+
+
+def view(project: Project, ctx: Context) -> dict[str, Any]:
+    """Lanes with their rows of stages, the classified edges, title and legend."""
+    index = {stage.id: i for i, stage in enumerate(project.stages)}
+    lanes = [_lane(project, domain, index) for domain in project.domain_order()]
+    sizes = [len(lane["stages"]) for lane in lanes]
+    row_length = choose_row_length(sizes)
+    for lane in lanes:
+        ids = lane.pop("stages")
+        lane["rows"] = [ids[i : i + row_length] for i in range(0, len(ids), row_length)]
+    assumed = sum(stage.status == "assumed" for stage in project.stages)
+    _font_warnings(project, ctx)
+    return {
+        "stem": f"lifecycle-architecture-v{project.version}",
+        "title": f"{project.client.name} · Lifecycle Architecture v{project.version}",
+        "subtitle": _subtitle(project, ctx, assumed),
+        "client": project.client.name,
+        "author": project.architect,
+        "date": ctx.date.isoformat(),
+        "nodes": [_node(project, stage, i) for i, stage in enumerate(project.stages)],
+        "lanes": lanes,
+        "bands": pack_lanes(sizes, row_length),
+        "edges": classify_edges(project),
+        "legend": _legend(assumed),
+    }
+
+
+def _font_warnings(project: Project, ctx: Context) -> None:
+    """Warn, at the field, about characters the bundled font cannot draw: never silent empty boxes."""
+    from deliverables.backends import text as measure
+
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("client", "name"), project.client.name)]
+    texts += [(("domains", k, "name"), decl.name) for k, decl in enumerate(project.domains)]
+    for i, stage in enumerate(project.stages):
+        texts += [(("stages", i, "name"), stage.name), (("stages", i, "abbr"), stage.abbr or "")]
+        texts.append((("stages", i, "owner"), project.owner_name(stage.owner)))
+    for path, text in texts:
+        lacking = measure.missing(text, bold=True) or measure.missing(text)
+        if lacking:
+            ctx.warn(
+                path, f"the diagram's font cannot draw {lacking!r}; these characters will be missing from the picture"
+            )
+
+
+def _subtitle(project: Project, ctx: Context, assumed: int) -> str:
+    status = f"{assumed} ASSUMED" if assumed else "all CONFIRMED"
+    return f"{ctx.date.isoformat()} · {len(project.stages)} stages · {status}"
+
+
+def _lane(project: Project, domain: str, index: dict[str, int]) -> dict[str, Any]:
+    order = project.domain_order()
+    return {
+        "domain": domain,
+        "title": project.domain_title(domain),
+        "colour": marks.domain_colour(domain, order),
+        "stages": [f"n{index[stage.id]}" for stage in project.stages_in(domain)],
+    }
+
+
+def _node(project: Project, stage: Stage, i: int) -> dict[str, Any]:
+    name = f"{stage.label} {marks.GOLDEN}" if stage.golden else stage.label
+    return {
+        "id": f"n{i}",
+        "stage": stage.id,
+        "name": name,
+        "owner": project.owner_name(stage.owner) or "owner not set",
+        "golden": stage.golden,
+        "assumed": stage.status == "assumed",
+    }
+
+
+def classify_edges(project: Project) -> list[dict[str, Any]]:
+    """Every exit as an edge: `back` when it returns (closes a cycle, or goes to an earlier stage of
+    its domain), else `flow` within a domain and `handoff` across domains."""
+    index = {stage.id: i for i, stage in enumerate(project.stages)}
+    place = {s.id: (s.domain, k) for d in project.domain_order() for k, s in enumerate(project.stages_in(d))}
+    exits = exit_map(project)
+    back = back_edges(project, exits)
+    edges = []
+    for stage in _flow_order(project):
+        for exit_ in exits[stage.id]:
+            (domain, at), (target_domain, target_at) = place[stage.id], place[exit_.to]
+            if (stage.id, exit_.to) in back or (domain == target_domain and target_at <= at):
+                kind = "back"
+            else:
+                kind = "flow" if target_domain == domain else "handoff"
+            edges.append(
+                {"tail": f"n{index[stage.id]}", "head": f"n{index[exit_.to]}", "kind": kind, "when": exit_.when}
+            )
+    return edges
+
+
+def exit_map(project: Project) -> dict[str, tuple[Exit, ...]]:
+    """Each stage's exits to existing stages, as `project.exits` gives them, in linear time."""
+    following = {}
+    for domain in project.domain_order():
+        flow = project.stages_in(domain)
+        following.update({a.id: (Exit(to=b.id),) for a, b in zip(flow, flow[1:])})
+    known = {stage.id for stage in project.stages}
+    return {s.id: tuple(e for e in (s.exit or following.get(s.id, ())) if e.to in known) for s in project.stages}
+
+
+def _flow_order(project: Project) -> list[Stage]:
+    """Stages in domain order, then file order within a domain."""
+    return [stage for domain in project.domain_order() for stage in project.stages_in(domain)]
+
+
+def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tuple[str, str]]:
+    """Exits returning to a stage already on the current path of a depth-first walk in flow order.
+
+    These close a cycle (rejected, recycled to nurture, churned and back to
+    marketing); every other exit moves the record forward.
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    found: set[tuple[str, str]] = set()
+    for root in _flow_order(project):
+        if root.id in state:
+            continue
+        stack = [(root.id, iter([e.to for e in exits[root.id]]))]
+        state[root.id] = 1
+        while stack:
+            current, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                state[current] = 2
+                stack.pop()
+            elif state.get(target) == 1:
+                found.add((current, target))
+            elif target not in state:
+                state[target] = 1
+                stack.append((target, iter([e.to for e in exits[target]])))
+    return found
+
+
+def choose_row_length(lane_sizes: list[int]) -> int:
+    """Stages per row that let the diagram be printed largest on a landscape page."""
+    longest = max(lane_sizes, default=1)
+
+    def distance(per_row: int) -> tuple[float, float]:
+        bands = pack_lanes(lane_sizes, per_row)
+        width = max(sum(min(lane_sizes[i], per_row) for i in band) for band in bands) * BOX[0] if bands else BOX[0]
+        depth = sum(max(math.ceil(lane_sizes[i] / per_row) for i in band) for band in bands)
+        height = OVERHEAD + len(bands) * LANE_HEADER + depth * BOX[1]
+        # Largest print scale first; among equals, the shape closest to the page's.
+        return round(-min(PAGE[0] / width, PAGE[1] / height), 4), abs(math.log(width * PAGE[1] / height / PAGE[0]))
+
+    return min(range(3, max(4, longest + 1)), key=lambda n: (distance(n), n))
+
+
+def pack_lanes(lane_sizes: list[int], per_row: int) -> list[list[int]]:
+    """Lanes grouped into bands: consecutive one-row lanes share a band while they fit side by side."""
+    bands: list[list[int]] = []
+    used = per_row + 1  # columns taken in the last band; start a new band at once
+    for lane, size in enumerate(lane_sizes):
+        if size <= per_row and used + size <= per_row and all(lane_sizes[i] <= per_row for i in bands[-1]):
+            bands[-1].append(lane)
+            used += size
+        else:
+            bands.append([lane])
+            used = size
+    return bands
+
+
+def _legend(assumed: int) -> list[dict[str, str]]:
+    return [
+        {"kind": "golden", "text": marks.GOLDEN_LEGEND},
+        {"kind": "assumed", "text": marks.ASSUMED_LEGEND},
+        {"kind": "confirmed", "text": "Confirmed stage: name, then owner"},
+        {"kind": "flow", "text": "next stage"},
+        {"kind": "handoff", "text": "hand-off to another domain"},
+        {"kind": "back", "text": "back to an earlier stage"},
+    ]
+
+
+def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
+    """The diagram as DOT source, SVG, PNG and a one-page PDF, all from one layout."""
+    from deliverables.backends.graphviz import art, dot
+
+    source, styles = dot.build(view)
+    svg = art.layout_svg(source, styles)
+    stem = view["stem"]
+    return {
+        f"{stem}.gv": source.encode("utf-8"),
+        f"{stem}.svg": svg,
+        f"{stem}.png": art.svg_to_png(svg),
+        f"{stem}.pdf": art.svg_to_pdf(svg, view),
+    }

@@ -1,0 +1,83 @@
+"""Word layout of the Maintenance Schedule (python-docx lives here, not in the view)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliverables.backends.word.kit import Writer, writer
+from deliverables.core.context import Context
+from deliverables.documents.crm.word import STYLES, cover
+
+TABLES = (
+    ("monthly", "Monthly tasks", ("Task", "What to check", "Red flag"), ("task", "check", "red_flag")),
+    ("quarterly", "Quarterly tasks", ("Task", "What to review", "Action if off track"), ("task", "check", "action")),
+    ("triggers", "Refinement triggers", ("Trigger", "Threshold", "Response"), ("trigger", "threshold", "response")),
+)
+
+
+def write(view: dict[str, Any], ctx: Context) -> bytes:
+    """The schedule's bytes, built on the theme's base.docx or the built-in one."""
+    w = writer(ctx, STYLES, view["title"])
+    cover(w, view)
+    w.heading("How this schedule works", 1)
+    w.para(view["purpose"])
+    w.para([(view["owner"], "Strong")])
+    w.para(view["launch_note"])
+    if view["standard_note"]:
+        w.para([(view["standard_note"], "Muted")])
+    for key, title, headers, fields in TABLES[:2]:
+        _table(w, title, headers, [[row[f] for f in fields] for row in view[key]])
+    _checks(w, "After the first business cycle", view["first_cycle"])
+    _checks(w, "Every 6 to 12 months", view["review"])
+    key, title, headers, fields = TABLES[2]
+    _table(w, title, headers, [[row[f] for f in fields] for row in view[key]])
+    _escalation(w, view)
+    if view["checkin"]:
+        _checkin(w, view["checkin"])
+    _calendar(w, view)
+    w.header_footer(view["header"], view["footer"])
+    return w.save(view["title"], view["client"], view["author"], view["date"])
+
+
+def _table(w: Writer, title: str, headers: tuple[str, ...], rows: list[list[str]]) -> None:
+    w.heading(title, 1)
+    table = w.table(list(headers), [2.2, 4, 3.4])
+    for row in rows:
+        w.row(table, [[("Table Text", [(row[0], "Strong")])]] + [[("Table Text", cell)] for cell in row[1:]])
+
+
+def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:
+    w.heading(title, 1)
+    # Keep the date line with the first check so a page never ends on it.
+    w.para([(f"Between {block['from']} and {block['to']}", "Strong")]).paragraph_format.keep_with_next = True
+    for item in block["items"]:
+        name = item["name"] if item["name"].endswith(("?", ":")) else item["name"] + ":"
+        w.para([(name + " ", "Strong"), (item["text"], None)], "List Bullet")
+
+
+def _escalation(w: Writer, view: dict[str, Any]) -> None:
+    w.heading("Escalation guide", 1)
+    table = w.table(["Issue", "Who handles it", "Why"], [4, 1.8, 3.4])
+    for row in view["escalation"]:
+        w.row(
+            table,
+            [[("Table Text", row["issue"])], [("Table Text", [(row["who"], "Strong")])], [("Table Text", row["why"])]],
+        )
+    w.para(view["call_back"])
+
+
+def _checkin(w: Writer, checkin: dict[str, str]) -> None:
+    w.heading("Refinement check-in", 1)
+    w.para([(checkin["date"] + ": ", "Strong"), (checkin["text"], None)])
+    w.para([(checkin["prep"] + ": ", "Strong"), (checkin["prep_text"], None)])
+
+
+def _calendar(w: Writer, view: dict[str, Any]) -> None:
+    w.heading("Calendar", 1)
+    w.para(f"{view['ics']} holds these events; import it into any calendar.")
+    table = w.table(["Event", "First date", "Repeats"], [5, 2, 2.5])
+    for event in view["schedule"]:
+        w.row(
+            table,
+            [[("Table Text", event["summary"])], [("Table Text", event["first"])], [("Table Text", event["repeats"])]],
+        )

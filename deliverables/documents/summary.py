@@ -1,0 +1,61 @@
+"""Stage summary (Markdown): every stage by domain, for a quick review in any editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliverables.core.context import Context
+from deliverables.core.model import Project
+from deliverables.documents.words import templates as wording
+
+NAME = "summary"
+SUFFIXES = (".md",)
+DESCRIPTION = "Stage summary: every stage by domain with entry criteria, exits, owner and status (Markdown)."
+CONSUMES = ()
+EXTERNAL = ()
+
+
+def files(project: Project) -> tuple[str, ...]:
+    """The file names this deliverable writes for the project's version."""
+    return (f"stage-summary-v{project.version}.md",)
+
+
+def view(project: Project, ctx: Context) -> dict[str, Any]:
+    """Domains in order, each with its stages in flow order."""
+    domains = []
+    for domain in project.domain_order():
+        stages = []
+        for stage in project.stages_in(domain):
+            exits = [_exit_text(project, e.to, e.when) for e in project.exits(stage)]
+            stages.append(
+                {
+                    "label": stage.label,
+                    "golden": stage.golden,
+                    "entry": list(stage.entry) or ["(none defined)"],
+                    "exits": exits or ["(end of flow)"],
+                    "owner": project.owner_name(stage.owner) or "(unassigned)",
+                    "status": stage.status.upper(),
+                }
+            )
+        domains.append({"title": project.domain_title(domain), "stages": stages})
+    assumed = project.assumed_count()
+    status_line = f"{assumed} item(s) still ASSUMED." if assumed else "Every item is CONFIRMED."
+    return {
+        "client": project.client.name,
+        "version": project.version,
+        "status_line": status_line,
+        "domains": domains,
+        "file": f"stage-summary-v{project.version}.md",
+    }
+
+
+def _exit_text(project: Project, to: str, when: str) -> str:
+    target = project.stage(to)
+    name = target.short if target else to
+    return f"{name} ({when})" if when else name
+
+
+def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
+    """The Markdown file."""
+    text = wording.render(ctx, "stage-summary.md.j2", **view)
+    return {view["file"]: text.encode("utf-8")}

@@ -1,0 +1,46 @@
+"""Wording from Jinja templates in `templates/`, rendered in a sandbox.
+
+Client text is passed in as data and never evaluated as a template, so a
+definition containing `{{ 7*7 }}` prints literally. Undefined names fail loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from deliverables.core.context import Context
+from deliverables.core.errors import TemplateError
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md(text: Any) -> str:
+    """Escape text for Markdown so client text never turns into markup."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def environment() -> SandboxedEnvironment:
+    """The one Jinja environment: sandboxed, strict, no autoescape (outputs are not HTML)."""
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md
+    return env
+
+
+def render(ctx: Context, name: str, **data: Any) -> str:
+    """Render the template `name` (theme first, then built-in) with `data`."""
+    env = environment()
+    try:
+        template = env.from_string(ctx.template_text(name))
+        return template.render(**data)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template '{name}': {exc}") from None

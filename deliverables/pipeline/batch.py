@@ -1,0 +1,61 @@
+"""Build many client files, optionally in parallel, without one failure stopping the rest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deliverables.core.errors import DeliverError, InputError
+from deliverables.pipeline.build import BuildResult, build_file
+
+
+@dataclass
+class Outcome:
+    """One client file's result: the build, or the error lines to show."""
+
+    source: Path
+    result: BuildResult | None = None
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def build_one(source: Path, out_root: Path, only: Sequence[str] | None, theme: Path | None) -> Outcome:
+    """Build one file, turning a user error into lines (exceptions with state do not pickle well)."""
+    started = time.perf_counter()
+    try:
+        result = build_file(source, out_root, only, theme)
+    except InputError as exc:
+        return Outcome(source, None, [str(p) for p in exc.problems], time.perf_counter() - started)
+    except DeliverError as exc:
+        return Outcome(source, None, [f"{source}: error: {exc.format_message()}"], time.perf_counter() - started)
+    return Outcome(source, result, [], time.perf_counter() - started)
+
+
+def build_many(
+    sources: Sequence[Path],
+    out_root: Path,
+    only: Sequence[str] | None,
+    theme: Path | None,
+    jobs: int = 1,
+    tick: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Build every file (with `jobs` worker processes when above 1); results in input order."""
+    if jobs <= 1 or len(sources) <= 1:
+        outcomes = []
+        for source in sources:
+            outcomes.append(build_one(source, out_root, only, theme))
+            tick(outcomes[-1])
+        return outcomes
+    import multiprocessing  # only parallel builds pay for these imports
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    found: dict[int, Outcome] = {}
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(build_one, s, out_root, only, theme): i for i, s in enumerate(sources)}
+        for future in as_completed(futures):
+            found[futures[future]] = future.result()
+            tick(found[futures[future]])
+    return [found[i] for i in range(len(sources))]

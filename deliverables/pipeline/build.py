@@ -1,0 +1,175 @@
+"""The build pipeline: load, validate, plan the artefact graph, render, write.
+
+Deliverables fill hooks; this module alone decides what is built, the output
+paths, the manifest and the writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deliverables import __version__
+from deliverables.core import paths
+from deliverables.core.errors import BuildError, Problem, TemplateError
+from deliverables.pipeline import incremental, inputs, manifest, registry
+from deliverables.pipeline.storage import write_tree
+
+if TYPE_CHECKING:
+    from deliverables.core.context import Context
+    from deliverables.core.model import Project
+
+# The typed model, the YAML parser and the deliverables are imported only when
+# something has to be built: an up-to-date rebuild stays as cheap as `import json`.
+
+
+@dataclass
+class BuildResult:
+    """What one client file's build produced."""
+
+    source: Path
+    folder: Path
+    files: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False
+    rebuilt: list[str] = field(default_factory=list)
+
+
+def select(only: Sequence[str] | None) -> tuple[str, ...]:
+    """Registered names to build, in registry order; unknown names are an error."""
+    if not only:
+        return registry.names()
+    wanted = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    for name in wanted:
+        if name not in registry.REGISTRY:
+            from deliverables.core.suggest import did_you_mean
+
+            hint = did_you_mean(name, registry.names())
+            raise BuildError(f"unknown deliverable '{name}'{hint}; known: {', '.join(registry.names())}")
+    return tuple(n for n in registry.names() if n in wanted)
+
+
+def version_folder(out_root: Path, project: Project) -> Path:
+    """`<out>/<client-slug>/v<N>`."""
+    return out_root / project.slug / f"v{project.version}"
+
+
+def load_model(folder: Path) -> Project:
+    """The project a version folder was built from (OSError or ValueError when unreadable)."""
+    from deliverables.core.model import Project
+
+    return Project.model_validate(manifest.read_model(folder))
+
+
+def load_previous(out_root: Path, project: Project) -> Project | None:
+    """The model of the newest earlier version built into the output, if any."""
+    folder = paths.newest_before(out_root / project.slug, project.version)
+    if folder is None:
+        return None
+    try:
+        return load_model(folder)
+    except (ValueError, OSError):
+        return None
+
+
+def context(source: Path, out_root: Path | None = None, theme: Path | None = None, text: str | None = None) -> Context:
+    """The base build context of a client file: its model, the previous version and the theme."""
+    from deliverables.core.context import Context
+    from deliverables.core.source import load_document
+    from deliverables.core.validate import validate_document
+
+    doc = load_document(source, text)
+    project = validate_document(doc)
+    previous = load_previous(out_root, project) if out_root is not None else None
+    ctx = Context(project, doc, previous, resolve_theme(source, project, theme))
+    ctx.warnings.extend(doc.warnings)
+    return ctx
+
+
+def render_files(
+    ctx: Context, names: Sequence[str], earlier: Path | None = None, jobs: int | None = None
+) -> tuple[dict[str, bytes], dict[str, Any], list[Problem]]:
+    """Every named deliverable's files (and those of what they consume), in memory.
+
+    Returns the files, per deliverable the manifest record (key, why rebuilt or
+    kept), and the warnings. Deliverables whose key matches the `earlier` version
+    folder's manifest are taken from there instead of rendered again.
+    """
+    from deliverables.pipeline import graph
+
+    produced = graph.produce(graph.plan(ctx, names), earlier, jobs)
+    files: dict[str, bytes] = {}
+    warnings: list[Problem] = list(ctx.warnings)
+    for item in produced.values():
+        files.update(item.files)
+        warnings += [w for w in item.warnings if w not in warnings]
+    return files, {name: item.record for name, item in produced.items()}, warnings
+
+
+def render_one(ctx: Context, name: str) -> dict[str, bytes]:
+    """One deliverable's files, rendered in memory with everything it consumes."""
+    files, records, _ = render_files(ctx, [name], jobs=1)
+    return {file_name: files[file_name] for file_name in records[name]["files"]}
+
+
+def build_file(
+    source: Path,
+    out_root: Path,
+    only: Sequence[str] | None = None,
+    theme: Path | None = None,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build one client file into its version folder, atomically and incrementally.
+
+    `jobs` caps the worker processes rendering deliverables (default: one per core).
+    """
+    names = select(only)
+    raw = _read(source)
+    folder = incremental.up_to_date(source, raw, out_root, names, theme)
+    if folder is not None:
+        return BuildResult(source, folder, manifest.section(manifest.read(folder), "files"), [], up_to_date=True)
+    ctx = context(source, out_root, theme)
+    folder = version_folder(out_root, ctx.project)
+    files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, jobs)
+    files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
+    record = _manifest(raw, files, report, folder, keep=bool(only))
+    files[manifest.MANIFEST] = manifest.canonical_json(record)
+    write_tree(folder, files, keep=bool(only))
+    incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
+    rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
+    return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt)
+
+
+def resolve_theme(source: Path, project: Project, option: Path | None) -> Path | None:
+    """The theme folder from `--theme` or the file's `theme` key (relative to the file)."""
+    chosen = option or (source.parent / project.theme if project.theme else None)
+    if chosen is None:
+        return None
+    if not chosen.is_dir():
+        raise TemplateError(f"theme folder '{chosen}' does not exist")
+    return chosen
+
+
+def _manifest(raw: bytes, files: dict[str, bytes], report: dict[str, Any], folder: Path, keep: bool) -> dict[str, Any]:
+    hashes = {name: manifest.digest(data) for name, data in files.items()}
+    if keep:
+        earlier = manifest.read(folder)
+        kept_files = {k: v for k, v in manifest.section(earlier, "files").items() if (folder / k).is_file()}
+        hashes = {**kept_files, **hashes}
+        report = {**manifest.section(earlier, "deliverables"), **report}
+    return {
+        "tool": "deliver",
+        "tool_version": __version__,
+        "input_sha256": manifest.digest(raw),
+        "files": dict(sorted(hashes.items())),
+        "deliverables": dict(sorted(report.items())),
+    }
+
+
+def _read(source: Path) -> bytes:
+    try:
+        return source.read_bytes()
+    except OSError:
+        return b""

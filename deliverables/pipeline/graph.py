@@ -1,0 +1,187 @@
+"""The artefact graph: which deliverables a build needs, in which order, under
+which keys, and which of them must be rendered again.
+
+A deliverable's key is the fingerprint of its view, of the external files it
+reads and of the keys of the artefacts it consumes, so a change anywhere
+upstream (an owner that moves the diagram, a new logo) reaches every
+deliverable that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from deliverables.core.context import EVERY, Context, Listing
+from deliverables.core.errors import BuildError, DeliverError
+from deliverables.pipeline import incremental, inputs, manifest, registry, workers
+from deliverables.pipeline.registry import Deliverable
+from deliverables.pipeline.storage import safe_relative
+
+
+@dataclass
+class Node:
+    """One deliverable of this build: its module, context, view and key."""
+
+    name: str
+    module: Deliverable
+    ctx: Context
+    view: Any = None
+    parts: dict[str, Any] = field(default_factory=dict)
+    """What the key is made of: view, environment, inputs and consumed keys."""
+    key: str = ""
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Deliverables whose file bytes this one consumes."""
+        return tuple(dict.fromkeys(c.deliverable for c in self.module.CONSUMES if c.suffix))
+
+
+@dataclass
+class Produced:
+    """What the build made of one deliverable."""
+
+    files: dict[str, bytes]
+    record: dict[str, Any]
+    warnings: list[Any]
+
+
+def closure(selected: Sequence[str]) -> tuple[str, ...]:
+    """The selected deliverables plus every one whose files they consume, producers first."""
+    wanted: dict[str, None] = {}
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            raise BuildError(f"deliverables consume each other in a circle: {' -> '.join((*path, name))}")
+        if name in wanted:
+            return
+        for need in registry.load(name).CONSUMES:
+            if need.suffix and need.deliverable != EVERY:
+                visit(need.deliverable, (*path, name))
+        wanted[name] = None
+
+    for name in selected:
+        visit(name, ())
+    return tuple(wanted)
+
+
+def plan(base: Context, selected: Sequence[str]) -> list[Node]:
+    """Every node of the build in dependency order, with its view and key."""
+    env = incremental.content_key(base.theme)
+    nodes: dict[str, Node] = {}
+    lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
+    for name in closure(selected):
+        module = registry.load(name)
+        ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
+        ctx.inputs = inputs.load(module.EXTERNAL, ctx)
+        node = Node(name, module, ctx, module.view(ctx.project, ctx))
+        node.parts = {
+            "view": incremental.view_key(node.view),
+            "environment": env,
+            "inputs": {role: manifest.digest(data) for role, data in sorted(ctx.inputs.items())},
+            "consumes": {n: nodes[n].key for n in node.needs},
+        }
+        if _wants_lists(module):
+            node.parts["listing"] = incremental.view_key(lists)
+        node.key = incremental.view_key(node.parts)
+        nodes[name] = node
+    return list(nodes.values())
+
+
+def _wants_lists(module: Deliverable) -> bool:
+    return any(c.deliverable == EVERY and not c.suffix for c in module.CONSUMES)
+
+
+def _listing(base: Context) -> dict[str, Listing]:
+    found = {}
+    for name in registry.names():
+        module = registry.load(name)
+        found[name] = Listing(module.DESCRIPTION, tuple(sorted(module.files(base.project))))
+    return found
+
+
+def produce(nodes: list[Node], earlier: Path | None, jobs: int | None = None) -> dict[str, Produced]:
+    """Every node's files: taken from `earlier` when its key is unchanged, else rendered.
+
+    Nodes that do not consume each other render in parallel worker processes
+    (`jobs` of them; default: one per core). The first failure is raised after
+    every other node has finished.
+    """
+    recorded = manifest.read(earlier)
+    before = manifest.section(recorded, "deliverables")
+    hashes = manifest.section(recorded, "files")
+    done: dict[str, dict[str, bytes]] = {}
+    for node in nodes:
+        kept = _reuse(earlier, before.get(node.name), node, hashes)
+        if kept is not None:
+            done[node.name] = kept
+    pending = {node.name: _job(node) for node in nodes if node.name not in done}
+    outcomes = workers.run(pending, done, jobs or workers.cores())
+    failure = next((o for o in outcomes.values() if isinstance(o, BaseException)), None)
+    if failure is not None:
+        raise failure
+    produced = {}
+    for node in nodes:
+        kept = node.name in done
+        files, late = (done[node.name], []) if kept else outcomes[node.name]
+        reason = "unchanged" if kept else _reason(before.get(node.name), node)
+        record = {"files": sorted(files), **node.parts, "key": node.key, "reason": reason}
+        record["action"] = "kept" if kept else "rebuilt"
+        produced[node.name] = Produced(files, record, [*node.ctx.warnings, *late])
+    _check_outputs(nodes, produced)
+    return produced
+
+
+def _job(node: Node) -> workers.Job:
+    suffixes: dict[str, tuple[str, ...]] = {}
+    for need in node.module.CONSUMES:
+        if need.suffix:
+            suffixes[need.deliverable] = (*suffixes.get(need.deliverable, ()), need.suffix)
+
+    def render(artefacts: workers.Artefacts) -> tuple[dict[str, bytes], list[Any]]:
+        ctx = replace(node.ctx, warnings=[], artefacts=artefacts)
+        return node.module.render(node.view, ctx), ctx.warnings
+
+    return workers.Job(render, node.needs, suffixes)
+
+
+def _reuse(folder: Path | None, entry: Any, node: Node, hashes: dict[str, Any]) -> dict[str, bytes] | None:
+    if folder is None or not isinstance(entry, dict) or entry.get("key") != node.key:
+        return None
+    try:
+        files = {name: (folder / safe_relative(name)).read_bytes() for name in entry["files"]}
+    except (OSError, KeyError, TypeError, DeliverError):
+        return None
+    # A file changed by hand since it was built must not be carried forward.
+    if any(manifest.digest(data) != hashes.get(name) for name, data in files.items()):
+        return None
+    return files
+
+
+def _reason(entry: Any, node: Node) -> str:
+    if not isinstance(entry, dict) or "key" not in entry:
+        return "new"
+    for part, reason in (
+        ("environment", "templates or tool changed"),
+        ("view", "content changed"),
+        ("inputs", "external files changed"),
+        ("consumes", "a consumed artefact changed"),
+        ("listing", "the list of files changed"),
+    ):
+        if entry.get(part) != node.parts.get(part):
+            return reason
+    return "files missing"
+
+
+def _check_outputs(nodes: list[Node], produced: dict[str, Produced]) -> None:
+    owner: dict[str, str] = {}
+    for node in nodes:
+        for file_name in produced[node.name].files:
+            safe_relative(file_name)
+            if not file_name.endswith(node.module.SUFFIXES):
+                raise BuildError(f"deliverable '{node.name}' produced {file_name!r}, not one of {node.module.SUFFIXES}")
+            if file_name in owner:
+                raise BuildError(f"two deliverables produce {file_name!r}: '{owner[file_name]}' and '{node.name}'")
+            owner[file_name] = node.name

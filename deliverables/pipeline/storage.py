@@ -1,0 +1,136 @@
+"""Atomic output: a whole version folder is staged beside its target and swapped in.
+
+A build that fails, or is killed, leaves the previous version folder exactly as
+it was. On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call; elsewhere
+two renames, with leftovers repaired by the next build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from deliverables.core.errors import OutputError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def safe_relative(name: str) -> PurePosixPath:
+    """A renderer's file name as a relative path that cannot leave its folder."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or not path.parts or any(p in ("", ".", "..") for p in path.parts) or "\\" in name:
+        raise OutputError(f"unsafe output file name {name!r}")
+    return path
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write one file atomically: temp file in the same folder, then `os.replace`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        # mkstemp makes the file private (0600); keep the mode a plain write would give.
+        os.chmod(tmp, _mode_for(target))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permission bits, or those of a new file under the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without setting it (os.umask would race other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> None:
+    """Replace the folder `target` by one holding exactly `files` (plus, with `keep`,
+    the files of the current folder that `files` does not replace)."""
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        repair(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
+    try:
+        if keep and target.is_dir():
+            shutil.copytree(target, staging, dirs_exist_ok=True)
+        for name, data in sorted(files.items()):
+            path = staging / safe_relative(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        _fsync_tree(staging)
+        _swap(staging, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def repair(target: Path) -> None:
+    """Undo what a killed fallback swap left: restore `.old` and drop stale staging."""
+    old = target.with_name(f".{target.name}.old")
+    if old.is_dir() and not target.exists():
+        os.rename(old, target)
+    shutil.rmtree(old, ignore_errors=True)
+    for stale in target.parent.glob(f".{target.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put `staging` at `target`; afterwards `staging` holds the old version (if any)."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        return
+    old = target.with_name(f".{target.name}.old")
+    os.rename(target, old)
+    os.rename(staging, target)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False when unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc_name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
