@@ -3,8 +3,14 @@ wrapping and glyph coverage, for every deliverable that lays text out itself.
 
 The diagram sizes its boxes with these numbers, the decks wrap their text with
 them, and the card checks which characters its font can draw: one table of
-advance widths per font file, one rule for characters a font lacks. The same
-TrueType files draw the text, so what is measured here is what is printed.
+advance widths per font family, one rule for characters a font lacks.
+
+A `Family` is the name a document declares and the files its text is measured
+with. The diagram and the card draw with the bundled DejaVu files themselves;
+the decks declare Calibri, which every Office install has, and are measured
+with its metric-compatible twin Carlito (same advance widths), so a line that
+fits here fits in PowerPoint. Where a twin lacks a glyph (★, ✓), a viewer
+substitutes another font: the DejaVu width stands in for it.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
-from deliverables.core import marks
+from deliverables.core.paths import templates_root
 
 LINE = 1.2
 """Line height as a multiple of the font size; decks set exactly this spacing."""
@@ -25,22 +32,69 @@ differently, so a line measured as just fitting must not wrap there."""
 Run = tuple[str, str]
 """A piece of text and its style name (see BOLD_STYLES)."""
 
-BOLD_STYLES = frozenset({"bold", "assumed", "golden", "heading", "alert", "accent"})
+BOLD_STYLES = frozenset({"bold", "assumed", "golden", "heading", "alert", "accent", "kicker", "title"})
 _TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Family:
+    """A font family as a document names it, and the bundled files that measure it."""
+
+    name: str
+    """The family written into the document (what Office looks up)."""
+    regular: str
+    """File name under templates/fonts of the regular face (or its metric twin)."""
+    bold: str
+
+    def file(self, bold: bool = False) -> str:
+        """The bundled file of the regular or bold face."""
+        return self.bold if bold else self.regular
+
+
+DEJAVU = Family("DejaVu Sans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+DEJAVU_CONDENSED = Family("DejaVu Sans Condensed", "DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf")
+CALIBRI = Family("Calibri", "Carlito-Regular.ttf", "Carlito-Bold.ttf")
+"""Office's default sans; measured with Carlito, its metric-compatible twin (SIL OFL)."""
+ARIAL = Family("Arial", "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+"""Measured with Liberation Sans, its metric-compatible twin (SIL OFL)."""
+FAMILIES = {family.name: family for family in (DEJAVU, DEJAVU_CONDENSED, CALIBRI, ARIAL)}
+"""Every family the documents declare, by the name they declare."""
+
+
+def family_named(name: str | None) -> Family:
+    """The family a document names (e.g. a run's typeface); DejaVu when unknown."""
+    return FAMILIES.get(name or "", DEJAVU)
 
 
 # ------------------------------------------------------------------ one font's widths
 
 
-@lru_cache(maxsize=8)
-def advance_widths(bold: bool = False, condensed: bool = False) -> dict[int, float]:
-    """Advance width in em of every character of a bundled font, read once."""
+@lru_cache(maxsize=16)
+def _file_widths(file: str) -> dict[int, float]:
+    import logging
+
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(marks.font_path(bold=bold, condensed=condensed))) as font:
+    # Carlito's header dates predate 1970; fontTools logs that on every read. Widths do not depend on it.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    with TTFont(str(templates_root() / "fonts" / file)) as font:
         units = font["head"].unitsPerEm
         advances = font["hmtx"].metrics
         return {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+
+
+@lru_cache(maxsize=16)
+def family_widths(family: Family, bold: bool = False) -> dict[int, float]:
+    """Advance width in em of every character of a family, DejaVu's where the family lacks one."""
+    own = _file_widths(family.file(bold))
+    if family in (DEJAVU, DEJAVU_CONDENSED):
+        return own
+    return {**_file_widths(DEJAVU.file(bold)), **own}
+
+
+def advance_widths(bold: bool = False, condensed: bool = False) -> dict[int, float]:
+    """Advance width in em of every character of the bundled DejaVu font, read once."""
+    return family_widths(DEJAVU_CONDENSED if condensed else DEJAVU, bold)
 
 
 def char_width(char: str, widths: dict[int, float]) -> float:
@@ -54,21 +108,21 @@ def char_width(char: str, widths: dict[int, float]) -> float:
     return 1.0 if unicodedata.east_asian_width(char) in ("W", "F") or ord(char) > 0xFFFF else 0.65
 
 
-def text_width(text: str, size: float, bold: bool = False) -> float:
+def text_width(text: str, size: float, bold: bool = False, family: Family = DEJAVU) -> float:
     """Width in points of one line of text at `size` points."""
-    return _em(text, bold) * size
+    return _em(text, bold, family) * size
 
 
 @lru_cache(maxsize=65536)
-def _em(text: str, bold: bool) -> float:
+def _em(text: str, bold: bool, family: Family = DEJAVU) -> float:
     """Width of a text in em; words repeat, so this is cached."""
-    widths = advance_widths(bold)
+    widths = family_widths(family, bold)
     return sum(char_width(char, widths) for char in text)
 
 
-def missing(text: str, bold: bool = False, condensed: bool = False) -> str:
+def missing(text: str, bold: bool = False, condensed: bool = False, family: Family | None = None) -> str:
     """The distinct characters of `text` a bundled font cannot draw, in order of appearance."""
-    widths = advance_widths(bold, condensed)
+    widths = _file_widths((family or (DEJAVU_CONDENSED if condensed else DEJAVU)).file(bold))
     seen: dict[str, None] = {}
     for char in text:
         if ord(char) not in widths and not char.isspace() and unicodedata.category(char)[0] != "C":
@@ -129,33 +183,33 @@ def _tokens(runs: Sequence[Run]) -> list[Run]:
     return out
 
 
-def _width(token: Run, size: float) -> float:
-    return _em(token[0].rstrip(), token[1] in BOLD_STYLES) * size
+def _width(token: Run, size: float, family: Family) -> float:
+    return _em(token[0].rstrip(), token[1] in BOLD_STYLES, family) * size
 
 
-def _advance(token: Run, size: float) -> float:
-    return _em(token[0], token[1] in BOLD_STYLES) * size
+def _advance(token: Run, size: float, family: Family) -> float:
+    return _em(token[0], token[1] in BOLD_STYLES, family) * size
 
 
-def _break_word(token: Run, width: float, size: float) -> list[Run]:
+def _break_word(token: Run, width: float, size: float, family: Family) -> list[Run]:
     """Split a word wider than the line into pieces that fit, character by character."""
     pieces, current = [], ""
     bold = token[1] in BOLD_STYLES
     for ch in token[0]:
-        if current and text_width(current + ch, size, bold) > width and not ch.isspace():
+        if current and text_width(current + ch, size, bold, family) > width and not ch.isspace():
             pieces.append((current, token[1]))
             current = ""
         current += ch
     return [*pieces, (current, token[1])] if current else pieces
 
 
-def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[Run]]:
+def wrap(runs: Sequence[Run], width: float, size: float, family: Family = DEJAVU) -> list[list[Run]]:
     """Lines of tokens as a greedy word wrap at `width` points would lay them out."""
-    return [list(line) for line in _wrap(tuple(runs), width, size)]
+    return [list(line) for line in _wrap(tuple(runs), width, size, family)]
 
 
 @lru_cache(maxsize=8192)
-def _wrap(runs: tuple[Run, ...], width: float, size: float) -> tuple[tuple[Run, ...], ...]:
+def _wrap(runs: tuple[Run, ...], width: float, size: float, family: Family) -> tuple[tuple[Run, ...], ...]:
     # The same cell is measured at several sizes and again when drawn: cache it.
     width *= SAFETY
     lines: list[list[Run]] = [[]]
@@ -166,19 +220,28 @@ def _wrap(runs: tuple[Run, ...], width: float, size: float) -> tuple[tuple[Run, 
             lines.append([])
             used = 0.0
             continue
-        pieces = _break_word(token, width, size) if _width(token, size) > width else [token]
+        pieces = _break_word(token, width, size, family) if _width(token, size, family) > width else [token]
         for piece in pieces:
-            if lines[-1] and used + _width(piece, size) > width:
+            if lines[-1] and used + _width(piece, size, family) > width:
                 lines.append([])
                 used = 0.0
             lines[-1].append(piece)
-            used += _advance(piece, size)
+            used += _advance(piece, size, family)
     return tuple(tuple(line) for line in lines)
 
 
-def line_count(runs: Sequence[Run], width: float, size: float) -> int:
+def line_count(runs: Sequence[Run], width: float, size: float, family: Family = DEJAVU) -> int:
     """How many lines the runs take at `width` points and `size`."""
-    return len(_wrap(tuple(runs), width, size))
+    return len(_wrap(tuple(runs), width, size, family))
+
+
+def widest_line(runs: Sequence[Run], width: float, size: float, family: Family = DEJAVU) -> float:
+    """Width in points of the widest line the runs wrap into at `width` points."""
+    lines = _wrap(tuple(runs), width, size, family)
+    return max(
+        (sum(_advance(t, size, family) for t in line[:-1]) + _width(line[-1], size, family) for line in lines if line),
+        default=0.0,
+    )
 
 
 def height(lines: int, size: float) -> float:

@@ -2,9 +2,11 @@
 
 Shared by every deck renderer and imported only inside `render()`. Layouts
 are taken by name from `base.pptx` (a client theme's copy first), so a
-branded base restyles every deck; a missing layout is a TemplateError naming
-it. Long tables and lists continue on "(cont.)" slides; text sizes come from
-`deckfit`, never from a viewer's autofit.
+branded base restyles every deck. Each slide is expanded into pages first:
+long tables, lists and flows continue on "(cont.)" slides, and every size
+comes from `slides.fit`, never from a viewer's autofit. Then each page is
+drawn: title and kicker, tracker, body, the legend of its marks, footer and
+speaker notes.
 """
 
 from __future__ import annotations
@@ -12,45 +14,58 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
-
-from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
+from dataclasses import dataclass, replace
 
 from deliverables.backends.archive import normalize_zip
+from deliverables.backends.slides import chrome, shapes
 from deliverables.backends.slides import draw as deckdraw
 from deliverables.backends.slides import fit as deckfit
-from deliverables.backends.slides.model import BULLETS, IMAGE, TABLE, TITLE, Deck, Slide
-from deliverables.backends.slides.shapes import Rect, below_lead, draw_body
+from deliverables.backends.slides import flow as deckflow
+from deliverables.backends.slides.base import (
+    BODIES,
+    EXHIBIT,
+    LAYOUTS,
+    SUBTITLES,
+    TITLES,
+    Base,
+    open_base,
+    placeholder,
+    rect,
+)
+from deliverables.backends.slides.model import BULLETS, FLOW, IMAGE, TABLE, TITLE, Deck, Slide
+from deliverables.backends.slides.shapes import Rect
 from deliverables.core.context import Context
-from deliverables.core.errors import TemplateError
+from deliverables.core.errors import BuildError
 
-LAYOUTS = {TITLE: "Title Slide", BULLETS: "Title and Content", TABLE: "Title Only", IMAGE: "Title Only"}
 CONT = " (cont.)"
-SUBTITLE_SIZES = (22, 20, 18, 16, 14)
-FOOTER_SIZE = 10
-_TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+COVER_SIZES = (40, 36, 32, 28, 24)
+SUBTITLE_SIZES = (20, 18, 16, 14)
+FACT_SIZES = (16, 14, 13, 12)
+WIDE_SHARE = 0.9
+"""A picture narrower than this share of the wide content area goes on the side-panel layout."""
+HANDOFF_LABEL = "Hands off to:"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One slide as drawn: the (continued) slide, its layout, its body size and flow page."""
+
+    slide: Slide
+    layout: str
+    size: float = 0.0
+    flow: deckflow.FlowPage | None = None
 
 
 def build(deck: Deck, ctx: Context, images: Mapping[str, bytes]) -> bytes:
     """The deck's .pptx bytes: deterministic for the same deck and date."""
-    base = ctx.template("base.pptx")
-    try:
-        prs = Presentation(io.BytesIO(ctx.input("base.pptx") or b""))
-    except Exception as exc:  # python-pptx raises several unrelated types for a bad package
-        raise TemplateError(f"base presentation '{base}' cannot be opened as .pptx: {exc}") from None
-    _clear_slides(prs)
-    layouts = _layouts(prs, str(base))
-    content = _content_rect(layouts[LAYOUTS[BULLETS]], str(base))
-    pages = [page for slide in deck.slides for page in expand(slide, content)]
-    for number, (page, size) in enumerate(pages, 1):
-        target = prs.slides.add_slide(layouts[LAYOUTS[page.kind]])
-        _fill(target, page, size, content, images, str(base))
-        _footer(target, prs, content, f"{deck.footer}  ·  {number}/{len(pages)}")
-        target.notes_slide.notes_text_frame.text = page.notes
-    _properties(prs, deck, ctx.date)
+    base = open_base(ctx.input("base.pptx"), str(ctx.template("base.pptx")))
+    _clear_slides(base.prs)
+    pages = [page for slide in deck.slides for page in expand(slide, base, images)]
+    for number, page in enumerate(pages, 1):
+        _draw(base, deck, page, number, images)
+    _properties(base.prs, deck, ctx.date)
     out = io.BytesIO()
-    prs.save(out)
+    base.prs.save(out)
     return normalize_zip(out.getvalue())
 
 
@@ -62,83 +77,152 @@ def _clear_slides(prs) -> None:
         id_list.remove(entry)
 
 
-def _layouts(prs, base: str) -> dict:
-    found = {layout.name: layout for layout in prs.slide_layouts}
-    for name in dict.fromkeys(LAYOUTS.values()):
-        if name not in found:
-            have = ", ".join(f"'{n}'" for n in found) or "none"
-            raise TemplateError(f"{base}: the base presentation has no slide layout named '{name}' (it has {have})")
-    return found
+# ------------------------------------------------------------------ pages
 
 
-def _placeholder(owner, types, base: str, layout: str):
-    for shape in owner.placeholders:
-        if shape.placeholder_format.type in types:
-            return shape
-    names = "/".join(t.name.lower() for t in types)
-    raise TemplateError(f"{base}: slide layout '{layout}' has no {names} placeholder")
+def marks_of(slide: Slide) -> set[str]:
+    """The mark styles (golden, assumed) anywhere in the slide's body."""
+    runs = [run for p in slide.paras for run in p.runs]
+    if slide.table is not None:
+        runs += [run for row in slide.table.rows for cell in row for run in cell]
+    styles = {style for _, style in runs}
+    if slide.flow is not None:
+        styles |= {"golden" for s in slide.flow.steps if s.golden} | {"assumed" for s in slide.flow.steps if s.assumed}
+    return styles & chrome.MARK_STYLES
 
 
-def _rect(shape) -> Rect:
-    return Rect(*(deckdraw.points(v) for v in (shape.left, shape.top, shape.width, shape.height)))
+def body_area(slide: Slide, content: Rect) -> Rect:
+    """The content area less the legend strip its marks need."""
+    return content.shrink(chrome.legend_height(chrome.legend_runs(marks_of(slide)), content.width))
 
 
-def _content_rect(layout, base: str) -> Rect:
-    body = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
-    return _rect(_placeholder(layout, body, base, layout.name))
-
-
-def expand(slide: Slide, content: Rect) -> Iterator[tuple[Slide, float]]:
-    """The slide and its "(cont.)" slides when its content is too long, each with its body font size."""
+def expand(slide: Slide, base: Base, images: Mapping[str, bytes]) -> Iterator[Page]:
+    """The slide's pages: itself, or itself and its "(cont.)" slides; nothing for an empty table."""
+    area = body_area(slide, base.content)
     if slide.kind == BULLETS:
-        for index, (size, paras) in enumerate(deckfit.fit_paras(slide.paras, content.box)):
-            yield _page(slide, index, paras=tuple(paras)), size
+        for index, (size, paras) in enumerate(deckfit.fit_paras(slide.paras, area.box)):
+            yield Page(_continued(slide, index, paras=tuple(paras)), LAYOUTS[BULLETS], size)
     elif slide.kind == TABLE and slide.table is not None and slide.table.rows:
-        area = below_lead(slide, content)
-        for index, page in enumerate(deckfit.fit_table(slide.table, area.box)):
-            yield _page(slide, index, table=replace(slide.table, rows=page.rows)), page.size
-    else:
-        yield slide, 0.0
+        for index, page in enumerate(deckfit.fit_table(slide.table, shapes.below_lead(slide, area).box)):
+            yield Page(_continued(slide, index, table=replace(slide.table, rows=page.rows)), LAYOUTS[TABLE], page.size)
+    elif slide.kind == FLOW and slide.flow is not None and slide.flow.steps:
+        for index, page in enumerate(deckflow.paginate(slide.flow, _flow_area(slide, area))):
+            yield Page(_continued(slide, index), LAYOUTS[FLOW], page.size, page)
+    elif slide.kind == IMAGE:
+        yield Page(slide, _image_layout(slide, base, images))
+    elif slide.kind == TITLE:
+        yield Page(slide, LAYOUTS[TITLE])
 
 
-def _page(slide: Slide, index: int, **changes) -> Slide:
+def _continued(slide: Slide, index: int, **changes) -> Slide:
     title = slide.title + (CONT if index else "")
     notes = slide.notes if not index else f"(Continued.) {slide.notes}"
     return replace(slide, title=title, notes=notes, **changes)
 
 
-def _fill(target, page: Slide, body_size: float, content: Rect, images: Mapping[str, bytes], base: str) -> None:
-    title = _placeholder(target, _TITLES, base, target.slide_layout.name)
-    sizes = deckfit.TITLE_SIZES if page.kind != TITLE else (40, 36, 32, *deckfit.TITLE_SIZES)
-    size, runs = deckfit.fit_text(((page.title, ""),), _rect(title).box, sizes)
-    deckdraw.write_text(title.text_frame, runs, size)
-    if page.kind == TITLE:
-        _subtitle(target, page, base)
-    elif page.kind == BULLETS:
-        body = _placeholder(target, (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT), base, target.slide_layout.name)
-        deckdraw.write_paras(body.text_frame, page.paras, body_size)
+def _flow_area(slide: Slide, area: Rect) -> Rect:
+    runs = deckflow.handoff_runs(slide.flow, HANDOFF_LABEL)
+    return area.shrink(deckflow.handoff_height(runs, area.width))
+
+
+def _image_layout(slide: Slide, base: Base, images: Mapping[str, bytes]) -> str:
+    """The wide layout when the picture fills most of its width, else the side panel (when the base has it)."""
+    width, height, _ = shapes.content_box(_image(slide, images))
+    share = shapes.placed((width, height), base.content).width / base.content.width
+    return EXHIBIT if share < WIDE_SHARE and base.has_exhibit() else LAYOUTS[IMAGE]
+
+
+def _image(slide: Slide, images: Mapping[str, bytes]) -> bytes:
+    if slide.image not in images:
+        raise BuildError(f"the deck needs the image '{slide.image}', which was not rendered")
+    return images[slide.image]
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def _draw(base: Base, deck: Deck, page: Page, number: int, images: Mapping[str, bytes]) -> None:
+    layout = base.layout(page.layout)
+    target = base.prs.slides.add_slide(layout)
+    slide = page.slide
+    title = placeholder(target, TITLES)
+    if slide.kind == TITLE:
+        _text(title, ((slide.title, "title"),), COVER_SIZES)
+        _text(placeholder(target, SUBTITLES), ((slide.subtitle, "subtitle"),), SUBTITLE_SIZES)
     else:
-        draw_body(target, page, body_size, content, images)
+        strip = chrome.kicker_strip(_room_for_kicker(title))
+        _text(title, ((slide.title, "title"),), deckfit.TITLE_SIZES)
+        _body(target, base, page, images)
+        chrome.draw_kicker(target, slide, deck.sections, strip)
+        fallback = Rect(base.content.left, base.content.top + base.content.height + 4, base.content.width, 22)
+        chrome.draw_footer(target, layout, deck.footer, number, fallback)
+    _drop_empty_placeholders(target)
+    target.notes_slide.notes_text_frame.text = slide.notes
 
 
-def _subtitle(target, page: Slide, base: str) -> None:
-    shape = _placeholder(target, (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY), base, target.slide_layout.name)
-    size, runs = deckfit.fit_text(((page.subtitle, "muted"),), _rect(shape).box, SUBTITLE_SIZES)
-    deckdraw.write_text(shape.text_frame, runs, size)
+def _room_for_kicker(title) -> Rect:
+    """The title placeholder's rectangle, moved down when the kicker has no room above it."""
+    where = rect(title)
+    short = chrome.KICKER_HEIGHT - where.top
+    if short > 0:
+        title.top, title.height = deckdraw.emu(where.top + short), deckdraw.emu(max(where.height - short, 24.0))
+        where = rect(title)
+    return where
 
 
-def _footer(target, prs, content: Rect, text: str) -> None:
-    """A one-line footer under the content area, when the base leaves room for it."""
-    bottom = deckdraw.points(prs.slide_height)
-    top = max(content.top + content.height + 2, bottom - 30)
-    height = deckfit.INSET_Y * 2 + FOOTER_SIZE * 1.2 + 1
-    if top + height > bottom:
-        return
-    rect = Rect(content.left, top, content.width, height)
-    size, runs = deckfit.fit_text(((text, "muted"),), rect.box, (FOOTER_SIZE, 9, 8))
-    box = target.shapes.add_textbox(*(deckdraw.emu(v) for v in (rect.left, rect.top, rect.width, rect.height)))
-    box.name = "Footer"
-    deckdraw.write_text(box.text_frame, runs, size)
+def _text(shape, runs, sizes) -> None:
+    size, fitted = deckfit.fit_text(runs, rect(shape).box, sizes)
+    deckdraw.write_text(shape.text_frame, fitted, size)
+
+
+def _body(target, base: Base, page: Page, images: Mapping[str, bytes]) -> None:
+    slide, content = page.slide, base.content
+    area = body_area(slide, content)
+    if slide.kind == BULLETS:
+        deckdraw.write_paras(placeholder(target, BODIES).text_frame, slide.paras, page.size)
+    elif slide.kind == TABLE:
+        shapes.draw_lead(target, slide, area)
+        shapes.draw_table(target, slide.table, page.size, shapes.below_lead(slide, area))
+    elif slide.kind == FLOW:
+        _flow(target, slide, page, area)
+    elif page.layout == EXHIBIT:
+        _exhibit(target, slide, images)
+    else:
+        shapes.draw_picture(target, _image(slide, images), content)
+    chrome.draw_legend(target, chrome.legend_runs(marks_of(slide)), content)
+
+
+def _flow(target, slide: Slide, page: Page, area: Rect) -> None:
+    runs = deckflow.handoff_runs(slide.flow, HANDOFF_LABEL)
+    grid = area.shrink(deckflow.handoff_height(runs, area.width))
+    deckflow.draw_flow(target, slide.flow, page.flow, grid)
+    if runs:
+        height = deckflow.handoff_height(runs, area.width) - deckfit.INSET_Y
+        chrome.textbox(target, Rect(area.left, grid.top + grid.height, area.width, height), runs, 12.0, "Hand-offs")
+
+
+def _exhibit(target, slide: Slide, images: Mapping[str, bytes]) -> None:
+    """The picture in the layout's picture area, key facts in its side panel."""
+    from pptx.enum.shapes import PP_PLACEHOLDER as PH
+
+    picture = placeholder(target, (PH.PICTURE,))
+    shapes.draw_picture(target, _image(slide, images), rect(picture))
+    picture._element.getparent().remove(picture._element)
+    facts = placeholder(target, (PH.BODY,))
+    if slide.facts:
+        size, paras = deckfit.fit_paras(slide.facts, rect(facts).box, FACT_SIZES)[0]
+        deckdraw.write_plain(facts.text_frame, paras, size)
+
+
+def _drop_empty_placeholders(target) -> None:
+    """Placeholders the page left empty would show "Click to add text" in PowerPoint."""
+    for shape in list(target.placeholders):
+        if shape.has_text_frame and not shape.text_frame.text.strip() and not _is_field(shape):
+            shape._element.getparent().remove(shape._element)
+
+
+def _is_field(shape) -> bool:
+    return bool(shape._element.xpath(".//a:fld"))
 
 
 def _properties(prs, deck: Deck, date: dt.date) -> None:

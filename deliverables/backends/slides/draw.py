@@ -1,6 +1,6 @@
 """Low-level python-pptx drawing shared by the decks: styled runs, paragraphs,
 text boxes and table cells written with exactly the sizes, spacing and insets
-`deckfit` measured with. Imported only from `deckbuild`, inside render."""
+`slides.fit` measured with. Imported only from `slides.build`, inside render."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from deliverables.backends import text as measure
-from deliverables.backends.slides.fit import BULLET_STEP, CELL_X, CELL_Y, INSET_X, INSET_Y, SPACE_BEFORE
+from deliverables.backends.slides.fit import BULLET_STEP, CELL_X, CELL_Y, FAMILY, INSET_X, INSET_Y, SPACE_BEFORE
 from deliverables.backends.slides.model import Para
 from deliverables.backends.text import Run
 from deliverables.core import marks
 
-FONT = "DejaVu Sans"
-"""The family the text is measured with (`marks.font_path`); named on every run."""
-COLOURS = {
+FONT = FAMILY.name
+"""The family the text is measured with; named on every run."""
+COLOURS: dict[str, str | None] = {
+    "title": None,
+    "subtitle": None,
+    "kicker": marks.ACCENT,
     "assumed": marks.ASSUMED_COLOUR,
     "golden": marks.GOLDEN_LINE,
     "muted": marks.MUTED,
@@ -33,6 +36,7 @@ COLOURS = {
     "bold": marks.INK,
 }
 HEADER_FILL, BAND_FILL, ROW_FILL = marks.ACCENT, "F3F4F6", "FFFFFF"
+PANEL, RULE = "F3F4F6", "D1D5DB"
 
 
 def emu(points: float) -> Emu:
@@ -79,7 +83,9 @@ def _run(paragraph, text: str, style: str, size: float) -> None:
     font.name = FONT
     font.size = Pt(size)
     font.bold = style in measure.BOLD_STYLES
-    font.color.rgb = RGBColor.from_string(COLOURS.get(style, marks.INK))
+    colour = COLOURS.get(style, marks.INK)
+    if colour is not None:  # None: the layout's colour (a title on a dark title slide is white)
+        font.color.rgb = RGBColor.from_string(colour)
     if style == "removed":
         run._r.get_or_add_rPr().set("strike", "sngStrike")
 
@@ -108,6 +114,17 @@ def write_paras(frame, paras: Sequence[Para], size: float) -> None:
     for index, item in enumerate(paras):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         _bullet(paragraph, item.level)
+        spacing(paragraph, size, SPACE_BEFORE * size)
+        write_runs(paragraph, item.runs, size)
+
+
+def write_plain(frame, paras: Sequence[Para], size: float) -> None:
+    """Unbulleted paragraphs filling a text frame, spaced as bullet paragraphs are."""
+    prepare(frame)
+    frame.clear()
+    for index, item in enumerate(paras):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _no_bullet(paragraph)
         spacing(paragraph, size, SPACE_BEFORE * size)
         write_runs(paragraph, item.runs, size)
 

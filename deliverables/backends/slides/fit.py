@@ -1,8 +1,9 @@
 """Fit slide content into boxes: size text down to a floor, then split.
 
-Pure geometry in points on top of `textfit`: the deck builder asks how big a
-font may be and what goes on each continuation slide, then writes exactly
-that, with the line spacing and insets assumed here.
+Pure geometry in points on top of `backends.text`: the deck builder asks how
+big a font may be and what goes on each continuation slide, then writes
+exactly that, with the line spacing and insets assumed here. Every run the
+decks write names `FAMILY`, so what is measured here is what PowerPoint lays out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from deliverables.backends import text as measure
 from deliverables.backends.slides.model import Para, Table
 from deliverables.backends.text import Run
 
+FAMILY = measure.CALIBRI
+"""The family of every run on a slide: Office has it, and Carlito measures it."""
 INSET_X, INSET_Y = 7.2, 3.6
 """Text-box insets in points, set explicitly on every box the decks fill."""
 CELL_X, CELL_Y = 5.0, 3.0
@@ -24,8 +27,24 @@ SPACE_BEFORE = 0.35
 """Space above a bullet paragraph, as a share of the font size."""
 
 BODY_SIZES = (20, 18, 16, 14, 13, 12)
-TABLE_SIZES = (16, 14, 13, 12, 11, 10, 9)
-TITLE_SIZES = (30, 28, 26, 24, 22, 20, 18)
+TABLE_SIZES = (16, 14, 13, 12)
+"""Never below 12 pt: a longer table continues on "(cont.)" slides instead."""
+TITLE_SIZES = (26, 24, 22, 20)
+
+
+def count(runs: Sequence[Run], width: float, size: float) -> int:
+    """Lines the runs take in `FAMILY` at `width` points and `size`."""
+    return measure.line_count(runs, width, size, FAMILY)
+
+
+def wrap(runs: Sequence[Run], width: float, size: float) -> list[list[Run]]:
+    """The runs wrapped into lines in `FAMILY`."""
+    return measure.wrap(runs, width, size, FAMILY)
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of one line of text in `FAMILY`."""
+    return measure.text_width(text, size, bold, FAMILY)
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,7 @@ def para_width(box: Box, level: int) -> float:
 
 def para_height(p: Para, box: Box, size: float) -> float:
     """Height of one bullet paragraph, its space above included."""
-    lines = measure.line_count(p.runs, para_width(box, p.level), size)
+    lines = count(p.runs, para_width(box, p.level), size)
     return SPACE_BEFORE * size + measure.height(lines, size)
 
 
@@ -119,7 +138,7 @@ def balanced(heights: Sequence[float], room: float) -> list[tuple[int, int]]:
 def _split_para(p: Para, box: Box, size: float) -> list[Para]:
     """A paragraph too tall for an empty box, cut into pieces that each fit."""
     room = int((box.height - 2 * INSET_Y - SPACE_BEFORE * size) // measure.height(1, size))
-    lines = measure.wrap(p.runs, para_width(box, p.level), size)
+    lines = wrap(p.runs, para_width(box, p.level), size)
     if len(lines) <= room:
         return [p]
     room = max(room, 1)
@@ -130,12 +149,12 @@ def fit_text(runs: Sequence[Run], box: Box, sizes: Sequence[float]) -> tuple[flo
     """The largest size at which runs fit a box unsplit; at the floor, cut with an ellipsis."""
     inner_w, inner_h = box.width - 2 * INSET_X, box.height - 2 * INSET_Y
     for size in sizes:
-        if measure.height(measure.line_count(runs, inner_w, size), size) <= inner_h:
+        if measure.height(count(runs, inner_w, size), size) <= inner_h:
             return size, tuple(runs)
     size = sizes[-1]
     room = max(int(inner_h // measure.height(1, size)), 1)
-    lines = measure.wrap(runs, inner_w, size)[:room]
-    while lines and measure.line_count(measure.join(lines) + (("…", ""),), inner_w, size) > room:
+    lines = wrap(runs, inner_w, size)[:room]
+    while lines and count(measure.join(lines) + (("…", ""),), inner_w, size) > room:
         lines[-1] = lines[-1][:-1] or []
         if not lines[-1]:
             lines.pop()
@@ -150,7 +169,7 @@ def column_widths(table: Table, width: float) -> tuple[float, ...]:
 
 def cell_lines(runs: Sequence[Run], width: float, size: float) -> int:
     """Lines a cell's text takes in a column `width` points wide."""
-    return measure.line_count(runs, width - 2 * CELL_X, size)
+    return count(runs, width - 2 * CELL_X, size)
 
 
 def row_height(cells: Sequence[Sequence[Run]], widths: Sequence[float], size: float) -> float:
@@ -193,6 +212,6 @@ def _split_row(row, widths: Sequence[float], size: float, room: float) -> list[t
     if row_height(row, widths, size) <= room:
         return [row]
     per = max(int((room - 2 * CELL_Y) // measure.height(1, size)), 1)
-    wrapped = [measure.wrap(c, w - 2 * CELL_X, size) for c, w in zip(row, widths)]
-    count = max(len(lines) for lines in wrapped)
-    return [tuple(measure.join(lines[i : i + per]) for lines in wrapped) for i in range(0, count, per)]
+    wrapped = [wrap(c, w - 2 * CELL_X, size) for c, w in zip(row, widths)]
+    longest = max(len(lines) for lines in wrapped)
+    return [tuple(measure.join(lines[i : i + per]) for lines in wrapped) for i in range(0, longest, per)]

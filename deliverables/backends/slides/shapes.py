@@ -1,20 +1,18 @@
-"""Slide bodies drawn as shapes on "Title Only" slides: a lead sentence, then
-a table page or a picture scaled to fit. Imported only from `deckbuild`."""
+"""Slide bodies drawn as shapes: a lead sentence, a table page, a picture
+scaled to fill its area. Imported only from `slides.build`."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from deliverables.backends import text as measure
 from deliverables.backends.slides import draw as deckdraw
 from deliverables.backends.slides import fit as deckfit
-from deliverables.backends.slides.model import IMAGE, Slide, Table
-from deliverables.core.errors import BuildError
+from deliverables.backends.slides.model import Slide, Table
 
 LEAD_SIZES = (16, 14, 13, 12)
-LEAD_GAP = 4.0
+LEAD_GAP = 6.0
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,16 @@ class Rect:
 
     @property
     def box(self) -> deckfit.Box:
-        """Its size as a `deckfit.Box`."""
+        """Its size as a `fit.Box`."""
         return deckfit.Box(self.width, self.height)
 
     def emu(self) -> tuple[int, int, int, int]:
         """Left, top, width, height in EMU."""
         return tuple(deckdraw.emu(v) for v in (self.left, self.top, self.width, self.height))
+
+    def shrink(self, bottom: float) -> Rect:
+        """The same rectangle with `bottom` points taken off its foot."""
+        return Rect(self.left, self.top, self.width, self.height - bottom)
 
 
 def _lead(slide: Slide, content: Rect) -> tuple[float, tuple, float]:
@@ -41,7 +43,7 @@ def _lead(slide: Slide, content: Rect) -> tuple[float, tuple, float]:
     if not slide.lead:
         return 0.0, (), 0.0
     size, runs = deckfit.fit_text(((slide.lead, ""),), deckfit.Box(content.width, content.height / 3), LEAD_SIZES)
-    inner = measure.line_count(runs, content.width - 2 * deckfit.INSET_X, size)
+    inner = deckfit.count(runs, content.width - 2 * deckfit.INSET_X, size)
     return size, runs, measure.height(inner, size) + 2 * deckfit.INSET_Y
 
 
@@ -52,30 +54,17 @@ def below_lead(slide: Slide, content: Rect) -> Rect:
     return Rect(content.left, content.top + used, content.width, content.height - used)
 
 
-def draw_body(target, page: Slide, size: float, content: Rect, images: Mapping[str, bytes]) -> None:
-    """The lead sentence, then the table page, the empty-table sentence or the picture."""
-    lead_size, runs, height = _lead(page, content)
+def draw_lead(target, page: Slide, content: Rect) -> None:
+    """The slide's lead sentence at the top of the content area."""
+    size, runs, height = _lead(page, content)
     if runs:
         box = target.shapes.add_textbox(*Rect(content.left, content.top, content.width, height).emu())
         box.name = "Lead"
-        deckdraw.write_text(box.text_frame, runs, lead_size)
-    area = below_lead(page, content)
-    if page.kind == IMAGE:
-        _picture(target, page.image, images, area)
-    elif page.table is not None and page.table.rows:
-        _table(target, page.table, size, area)
-    elif page.table is not None:
-        _sentence(target, page.table.empty, area)
+        deckdraw.write_text(box.text_frame, runs, size)
 
 
-def _sentence(target, text: str, area: Rect) -> None:
-    size, runs = deckfit.fit_text(((text, "muted"),), area.box, deckfit.BODY_SIZES)
-    box = target.shapes.add_textbox(*area.emu())
-    box.name = "Note"
-    deckdraw.write_text(box.text_frame, runs, size)
-
-
-def _table(target, table: Table, size: float, area: Rect) -> None:
+def draw_table(target, table: Table, size: float, area: Rect) -> None:
+    """A table page: accent header row, zebra rows, every row as tall as measured."""
     widths = deckfit.column_widths(table, area.width)
     rows = _grouped(table)
     heights = [deckfit.row_height(r, widths, size) for r in (deckfit.header_cells(table), *rows)]
@@ -106,16 +95,35 @@ def _grouped(table: Table) -> tuple:
     return tuple(rows)
 
 
-def _picture(target, name: str, images: Mapping[str, bytes], area: Rect) -> None:
-    from PIL import Image
+def content_box(data: bytes) -> tuple[int, int, tuple[float, float, float, float]]:
+    """A picture's pixel size and the share cut off each side (left, top, right, bottom) to drop
+    margins of its background colour, so the drawing itself fills the slide."""
+    from PIL import Image, ImageChops
 
-    if name not in images:
-        raise BuildError(f"the deck needs the image '{name}', which was not rendered")
-    data = images[name]
     with Image.open(io.BytesIO(data)) as picture:
-        width, height = picture.size
+        rgb = picture.convert("RGB")
+        width, height = rgb.size
+        background = Image.new("RGB", rgb.size, rgb.getpixel((0, 0)))
+        bbox = ImageChops.difference(rgb, background).getbbox() or (0, 0, width, height)
+    pad = max(width, height) // 100  # keep a little air around the drawing
+    left, top = max(bbox[0] - pad, 0), max(bbox[1] - pad, 0)
+    right, bottom = min(bbox[2] + pad, width), min(bbox[3] + pad, height)
+    crop = (left / width, top / height, 1 - right / width, 1 - bottom / height)
+    return right - left, bottom - top, crop
+
+
+def placed(size: tuple[int, int], area: Rect) -> Rect:
+    """A picture of `size` scaled to fit `area`, centred."""
+    width, height = size
     scale = min(area.width / width, area.height / height)
     w, h = width * scale, height * scale
-    placed = Rect(area.left + (area.width - w) / 2, area.top + (area.height - h) / 2, w, h)
-    shape = target.shapes.add_picture(io.BytesIO(data), *placed.emu())
+    return Rect(area.left + (area.width - w) / 2, area.top + (area.height - h) / 2, w, h)
+
+
+def draw_picture(target, data: bytes, area: Rect) -> None:
+    """The picture, its background margins cropped, as large as `area` allows."""
+    width, height, crop = content_box(data)
+    where = placed((width, height), area)
+    shape = target.shapes.add_picture(io.BytesIO(data), *where.emu())
     shape.name = "Diagram"
+    shape.crop_left, shape.crop_top, shape.crop_right, shape.crop_bottom = crop

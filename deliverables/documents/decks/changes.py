@@ -17,18 +17,19 @@ def detail_runs(change: Change) -> tuple[Run, ...]:
     return tuple((text, _SEGMENT_STYLE[op]) for op, text in change.detail if text)
 
 
-def changes_slide(ctx: Context, common: Words) -> Slide:
-    """What changed since the previous version built in this output folder."""
+def changes_slide(ctx: Context, common: Words, section: str) -> Slide:
+    """What changed since the previous version built alongside this one (call only when there is one)."""
     project, previous = ctx.project, ctx.previous
-    columns = common.cells("changes_columns")
-    if previous is None:
-        title = common("changes_title_unknown", project.version)
-        table = Table(columns, (3, 3, 5), (), empty=common("changes_missing", project.version))
-        return Slide(TABLE, title, common("changes_notes", 0, 0), table=table)
     changes = changelog(previous, project)
     rows = tuple((cell(c.subject, "bold"), cell(c.summary), detail_runs(c)) for c in changes)
     confirmed = sum(c.kind == "status-changed" and c.summary.endswith("CONFIRMED") for c in changes)
-    table = Table(columns, (3, 3, 5), rows, empty=common("changes_none", previous.version, project.version), group=True)
-    lead = common("changes_lead", len(rows), previous.version, project.version) if rows else ""
-    notes = common("changes_notes", len(rows), confirmed)
-    return Slide(TABLE, common("changes_title", previous.version), notes, lead=lead, table=table)
+    table = Table(common.cells("changes_columns"), (3, 3, 5), rows, group=True)
+    return Slide(
+        TABLE,
+        common("changes_title", len(rows), previous.version, confirmed),
+        common("changes_notes", len(rows), confirmed, previous.version),
+        topic=common("changes_topic", previous.version),
+        section=section,
+        lead=common("changes_lead") if rows else "",
+        table=table,
+    )

@@ -11,8 +11,7 @@ from typing import Any
 
 import jinja2
 
-from deliverables.backends.slides.model import IMAGE, TABLE, TITLE, Deck, Slide, Table, cell, flagged
-from deliverables.core import marks
+from deliverables.backends.slides.model import TABLE, TITLE, Deck, Slide, Table, cell, flagged
 from deliverables.core.context import Consumes, Context
 from deliverables.core.errors import TemplateError
 from deliverables.core.model import Project, Stage
@@ -71,20 +70,9 @@ def title_slide(project: Project, ctx: Context, words: Words, common: Words) -> 
     )
 
 
-def diagram_slide(project: Project, common: Words, title: str) -> Slide:
-    """The architecture diagram, with a one-line lead."""
-    final = project.is_final()
-    domains = ", ".join(project.domain_title(d) for d in project.domain_order())
-    golden = sum(s.golden for s in project.stages)
-    assumed = sum(s.status == "assumed" for s in project.stages)
-    # No lead sentence: the diagram carries its own title and legend, and every
-    # point of height makes it more legible; the framing goes to the notes.
-    notes = (
-        common("diagram_lead", final)
-        + "\n"
-        + common("diagram_notes", project.version, len(project.stages), domains, golden, assumed)
-    )
-    return Slide(IMAGE, title, notes, image="diagram")
+def footer(project: Project, words: Words, common: Words) -> str:
+    """The footer of every content slide: client, deck and version."""
+    return common("footer", project.client.name, words("deck_name"), project.version)
 
 
 def flow(project: Project) -> Iterator[Stage]:
@@ -129,7 +117,7 @@ def party_label(project: Project, key: str, common: Words) -> str:
     return project.owner_name(key) if key else common("unassigned")
 
 
-def questions_slide(project: Project, common: Words, title: str) -> Slide:
+def questions_slide(project: Project, common: Words, section: str) -> Slide:
     """Every ASSUMED item grouped by the stakeholder who must confirm it."""
     groups = assumed_items(project, common)
     rows = tuple(
@@ -138,10 +126,17 @@ def questions_slide(project: Project, common: Words, title: str) -> Slide:
         for _, item, what in items
     )
     count = project.assumed_count()
-    table = Table(common.cells("questions_columns"), (2, 3, 5), rows, empty=common("questions_none"), group=True)
-    golden = any(s.golden and s.status == "assumed" for s in project.stages)
-    lead = common("questions_lead", count, len(groups), marks.GOLDEN_LEGEND if golden else "") if rows else ""
-    return Slide(TABLE, title, common("questions_notes", count), lead=lead, table=table)
+    people = sum(1 for key in groups if key != UNASSIGNED)
+    table = Table(common.cells("questions_columns"), (2, 3, 5), rows, group=True)
+    return Slide(
+        TABLE,
+        common("questions_title", count, people),
+        common("questions_notes", count),
+        topic=common("questions_topic"),
+        section=section,
+        lead=common("questions_lead") if rows else "",
+        table=table,
+    )
 
 
 def meeting_people(project: Project, key: str, common: Words) -> str:

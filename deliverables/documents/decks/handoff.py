@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath as Path
+
 from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Slide, Table, cell, para
 from deliverables.core.context import EVERY, Consumes, Context
 from deliverables.core.model import Project
+from deliverables.documents.decks.agenda import assemble
+from deliverables.documents.decks.architecture import architecture_slides
 from deliverables.documents.decks.common import (
     DECK_CONSUMES,
     DECK_EXTERNAL,
     Words,
-    diagram_slide,
+    footer,
     render_deck,
     title_slide,
 )
@@ -29,29 +33,22 @@ def files(project: Project) -> tuple[str, ...]:
 
 
 def view(project: Project, ctx: Context) -> Deck:
-    """Every slide of the handoff deck, in order."""
+    """Every slide of the handoff deck, in order; sections with nothing to show are left out."""
     words, common = Words(ctx, "handoff"), Words(ctx, "common")
-    slides = (
-        title_slide(project, ctx, words, common),
-        _agenda(words),
-        diagram_slide(
-            project, common, words("diagram_title", project.version, project.is_final(), project.assumed_count())
-        ),
+    body = [
+        *architecture_slides(project, common, "architecture"),
         _package(project, ctx, words),
         *_schedule(project, words),
         _after_launch(project, words),
         _triggers(project, words),
         _escalation(project, words),
         _callback(project, words),
+    ]
+    slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
+    name = files(project)[0]
+    return Deck(
+        name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
     )
-    footer = common("footer", project.client.name, words("deck_name"), project.version, ctx.date.isoformat())
-    return Deck(files(project)[0], words("title", project.client.name), project.architect, footer, slides)
-
-
-def _agenda(words: Words) -> Slide:
-    rows = tuple((cell(minutes, "bold"), cell(topic)) for minutes, topic in words.rows("agenda_rows"))
-    table = Table(words.cells("agenda_columns"), (1.2, 9), rows)
-    return Slide(TABLE, words("agenda_title"), words("agenda_notes"), table=table)
 
 
 def package_files(project: Project, ctx: Context) -> list[tuple[str, tuple[str, ...], str]]:
@@ -60,15 +57,24 @@ def package_files(project: Project, ctx: Context) -> list[tuple[str, tuple[str, 
 
 
 def _package(project: Project, ctx: Context, words: Words) -> Slide:
+    """Each document by name with how many files it has and of which kinds; never the paths themselves."""
     listed = package_files(project, ctx)
-    rows = tuple(
-        (cell(title, "bold"), cell("\n".join(found)), cell(what))
-        for title, what, found in (_described(name, description) + (found,) for name, found, description in listed)
-    )
+    rows = []
+    for name, found, description in listed:
+        title, what = _described(name, description)
+        kinds = sorted({Path(f).suffix.lstrip(".").upper() for f in found if Path(f).suffix})
+        rows.append((cell(title, "bold"), cell(words("package_count", len(found), ", ".join(kinds))), cell(what)))
     count = sum(len(found) for _, found, _ in listed)
-    table = Table(words.cells("package_columns"), (2.5, 3.5, 6), rows, empty=words("package_empty"))
-    lead = words("package_lead", count, project.version)
-    return Slide(TABLE, words("package_title"), words("package_notes", count), lead=lead, table=table)
+    table = Table(words.cells("package_columns"), (3, 2.2, 6.8), tuple(rows))
+    return Slide(
+        TABLE,
+        words("package_title", len(rows), count),
+        words("package_notes", count),
+        topic=words("package_topic"),
+        section="package",
+        lead=words("package_lead", project.version),
+        table=table,
+    )
 
 
 def _described(name: str, description: str) -> tuple[str, str]:
@@ -88,24 +94,27 @@ def owner(project: Project) -> str:
 
 def _schedule(project: Project, words: Words) -> tuple[Slide, Slide]:
     plan, who = project.maintenance, owner(project)
-    dedicated = project.client.engagement == "dedicated"
-    lead = words("owner_lead", who, dedicated)
+    lead = words("owner_lead", who, project.client.engagement == "dedicated")
     monthly = tuple((cell(t.task, "bold"), cell(t.check), cell(t.red_flag, "alert")) for t in plan.monthly)
     quarterly = tuple((cell(t.task, "bold"), cell(t.check), cell(t.action)) for t in plan.quarterly)
     return (
         Slide(
             TABLE,
-            words("monthly_title"),
+            words("monthly_title", len(monthly)),
             words("schedule_notes", "monthly", len(monthly), who),
+            topic=words("monthly_topic"),
+            section="maintenance",
             lead=lead,
-            table=Table(words.cells("monthly_columns"), (3, 5, 4), monthly, empty=words("monthly_empty")),
+            table=Table(words.cells("monthly_columns"), (3, 5, 4), monthly),
         ),
         Slide(
             TABLE,
-            words("quarterly_title"),
+            words("quarterly_title", len(quarterly)),
             words("schedule_notes", "quarterly", len(quarterly), who),
+            topic=words("quarterly_topic"),
+            section="maintenance",
             lead=lead,
-            table=Table(words.cells("quarterly_columns"), (3, 5, 4), quarterly, empty=words("quarterly_empty")),
+            table=Table(words.cells("quarterly_columns"), (3, 5, 4), quarterly),
         ),
     )
 
@@ -114,21 +123,40 @@ def _after_launch(project: Project, words: Words) -> Slide:
     launch = project.client.launch_date.isoformat() if project.client.launch_date else ""
     paras = [para(line) for line in words("launch_checks").splitlines()]
     paras.append(para(words("launch_owner", owner(project), launch), "bold"))
-    return Slide(BULLETS, words("launch_title"), words("launch_notes"), paras=tuple(paras))
+    return Slide(
+        BULLETS,
+        words("launch_title"),
+        words("launch_notes"),
+        topic=words("launch_topic"),
+        section="maintenance",
+        paras=tuple(paras),
+    )
 
 
 def _triggers(project: Project, words: Words) -> Slide:
     rows = tuple((cell(t.trigger, "bold"), cell(t.threshold), cell(t.response)) for t in project.maintenance.triggers)
-    table = Table(words.cells("triggers_columns"), (4, 3, 5), rows, empty=words("triggers_empty"))
-    return Slide(TABLE, words("triggers_title"), words("triggers_notes", len(rows)), table=table)
+    return Slide(
+        TABLE,
+        words("triggers_title", len(rows)),
+        words("triggers_notes", len(rows)),
+        topic=words("triggers_topic"),
+        section="close",
+        table=Table(words.cells("triggers_columns"), (4, 3, 5), rows),
+    )
 
 
 def _escalation(project: Project, words: Words) -> Slide:
     style = {"Architect": "bold", "Specialist": "accent"}
     rows = tuple((cell(a), cell(b, style.get(b, "bold")), cell(c)) for a, b, c in words.rows("escalation_rows"))
-    table = Table(words.cells("escalation_columns"), (6, 2.5, 4), rows)
-    lead = words("escalation_lead", project.architect)
-    return Slide(TABLE, words("escalation_title"), words("escalation_notes"), lead=lead, table=table)
+    return Slide(
+        TABLE,
+        words("escalation_title"),
+        words("escalation_notes"),
+        topic=words("escalation_topic"),
+        section="close",
+        lead=words("escalation_lead", project.architect),
+        table=Table(words.cells("escalation_columns"), (6, 2.5, 4), rows),
+    )
 
 
 def _callback(project: Project, words: Words) -> Slide:
@@ -136,7 +164,14 @@ def _callback(project: Project, words: Words) -> Slide:
     paras += [para(words("callback_trigger", t.trigger, t.threshold), level=1) for t in project.maintenance.triggers]
     paras += [para(line, level=1) for line in words("callback_standard").splitlines()]
     paras.append(para(words("callback_checkin", project.client.engagement == "dedicated")))
-    return Slide(BULLETS, words("callback_title"), words("callback_notes"), paras=tuple(paras))
+    return Slide(
+        BULLETS,
+        words("callback_title", project.is_final()),
+        words("callback_notes", project.is_final()),
+        topic=words("callback_topic"),
+        section="close",
+        paras=tuple(paras),
+    )
 
 
 render = render_deck

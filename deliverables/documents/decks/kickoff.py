@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Para, Slide, Table, cell, flagged, para
-from deliverables.core import marks
 from deliverables.core.context import Context
 from deliverables.core.model import Project
+from deliverables.documents.decks.agenda import assemble
+from deliverables.documents.decks.architecture import architecture_slides
 from deliverables.documents.decks.common import (
     DECK_CONSUMES,
     DECK_EXTERNAL,
     Words,
     assumed_items,
-    diagram_slide,
+    footer,
     meeting_row,
     party_label,
     questions_slide,
@@ -34,47 +35,52 @@ def files(project: Project) -> tuple[str, ...]:
 
 
 def view(project: Project, ctx: Context) -> Deck:
-    """Every slide of the kickoff deck, in order."""
+    """Every slide of the kickoff deck, in order; sections with nothing to show are left out."""
     words, common = Words(ctx, "kickoff"), Words(ctx, "common")
-    slides = [title_slide(project, ctx, words, common), _agenda(project, words)]
-    if project.version > 0:
+    body = [*_current_state(project, words)]
+    if project.version > 0 and ctx.previous is not None:
         from deliverables.documents.decks.changes import changes_slide
 
-        slides.append(changes_slide(ctx, common))
-    slides += [
-        _findings(project, words),
-        diagram_slide(project, common, words("diagram_title", project.version)),
-        _comparison(project, words),
-        _terms(project, words),
-        questions_slide(project, common, words("questions_title")),
-        _next_steps(project, words, common),
-        _plan(project, words, common),
-    ]
-    footer = common("footer", project.client.name, words("deck_name"), project.version, ctx.date.isoformat())
-    return Deck(files(project)[0], words("title", project.client.name), project.architect, footer, tuple(slides))
+        body.append(changes_slide(ctx, common, "architecture"))
+    body += architecture_slides(project, common, "architecture")
+    body += [questions_slide(project, common, "assumptions"), _terms(project, words)]
+    body += [_next_steps(project, words, common), _plan(project, words, common)]
+    slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
+    name = files(project)[0]
+    return Deck(
+        name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
+    )
 
 
-def _agenda(project: Project, words: Words) -> Slide:
-    rows = tuple((cell(a, "bold"), cell(b, "bold"), cell(c)) for a, b, c in words.rows("agenda_rows"))
-    table = Table(words.cells("agenda_columns"), (1.3, 3, 7), rows)
-    return Slide(TABLE, words("agenda_title"), words("agenda_notes", project.assumed_count()), table=table)
+def _current_state(project: Project, words: Words) -> list[Slide]:
+    """The audit's findings and the comparison, when an audit is recorded."""
+    state = project.current_state
+    if state is None:
+        return []
+    slides = [_findings(project, words)] if state.domains else []
+    if state.comparison:
+        slides.append(_comparison(project, words))
+    return slides
 
 
 def _findings(project: Project, words: Words) -> Slide:
     state = project.current_state
-    columns = words.cells("findings_columns")
-    if state is None:
-        table = Table(columns, (2, 4, 6), (), empty=words("findings_empty"))
-        return Slide(TABLE, words("findings_title"), words("findings_notes", None, 0), table=table)
     rows = tuple(
         (cell(project.domain_title(d.domain), "bold"), cell("; ".join(d.fields)), _problems(d.problems))
         for d in sorted(state.domains, key=lambda d: _domain_rank(project, d.domain))
     )
     audited = state.audited.isoformat() if state.audited else ""
     problems = sum(len(d.problems) for d in state.domains)
-    table = Table(columns, (2, 4, 6), rows, empty=words("findings_none"))
-    notes = words("findings_notes", audited, problems)
-    return Slide(TABLE, words("findings_title"), notes, lead=words("findings_lead", audited), table=table)
+    table = Table(words.cells("findings_columns"), (2, 4, 6), rows)
+    return Slide(
+        TABLE,
+        words("findings_title", problems, len(rows)),
+        words("findings_notes", audited, problems),
+        topic=words("findings_topic"),
+        section="current-state",
+        lead=words("findings_lead", audited),
+        table=table,
+    )
 
 
 def _problems(problems) -> tuple:
@@ -87,20 +93,33 @@ def _domain_rank(project: Project, domain: str) -> int:
 
 
 def _comparison(project: Project, words: Words) -> Slide:
-    state = project.current_state
     rows = tuple(
         (cell(project.domain_title(r.domain) if r.domain else ""), cell(r.current), cell(r.recommended))
-        for r in (state.comparison if state else ())
+        for r in project.current_state.comparison
     )
-    table = Table(words.cells("comparison_columns"), (2, 5, 5), rows, empty=words("comparison_empty"))
-    return Slide(TABLE, words("comparison_title"), words("comparison_notes", len(rows)), table=table)
+    table = Table(words.cells("comparison_columns"), (2, 5, 5), rows)
+    return Slide(
+        TABLE,
+        words("comparison_title", len(rows)),
+        words("comparison_notes", len(rows)),
+        topic=words("comparison_topic"),
+        section="current-state",
+        table=table,
+    )
 
 
 def _terms(project: Project, words: Words) -> Slide:
     rows = tuple((flagged(t.term, t.status), cell(t.definition), _approvals(project, t, words)) for t in project.terms)
-    table = Table(words.cells("terms_columns"), (2.2, 6, 3.5), rows, empty=words("terms_empty"))
-    lead = marks.ASSUMED_LEGEND + "." if any(t.status == "assumed" for t in project.terms) else ""
-    return Slide(TABLE, words("terms_title"), words("terms_notes", len(rows)), lead=lead, table=table)
+    table = Table(words.cells("terms_columns"), (2.2, 6, 3.5), rows)
+    open_terms = sum(t.status == "assumed" for t in project.terms)
+    return Slide(
+        TABLE,
+        words("terms_title", len(rows), open_terms),
+        words("terms_notes", len(rows), open_terms),
+        topic=words("terms_topic"),
+        section="terms",
+        table=table,
+    )
 
 
 def _approvals(project: Project, term, words: Words) -> tuple:
@@ -115,9 +134,19 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     paras = [para(line) for line in words("next_steps", project.version + 1).splitlines()]
-    paras.append(para(words("homework_heading"), "bold"))
-    paras += _homework(project, words, common) or [para(words("homework_none"), level=1)]
-    return Slide(BULLETS, words("next_title"), words("next_notes"), paras=tuple(paras))
+    homework = _homework(project, words, common)
+    if homework:
+        paras.append(para(words("homework_heading"), "bold"))
+        paras += homework
+    people = sum(1 for key in assumed_items(project, common) if key)
+    return Slide(
+        BULLETS,
+        words("next_title", project.version + 1, people),
+        words("next_notes", people),
+        topic=words("next_topic"),
+        section="next-steps",
+        paras=tuple(paras),
+    )
 
 
 def _homework(project: Project, words: Words, common: Words) -> list[Para]:
@@ -134,7 +163,14 @@ def _homework(project: Project, words: Words, common: Words) -> list[Para]:
 def _plan(project: Project, words: Words, common: Words) -> Slide:
     rows = tuple(meeting_row(project, key, common) for key in PLAN)
     table = Table(common.cells("meeting_columns"), (2, 4.5, 4, 2.5), rows)
-    return Slide(TABLE, words("plan_title"), words("plan_notes"), table=table)
+    return Slide(
+        TABLE,
+        words("plan_title", len(rows), project.version),
+        words("plan_notes"),
+        topic=words("plan_topic"),
+        section="next-steps",
+        table=table,
+    )
 
 
 render = render_deck

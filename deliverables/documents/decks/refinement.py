@@ -5,11 +5,13 @@ from __future__ import annotations
 from deliverables.backends.slides.model import BULLETS, Deck, Slide, para
 from deliverables.core.context import Context
 from deliverables.core.model import Project
+from deliverables.documents.decks.agenda import assemble
+from deliverables.documents.decks.architecture import architecture_slides
 from deliverables.documents.decks.common import (
     DECK_CONSUMES,
     DECK_EXTERNAL,
     Words,
-    diagram_slide,
+    footer,
     meeting_people,
     questions_slide,
     render_deck,
@@ -32,22 +34,23 @@ def view(project: Project, ctx: Context) -> Deck | None:
     """Every slide of the refinement deck, or None for version 0."""
     if project.version == 0:
         return None
-    from deliverables.documents.decks.changes import changes_slide
-
     words, common = Words(ctx, "refinement"), Words(ctx, "common")
-    slides = (
-        title_slide(project, ctx, words, common),
-        changes_slide(ctx, common),
-        diagram_slide(project, common, words("diagram_title", project.version)),
-        questions_slide(project, common, words("questions_title")),
-        _focus(project, words, common),
+    body: list[Slide] = []
+    if ctx.previous is not None:
+        from deliverables.documents.decks.changes import changes_slide
+
+        body.append(changes_slide(ctx, common, "changes"))
+    body += architecture_slides(project, common, "architecture")
+    body += [questions_slide(project, common, "open-items"), _focus(project, words, common)]
+    slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
+    name = files(project)[0]
+    return Deck(
+        name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
     )
-    footer = common("footer", project.client.name, words("deck_name"), project.version, ctx.date.isoformat())
-    return Deck(files(project)[0], words("title", project.client.name), project.architect, footer, slides)
 
 
 def _focus(project: Project, words: Words, common: Words) -> Slide:
-    key = project.meeting
+    key, assumed = project.meeting, project.assumed_count()
     paras = [
         para(words("focus_label"), "bold"),
         para(common("meeting_focus", key), level=1),
@@ -55,11 +58,18 @@ def _focus(project: Project, words: Words, common: Words) -> Slide:
         para(meeting_people(project, key, common), level=1),
         para(words("output_label"), "bold"),
         para(common("meeting_output", key), level=1),
-        para(words("remaining", project.assumed_count()), "assumed" if project.assumed_count() else ""),
+        para(words("remaining", assumed), "assumed" if assumed else ""),
     ]
     if key == "refinement-2":
         paras.append(para(words("edge_cases")))
-    return Slide(BULLETS, words("focus_title", common("meeting_name", key)), words("focus_notes"), paras=tuple(paras))
+    return Slide(
+        BULLETS,
+        words("focus_title", common("meeting_name", key), assumed),
+        words("focus_notes", assumed),
+        topic=words("focus_topic"),
+        section="next-meeting",
+        paras=tuple(paras),
+    )
 
 
 render = render_deck
