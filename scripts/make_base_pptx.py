@@ -71,7 +71,7 @@ LAYOUTS: dict[str, tuple[str, dict, tuple, str | None]] = {
         "Picture with Caption",
         {
             "title": ((24, 40, 180, 220), (24, True, marks.INK)),
-            "pic": ((236, 24, 704, 468), (14, False, marks.INK)),
+            "pic": ((236, 48, 704, 444), (14, False, marks.INK)),
             "body": ((24, 272, 180, 220), (14, False, marks.INK)),
         },
         (("rect", (0, 0, 216, 540), PANEL), ("rect", (24, 12, 64, 2.75), marks.ACCENT)),

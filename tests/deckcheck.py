@@ -60,6 +60,33 @@ def titles(data: bytes) -> list[str]:
     return [slide.shapes.title.text_frame.text for slide in open_deck(data).slides]
 
 
+def named(slide, name: str):
+    """The slide's shapes called `name` (or starting with it, for numbered ones like "Stage 3")."""
+    return [s for s in slide.shapes if s.name == name or s.name.startswith(f"{name} ")]
+
+
+def kickers(data: bytes) -> list[str]:
+    """Each slide's kicker (its topic above the title), "" for none."""
+    return [next((s.text_frame.text for s in named(slide, "Kicker")), "") for slide in open_deck(data).slides]
+
+
+def agenda(data: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """The agenda slide's title and its (time, topic) rows."""
+    for slide in open_deck(data).slides:
+        if any(s.text_frame.text == "AGENDA" for s in named(slide, "Kicker")):
+            table = named(slide, "Table")[0].table
+            rows = [(row.cells[0].text, row.cells[1].text) for row in list(table.rows)[1:]]
+            return slide.shapes.title.text_frame.text, rows
+    raise AssertionError("no agenda slide")
+
+
+def tracker(slide) -> tuple[list[str], str]:
+    """The tracker's labels on a slide and the one marked current ("" when none)."""
+    labels = [s for s in named(slide, "Tracker") if s.name.split()[-1].isdigit()]
+    current = [s.text_frame.text for s in labels if s.text_frame.paragraphs[0].runs[0].font.bold]
+    return [s.text_frame.text for s in labels], current[0] if current else ""
+
+
 def _pt(value) -> float:
     return (value or 0) / EMU_PER_PT
 
@@ -72,7 +99,9 @@ def _paragraph_height(p, width: float) -> float:
     size = max(sizes)
     indent = int(ppr.get("marL", "0")) / EMU_PER_PT if ppr is not None else 0.0
     text_runs = runs if not breaks else _with_breaks(p)
-    lines = measure.line_count(text_runs, width - indent, size)
+    # Measured with the family each run names, as PowerPoint would lay it out (Calibri: its twin Carlito).
+    family = measure.family_named(next((r.font.name for r in p.runs if r.font.name), None))
+    lines = measure.line_count(text_runs, width - indent, size, family)
     spacing = p.line_spacing.pt if p.line_spacing is not None and hasattr(p.line_spacing, "pt") else size * 1.2
     before = p.space_before.pt if p.space_before is not None else 0.0
     return before + lines * spacing

@@ -41,6 +41,8 @@ CONT = " (cont.)"
 COVER_SIZES = (40, 36, 32, 28, 24)
 SUBTITLE_SIZES = (20, 18, 16, 14)
 FACT_SIZES = (16, 14, 13, 12)
+EXHIBIT_TITLE_SIZES = (22, 20, 18)
+"""The side panel is narrow: a smaller title keeps it to a few lines."""
 WIDE_SHARE = 0.9
 """A picture narrower than this share of the wide content area goes on the side-panel layout."""
 HANDOFF_LABEL = "Hands off to:"
@@ -81,14 +83,14 @@ def _clear_slides(prs) -> None:
 
 
 def marks_of(slide: Slide) -> set[str]:
-    """The mark styles (golden, assumed) anywhere in the slide's body."""
+    """The marks (golden, assumed) the slide's body shows, each needing its legend on the slide."""
     runs = [run for p in slide.paras for run in p.runs]
     if slide.table is not None:
         runs += [run for row in slide.table.rows for cell in row for run in cell]
-    styles = {style for _, style in runs}
+    found = {style for text, style in runs if chrome.MARK_TEXT.get(style, "\0") in text}
     if slide.flow is not None:
-        styles |= {"golden" for s in slide.flow.steps if s.golden} | {"assumed" for s in slide.flow.steps if s.assumed}
-    return styles & chrome.MARK_STYLES
+        found |= {"golden" for s in slide.flow.steps if s.golden} | {"assumed" for s in slide.flow.steps if s.assumed}
+    return found
 
 
 def body_area(slide: Slide, content: Rect) -> Rect:
@@ -150,10 +152,10 @@ def _draw(base: Base, deck: Deck, page: Page, number: int, images: Mapping[str, 
         _text(title, ((slide.title, "title"),), COVER_SIZES)
         _text(placeholder(target, SUBTITLES), ((slide.subtitle, "subtitle"),), SUBTITLE_SIZES)
     else:
-        strip = chrome.kicker_strip(_room_for_kicker(title))
-        _text(title, ((slide.title, "title"),), deckfit.TITLE_SIZES)
-        _body(target, base, page, images)
+        strip = chrome.kicker_strip(_room_for_kicker(title), base.content)
+        _text(title, ((slide.title, "title"),), EXHIBIT_TITLE_SIZES if page.layout == EXHIBIT else deckfit.TITLE_SIZES)
         chrome.draw_kicker(target, slide, deck.sections, strip)
+        _body(target, base, page, images)
         fallback = Rect(base.content.left, base.content.top + base.content.height + 4, base.content.width, 22)
         chrome.draw_footer(target, layout, deck.footer, number, fallback)
     _drop_empty_placeholders(target)
@@ -209,6 +211,7 @@ def _exhibit(target, slide: Slide, images: Mapping[str, bytes]) -> None:
     shapes.draw_picture(target, _image(slide, images), rect(picture))
     picture._element.getparent().remove(picture._element)
     facts = placeholder(target, (PH.BODY,))
+    facts.name = "Facts"
     if slide.facts:
         size, paras = deckfit.fit_paras(slide.facts, rect(facts).box, FACT_SIZES)[0]
         deckdraw.write_plain(facts.text_frame, paras, size)

@@ -26,14 +26,18 @@ KICKER_HEIGHT = KICKER_SIZE * measure.LINE + 2 * fit.INSET_Y
 TRACKER_GAP = 14.0
 LEGEND_GAP = 6.0
 MARK_STYLES = frozenset({"golden", "assumed"})
+MARK_TEXT = {"golden": marks.GOLDEN, "assumed": marks.ASSUMED}
+"""A run in a mark's style shows the mark when it holds this text."""
 _PAGE_FIELD = "{5E9F1D2C-7A43-4B8E-9C61-2F0A8D3B4E17}"
 """Fixed id of the page-number field: the same bytes on every build."""
 
 
-def kicker_strip(title: Rect) -> Rect:
-    """The strip above a title for the kicker and the tracker, inside the slide."""
+def kicker_strip(title: Rect, content: Rect) -> Rect:
+    """The strip above a title for the kicker and the tracker: from the title's left edge to the
+    content area's right edge (a side-panel title leaves the tracker room above the picture)."""
     top = max(title.top - KICKER_HEIGHT, 0.0)
-    return Rect(title.left, top, title.width, KICKER_HEIGHT)
+    right = max(title.left + title.width, content.left + content.width)
+    return Rect(title.left, top, right - title.left, KICKER_HEIGHT)
 
 
 def textbox(target, area: Rect, runs: Sequence[Run], size: float, name: str, align: str = ""):
@@ -146,15 +150,17 @@ def draw_footer(target, layout, text: str, number: int, fallback: Rect) -> None:
     if footer is None:
         textbox(target, area, runs, size, "Footer")
     else:
-        draw.write_text(_clone(target, footer).text_frame, runs, size)
+        draw.write_text(_clone(target, footer, "Footer").text_frame, runs, size)
     if page is not None:
-        _page_number(_clone(target, page).text_frame, number)
+        _page_number(_clone(target, page, "Page number").text_frame, number)
 
 
-def _clone(target, placeholder):
+def _clone(target, placeholder, name: str):
     """The slide's copy of a layout placeholder python-pptx does not copy itself (footer, page number)."""
     target.shapes.clone_placeholder(placeholder)
-    return target.placeholders[placeholder.placeholder_format.idx]
+    shape = target.placeholders[placeholder.placeholder_format.idx]
+    shape.name = name
+    return shape
 
 
 def _page_number(frame, number: int) -> None:
@@ -167,7 +173,7 @@ def _page_number(frame, number: int) -> None:
     etree.SubElement(rpr, qn("a:latin"), typeface=draw.FONT)
     etree.SubElement(field, qn("a:t")).text = str(number)
     end = paragraph.find(qn("a:endParaRPr"))
-    if end is not None:
-        end.addprevious(field)
-    else:
-        paragraph.append(field)
+    if end is None:
+        end = etree.SubElement(paragraph, qn("a:endParaRPr"), lang="en-US")
+    end.set("sz", str(round(FOOTER_SIZE * 100)))
+    end.addprevious(field)

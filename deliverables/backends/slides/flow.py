@@ -100,6 +100,8 @@ def _pages(numbered, columns: int, width: float, area: Rect, size: float) -> lis
 
 def draw_flow(target, flow: Flow, page: FlowPage, area: Rect) -> None:
     """The band, the boxes and the arrows of one page."""
+    from pptx.enum.text import MSO_ANCHOR
+
     from deliverables.backends.slides.draw import write_text
 
     rows = math.ceil(len(page.steps) / page.columns)
@@ -112,6 +114,7 @@ def draw_flow(target, flow: Flow, page: FlowPage, area: Rect) -> None:
         top = area.top + PAD + row * (height + ROW_GAP)
         box = _shape(target, "ROUNDED_RECTANGLE", Rect(left, top, width, height), f"Stage {number}", **_look(step))
         write_text(box.text_frame, step_runs(number, step), page.size)
+        box.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         if column and index:
             arrow = Rect(left - GAP + 5, top + min(height / 2, 24.0) - 6, GAP - 10, 12)
             _shape(target, "RIGHT_ARROW", arrow, f"Arrow {number}", fill=marks.MUTED)

@@ -156,7 +156,7 @@ def _homework(project: Project, words: Words, common: Words) -> list[Para]:
         if key:
             out.append(para(words("homework", party_label(project, key, common), len(items) - terms, terms), level=1))
         else:
-            out.append(para(words("homework_unassigned", len(items)), "assumed", level=1))
+            out.append(para(words("homework_unassigned", len(items)), "bold", level=1))
     return out
 
 
