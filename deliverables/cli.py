@@ -4,7 +4,6 @@ is a bug and exits 3 with one."""
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from pathlib import Path
@@ -171,22 +170,18 @@ def new(name: str, arch: str, crm: str | None, out: Path | None, force: bool) ->
 @click.option("--markdown", is_flag=True, help="Print the client-file reference as Markdown instead.")
 def schema(markdown: bool) -> None:
     """Print the JSON Schema of the client file (generated from the model)."""
-    from deliverables.core.schema import json_schema, reference_markdown
+    from deliverables.commands.schema import schema_text
 
-    if markdown:
-        click.echo(reference_markdown())
-    else:
-        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+    click.echo(schema_text(markdown))
 
 
 @cli.command(name="list")
 def list_() -> None:
     """List the deliverables a build produces."""
-    from deliverables.pipeline import registry
+    from deliverables.commands.list import listing
 
-    for name in registry.names():
-        renderer = registry.load(name)
-        click.echo(f"{name:<22} {' '.join(renderer.SUFFIXES):<18} {renderer.DESCRIPTION}")
+    for line in listing():
+        click.echo(line)
 
 
 # ---------------------------------------------------------------- versions, handoff, snapshots
