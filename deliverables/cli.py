@@ -14,6 +14,17 @@ from deliverables import __version__
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 OUT_HELP = "Output root (default: ./output); versions go to <root>/<client>/v<N>/."
+OUT_OPTION = click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+THEME_OPTION = click.option(
+    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,17 +42,8 @@ def cli() -> None:
 @click.option(
     "--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated)."
 )
-@click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
-)
+@OUT_OPTION
+@THEME_OPTION
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Clients built in parallel."
 )
@@ -88,17 +90,8 @@ def _report(outcome) -> None:
 
 @cli.command()
 @click.argument("file", type=FILE)
-@click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
-)
+@OUT_OPTION
+@THEME_OPTION
 def watch(file: Path, out_root: Path, theme: Path | None) -> None:
     """Rebuild FILE each time it is saved; Ctrl-C stops.
 
@@ -185,15 +178,6 @@ def list_() -> None:
 
 
 # ---------------------------------------------------------------- versions, handoff, snapshots
-
-OUT_OPTION = click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
 
 
 @cli.command()
