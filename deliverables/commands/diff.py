@@ -7,13 +7,13 @@ file has moved on.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from deliverables.core.errors import DeliverError
 from deliverables.core.model import Project
 from deliverables.core.paths import version_folders
 from deliverables.core.validate import load_project
+from deliverables.pipeline import build
 
 
 def built_versions(out_root: Path, slug: str) -> dict[int, Path]:
@@ -23,11 +23,10 @@ def built_versions(out_root: Path, slug: str) -> dict[int, Path]:
 
 def load_model(folder: Path) -> Project:
     """The project a version folder was built from."""
-    path = folder / "model.json"
     try:
-        return Project.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return build.load_model(folder)
     except (OSError, ValueError) as exc:
-        raise DeliverError(f"cannot read {path}: {exc}") from None
+        raise DeliverError(f"cannot read {folder / 'model.json'}: {exc}") from None
 
 
 def earlier_version(project: Project, out_root: Path, since: int | None) -> Project:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -24,13 +23,12 @@ from deliverables.core.dates import document_date
 from deliverables.core.errors import DeliverError
 from deliverables.core.model import Project
 from deliverables.core.validate import load_project
-from deliverables.pipeline import registry
+from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
 from deliverables.pipeline.manifest import digest as sha256
 from deliverables.pipeline.storage import safe_relative, write_file
 
-INTERNAL = ("model.json", "manifest.json")
 _LISTED = 12
 
 
@@ -101,11 +99,13 @@ def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
 def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
     """The folder's deliverable files with their purpose, and the names whose bytes
     no longer match the manifest."""
-    manifest = _read_manifest(folder)
-    owners = {f: name for name, entry in manifest.get("deliverables", {}).items() for f in entry.get("files", ())}
+    record = manifest.read(folder)
+    owners = {
+        f: name for name, entry in manifest.section(record, "deliverables").items() for f in entry.get("files", ())
+    }
     entries, changed = [], []
-    for name, digest in sorted(manifest.get("files", {}).items()):
-        if name in INTERNAL:
+    for name, digest in sorted(manifest.section(record, "files").items()):
+        if name in manifest.INTERNAL:
             continue
         safe_relative(name)
         path = folder / name
@@ -114,14 +114,6 @@ def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
             changed.append(name)
         entries.append(Entry(name, data, owners.get(name, "")))
     return entries, changed
-
-
-def _read_manifest(folder: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 # ---------------------------------------------------------------- the zip

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deliverables.backends.readers import text_form
+from deliverables.pipeline import manifest
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.storage import write_file
 
-INTERNAL = ("model.json", "manifest.json")
 SUFFIX = ".txt"
 
 
@@ -31,7 +31,7 @@ def snapshot_texts(source: Path) -> dict[str, str]:
         return {
             f"{path.relative_to(folder).as_posix()}{SUFFIX}": text_form(path.name, path.read_bytes())
             for path in files
-            if path.relative_to(folder).as_posix() not in INTERNAL
+            if path.relative_to(folder).as_posix() not in manifest.INTERNAL
         }
 
 

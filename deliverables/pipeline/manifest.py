@@ -15,6 +15,8 @@ from typing import Any
 
 MANIFEST = "manifest.json"
 MODEL = "model.json"
+INTERNAL = (MODEL, MANIFEST)
+"""Files a version folder keeps for itself, not deliverables: never packaged or snapshotted."""
 
 
 def digest(data: bytes) -> str:

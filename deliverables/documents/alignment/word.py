@@ -6,10 +6,10 @@ wide terms and stage tables; portrait again for open items, statuses and sign-of
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from deliverables.backends.word.kit import Rich, Writer, shade_cell, writer
+from deliverables.backends.word.parts import blocks, cover, legend
 from deliverables.core import marks
 from deliverables.core.context import Context
 
@@ -49,40 +49,12 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
 def _cover(w: Writer, view: dict[str, Any], ctx: Context) -> None:
     if view["logo"]:
         _logo(w, view["logo"], ctx.input("logo"))
-    w.para(view["title"], "Title")
-    w.para(view["client"], "Subtitle")
-    for line in view["cover"]["meta"]:
-        w.para(line, "Cover Meta")
-    state = view["cover"]["state"]
-    w.para([(state, "Confirmed Flag" if state == "FINAL" else "Assumed Flag")], "Cover Stamp")
-    w.para(view["cover"]["note"], "Cover Meta")
-    w.doc.add_page_break()
+    cover(w, view["title"], view["client"], view["cover"]["meta"], view["cover"]["state"], view["cover"]["note"])
 
 
 def _logo(w: Writer, name: str, data: bytes) -> None:
     """The client's logo in the cover's logo slot, at most 2 cm high and 7 cm wide."""
     w.picture(w.para("", "Cover Logo"), data, name, LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM)
-
-
-def legend(w: Writer, lines: list[str]) -> None:
-    """The marks legend: the golden symbol and the ASSUMED flag in their own styles."""
-    for line in lines:
-        w.para(marked(line), "Legend")
-
-
-def blocks(w: Writer, items: list[tuple[str, str]]) -> None:
-    """Prose blocks from a wording template: paragraphs and bullets, marks in their styles."""
-    for kind, text in items:
-        w.para(marked(text), "List Bullet" if kind == "li" else "Normal")
-
-
-_MARKS = re.compile(f"({re.escape(marks.GOLDEN)}|\\b{marks.ASSUMED}\\b)")
-
-
-def marked(text: str) -> Rich:
-    """Runs in which the golden symbol and the ASSUMED flag carry their own styles."""
-    styles = {marks.GOLDEN: "Golden Mark", marks.ASSUMED: "Assumed Flag"}
-    return [(part, styles.get(part)) for part in _MARKS.split(text) if part]
 
 
 def _how_to(w: Writer, view: dict[str, Any]) -> None:

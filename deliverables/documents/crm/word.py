@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.backends.word.kit import Rich, Writer, writer
-from deliverables.core import marks
+from deliverables.backends.word.parts import COVER_STYLES, cover, legend, stage_name
 from deliverables.core.context import Context
 
-STYLES = ("Cover Meta", "Cover Stamp", "Golden Mark", "Confirmed Flag")
+STYLES = COVER_STYLES
 PROPOSED = " (proposed)"
 BOX = "☐ "
 
@@ -20,7 +20,7 @@ BOX = "☐ "
 def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
     """The spec's bytes, built on the theme's base.docx or the built-in one."""
     w = writer(ctx, STYLES, view["title"])
-    cover(w, view)
+    cover(w, view["title"], view["client"], view["meta"], view["state"])
     w.para(view["purpose"])
     w.para(view["proposed_note"])
     legend(w, view["legend"])
@@ -32,39 +32,6 @@ def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
     _common(w, view)
     w.header_footer(view["header"], view["footer"])
     return w.save(view["title"], view["client"], view["author"], view["date"])
-
-
-def cover(w: Writer, view: dict[str, Any]) -> None:
-    """Title, client, version line and the DRAFT/FINAL stamp, then a page break."""
-    w.para(view["title"], "Title")
-    w.para(view["client"], "Subtitle")
-    for line in view["meta"]:
-        if line:
-            w.para(line, "Cover Meta")
-    state = view["state"]
-    w.para([(state, "Confirmed Flag" if state == "FINAL" else "Assumed Flag")], "Cover Stamp")
-    w.doc.add_page_break()
-
-
-def legend(w: Writer, lines: list[str]) -> None:
-    """The marks legend, the golden symbol and ASSUMED flag in their own styles."""
-    for line in lines:
-        for mark, style in ((marks.GOLDEN, "Golden Mark"), (marks.ASSUMED, "Assumed Flag")):
-            if line.startswith(mark):
-                w.para([(mark, style), (line[len(mark) :], None)], "Legend")
-                break
-        else:
-            w.para(line, "Legend")
-
-
-def stage_name(label: str, golden: bool, assumed: bool = False) -> Rich:
-    """A stage label with its golden mark and ASSUMED flag."""
-    runs: list[tuple[str, str | None]] = [(label, None)]
-    if golden:
-        runs.append((f" {marks.GOLDEN}", "Golden Mark"))
-    if assumed:
-        runs.append((f" {marks.ASSUMED}", "Assumed Flag"))
-    return runs
 
 
 def _proposed(text: str, proposed: bool) -> Rich:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.backends.word.kit import writer
+from deliverables.backends.word.parts import blocks, legend
 from deliverables.core.context import Context
-from deliverables.documents.alignment.word import blocks, legend
 
 STYLES = ("Cover Meta", "Golden Mark")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.backends.word.kit import Writer, writer
+from deliverables.backends.word.parts import COVER_STYLES as STYLES
+from deliverables.backends.word.parts import cover
 from deliverables.core.context import Context
-from deliverables.documents.crm.word import STYLES, cover
 
 TABLES = (
     ("monthly", "Monthly tasks", ("Task", "What to check", "Red flag"), ("task", "check", "red_flag")),
@@ -18,7 +19,7 @@ TABLES = (
 def write(view: dict[str, Any], ctx: Context) -> bytes:
     """The schedule's bytes, built on the theme's base.docx or the built-in one."""
     w = writer(ctx, STYLES, view["title"])
-    cover(w, view)
+    cover(w, view["title"], view["client"], view["meta"], view["state"])
     w.heading("How this schedule works", 1)
     w.para(view["purpose"])
     w.para([(view["owner"], "Strong")])
