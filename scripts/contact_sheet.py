@@ -50,7 +50,8 @@ def sheet(images: list[Path], out: Path, columns: int, width: int) -> None:
         left, top = GAP + column * (tile_w + GAP), GAP + row * (tile_h + LABEL + GAP)
         pen.text((left, top), str(index + 1), fill="#4B5563")
         canvas.paste(tile, (left, top + LABEL))
-    canvas.save(out, optimize=True)
+    # A palette keeps the sheet small enough to live in the repository.
+    canvas.quantize(colors=96).save(out, optimize=True)
 
 
 def example_deck(work: Path) -> Path:
