@@ -26,6 +26,8 @@ from deliverables.preview.derived import Renderings
 from deliverables.preview.session import Session
 
 Echo = Callable[[str], None]
+QUICK = ("diagram",)
+"""Built and shown first after a save: what the page shows most of, and quickly."""
 ORDER = ("card", "alignment", "faq", "crm", "kickoff-deck", "refinement-deck", "handoff-deck")
 """Derived views are made quickest and most looked-at first."""
 
@@ -57,7 +59,8 @@ class Live:
         for line in event["warnings"]:
             self.err(line)
         what = ", ".join(event["rebuilt"]) or "nothing (up to date)"
-        self.echo(f"{event['at']} rebuilt {what} in {event['seconds']:.2f} s")
+        first = f" (page updated after {event['first']:.2f} s)" if "first" in event else ""
+        self.echo(f"{event['at']} rebuilt {what} in {event['seconds']:.2f} s{first}")
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app):
@@ -112,13 +115,25 @@ class Live:
             await self.rebuild()
 
     async def rebuild(self) -> None:
-        """Rebuild after a save, tell the page and the terminal, then ask for the slower views."""
+        """Rebuild after a save in two steps, telling the page after each: the diagram and
+        the lists first, then every other deliverable; then ask for the slower views."""
         self.hub.publish({"type": "building"})
-        event = await anyio.to_thread.run_sync(self.session.rebuild, abandon_on_cancel=True)
-        self.report(event)
+        quick = await anyio.to_thread.run_sync(self.session.rebuild, QUICK, abandon_on_cancel=True)
+        if quick["type"] == "updated":
+            self.hub.publish(quick)
+            event = await anyio.to_thread.run_sync(self.session.rebuild, abandon_on_cancel=True)
+        else:
+            event = quick
         if event["type"] == "updated" and self.session.snapshot is not None:
+            if event is not quick:
+                event["changes"] = quick["changes"]
+                event["rebuilt"] = list(dict.fromkeys(quick["rebuilt"] + event["rebuilt"]))
+                event["first"] = quick["seconds"]
+                event["seconds"] = round(quick["seconds"] + event["seconds"], 3)
+                self.session.update.update({k: event[k] for k in ("changes", "rebuilt", "seconds")})
             self.views.stale(self.session.snapshot)
             event["derived"] = self.views.summary()
+        self.report(event)
         self.hub.publish(event)
         if self._wanted is not None:
             self._wanted.set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,12 +53,13 @@ class Session:
     """The notice of the last rebuild: when, how long, what changed."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def rebuild(self) -> dict[str, Any]:
-        """Build the file incrementally; the event the page receives about it."""
+    def rebuild(self, only: Sequence[str] | None = None) -> dict[str, Any]:
+        """Build the file incrementally (`only` these deliverables, when given); the
+        event the page receives about it."""
         with self._lock:  # a save landing mid-build waits for the next turn
             started = time.perf_counter()
             try:
-                result, made = self._build()
+                result, made = self._build(only)
             except DeliverError as exc:
                 self.errors = error_lines(exc, self.source)
                 return {"type": "failed", "errors": self.errors}
@@ -72,15 +74,16 @@ class Session:
                 "rebuilt": pagedata.updated_names([] if result.up_to_date else result.rebuilt),
                 "changes": pagedata.what_changed(before, made.project),
                 "warnings": [str(w) for w in result.warnings],
+                "complete": only is None,
             }
             return {"type": "updated", **self.update}
 
-    def _build(self):
+    def _build(self, only: Sequence[str] | None):
         from deliverables.core import validate
         from deliverables.lint import lint
         from deliverables.pipeline.build import build_file, load_previous
 
-        result = build_file(self.source, self.out_root, None, self.theme, jobs=1)
+        result = build_file(self.source, self.out_root, only, self.theme, jobs=1)
         doc, project = validate.load(self.source)
         record = manifest.read(result.folder)
         owners = {n: list(r.get("files", [])) for n, r in manifest.section(record, "deliverables").items()}

@@ -8,6 +8,7 @@ let state = null;          // the last /api/state
 let focus = null;          // the open item being highlighted
 let pending = false;       // a refresh is waiting behind the current one
 let busy = false;
+let completing = false;    // the diagram is new, the other documents are still being updated
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -62,7 +63,9 @@ async function draw() {
   await Promise.all([drawDiagram(), drawCard(), drawDocuments(), drawDecks()]);
   if (focus) highlight(focus, false);
   document.body.dataset.revision = state.revision;
-  if (!state.errors.length) setStatus("live", updatedText(state.update));
+  if (state.errors.length) return;
+  if (completing) setStatus("busy", "Updating the other documents…");
+  else setStatus("live", updatedText(state.update));
 }
 
 function updatedText(update) {
@@ -350,8 +353,8 @@ function listen() {
     const event = JSON.parse(message.data);
     if (event.type === "hello") { if (String(event.revision) !== document.body.dataset.revision) refresh(); }
     else if (event.type === "building") setStatus("busy", "Updating…");
-    else if (event.type === "failed") { drawBanner(event.errors); }
-    else if (event.type === "updated") { showNotice(event); refresh(); }
+    else if (event.type === "failed") { completing = false; drawBanner(event.errors); }
+    else if (event.type === "updated") { completing = !event.complete; showNotice(event); refresh(); }
     else if (event.type === "views") refresh();
   };
   events.onerror = () => setStatus("broken", "Reconnecting…");
