@@ -4,7 +4,6 @@ is a bug and exits 3 with one."""
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 from pathlib import Path
@@ -15,6 +14,17 @@ from deliverables import __version__
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 OUT_HELP = "Output root (default: ./output); versions go to <root>/<client>/v<N>/."
+OUT_OPTION = click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help=OUT_HELP,
+)
+THEME_OPTION = click.option(
+    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -32,17 +42,8 @@ def cli() -> None:
 @click.option(
     "--only", multiple=True, metavar="NAMES", help="Build only these deliverables (comma-separated or repeated)."
 )
-@click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
-)
+@OUT_OPTION
+@THEME_OPTION
 @click.option(
     "-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Clients built in parallel."
 )
@@ -89,17 +90,8 @@ def _report(outcome) -> None:
 
 @cli.command()
 @click.argument("file", type=FILE)
-@click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
-@click.option(
-    "--theme", type=click.Path(path_type=Path, file_okay=False), help="Folder with a branded base.docx / base.pptx."
-)
+@OUT_OPTION
+@THEME_OPTION
 def watch(file: Path, out_root: Path, theme: Path | None) -> None:
     """Rebuild FILE each time it is saved; Ctrl-C stops.
 
@@ -171,34 +163,21 @@ def new(name: str, arch: str, crm: str | None, out: Path | None, force: bool) ->
 @click.option("--markdown", is_flag=True, help="Print the client-file reference as Markdown instead.")
 def schema(markdown: bool) -> None:
     """Print the JSON Schema of the client file (generated from the model)."""
-    from deliverables.core.schema import json_schema, reference_markdown
+    from deliverables.commands.schema import schema_text
 
-    if markdown:
-        click.echo(reference_markdown())
-    else:
-        click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+    click.echo(schema_text(markdown))
 
 
 @cli.command(name="list")
 def list_() -> None:
     """List the deliverables a build produces."""
-    from deliverables.pipeline import registry
+    from deliverables.commands.list import listing
 
-    for name in registry.names():
-        renderer = registry.load(name)
-        click.echo(f"{name:<22} {' '.join(renderer.SUFFIXES):<18} {renderer.DESCRIPTION}")
+    for line in listing():
+        click.echo(line)
 
 
 # ---------------------------------------------------------------- versions, handoff, snapshots
-
-OUT_OPTION = click.option(
-    "--out",
-    "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help=OUT_HELP,
-)
 
 
 @cli.command()

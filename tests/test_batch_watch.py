@@ -45,16 +45,19 @@ def test_watch_survives_a_bad_edit_and_rebuilds_after_a_good_one(tmp_path: Path)
         kwargs={"interval": 0.05, "stop": stop},
     )
     thread.start()
-    _wait_for(lambda: any(line.startswith("rebuilt") for line in out))
-    built = tmp_path / "out" / "watched" / "v1" / "stage-summary-v1.md"
-    good = built.read_bytes()
-    source.write_text("client: {name: Watched}\nversion: one\n")
-    _wait_for(lambda: any("kept the last good output" in line for line in err))
-    assert built.read_bytes() == good
-    source.write_text(CLIENT.format(name="Watched").replace("Score 60", "Score 75"))
-    _wait_for(lambda: b"Score 75" in built.read_bytes())
-    stop.set()
-    thread.join()
+    try:
+        _wait_for(lambda: any(line.startswith("rebuilt") for line in out))
+        built = tmp_path / "out" / "watched" / "v1" / "stage-summary-v1.md"
+        good = built.read_bytes()
+        source.write_text("client: {name: Watched}\nversion: one\n")
+        _wait_for(lambda: any("kept the last good output" in line for line in err))
+        assert built.read_bytes() == good
+        source.write_text(CLIENT.format(name="Watched").replace("Score 60", "Score 75"))
+        _wait_for(lambda: b"Score 75" in built.read_bytes())
+    finally:  # a failed wait must not leave the watcher running into other tests
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     assert any("version: expected an integer, found 'one'" in line for line in err)
 
 

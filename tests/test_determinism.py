@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE
 from snapshot_probe import light_registry
 
 from deliverables.commands.package import write_package
@@ -41,7 +41,7 @@ def build_pair(sources: list[Path], roots: tuple[Path, Path], **env: str) -> tup
         root.mkdir(parents=True)
         for source in sources:
             shutil.copy(source, root / source.name)
-        environ = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": str(seed), **env}
+        environ = {**os.environ, "PYTHONHASHSEED": str(seed), **env}
         command = [sys.executable, "-m", "deliverables", "build", *(s.name for s in sources), "--out", "output"]
         runs.append(subprocess.Popen(command, cwd=root, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     for run in runs:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE
 
 from deliverables.core.errors import DeliverError
 from deliverables.pipeline import registry
@@ -44,11 +44,12 @@ def test_sigkill_at_random_points_never_damages_the_previous_version(tmp_path: P
         source.read_text(encoding="utf-8").replace("definition:", "definition: Revised.", 1), encoding="utf-8"
     )
     rng = random.Random(20261125)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ)
     for _ in range(6):
         proc = subprocess.Popen(
             [sys.executable, "-m", "deliverables", "build", str(source), "--out", str(out)],
             env=env,
+            cwd=out.parent,  # not the checkout: the installed package is what runs
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

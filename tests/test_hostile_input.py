@@ -73,7 +73,6 @@ def deliver(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=LIMIT,
         env={
-            "PYTHONPATH": str(ROOT),
             "PATH": "/usr/bin:/bin",
             "HOME": str(cwd),
             "DELIVER_CACHE_DIR": str(ENGINE_CACHE),
@@ -252,6 +251,7 @@ def test_output_the_system_refuses_to_replace_is_a_clear_error(tmp_path: Path, m
     assert sorted(p.name for p in client_dir.iterdir()) == ["v1"]
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_definition_never_hangs(tmp_path: Path) -> None:
     words = " ".join(f"word{i}" for i in range(120_000))[:1_000_000]
     result = build(tmp_path, client(definition=words))
@@ -260,6 +260,7 @@ def test_a_one_megabyte_definition_never_hangs(tmp_path: Path) -> None:
         assert "error" in result.stderr
 
 
+@pytest.mark.slow
 def test_two_thousand_stages_never_hang(tmp_path: Path) -> None:
     stages = "".join(
         f"  - {{id: s{i}, name: Stage {i}, domain: {('lead', 'sales', 'customer')[i % 3]}, entry: [Criterion {i}]}}\n"

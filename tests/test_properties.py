@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deliverables.core.errors import InputError
 from deliverables.pipeline.build import build_file
+
+pytestmark = pytest.mark.slow  # a few hundred generated client files
 
 FIELDS = ("client.name", "stage.name", "stage.definition", "stage.entry", "term.definition", "architect")
 

@@ -31,6 +31,6 @@ def test_readme_names_every_deliverable_command() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = 'pip install ".[test]" && pytest -q -n auto'
+    command = 'pip install -c constraints.txt ".[test]" && lint-imports --no-cache && pytest -q -n auto'
     assert command in readme
     assert command.replace("pip install", "pip install -q") in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,10 +1,18 @@
-"""Keep the README's generated client-file reference in sync with the model."""
+"""`deliver schema`: the client file's JSON Schema or reference, both generated from
+the model; and keeping the README's copy of the reference in sync."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from deliverables.core.schema import reference_markdown
+from deliverables.core.schema import json_schema, reference_markdown
+
+
+def schema_text(markdown: bool = False) -> str:
+    """The JSON Schema of the client file, or (markdown) the reference for people."""
+    return reference_markdown() if markdown else json.dumps(json_schema(), indent=2, sort_keys=True)
+
 
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 

@@ -49,6 +49,15 @@ class DeliverError(click.ClickException):
         click.echo(f"error: {self.format_message()}", file=file or sys.stderr)
 
 
+def error_lines(exc: DeliverError, source: object) -> list[str]:
+    """What to print for a user error about the client file `source`: every positioned
+    problem, or one line naming the file."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(p) for p in problems]
+    return [f"{source}: error: {exc.format_message()}"]
+
+
 class InputError(DeliverError):
     """A client file that cannot be used; carries every problem found."""
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deliverables.core.errors import DeliverError, InputError
+from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
 
 
@@ -26,10 +26,8 @@ def build_one(source: Path, out_root: Path, only: Sequence[str] | None, theme: P
     started = time.perf_counter()
     try:
         result = build_file(source, out_root, only, theme)
-    except InputError as exc:
-        return Outcome(source, None, [str(p) for p in exc.problems], time.perf_counter() - started)
     except DeliverError as exc:
-        return Outcome(source, None, [f"{source}: error: {exc.format_message()}"], time.perf_counter() - started)
+        return Outcome(source, None, error_lines(exc, source), time.perf_counter() - started)
     return Outcome(source, result, [], time.perf_counter() - started)
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from deliverables.core.errors import DeliverError
+from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
 
 Echo = Callable[[str], None]
@@ -27,8 +27,7 @@ def rebuild(source: Path, out_root: Path, theme: Path | None, echo: Echo, err: E
     try:
         result = build_file(source, out_root, None, theme)
     except DeliverError as exc:
-        lines = [str(p) for p in getattr(exc, "problems", [])] or [f"error: {exc.format_message()}"]
-        for line in lines:
+        for line in error_lines(exc, source):
             err(line)
         err("kept the last good output; waiting for the next save")
         return None

@@ -38,7 +38,7 @@ class Words:
     def __init__(self, ctx: Context, name: str):
         self.name = name
         try:
-            self.module = wording.environment().from_string(ctx.template_text(f"decks/{name}.j2")).module
+            self.module = wording.compiled(ctx.template_text(f"decks/{name}.j2")).module
         except jinja2.TemplateError as exc:
             raise TemplateError(f"template 'decks/{name}.j2': {exc}") from None
 

@@ -6,6 +6,7 @@ ever enters as data, so it is never evaluated as a template.
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -16,26 +17,27 @@ from ruamel.yaml.error import YAMLError
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 from deliverables.core.paths import templates_root
-from deliverables.documents.words.templates import environment
+from deliverables.documents.words.templates import compiled
 
 
 def load(ctx: Context | None, name: str) -> Any:
     """The parsed YAML template `name` (theme folder first, then built-in; no context: built-in)."""
     text = ctx.template_text(name) if ctx is not None else templates_root().joinpath(name).read_text("utf-8")
+    # Parsed once per process per text; each caller gets its own copy to change as it likes.
+    return copy.deepcopy(_parsed(name, text))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(name: str, text: str) -> Any:
     try:
         return YAML(typ="safe", pure=True).load(text)
     except YAMLError as exc:
         raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
 
 
-@functools.lru_cache(maxsize=256)
-def _compiled(source: str) -> jinja2.Template:
-    return environment().from_string(source)
-
-
 def fill(source: str, /, **data: Any) -> str:
     """Render one template string with `data` in the sandboxed, strict environment."""
     try:
-        return _compiled(source).render(**data).strip()
+        return compiled(source).render(**data).strip()
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template text {source[:40]!r}: {exc}") from None

@@ -6,6 +6,7 @@ definition containing `{{ 7*7 }}` prints literally. Undefined names fail loudly.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -41,6 +42,7 @@ def md_block(text: Any, indent: str = "") -> str:
     return ("  \n" + indent).join(_md_line(part) for part in _BREAKS.split(str(text)))
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The one Jinja environment: sandboxed, strict, no autoescape (outputs are not HTML)."""
     env = SandboxedEnvironment(
@@ -55,11 +57,15 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+@functools.lru_cache(maxsize=256)
+def compiled(source: str) -> jinja2.Template:
+    """A template compiled once per process: the same wording is used by every deliverable and version."""
+    return environment().from_string(source)
+
+
 def render(ctx: Context, name: str, **data: Any) -> str:
     """Render the template `name` (theme first, then built-in) with `data`."""
-    env = environment()
     try:
-        template = env.from_string(ctx.template_text(name))
-        return template.render(**data)
+        return compiled(ctx.template_text(name)).render(**data)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template '{name}': {exc}") from None
