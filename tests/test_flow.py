@@ -41,7 +41,7 @@ def test_the_end_of_each_domain_hands_off_to_the_next(tmp_path: Path) -> None:
     assert exits(client(tmp_path, *FOUR)) == {
         "mql": ["sal"],
         "sal": ["sql"],  # Lead -> Sales where Sales takes over
-        "sql": ["won"],  # a lost stage is never the default next step
+        "sql": ["won", "lost"],  # the last open stage also leads to the lost outcome
         "won": ["onboarding"],  # the won stage -> the first Customer stage
         "lost": [],  # no way on from an outcome
         "onboarding": [],
@@ -71,8 +71,8 @@ def test_renewal_opens_at_adoption_and_returns_to_it(tmp_path: Path) -> None:
         ("not", "Not Renewed", "renewal", ""),
     )
     found = exits(client(tmp_path, *stages))
-    assert found["ma"] == ["open"] and found["ea"] == ["ma"]
-    assert found["open"] == ["renewed"] and found["renewed"] == ["ma"] and found["not"] == ["churned"]
+    assert found["ma"] == ["churned", "open"] and found["ea"] == ["ma"]
+    assert found["open"] == ["renewed", "not"] and found["renewed"] == ["ma"] and found["not"] == ["churned"]
 
 
 def test_a_poc_starts_at_evaluation_and_returns_to_sales(tmp_path: Path) -> None:

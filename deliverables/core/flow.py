@@ -5,8 +5,9 @@ alignment document's exit column, the summary, the FAQ and the CRM spec's
 conversion reports tell one story. The default rule, in the playbook's flow:
 
 - within a domain, a stage moves on to the next stage of its domain; a lost
-  or churned stage is never the default next step, and no default leads on
-  from a won or lost outcome;
+  or churned stage is never the default next step (only the domain's last
+  open stage also leads to its lost outcome), and no default leads on from a
+  won or lost outcome;
 - the end of a domain hands off to the entry stage of the next domain: the
   last Lead stage to the first Sales stage (SAL -> SQL), the Sales won stage to
   the first Customer stage;
@@ -89,6 +90,9 @@ class Routes:
             for index, stage in enumerate(flow):
                 if not known.outcome(stage):
                     self._add(stage, next((s for s in flow[index + 1 :] if not known.closes_lost(s)), None))
+            last_open = next((s for s in reversed(flow) if not known.outcome(s)), None)
+            for lost in (s for s in flow if known.closes_lost(s)):
+                self._add(last_open, lost)
 
     def _entered(self, domain: str, source: str) -> bool:
         """True when a stage of the `source` domain already has its own exit into `domain`."""
