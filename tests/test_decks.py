@@ -62,7 +62,7 @@ def _png(width: int, height: int) -> bytes:
 
 def build(name: str, ctx) -> dict[str, bytes]:
     """One deliverable's files for a context, with what it consumes; its warnings land on `ctx`."""
-    files, records, warnings = render_files(ctx, [name], jobs=1)
+    files, records, warnings = render_files(ctx, [name])
     ctx.warnings[:] = warnings
     return {file_name: files[file_name] for file_name in records[name]["files"]}
 
