@@ -57,7 +57,9 @@ def sheet(images: list[Path], out: Path, columns: int, width: int) -> None:
 def example_deck(work: Path) -> Path:
     """Build the bundled example and return its kickoff deck."""
     example = ROOT / "examples" / "acme-analytics.yaml"
-    subprocess.run([sys.executable, "-m", "deliverables", "build", str(example), "--out", str(work / "out")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "deliverables", "build", str(example), "--out", str(work / "out")], check=True
+    )
     return next((work / "out").glob("*/v*/kickoff-deck-v*.pptx"))
 
 

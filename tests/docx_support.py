@@ -44,7 +44,7 @@ def edited(path: Path, *replacements: tuple[str, str]) -> str:
 
 def render(name: str, ctx: Context) -> dict[str, bytes]:
     """One deliverable's files, rendered as the pipeline renders them; its warnings land on `ctx`."""
-    files, records, warnings = render_files(ctx, [name], jobs=1)
+    files, records, warnings = render_files(ctx, [name])
     ctx.warnings[:] = warnings
     return {file_name: files[file_name] for file_name in records[name]["files"]}
 

@@ -35,7 +35,7 @@ def _context(client: str):
 def decks(client: str) -> dict[str, bytes]:
     """Every deck of a client, built once with the real diagram."""
     ctx = _context(client)
-    files, records, _ = render_files(ctx, list(DECKS), jobs=1)
+    files, records, _ = render_files(ctx, list(DECKS))
     return {name: files[records[name]["files"][0]] for name in DECKS if records[name]["files"]}
 
 

@@ -62,7 +62,7 @@ def _png(width: int, height: int) -> bytes:
 
 def build(name: str, ctx) -> dict[str, bytes]:
     """One deliverable's files for a context, with what it consumes; its warnings land on `ctx`."""
-    files, records, warnings = render_files(ctx, [name], jobs=1)
+    files, records, warnings = render_files(ctx, [name])
     ctx.warnings[:] = warnings
     return {file_name: files[file_name] for file_name in records[name]["files"]}
 
@@ -147,9 +147,11 @@ def test_refinement_deck_is_not_built_for_version_zero() -> None:
     assert build("refinement-deck", small()) == {}
 
 
-def test_changes_slide_is_left_out_when_no_earlier_version_was_built() -> None:
-    names = kickers(one("kickoff-deck", small(2)))
+def test_changes_slide_is_left_out_and_the_build_warns_when_no_earlier_version_was_built() -> None:
+    ctx = small(2)
+    names = kickers(one("kickoff-deck", ctx))
     assert not any(k.startswith("CHANGES SINCE") for k in names)
+    assert any("the documents leave out the changes since v1" in w.message for w in ctx.warnings)
     changed = small(1, small().project, **{"entry: [Contract signed]": "entry: [Contract countersigned]"})
     assert "CHANGES SINCE V0" in kickers(one("kickoff-deck", changed))
 
@@ -167,12 +169,18 @@ def test_kickoff_without_audit_leaves_current_state_out_of_slides_and_agenda() -
     assert not {"MAINTENANCE · EVERY MONTH", "MAINTENANCE · EVERY QUARTER", "REFINEMENT TRIGGERS"} & set(handoff)
 
 
-def test_open_questions_group_by_confirmer_with_unassigned_last() -> None:
+def test_open_questions_group_by_confirmer_with_the_unnamed_last() -> None:
+    # The SAL stage names nobody to confirm it: its owner's lead (Sales: Lee Park) does.
     text = outline(one("kickoff-deck", small()))
     block = text.split("OPEN QUESTIONS")[1].split("=== slide")[0]
     groups = [line.split(" | ")[0].strip() for line in block.splitlines() if " | " in line]
     named = [g for g in groups if g and g != "Who confirms"]
-    assert named == ["Lee Park (VP Sales)", "Mo Chen (VP Marketing)", "Ana Lima (VP Customer Success)", "Unassigned"]
+    assert named == ["Lee Park, VP Sales", "Mo Chen, VP Marketing", "Ana Lima, VP Customer Success"]
+    # Without an owner either, the item is grouped once under "Owner to be named", last.
+    text = outline(one("kickoff-deck", small(**{"    owner: sales\n  - id: sql": "  - id: sql"})))
+    block = text.split("OPEN QUESTIONS")[1].split("=== slide")[0]
+    groups = [line.split(" | ")[0].strip() for line in block.splitlines() if " | " in line]
+    assert [g for g in groups if g and g != "Who confirms"][-1] == "Owner to be named"
 
 
 def test_maintenance_owner_is_architect_on_dedicated_engagement() -> None:

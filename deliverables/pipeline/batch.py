@@ -21,11 +21,13 @@ class Outcome:
     seconds: float = 0.0
 
 
-def build_one(source: Path, out_root: Path, only: Sequence[str] | None, theme: Path | None) -> Outcome:
+def build_one(
+    source: Path, out_root: Path, only: Sequence[str] | None, theme: Path | None, jobs: int | None = None
+) -> Outcome:
     """Build one file, turning a user error into lines (exceptions with state do not pickle well)."""
     started = time.perf_counter()
     try:
-        result = build_file(source, out_root, only, theme)
+        result = build_file(source, out_root, only, theme, jobs)
     except DeliverError as exc:
         return Outcome(source, None, error_lines(exc, source), time.perf_counter() - started)
     return Outcome(source, result, [], time.perf_counter() - started)
@@ -52,7 +54,8 @@ def build_many(
     found: dict[int, Outcome] = {}
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(build_one, s, out_root, only, theme): i for i, s in enumerate(sources)}
+        # Clients are the unit of parallel work here: each one renders in its own worker.
+        futures = {pool.submit(build_one, s, out_root, only, theme, 1): i for i, s in enumerate(sources)}
         for future in as_completed(futures):
             found[futures[future]] = future.result()
             tick(found[futures[future]])

@@ -89,17 +89,18 @@ def context(source: Path, out_root: Path | None = None, theme: Path | None = Non
 
 
 def render_files(
-    ctx: Context, names: Sequence[str], earlier: Path | None = None, jobs: int | None = None
+    ctx: Context, names: Sequence[str], earlier: Path | None = None, pool: Any = None
 ) -> tuple[dict[str, bytes], dict[str, Any], list[Problem]]:
     """Every named deliverable's files (and those of what they consume), in memory.
 
     Returns the files, per deliverable the manifest record (key, why rebuilt or
     kept), and the warnings. Deliverables whose key matches the `earlier` version
-    folder's manifest are taken from there instead of rendered again.
+    folder's manifest are taken from there instead of rendered again. With a
+    worker `pool` (`workers.pool()`), independent deliverables render in parallel.
     """
     from deliverables.pipeline import graph
 
-    produced = graph.produce(graph.plan(ctx, names), earlier, jobs)
+    produced = graph.produce(graph.plan(ctx, names), earlier, pool)
     files: dict[str, bytes] = {}
     warnings: list[Problem] = list(ctx.warnings)
     for item in produced.values():
@@ -110,7 +111,7 @@ def render_files(
 
 def render_one(ctx: Context, name: str) -> dict[str, bytes]:
     """One deliverable's files, rendered in memory with everything it consumes."""
-    files, records, _ = render_files(ctx, [name], jobs=1)
+    files, records, _ = render_files(ctx, [name])
     return {file_name: files[file_name] for file_name in records[name]["files"]}
 
 
@@ -123,16 +124,20 @@ def build_file(
 ) -> BuildResult:
     """Build one client file into its version folder, atomically and incrementally.
 
-    `jobs` caps the worker processes rendering deliverables (default: one per core).
+    `jobs` caps the worker processes rendering deliverables (default: one per core;
+    1 renders in this process).
     """
     names = select(only)
     raw = _read(source)
     folder = incremental.up_to_date(source, raw, out_root, names, theme)
     if folder is not None:
         return BuildResult(source, folder, manifest.section(manifest.read(folder), "files"), [], up_to_date=True)
-    ctx = context(source, out_root, theme)
-    folder = version_folder(out_root, ctx.project)
-    files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, jobs)
+    from deliverables.pipeline import workers
+
+    with workers.pool(jobs) as pool:
+        ctx = context(source, out_root, theme)
+        folder = version_folder(out_root, ctx.project)
+        files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, pool)
     files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
     record = _manifest(raw, files, report, folder, keep=bool(only))
     files[manifest.MANIFEST] = manifest.canonical_json(record)

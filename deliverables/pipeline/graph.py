@@ -102,12 +102,12 @@ def _listing(base: Context) -> dict[str, Listing]:
     return found
 
 
-def produce(nodes: list[Node], earlier: Path | None, jobs: int | None = None) -> dict[str, Produced]:
+def produce(nodes: list[Node], earlier: Path | None, pool: Any = None) -> dict[str, Produced]:
     """Every node's files: taken from `earlier` when its key is unchanged, else rendered.
 
-    Nodes that do not consume each other render in parallel worker processes
-    (`jobs` of them; default: one per core). The first failure is raised after
-    every other node has finished.
+    Nodes that do not consume each other render in parallel in the worker
+    `pool` (see `workers.pool`; None renders here). The first failure is raised
+    after every other node has finished.
     """
     recorded = manifest.read(earlier)
     before = manifest.section(recorded, "deliverables")
@@ -118,7 +118,7 @@ def produce(nodes: list[Node], earlier: Path | None, jobs: int | None = None) ->
         if kept is not None:
             done[node.name] = kept
     pending = {node.name: _job(node) for node in nodes if node.name not in done}
-    outcomes = workers.run(pending, done, jobs or workers.cores())
+    outcomes = workers.run(pending, done, pool)
     failure = next((o for o in outcomes.values() if isinstance(o, BaseException)), None)
     if failure is not None:
         raise failure
@@ -139,12 +139,7 @@ def _job(node: Node) -> workers.Job:
     for need in node.module.CONSUMES:
         if need.suffix:
             suffixes[need.deliverable] = (*suffixes.get(need.deliverable, ()), need.suffix)
-
-    def render(artefacts: workers.Artefacts) -> tuple[dict[str, bytes], list[Any]]:
-        ctx = replace(node.ctx, warnings=[], artefacts=artefacts)
-        return node.module.render(node.view, ctx), ctx.warnings
-
-    return workers.Job(render, node.needs, suffixes)
+    return workers.Job(node.name, node.view, node.ctx, node.needs, suffixes)
 
 
 def _reuse(folder: Path | None, entry: Any, node: Node, hashes: dict[str, Any]) -> dict[str, bytes] | None:

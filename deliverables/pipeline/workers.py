@@ -1,38 +1,49 @@
 """Render jobs in dependency order, in worker processes when more than one core is free.
 
-A job is a deliverable's render call with its view and context already made.
-Workers are forked after the jobs are set up, so they inherit them and only a
-name and the consumed artefacts' bytes cross the process boundary. A job
+A job is one deliverable's render call with its view and context already made.
+A build starts its workers first, before the client file is even read, and
+each worker imports the office and graphics libraries while the main process
+parses, validates and plans: the two costs overlap instead of adding up. A job
 starts once every job it consumes has finished; among the ready ones the one
-with most work waiting on it goes first.
+with most work waiting on it goes first. Where workers cannot be used (one
+core, threads running, a job that cannot be sent) jobs run in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import pickle
+import queue
 import threading
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Artefacts = dict[tuple[str, str], bytes]
-Render = Callable[[Artefacts], tuple[dict[str, bytes], list[Any]]]
+
+WARM = (
+    "deliverables.backends.word.kit",
+    "deliverables.backends.slides.build",
+    "deliverables.backends.pdf.card",
+    "deliverables.backends.graphviz.art",
+)
+"""Backends a worker imports as soon as it starts, while the main process plans."""
 
 
 @dataclass
 class Job:
-    """One deliverable to render: the call, and the jobs whose files it consumes."""
+    """One deliverable to render: its module, view and context, and the jobs it consumes."""
 
-    render: Render
+    name: str
+    view: Any
+    ctx: Any
     needs: tuple[str, ...] = ()
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per needed job, the suffixes of its files this job reads."""
-
-
-_JOBS: dict[str, Job] = {}
-"""The jobs of the running `run` call, set before workers fork; read only by them."""
 
 
 class RemoteBug(Exception):
@@ -47,15 +58,43 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def run(jobs: Mapping[str, Job], done: Mapping[str, dict[str, bytes]], workers: int) -> dict[str, Any]:
-    """Every job's outcome: `(files, warnings)`, or the exception it raised.
+def render(job: Job, artefacts: Artefacts) -> tuple[dict[str, bytes], list[Any]]:
+    """Render one job: its files and the warnings its render reported."""
+    from deliverables.pipeline import registry
 
-    `done` holds the files of consumed deliverables that need no rendering.
-    A job whose producer failed gets the producer's exception.
-    """
-    if workers > 1 and len(jobs) > 1 and threading.active_count() == 1 and _can_fork():
-        return _parallel(jobs, done, workers)
-    return _serial(jobs, done)
+    ctx = replace(job.ctx, warnings=[], artefacts=artefacts)
+    return registry.load(job.name).render(job.view, ctx), ctx.warnings
+
+
+# ------------------------------------------------------------------ the pool
+
+
+def _warm() -> None:
+    for name in WARM:
+        # A backend whose library is missing fails later, in its own job.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+@contextmanager
+def pool(size: int | None = None) -> Iterator[Any]:
+    """Worker processes for one build (None when rendering here is better), started at once."""
+    size = cores() if size is None else size
+    usable = size > 1 and threading.active_count() == 1 and _can_fork()
+    if not usable:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"), initializer=_warm)
+    # With fork, the first submission starts every worker at once, before the
+    # executor's own thread exists: they begin importing now, while we plan.
+    workers.submit(int)
+    try:
+        yield workers
+    finally:
+        workers.shutdown(wait=True, cancel_futures=True)
 
 
 def _can_fork() -> bool:
@@ -64,13 +103,42 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+# ------------------------------------------------------------------ scheduling
+
+
+def run(jobs: Mapping[str, Job], done: Mapping[str, dict[str, bytes]], workers: Any = None) -> dict[str, Any]:
+    """Every job's outcome: `(files, warnings)`, or the exception it raised.
+
+    `done` holds the files of consumed deliverables that need no rendering. A
+    job whose producer failed gets the producer's exception.
+    """
+    outcomes: dict[str, Any] = {}
+    files: dict[str, dict[str, bytes]] = dict(done)
+    started: set[str] = set()
+    finished: queue.Queue[tuple[str, Any]] = queue.Queue()
+    running = 0
+    while len(outcomes) < len(jobs):
+        for name in _ready(jobs, outcomes, started):
+            started.add(name)
+            failed = _failed_producer(jobs[name], outcomes)
+            if failed is not None:
+                outcomes[name] = failed
+            elif _submit(workers, jobs[name], _artefacts(jobs[name], files), finished):
+                running += 1
+            else:
+                outcomes[name] = _here(jobs[name], _artefacts(jobs[name], files))
+                _keep(name, outcomes[name], files)
+        if running:
+            name, value = finished.get()
+            running -= 1
+            outcomes[name] = value
+            _keep(name, value, files)
+    return outcomes
+
+
 def _ready(jobs: Mapping[str, Job], outcomes: dict[str, Any], started: set[str]) -> list[str]:
     ready = [n for n in jobs if n not in started and all(d in outcomes or d not in jobs for d in jobs[n].needs)]
-    return sorted(ready, key=lambda n: -_waiting(n, jobs))
-
-
-def _waiting(name: str, jobs: Mapping[str, Job]) -> int:
-    return sum(name in job.needs for job in jobs.values())
+    return sorted(ready, key=lambda n: -sum(n in job.needs for job in jobs.values()))
 
 
 def _artefacts(job: Job, files: Mapping[str, dict[str, bytes]]) -> Artefacts:
@@ -90,71 +158,48 @@ def _failed_producer(job: Job, outcomes: dict[str, Any]) -> BaseException | None
     return None
 
 
-def _serial(jobs: Mapping[str, Job], done: Mapping[str, dict[str, bytes]]) -> dict[str, Any]:
-    outcomes: dict[str, Any] = {}
-    files: dict[str, dict[str, bytes]] = dict(done)
-    started: set[str] = set()
-    while len(started) < len(jobs):
-        name = _ready(jobs, outcomes, started)[0]
-        started.add(name)
-        failed = _failed_producer(jobs[name], outcomes)
-        if failed is not None:
-            outcomes[name] = failed
-            continue
-        try:
-            outcomes[name] = jobs[name].render(_artefacts(jobs[name], files))
-            files[name] = outcomes[name][0]
-        except Exception as exc:
-            outcomes[name] = exc
-    return outcomes
+def _keep(name: str, outcome: Any, files: dict[str, dict[str, bytes]]) -> None:
+    if not isinstance(outcome, BaseException):
+        files[name] = outcome[0]
 
 
-def _work(name: str, artefacts: Artefacts) -> tuple[str, Any]:
-    """In a worker: render one job; exceptions come back as values."""
+def _here(job: Job, artefacts: Artefacts) -> Any:
     try:
-        return "ok", _JOBS[name].render(artefacts)
+        return render(job, artefacts)
+    except Exception as exc:
+        return exc
+
+
+def _submit(workers: Any, job: Job, artefacts: Artefacts, finished: queue.Queue) -> bool:
+    """Hand the job to a worker; False when it cannot be sent (then it runs here)."""
+    if workers is None:
+        return False
+    try:
+        payload = pickle.dumps((job, artefacts))
+    except Exception:
+        return False
+
+    def done(future: Any) -> None:
+        try:
+            finished.put((job.name, future.result()[1]))
+        except Exception as exc:
+            finished.put((job.name, RemoteBug(f"the worker rendering '{job.name}' stopped: {exc!r}")))
+
+    try:
+        workers.submit(_work, payload).add_done_callback(done)
+    except RuntimeError:  # the pool broke earlier in this build: render here
+        return False
+    return True
+
+
+def _work(payload: bytes) -> tuple[str, Any]:
+    """In a worker: render one job; exceptions come back as values."""
+    job, artefacts = pickle.loads(payload)
+    try:
+        return "ok", render(job, artefacts)
     except Exception as exc:
         try:
             pickle.loads(pickle.dumps(exc))
             return "error", exc
         except Exception:
             return "error", RemoteBug("".join(traceback.format_exception(exc)))
-
-
-def _parallel(jobs: Mapping[str, Job], done: Mapping[str, dict[str, bytes]], workers: int) -> dict[str, Any]:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    _JOBS.clear()
-    _JOBS.update(jobs)
-    outcomes: dict[str, Any] = {}
-    files: dict[str, dict[str, bytes]] = dict(done)
-    started: set[str] = set()
-    running: dict[Any, str] = {}
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            while len(outcomes) < len(jobs):
-                for name in _ready(jobs, outcomes, started):
-                    started.add(name)
-                    failed = _failed_producer(jobs[name], outcomes)
-                    if failed is not None:
-                        outcomes[name] = failed
-                        continue
-                    running[pool.submit(_work, name, _artefacts(jobs[name], files))] = name
-                if not running:
-                    continue
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name = running.pop(future)
-                    try:
-                        status, value = future.result()
-                    except BrokenProcessPool as exc:  # a worker died (killed, or crashed in native code)
-                        status, value = "error", RemoteBug(f"the worker rendering '{name}' stopped: {exc}")
-                    outcomes[name] = value
-                    if status == "ok":
-                        files[name] = value[0]
-    finally:
-        _JOBS.clear()
-    return outcomes

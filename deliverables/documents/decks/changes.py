@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deliverables.backends.slides.model import TABLE, Slide, Table, cell
 from deliverables.backends.text import Run
-from deliverables.core.changes import Change, changelog
+from deliverables.core.changes import Change, since_previous
 from deliverables.core.context import Context
 from deliverables.documents.decks.common import Words
 
@@ -17,10 +17,12 @@ def detail_runs(change: Change) -> tuple[Run, ...]:
     return tuple((text, _SEGMENT_STYLE[op]) for op, text in change.detail if text)
 
 
-def changes_slide(ctx: Context, common: Words, section: str) -> Slide:
-    """What changed since the previous version built alongside this one (call only when there is one)."""
-    project, previous = ctx.project, ctx.previous
-    changes = changelog(previous, project)
+def changes_slide(ctx: Context, common: Words, section: str) -> Slide | None:
+    """What changed since the previous version; None (and a build warning) when it is unknown."""
+    found = since_previous(ctx)
+    if found is None:
+        return None
+    previous, changes = found
     rows = tuple((cell(c.subject, "bold"), cell(c.summary), detail_runs(c)) for c in changes)
     confirmed = sum(c.kind == "status-changed" and c.summary.endswith("CONFIRMED") for c in changes)
     table = Table(common.cells("changes_columns"), (3, 3, 5), rows, group=True)

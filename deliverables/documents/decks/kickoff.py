@@ -38,10 +38,10 @@ def view(project: Project, ctx: Context) -> Deck:
     """Every slide of the kickoff deck, in order; sections with nothing to show are left out."""
     words, common = Words(ctx, "kickoff"), Words(ctx, "common")
     body = [*_current_state(project, words)]
-    if project.version > 0 and ctx.previous is not None:
+    if project.version > 0:
         from deliverables.documents.decks.changes import changes_slide
 
-        body.append(changes_slide(ctx, common, "architecture"))
+        body += [slide for slide in (changes_slide(ctx, common, "architecture"),) if slide is not None]
     body += architecture_slides(project, common, "architecture")
     body += [questions_slide(project, common, "assumptions"), _terms(project, words)]
     body += [_next_steps(project, words, common), _plan(project, words, common)]
@@ -127,7 +127,7 @@ def _approvals(project: Project, term, words: Words) -> tuple:
         return cell(words("no_approvals"), "muted")
     runs = []
     for index, (who, state) in enumerate(term.approvals.items()):
-        runs.append((("\n" if index else "") + f"{project.owner_name(who)}: ", ""))
+        runs.append((("\n" if index else "") + f"{project.person_label(who)}: ", ""))
         runs.append((state, _STATE_STYLE[state]))
     return tuple(runs)
 

@@ -35,11 +35,9 @@ def view(project: Project, ctx: Context) -> Deck | None:
     if project.version == 0:
         return None
     words, common = Words(ctx, "refinement"), Words(ctx, "common")
-    body: list[Slide] = []
-    if ctx.previous is not None:
-        from deliverables.documents.decks.changes import changes_slide
+    from deliverables.documents.decks.changes import changes_slide
 
-        body.append(changes_slide(ctx, common, "changes"))
+    body = [slide for slide in (changes_slide(ctx, common, "changes"),) if slide is not None]
     body += architecture_slides(project, common, "architecture")
     body += [questions_slide(project, common, "open-items"), _focus(project, words, common)]
     slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
