@@ -7,12 +7,15 @@ definition containing `{{ 7*7 }}` prints literally. Undefined names fail loudly.
 from __future__ import annotations
 
 import functools
+import marshal
 import re
+import sys
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 
@@ -40,8 +43,12 @@ def environment() -> SandboxedEnvironment:
 
 @functools.lru_cache(maxsize=256)
 def compiled(source: str) -> jinja2.Template:
-    """A template compiled once per process: the same wording is used by every deliverable and version."""
-    return environment().from_string(source)
+    """A template compiled once: its code is kept in the user cache across runs, and in
+    this process for every deliverable and version that uses the same wording."""
+    env = environment()
+    name = cache.key(source, jinja2.__version__, sys.version) + ".code"
+    code = marshal.loads(cache.cached("jinja", name, lambda: marshal.dumps(env.compile(source))))
+    return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def render(ctx: Context, name: str, **data: Any) -> str:
