@@ -106,6 +106,34 @@ def watch(file: Path, out_root: Path, theme: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("file", type=FILE)
+@OUT_OPTION
+@THEME_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Another than this machine's own makes the documents readable on the network.",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+def serve(file: Path, out_root: Path, theme: Path | None, port: int, host: str, open_page: bool) -> None:
+    """Show every deliverable of FILE on a live local page, updated on each save.
+
+    The diagram, the reference card, the alignment document, the FAQ, the
+    decks, the CRM spec, the checks and the changes since the previous version,
+    with the open (ASSUMED) items listed. A broken edit keeps the last good
+    preview and shows its errors. Ctrl-C stops.
+    """
+    from deliverables.commands.serve import serve as run
+
+    try:
+        run(file, out_root, theme, host, port, open_page, click.echo, lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=FILE)
 @click.option(
     "--format",

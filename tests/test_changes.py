@@ -72,7 +72,7 @@ def test_moving_a_stage_to_another_domain_is_one_move():
 def test_golden_flag_and_owner_changes_are_named():
     new = edited("v0.yaml", "    owner: sales\n    golden: true", "    owner: lee")
     summaries = [c.summary for c in changelog(project("v0.yaml"), new)]
-    assert summaries == ["Owner: Sales → Lee Park (CRO)", "No longer a golden stage"]
+    assert summaries == ["Owner: Sales → Lee Park, CRO", "No longer a golden stage"]
 
 
 @pytest.mark.parametrize(

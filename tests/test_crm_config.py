@@ -168,7 +168,7 @@ def test_other_crm_gets_both_platforms() -> None:
     out = files(SALESFORCE, edited(SALESFORCE, ("crm: salesforce", "crm: other")))
     assert "crm/salesforce/package.xml" in out and "crm/hubspot/CHECKLIST.md" in out
     text = docx_text(out["crm-config-spec-v3.docx"])
-    assert "# For Salesforce" in text and "# For HubSpot" in text and "# For both platforms" in text
+    assert "# For Salesforce" in text and "# For HubSpot" in text and "# Building and testing the configuration" in text
 
 
 def test_client_text_is_escaped_not_interpreted() -> None:

@@ -9,7 +9,7 @@ from conftest import ARCHITECTURES, EXAMPLE, assert_golden
 from docx_support import context, docx_text, edited, render
 
 from deliverables.core import stages as lookup
-from deliverables.documents.faq import md
+from deliverables.documents.words.templates import md, md_block
 
 
 def faq(ctx) -> tuple[str, bytes]:
@@ -53,14 +53,15 @@ def test_client_without_stages_gets_a_note_not_an_empty_faq(tmp_path: Path):
     client = tmp_path / "empty.yaml"
     client.write_text("client: {name: Empty}\n", encoding="utf-8")
     markdown, data = faq(context(client))
-    assert "No questions yet" in markdown and "No questions yet" in docx_text(data)
+    note = "are answered here once the stage definitions are drafted."
+    assert note in markdown and note in docx_text(data)
 
 
 def test_standard_questions_come_first_then_the_clients_own():
     assert questions(faq(context(EXAMPLE))[0]) == [
-        "What is the difference between SAL and SQL?",
-        "When exactly do I move a lead to MQL?",
-        "What does First Time to Value mean for Acme Analytics?",
+        "What is the difference between Sales Accepted Lead (SAL) and Sales Qualified Lead (SQL)?",
+        "When exactly do I move a lead to Marketing Qualified Lead (MQL)?",
+        "What does First Time to Value mean for our product?",
         "How do I record a drop-off reason?",
         "What if a customer churns and then comes back?",
         "What is the difference between lifecycle stage and contact status?",
@@ -71,13 +72,13 @@ def test_standard_questions_come_first_then_the_clients_own():
 
 
 def test_sal_answer_follows_the_clients_definition():
-    before = answer(faq(context(EXAMPLE))[0], "What is the difference between SAL and SQL")
+    before = answer(faq(context(EXAMPLE))[0], "What is the difference between Sales Accepted Lead")
     assert "checked that it is a real prospect and started the outreach sequence." in before
     text = edited(
         EXAMPLE,
         ("that it is a real prospect and started the outreach sequence.", "that the prospect was phoned twice."),
     )
-    after = answer(faq(context(EXAMPLE, text))[0], "What is the difference between SAL and SQL")
+    after = answer(faq(context(EXAMPLE, text))[0], "What is the difference between Sales Accepted Lead")
     assert "checked that the prospect was phoned twice." in after and "real prospect" not in after
 
 
@@ -88,7 +89,8 @@ def test_question_about_an_absent_stage_is_left_out():
     )
     text = text.replace("to: sal\n", "to: accepted\n")
     asked = questions(faq(context(EXAMPLE, text))[0])
-    assert not any("SAL" in q for q in asked) and "When exactly do I move a lead to MQL?" in asked
+    assert not any("SAL" in q for q in asked)
+    assert "When exactly do I move a lead to Marketing Qualified Lead (MQL)?" in asked
 
 
 def test_churn_question_needs_a_churn_stage():
@@ -145,7 +147,9 @@ def test_template_syntax_in_client_text_prints_literally():
 
 
 def test_markdown_escapes_client_markup_and_keeps_line_breaks():
-    assert md("**bold** <b>\u2028- item\u20281. one") == "\\*\\*bold\\*\\* \\<b\\>  \n\\- item  \n1\\. one"
+    assert md_block("**bold** <b>\u2028- item\u20281. one") == "\\*\\*bold\\*\\* \\<b\\>  \n\\- item  \n1\\. one"
+    # The one-line form (table cells, headings) keeps the escapes and turns breaks into spaces.
+    assert md("**bold** <b>\u2028- item\n1. one") == "\\*\\*bold\\*\\* \\<b\\> \\- item 1\\. one"
 
 
 def test_rebuild_is_byte_identical():

@@ -38,7 +38,9 @@ def test_yaml_11_booleans_stay_text(tmp_path: Path) -> None:
 
 def test_escaped_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text('client:\n  name: Acme\nstages:\n  - {id: x, name: X, domain: lead, definition: "a\\vb\\x00c"}\n')
+    path.write_text(
+        'client:\n  name: Acme\nstages:\n  - {id: x, name: X, domain: lead, definition: "a\\vb\\x00c"}\ndate: 2026-11-20\n'
+    )
     project, warnings = load_project(path)
     assert project.stages[0].definition == "a\nbc"
     assert [str(w) for w in warnings] == [
@@ -48,7 +50,7 @@ def test_escaped_control_characters_are_removed_with_a_warning(tmp_path: Path) -
 
 def test_raw_control_characters_are_removed_with_their_position(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_bytes(b"client:\n  name: Ac\x0bme\n")
+    path.write_bytes(b"client:\n  name: Ac\x0bme\ndate: 2026-11-20\n")
     project, warnings = load_project(path)
     assert project.client.name == "Ac me"
     assert [str(w) for w in warnings] == [f"{path}:2:11: warning: removed control character U+000B"]
@@ -56,11 +58,21 @@ def test_raw_control_characters_are_removed_with_their_position(tmp_path: Path) 
 
 def test_value_cut_by_a_comment_warns(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("client:\n  name: Acme  #1 client\n")
+    path.write_text("client:\n  name: Acme  #1 client\ndate: 2026-11-20\n")
     _, warnings = load_project(path)
     assert [str(w) for w in warnings] == [
         f"{path}:2:9: client.name: warning: the value stops before '#1 client', which YAML reads"
         " as a comment; quote the whole value if it belongs to it"
+    ]
+
+
+def test_a_file_without_date_warns_at_the_top(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("client:\n  name: Acme\n")
+    _, warnings = load_project(path)
+    assert [str(w) for w in warnings] == [
+        f'{path}:1:1: date: warning: no `date` for this version: the documents say "undated draft" where the'
+        " date goes; add `date: YYYY-MM-DD`"
     ]
 
 
@@ -107,6 +119,6 @@ def test_internal_errors_exit_3_with_traceback(monkeypatch, capsys) -> None:
 
 def test_folded_scalars_read_as_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("client:\n  name: >-\n    Acme\n    Analytics\n")
+    path.write_text("client:\n  name: >-\n    Acme\n    Analytics\ndate: 2026-11-20\n")
     project, warnings = load_project(path)
     assert (project.client.name, warnings) == ("Acme Analytics", [])

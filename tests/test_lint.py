@@ -71,7 +71,7 @@ STAGE = "  - {{id: {id}, name: {name}, domain: {domain}, entry: [Met]{extra}}}\n
 
 def _client(tmp_path: Path, *stages: tuple[str, str, str, str], tail: str = "") -> Path:
     body = "".join(STAGE.format(id=i, name=n, domain=d, extra=e) for i, n, d, e in stages)
-    return write(tmp_path / "c.yaml", f"client: {{name: Acme}}\nstages:\n{body}{tail}")
+    return write(tmp_path / "c.yaml", f"client: {{name: Acme}}\nstages:\n{body}{tail}date: 2026-11-20\n")
 
 
 IGNORED = ", lint_ignore: [{rule: activity-name, reason: Client keeps the HubSpot default name}]"
@@ -102,23 +102,43 @@ def test_warnings_exit_0_unless_strict(runner, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["check", str(path)]).exit_code == 0
     strict = runner.invoke(cli, ["check", "--strict", str(path)])
     assert strict.exit_code == 1
-    assert strict.stdout == f"failed: {path} (1 warning(s); --strict fails on warnings)\n"
+    assert strict.stdout == f"failed: {path} (1 error(s))\n"
+    assert ": error: activity-name: " not in strict.stderr and ": activity-name: 'Demo'" in strict.stderr
 
 
-def test_text_groups_errors_before_warnings(runner, tmp_path: Path) -> None:
+def test_recommendations_are_errors_at_sign_off_only(runner, tmp_path: Path) -> None:
+    path = _client(tmp_path, ("working", "Working", "lead", ""))
+    draft = runner.invoke(cli, ["check", "--format", "json", str(path)])
+    final = runner.invoke(cli, ["check", "--final", "--format", "json", str(path)])
+    severity = {
+        r: {p["rule"]: p["severity"] for p in json.loads(r.stdout)["files"][0]["problems"]} for r in (draft, final)
+    }
+    assert draft.exit_code == 0 and severity[draft]["status-as-stage"] == "warning"
+    assert final.exit_code == 1 and severity[final]["status-as-stage"] == "error"
+
+
+def test_text_groups_warnings_before_notes(runner, tmp_path: Path) -> None:
     path = _client(tmp_path, ("demo", "Demo", "poc", ""), ("working", "Working", "lead", ""))
     result = runner.invoke(cli, ["check", str(path)])
     lines = result.stderr.splitlines()
-    assert [lines[0], lines[2]] == [f"{path}: 1 error(s)", f"{path}: 1 warning(s)"]
-    assert "status-as-stage" in lines[1] and "activity-name" in lines[3]
-    assert result.stdout == f"failed: {path} (1 error(s), 1 warning(s))\n"
+    assert [lines[0], lines[3]] == [f"{path}: 2 warning(s)", f"{path}: 2 note(s)"]
+    assert "activity-name" in lines[1] and "status-as-stage" in lines[2] and "domain-unconnected" in lines[4]
+    assert "no stage of another domain leads into the POC / POV stages" in lines[5]
+    assert "no POC / POV stage leads on to another domain" in lines[4]
+    assert result.exit_code == 0
+    assert result.stdout == f"ok: {path} (2 stages, 2 item(s) assumed, 2 warning(s), 2 note(s))\n"
 
 
 def test_json_carries_rule_fix_and_ignored(runner, tmp_path: Path) -> None:
     path = _client(tmp_path, ("working", "Working", "lead", ""), ("demo", "Demo", "poc", IGNORED))
-    report = json.loads(runner.invoke(cli, ["check", "--format", "json", str(path)]).stdout)["files"][0]
+    report = json.loads(runner.invoke(cli, ["check", "--strict", "--format", "json", str(path)]).stdout)["files"][0]
     assert report["ok"] is False
-    assert [(p["rule"], p["line"], p["severity"]) for p in report["problems"]] == [("status-as-stage", 3, "error")]
+    problems = [(p["rule"], p["line"], p["severity"]) for p in report["problems"]]
+    assert problems == [
+        ("status-as-stage", 3, "error"),
+        ("domain-unconnected", 4, "note"),
+        ("domain-unconnected", 4, "note"),
+    ]
     assert report["problems"][0]["fix"].startswith("keep working states")
     assert [(p["rule"], p["ignored"]) for p in report["ignored"]] == [
         ("activity-name", "Client keeps the HubSpot default name")
@@ -137,13 +157,13 @@ def test_sarif_has_the_required_shape(runner, tmp_path: Path) -> None:
     assert driver["name"] == "deliver" and ids == ["input", *RULES]
     results = log["runs"][0]["results"]
     for item in results:
-        assert ids[item["ruleIndex"]] == item["ruleId"] and item["level"] in ("error", "warning")
+        assert ids[item["ruleIndex"]] == item["ruleId"] and item["level"] in ("error", "warning", "note")
         assert item["message"]["text"]
         location = item["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"].endswith(".yaml")
         assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
     by_rule = {r["ruleId"]: r for r in results}
-    assert set(by_rule) == {"status-as-stage", "activity-name", "input"}
+    assert set(by_rule) == {"status-as-stage", "activity-name", "domain-unconnected", "input"}
     assert by_rule["activity-name"]["suppressions"][0]["justification"].startswith("Client keeps")
     assert by_rule["status-as-stage"]["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 3,

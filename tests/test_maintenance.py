@@ -114,12 +114,21 @@ def test_own_tasks_replace_the_standard_ones() -> None:
     assert "standard set" not in text
 
 
-def test_missing_launch_date_counts_from_the_document_date_and_says_so() -> None:
+def test_missing_launch_date_counts_from_the_final_review_and_says_so() -> None:
     out = files(SALESFORCE, edited(SALESFORCE, ("  launch_date: 2026-12-01\n", "")))
     text = docx_text(out["maintenance-schedule-v3.docx"])
-    assert "has no launch date, so this schedule counts from the document date (2026-11-20)" in text
+    assert "the dates below count from the final review on 20 November 2026" in text
     monthly = events(out["maintenance-v3.ics"])["nordwind-logistik-gmbh-monthly@deliver"]
     assert monthly.decoded("DTSTART") == dt.date(2026, 12, 20)
+
+
+def test_before_the_final_review_without_launch_date_the_schedule_is_relative_and_has_no_calendar() -> None:
+    text = edited(SALESFORCE, ("  launch_date: 2026-12-01\n", ""), ("meeting: final-review", "meeting: refinement-2"))
+    out = files(SALESFORCE, text)
+    assert sorted(out) == ["maintenance-schedule-v3.docx"]
+    words = docx_text(out["maintenance-schedule-v3.docx"])
+    assert "The launch date is agreed at the final review." in words
+    assert "Between 30 and 60 days after launch" in words and "2000" not in words and "# Calendar" not in words
 
 
 def test_launch_late_in_the_month_never_skips_a_month() -> None:

@@ -130,6 +130,19 @@ def test_changed_deliverables_are_rebuilt_and_the_rest_kept(
     )
 
 
+def test_a_full_build_after_only_renders_what_only_left_out(runner, client_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
+    client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(client_file), "--out", str(out), "--only", "diagram"]).exit_code == 0
+    result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
+    assert result.exit_code == 0 and "up to date" not in result.output
+    manifest = json.loads((out / "mini-co" / "v2" / "manifest.json").read_text())
+    assert manifest["deliverables"]["summary"]["action"] == "rebuilt"
+    assert manifest["deliverables"]["diagram"]["action"] == "kept"
+    assert "Score 70" in (out / "mini-co" / "v2" / "stage-summary-v2.md").read_text(encoding="utf-8")
+
+
 def test_entry_answers_up_to_date_builds_without_the_cli(runner, client_file: Path, tmp_path: Path) -> None:
     from deliverables.entry import _already_built
 

@@ -60,11 +60,16 @@ def test_schema_is_generated_from_the_model(runner) -> None:
     assert set(schema["properties"]) >= {"client", "version", "stages", "terms", "signoffs", "maintenance", "faq"}
 
 
-def test_scaffold_changes_only_name_and_slug(runner, tmp_path: Path) -> None:
+def test_scaffold_changes_only_name_and_slug_and_adds_todays_date(runner, tmp_path: Path) -> None:
+    import datetime as dt
+
     target = tmp_path / "zed.yaml"
     assert runner.invoke(cli, ["new", "Zed Co", "--out", str(target)]).exit_code == 0
     original = (Path(__file__).parent.parent / "architectures" / "standard.yaml").read_text().splitlines()
     scaffolded = target.read_text().splitlines()[1:]
+    dated = scaffolded.index(f"date: {dt.date.today().isoformat()}")
+    assert scaffolded[dated - 1] == "meeting: kickoff"
+    del scaffolded[dated]
     changed = [(a, b) for a, b in zip(original, scaffolded) if a != b]
     assert len(original) == len(scaffolded)
     assert [b.split("#")[0].strip() for _, b in changed] == ["name: Zed Co", "slug: zed-co"]

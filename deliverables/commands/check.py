@@ -19,7 +19,7 @@ from deliverables.lint.base import FileReport
 Echo = Callable[..., None]
 
 
-def check_file(path: Path, *, final: bool = False) -> FileReport:
+def check_file(path: Path, *, final: bool = False, strict: bool = False) -> FileReport:
     """Load, validate and lint one file."""
     try:
         doc, project = validate.load(path)
@@ -27,12 +27,12 @@ def check_file(path: Path, *, final: bool = False) -> FileReport:
         return FileReport(str(path), list(exc.problems))
     assumed = project.assumed_count()
     summary = f"{len(project.stages)} stages, {assumed} item(s) assumed"
-    return FileReport(str(path), list(doc.warnings), lint(doc, project, final=final), summary)
+    return FileReport(str(path), list(doc.warnings), lint(doc, project, final=final, strict=strict), summary)
 
 
 def run(paths: Sequence[Path], *, final: bool, fmt: str, strict: bool, verbose: bool, echo: Echo) -> int:
     """Check every file, print the report in `fmt`, return the exit code."""
-    reports = [check_file(path, final=final) for path in paths]
+    reports = [check_file(path, final=final, strict=strict) for path in paths]
     if fmt == "json":
         echo(json.dumps({"files": [as_json(r, strict) for r in reports]}, indent=2, ensure_ascii=False))
     elif fmt == "sarif":
@@ -61,7 +61,7 @@ def show_text(report: FileReport, *, strict: bool, verbose: bool, echo: Echo) ->
     if not report.valid:
         InputError(report.problems).show()
         return
-    for severity in ("error", "warning"):
+    for severity in ("error", "warning", "note"):
         lines = [str(p) for p in report.problems if p.severity == severity]
         lines += [str(f) for f in report.active() if f.severity == severity]
         if lines:
@@ -77,8 +77,8 @@ def show_text(report: FileReport, *, strict: bool, verbose: bool, echo: Echo) ->
 
 
 def _summary(report: FileReport, strict: bool) -> str:
-    errors, warnings = report.count("error"), report.count("warning")
-    tail = f", {warnings} warning(s)" if warnings else ""
+    errors, warnings, notes = report.count("error"), report.count("warning"), report.count("note")
+    tail = (f", {warnings} warning(s)" if warnings else "") + (f", {notes} note(s)" if notes else "")
     if errors:
         return f"failed: {report.file} ({errors} error(s){tail})"
     if report.failed(strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -28,9 +29,9 @@ def architecture_text(name: str) -> str:
     return architectures_root().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def scaffold(name: str, arch: str, crm: str | None) -> str:
-    """The client file text: the architecture with the client's name (and CRM) filled in,
-    comments and layout kept, headed by the editor schema line."""
+def scaffold(name: str, arch: str, crm: str | None, today: dt.date | None = None) -> str:
+    """The client file text: the architecture with the client's name (and CRM) and
+    today's date filled in, comments and layout kept, headed by the editor schema line."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -38,6 +39,8 @@ def scaffold(name: str, arch: str, crm: str | None) -> str:
     data = yaml.load(architecture_text(arch))
     data["client"]["name"] = name
     data["client"]["slug"] = slugify(name) or "client"
+    # A scaffold is written today; every later version carries its own date.
+    data.insert(list(data).index("meeting") + 1, "date", today or dt.date.today())
     if crm and crm != data["client"].get("crm"):
         data["client"]["crm"] = crm
         _drop_crm_mappings(data)

@@ -16,10 +16,11 @@ import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from deliverables.core.context import Context
 from deliverables.core.model import Project, Signoff, Stage, Term
 from deliverables.core.worddiff import Segment, marked, word_diff
 
-__all__ = ["ARROW", "KINDS", "Change", "Segment", "changelog", "format_text", "marked", "word_diff"]
+__all__ = ["ARROW", "KINDS", "Change", "Segment", "changelog", "format_text", "marked", "since_previous", "word_diff"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,24 @@ def changelog(old: Project | None, new: Project) -> tuple[Change, ...]:
     return tuple(changes)
 
 
+def since_previous(ctx: Context) -> tuple[Project, tuple[Change, ...]] | None:
+    """The previous version and the changes since it, for a document's changes section.
+
+    None for v0, and None with a build warning when no earlier version was built beside
+    this one: the documents then leave the section out rather than tell the client."""
+    project, previous = ctx.project, ctx.previous
+    if project.version == 0:
+        return None
+    if previous is None:
+        ctx.warn(
+            ("version",),
+            f"no earlier version of this client is built in the output folder, so the documents leave out "
+            f"the changes since v{project.version - 1}; build it into the same --out to list them",
+        )
+        return None
+    return previous, changelog(previous, project)
+
+
 def format_text(changes: Sequence[Change], old_version: int, new_version: int) -> str:
     """Plain-text changelog for the terminal: one line a change, word diffs
     marked `[-removed-]` and `{+added+}` on an indented line below."""
@@ -95,21 +114,16 @@ def format_text(changes: Sequence[Change], old_version: int, new_version: int) -
 # ---------------------------------------------------------------- stages
 
 
-def flow(project: Project) -> tuple[Stage, ...]:
-    """Stages in presentation order: domains in order, flow order within each."""
-    return tuple(s for d in project.domain_order() for s in project.stages_in(d))
-
-
 def _stage_changes(old: Project, new: Project) -> Iterator[Change]:
     before = {s.id: s for s in old.stages}
     moved = _moved_within(old, new)
-    for stage in flow(new):
+    for stage in new.flow():
         if stage.id not in before:
             yield Change("stage-added", stage.label, _added_summary(new, stage))
             continue
         yield from _stage_diff(old, new, before[stage.id], stage, stage.id in moved)
     after = {s.id for s in new.stages}
-    for stage in flow(old):
+    for stage in old.flow():
         if stage.id not in after:
             yield Change("stage-removed", stage.label, f"Removed from {old.domain_title(stage.domain)}")
 
@@ -120,10 +134,10 @@ def _added_summary(project: Project, stage: Stage) -> str:
 
 
 def _place(project: Project, stage: Stage) -> str:
-    """`after MQL` or `first in the flow`."""
+    """`after Marketing Qualified Lead` or `first in the flow`."""
     domain_flow = project.stages_in(stage.domain)
     index = domain_flow.index(stage)
-    return f"after {domain_flow[index - 1].short}" if index else "first in the flow"
+    return f"after {domain_flow[index - 1].name}" if index else "first in the flow"
 
 
 def _moved_within(old: Project, new: Project) -> set[str]:
@@ -163,7 +177,7 @@ def _exits(project: Project, stage: Stage) -> tuple[str, ...]:
     texts = []
     for item in stage.exit:
         target = project.stage(item.to)
-        name = target.short if target else item.to
+        name = target.name if target else item.to
         texts.append(f"to {name} when {item.when}" if item.when else f"to {name}")
     return tuple(texts)
 
@@ -173,7 +187,7 @@ def _stage_facts(old: Project, new: Project, was: Stage, now: Stage) -> Iterator
     if was.status != now.status:
         yield Change("status-changed", subject, _status(was.status, now.status))
     if was.owner != now.owner:
-        before, after = old.owner_name(was.owner) or "unassigned", new.owner_name(now.owner) or "unassigned"
+        before, after = old.owner_name(was.owner) or "no owner", new.owner_name(now.owner) or "no owner"
         yield Change("owner-changed", subject, f"Owner: {before} {ARROW} {after}")
     if was.golden != now.golden:
         yield Change("golden-changed", subject, "Now a golden stage" if now.golden else "No longer a golden stage")
@@ -252,7 +266,7 @@ def _term_diff(new: Project, was: Term, now: Term) -> Iterator[Change]:
 
 def _party(project: Project, party: str) -> str:
     """A stakeholder's name and title, or a department's title."""
-    return project.owner_name(party)
+    return project.person_label(party)
 
 
 def _signoff_changes(old: Project, new: Project) -> list[Change]:

@@ -34,6 +34,20 @@ def document_date(project: Project) -> dt.date:
     return FALLBACK_DATE
 
 
+def shown_date(project: Project) -> str:
+    """The version's date as documents print it, or `undated draft` when the file gives none:
+    a date the client never chose is never printed."""
+    return long_date(project.date) if project.date is not None else UNDATED
+
+
+UNDATED = "undated draft"
+
+
+def version_line(project: Project) -> str:
+    """The version line of every cover and title slide: `Version v1 · 20 November 2026`."""
+    return f"Version v{project.version} · {shown_date(project)}"
+
+
 def long_date(day: dt.date) -> str:
     """`20 November 2026`, independent of the machine's locale."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -8,10 +8,14 @@ by hand. Cross-references between fields are checked in `validate.py`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    from deliverables.core.flow import Routes
 
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
@@ -101,6 +105,11 @@ class Stakeholder(Model):
     """Department id (marketing, sales, cs, revops or one declared in `departments`)."""
     email: str | None = None
     """Email address, shown in sign-off tables when given."""
+
+    @property
+    def label(self) -> str:
+        """How every document names the person: `Dana Ortiz, VP RevOps` (the name alone without a title)."""
+        return f"{self.name}, {self.title}" if self.title else self.name
 
 
 class Exit(Model):
@@ -195,12 +204,29 @@ class Term(Model):
     id: str | None = Field(default=None, pattern=ID_PATTERN)
     """Id for `deliver confirm`; derived from the term when absent."""
     status: Status = "assumed"
-    """assumed until confirmed in a meeting."""
+    """assumed or confirmed; when absent, confirmed once every approver has approved, else assumed."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_from_approvals(cls, data: object) -> object:
+        """A term every approver approved is confirmed unless the file says otherwise."""
+        if isinstance(data, dict) and "status" not in data and _all_approved(data.get("approvals")):
+            return {**data, "status": "confirmed"}
+        return data
 
     @property
     def key(self) -> str:
         """The id, or a slug of the term."""
         return self.id or slugify(self.term)
+
+    @property
+    def approved(self) -> bool:
+        """True when the term has approvers and every one of them approved."""
+        return _all_approved(self.approvals)
+
+
+def _all_approved(approvals: object) -> bool:
+    return isinstance(approvals, dict) and bool(approvals) and all(v == "approved" for v in approvals.values())
 
 
 class Signoff(Model):
@@ -335,7 +361,7 @@ class Project(Model):
     meeting: Literal["kickoff", "refinement-1", "refinement-2", "final-review", "handoff"] = "kickoff"
     """The meeting this version is prepared for."""
     date: dt.date | None = None
-    """Date of this version; SOURCE_DATE_EPOCH (or 1 January 2000) when absent."""
+    """Date of this version; when absent the documents say "undated draft" and `check` warns."""
     architect: str = ""
     """The architect running the engagement; author of every document."""
     stakeholders: tuple[Stakeholder, ...] = ()
@@ -398,27 +424,50 @@ class Project(Model):
         """The stage with this id, if any."""
         return next((s for s in self.stages if s.id == stage_id), None)
 
+    def flow(self) -> tuple[Stage, ...]:
+        """Every stage in presentation order: domains in order, flow order within each."""
+        return tuple(stage for domain in self.domain_order() for stage in self.stages_in(domain))
+
     def exits(self, stage: Stage) -> tuple[Exit, ...]:
-        """A stage's exits; by default the next stage of its domain."""
-        if stage.exit:
-            return stage.exit
-        flow = self.stages_in(stage.domain)
-        index = flow.index(stage)
-        if index + 1 < len(flow):
-            return (Exit(to=flow[index + 1].id),)
-        return ()
+        """A stage's exits: its own, else the default next stage or hand-off (see `core.flow`)."""
+        return self.routes.exits(stage)
+
+    @functools.cached_property
+    def routes(self) -> Routes:
+        """Every stage's ways out, computed once (`core.flow`)."""
+        from deliverables.core.flow import Routes
+
+        return Routes(self)
+
+    def stakeholder(self, key: str | None) -> Stakeholder | None:
+        """The stakeholder with this id, if any."""
+        return next((p for p in self.stakeholders if p.id == key), None) if key else None
+
+    def person_label(self, key: str | None) -> str:
+        """Who a key names, for confirming, approving or signing: the stakeholder's name and
+        title (`Dana Ortiz, VP RevOps`), else the department's title."""
+        person = self.stakeholder(key)
+        return person.label if person else department_title(key or "")
 
     def owner_name(self, owner: str | None) -> str:
         """Readable owner: the department, or a stakeholder's name and title.
 
         A stakeholder whose id is their department's id (`marketing`) stands for
         the department here: stages are owned by teams."""
-        if not owner:
-            return ""
-        for person in self.stakeholders:
-            if person.id == owner and person.department != owner:
-                return f"{person.name} ({person.title})" if person.title else person.name
-        return DEPARTMENT_TITLES.get(owner, owner.replace("-", " ").replace("_", " ").title())
+        person = self.stakeholder(owner)
+        if person is not None and person.department == owner:
+            return department_title(owner)
+        return self.person_label(owner)
+
+    def confirmer(self, stage: Stage) -> str | None:
+        """Who confirms an ASSUMED stage: `confirm_with`, else the owner when a person,
+        else the first stakeholder of the owning department; None when nobody is named."""
+        if stage.confirm_with:
+            return stage.confirm_with
+        owner = self.stakeholder(stage.owner)
+        if owner is not None:
+            return owner.id
+        return next((p.id for p in self.stakeholders if stage.owner and p.department == stage.owner), None)
 
     def assumed_count(self) -> int:
         """Stages and terms still ASSUMED."""
@@ -426,9 +475,12 @@ class Project(Model):
 
     def is_final(self) -> bool:
         """True when nothing is ASSUMED and every term is approved by all its approvers."""
-        return self.assumed_count() == 0 and all(
-            t.approvals and all(v == "approved" for v in t.approvals.values()) for t in self.terms
-        )
+        return self.assumed_count() == 0 and all(t.approved for t in self.terms)
+
+    @property
+    def state(self) -> str:
+        """FINAL or DRAFT, as every document's cover and footer print it."""
+        return "FINAL" if self.is_final() else "DRAFT"
 
 
 DEPARTMENT_TITLES: dict[str, str] = {
@@ -442,6 +494,11 @@ DEPARTMENT_TITLES: dict[str, str] = {
     "finance": "Finance",
     "support": "Support",
 }
+
+
+def department_title(key: str) -> str:
+    """A department's display name (`cs` -> `Customer Success`), else the id title-cased."""
+    return DEPARTMENT_TITLES.get(key, key.replace("-", " ").replace("_", " ").title())
 
 
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")

@@ -1,14 +1,20 @@
-"""Find the playbook's well-known stages and terms in any client's architecture.
+"""The playbook's well-known stages and terms, found in any client's architecture.
 
-Clients rename and re-abbreviate freely, so a stage is found by id, then by
-abbreviation, then by a phrase in its name (case-insensitive), in that order
-of trust: `sal` is the stage with id `sal`, else abbr `SAL`, else a name
-containing "Sales Accepted" that is not an opportunity stage.
+One recognizer for every reader: the FAQ (which questions it can answer), lint
+(is there a SAL, is Closed Won golden), the CRM spec (which stage the automation
+rules set, which pipeline stage closes won) and the default hand-offs between
+domains. Clients rename and re-abbreviate freely, so names are compared as
+words (`closed-won`, `Closed Won`, `CLOSED_WON` are one name) in four passes of
+falling trust: the id, the abbreviation, the whole name, then a phrase inside
+the name that no excluded word spoils. The first stage of the most trusted
+pass that matches plays the role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,52 +25,128 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Pattern:
-    """How to recognise one well-known stage or term."""
+    """How to recognise one well-known stage or term; every entry is compared as words."""
 
     ids: tuple[str, ...] = ()
     abbrs: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    """Words that stop a phrase match: `Sales Accepted Opportunity` is no SAL."""
 
+
+_OPPORTUNITY = ("opportunity", "opportunities", "opp", "opps")
 
 STAGES: dict[str, Pattern] = {
-    "mql": Pattern(("mql",), ("MQL",), ("marketing qualified",)),
-    "sal": Pattern(("sal",), ("SAL",), ("sales accepted lead", "sales accepted"), ("opportunit",)),
-    "sql": Pattern(("sql",), ("SQL",), ("sales qualified lead", "sales qualified"), ("opportunit",)),
-    "early-adoption": Pattern(
-        ("early-adoption", "early_adoption", "ftv"), ("FTV",), ("early adoption", "first time to value", "first value")
+    "subscriber": Pattern(("subscriber",), (), ("subscriber",)),
+    "known-lead": Pattern(("known-lead", "lead"), (), ("known lead", "lead")),
+    "mql": Pattern(("mql",), ("MQL",), ("marketing qualified lead",), ("marketing qualified",)),
+    "sal": Pattern(("sal",), ("SAL",), ("sales accepted lead",), ("sales accepted",), _OPPORTUNITY),
+    "sql": Pattern(("sql",), ("SQL",), ("sales qualified lead",), ("sales qualified",), _OPPORTUNITY),
+    "opportunity": Pattern(("opportunity", "opp"), (), ("opportunity", "opp")),
+    "evaluation": Pattern(("evaluation",), (), (), ("evaluation", "use case", "trial")),
+    "won": Pattern(
+        ("closed-won", "won", "closedwon"),
+        (),
+        ("closed won", "won", "closedwon", "deal won", "renewed"),
+        ("won",),
+        ("lost", "not", "back"),
     ),
-    "churned": Pattern(("churned", "churn"), (), ("churn",)),
-    "former-customer": Pattern(("former-customer", "former_customer"), (), ("former customer",)),
+    "lost": Pattern(
+        ("closed-lost", "lost", "closedlost", "disqualified"),
+        (),
+        ("closed lost", "lost", "disqualified", "not renewed"),
+        ("lost", "disqualified", "not renewed"),
+        ("won",),
+    ),
+    "customer": Pattern(("customer",), (), ("customer",)),
+    "early-adoption": Pattern(
+        ("early-adoption", "ftv"),
+        ("FTV",),
+        ("early adoption", "first time to value", "first value"),
+        ("early adoption", "first time to value", "first value"),
+    ),
+    "mature-adoption": Pattern(("mature-adoption",), (), ("mature adoption",), ("mature adoption",)),
+    "churned": Pattern(("churned", "churn"), (), ("churned", "churn"), ("churned",)),
+    "former-customer": Pattern(("former-customer",), (), ("former customer",), ("former customer",)),
+    "evangelist": Pattern(("evangelist",), (), ("evangelist", "advocate")),
 }
-"""Well-known stages by key."""
+"""Well-known stages by role."""
 
 TERMS: dict[str, Pattern] = {
-    "ftv": Pattern(("ftv", "first-time-to-value"), ("FTV",), ("first time to value",)),
-    "contact-status": Pattern(("contact-status",), (), ("contact status",), ("lifecycle",)),
+    "ftv": Pattern(("ftv", "first-time-to-value"), ("FTV",), ("first time to value",), ("first time to value",)),
+    "contact-status": Pattern(("contact-status",), (), ("contact status",), ("contact status",), ("lifecycle",)),
 }
-"""Well-known terms by key (matched on the term's id, its words and its text)."""
+"""Well-known terms by role (matched on the term's id, its words and its text)."""
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a name: `Pre-Onboarding (CS)` -> ['pre', 'onboarding', 'cs']."""
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def norm(text: str) -> str:
+    """A name reduced to its words, for comparisons that ignore case, spacing and punctuation."""
+    return " ".join(words(text))
+
+
+def _normed(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(norm(item) for item in items)
+
+
+def _contains(text: str, pattern: Pattern) -> bool:
+    """The text holds one of the pattern's phrases as whole words, and no excluded word."""
+    found = f" {norm(text)} "
+    hit = any(f" {norm(p)} " in found for p in pattern.phrases)
+    return hit and not any(f" {norm(x)} " in found for x in pattern.exclude)
+
+
+@functools.cache
+def _stage_passes(key: str) -> tuple[Callable[[Stage], bool], ...]:
+    pattern = STAGES[key]
+    ids, abbrs, names = _normed(pattern.ids), _normed(pattern.abbrs), _normed(pattern.names)
+    return (
+        lambda s: norm(s.id) in ids,
+        lambda s: bool(s.abbr) and norm(s.abbr or "") in abbrs,
+        lambda s: norm(s.name) in names,
+        lambda s: _contains(s.name, pattern),
+    )
+
+
+def find(stages: Sequence[Stage], key: str) -> Stage | None:
+    """The stage among `stages` playing the well-known role `key`, or None."""
+    return _first(stages, _stage_passes(key))
 
 
 def stage(project: Project, key: str) -> Stage | None:
     """The client's stage playing the well-known role `key`, or None."""
-    pattern = STAGES[key]
-    passes = (
-        lambda s: s.id.casefold() in pattern.ids,
-        lambda s: (s.abbr or "").casefold() in {a.casefold() for a in pattern.abbrs},
-        lambda s: _phrase(s.name, pattern),
-    )
-    return _first(project.stages, passes)
+    return find(project.stages, key)
+
+
+def plays(item: Stage, key: str) -> bool:
+    """True when the stage could play the role `key` (any pass matches it)."""
+    return any(matches(item) for matches in _stage_passes(key))
+
+
+def closes_lost(item: Stage) -> bool:
+    """A stage where a record leaves the flow unsuccessfully: lost, disqualified, not renewed, churned."""
+    return plays(item, "lost") or plays(item, "churned")
+
+
+def outcome(item: Stage) -> bool:
+    """A won or lost outcome: the flow does not continue to the next stage of its domain from it."""
+    return plays(item, "won") or closes_lost(item)
 
 
 def term(project: Project, key: str) -> Term | None:
     """The client's term playing the well-known role `key`, or None."""
     pattern = TERMS[key]
-    abbrs = {a.casefold() for a in pattern.abbrs}
-    passes = (
-        lambda t: (t.id or "").casefold() in pattern.ids,
-        lambda t: bool(abbrs & set(_words(t.term))),
-        lambda t: _phrase(t.term, pattern),
+    ids, abbrs, names = _normed(pattern.ids), _normed(pattern.abbrs), _normed(pattern.names)
+    passes: tuple[Callable[[Term], bool], ...] = (
+        lambda t: norm(t.id or "") in ids,
+        lambda t: bool(abbrs & set(words(t.term))),
+        lambda t: norm(t.term) in names,
+        lambda t: _contains(t.term, pattern),
     )
     return _first(project.terms, passes)
 
@@ -76,12 +158,3 @@ def _first(items: Sequence[T], passes: Sequence[Callable[[T], bool]]) -> T | Non
         if found is not None:
             return found
     return None
-
-
-def _phrase(text: str, pattern: Pattern) -> bool:
-    folded = text.casefold()
-    return any(p in folded for p in pattern.phrases) and not any(x in folded for x in pattern.exclude)
-
-
-def _words(text: str) -> list[str]:
-    return "".join(c if c.isalnum() else " " for c in text.casefold()).split()

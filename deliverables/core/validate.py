@@ -42,7 +42,19 @@ def validate_document(doc: Document) -> model.Project:
         problems = list(_type_problems(doc, exc)) + problems
     if problems:
         raise InputError(problems + doc.warnings)
+    _warn_undated(doc, project)
     return project
+
+
+UNDATED = 'no `date` for this version: the documents say "undated draft" where the date goes; add `date: YYYY-MM-DD`'
+
+
+def _warn_undated(doc: Document, project: model.Project) -> None:
+    """A version without a date is a draft nobody can cite: say so at check and at build."""
+    if project.date is None:
+        warning = doc.problem(("date",), UNDATED, severity="warning")
+        if warning not in doc.warnings:
+            doc.warnings.append(warning)
 
 
 # ---------------------------------------------------------------- type errors

@@ -13,8 +13,9 @@ from typing import Any
 
 from deliverables.core import marks
 from deliverables.core.context import Context
-from deliverables.core.dates import long_date
+from deliverables.core.dates import shown_date
 from deliverables.core.model import Project, Stage
+from deliverables.documents.words import grammar
 
 # A sentence ends at . ! or ? followed by a space and a capital letter, a digit
 # or an opening quote/bracket: "e.g. a lead" or "3.5 points" do not end one.
@@ -45,7 +46,7 @@ CONSUMES = ()
 EXTERNAL = ()
 
 NO_ENTRY = "No entry criteria defined yet"
-UNASSIGNED = "Unassigned"
+UNASSIGNED = "Owner to be named"
 
 
 def files(project: Project) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "client": project.client.name,
         "title": "Stage Reference Card",
         "version": f"v{project.version}",
-        "date": long_date(ctx.date),
+        "date": shown_date(project),
         "status": "Draft" if draft else "Final",
         "architect": project.architect,
         "domains": domains,
@@ -107,7 +108,7 @@ def _footer(project: Project) -> str:
     """Version, what is still assumed, and whom to ask."""
     count = project.assumed_count()
     if count:
-        status = f"{count} item{'s' if count != 1 else ''} (stages and terms) still ASSUMED"
+        status = f"{grammar.of(count, len(project.stages) + len(project.terms), 'item')} still ASSUMED"
     else:
         status = "every stage and term CONFIRMED"
     ask = f"Questions about a stage: {project.architect}, lifecycle architect" if project.architect else ""

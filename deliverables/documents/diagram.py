@@ -116,7 +116,7 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
     exits = exit_map(project)
     back = back_edges(project, exits)
     edges = []
-    for stage in _flow_order(project):
+    for stage in project.flow():
         for exit_ in exits[stage.id]:
             (domain, at), (target_domain, target_at) = place[stage.id], place[exit_.to]
             if (stage.id, exit_.to) in back or (domain == target_domain and target_at <= at):
@@ -130,18 +130,9 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
 
 
 def exit_map(project: Project) -> dict[str, tuple[Exit, ...]]:
-    """Each stage's exits to existing stages, as `project.exits` gives them, in linear time."""
-    following = {}
-    for domain in project.domain_order():
-        flow = project.stages_in(domain)
-        following.update({a.id: (Exit(to=b.id),) for a, b in zip(flow, flow[1:])})
-    known = {stage.id for stage in project.stages}
-    return {s.id: tuple(e for e in (s.exit or following.get(s.id, ())) if e.to in known) for s in project.stages}
-
-
-def _flow_order(project: Project) -> list[Stage]:
-    """Stages in domain order, then file order within a domain."""
-    return [stage for domain in project.domain_order() for stage in project.stages_in(domain)]
+    """Each stage's exits to existing stages, own or default (`core.flow`)."""
+    routes = project.routes
+    return {s.id: tuple(e for e in routes.exits(s) if e.to in routes.by_id) for s in project.stages}
 
 
 def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tuple[str, str]]:
@@ -152,7 +143,7 @@ def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tupl
     """
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
     found: set[tuple[str, str]] = set()
-    for root in _flow_order(project):
+    for root in project.flow():
         if root.id in state:
             continue
         stack = [(root.id, iter([e.to for e in exits[root.id]]))]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.core.context import Context
-from deliverables.core.model import Project
+from deliverables.core.dates import shown_date
+from deliverables.core.model import Project, Stage
+from deliverables.documents.words import grammar
 from deliverables.documents.words import templates as wording
 
 NAME = "summary"
@@ -26,32 +28,37 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     for domain in project.domain_order():
         stages = []
         for stage in project.stages_in(domain):
-            exits = [_exit_text(project, e.to, e.when) for e in project.exits(stage)]
             stages.append(
                 {
                     "label": stage.label,
                     "golden": stage.golden,
-                    "entry": list(stage.entry) or ["(none defined)"],
-                    "exits": exits or ["(end of flow)"],
-                    "owner": project.owner_name(stage.owner) or "(unassigned)",
+                    "entry": list(stage.entry) or ["none written yet"],
+                    "exits": [_exit_text(project, stage, e.to, e.when) for e in project.exits(stage)]
+                    or ["end of the flow"],
+                    "owner": project.owner_name(stage.owner) or "owner to be named",
                     "status": stage.status.upper(),
                 }
             )
         domains.append({"title": project.domain_title(domain), "stages": stages})
     assumed = project.assumed_count()
-    status_line = f"{assumed} item(s) still ASSUMED." if assumed else "Every item is CONFIRMED."
+    total = len(project.stages) + len(project.terms)
+    status_line = f"{grammar.of(assumed, total, 'item')} still ASSUMED." if assumed else "Every item is CONFIRMED."
     return {
         "client": project.client.name,
         "version": project.version,
+        "date": grammar.capital(shown_date(project)),
         "status_line": status_line,
         "domains": domains,
         "file": f"stage-summary-v{project.version}.md",
     }
 
 
-def _exit_text(project: Project, to: str, when: str) -> str:
-    target = project.stage(to)
-    name = target.short if target else to
+def _exit_text(project: Project, stage: Stage, to: str, when: str) -> str:
+    """`Sales Qualified Lead (discovery booked)`, or for a default hand-off `... (hand-off to Sales)`."""
+    target = project.routes.by_id.get(to)
+    name = target.name if target else to
+    if not when and target is not None and target.domain != stage.domain and not stage.exit:
+        when = f"hand-off to {project.domain_title(target.domain)}"
     return f"{name} ({when})" if when else name
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from deliverables.core.model import Project
 from deliverables.core.source import Document
+from deliverables.lint import connections, ignores, naming, structure, terms
 from deliverables.lint import final as gates
-from deliverables.lint import ignores, naming, structure, terms
-from deliverables.lint.base import Finding, Hit, Rule
+from deliverables.lint.base import Finding, Hit, Rule, Severity
 
 
 def _by_id(rules: tuple[Rule, ...]) -> dict[str, Rule]:
@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.probability_decreasing,
         structure.closed_won_not_100,
         structure.ends_at_closed_won,
+        connections.unconnected,
         terms.undefined_term,
         ignores.unknown_ignore,
         # The --final gates come last in the rule table.
@@ -57,18 +58,22 @@ RULES: dict[str, Rule] = _by_id(
 __all__ = ["RULES", "Finding", "Rule", "lint", "rule_table"]
 
 
-def lint(doc: Document, project: Project, *, final: bool = False) -> list[Finding]:
-    """Every finding about `project`, positioned in `doc`, silenced ones included."""
+def lint(doc: Document, project: Project, *, final: bool = False, strict: bool = False) -> list[Finding]:
+    """Every finding about `project`, positioned in `doc`, silenced ones included.
+
+    Playbook recommendations are warnings on a draft; at sign-off (`final`) or with
+    `strict` they are errors."""
     findings = []
     for item in RULES.values():
         if item.final and not final:
             continue
+        severity = "error" if item.severity == "warning" and (final or strict) else item.severity
         for hit in item.check(project):
-            findings.append(_finding(doc, item, hit, _reason(project, item, hit.stage)))
+            findings.append(_finding(doc, item, hit, _reason(project, item, hit.stage), severity))
     return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
 
 
-def _finding(doc: Document, item: Rule, hit: Hit, reason: str | None) -> Finding:
+def _finding(doc: Document, item: Rule, hit: Hit, reason: str | None, severity: Severity) -> Finding:
     problem = doc.problem(hit.path, hit.message)
     return Finding(
         problem.file,
@@ -77,7 +82,7 @@ def _finding(doc: Document, item: Rule, hit: Hit, reason: str | None) -> Finding
         problem.where,
         item.id,
         hit.message,
-        item.severity,
+        severity,
         item.fix,
         hit.stage,
         reason,
@@ -93,6 +98,14 @@ def _reason(project: Project, item: Rule, stage_id: str | None) -> str | None:
     return None
 
 
+SEVERITY_TEXT = {
+    "error": "error",
+    "warning": "warning; error with `--final` or `--strict`",
+    "note": "note (never fails)",
+}
+"""How the rule table states each severity."""
+
+
 def rule_table() -> str:
     """The rule table as Markdown (README and `deliver check --list-rules`)."""
     lines = [
@@ -101,6 +114,12 @@ def rule_table() -> str:
     ]
     for item in RULES.values():
         runs = "`--final`" if item.final else "always"
-        cells = (f"`{item.id}`", item.severity, runs, item.summary, item.fix[0].upper() + item.fix[1:] + ".")
+        cells = (
+            f"`{item.id}`",
+            SEVERITY_TEXT[item.severity],
+            runs,
+            item.summary,
+            item.fix[0].upper() + item.fix[1:] + ".",
+        )
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -8,7 +8,6 @@ document, so rules never deal with line numbers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,7 +15,9 @@ from typing import Any, Literal
 from deliverables.core.errors import Problem, position_dict
 from deliverables.core.model import Project, Stage
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""error: a `--final` gate; warning: a playbook recommendation, an error under `--final` or
+`--strict`; note: something to look at that never fails a check."""
 Path_ = tuple[str | int, ...]
 
 
@@ -92,16 +93,6 @@ def at(project: Project, stage: Stage, message: str, *field_path: str | int) -> 
     return Hit(("stages", project.stages.index(stage), *field_path), message, stage.id)
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words of a name: `Pre-Onboarding (CS)` -> ['pre', 'onboarding', 'cs']."""
-    return re.findall(r"[^\W_]+", text.lower())
-
-
-def norm(text: str) -> str:
-    """A name reduced to its words, for robust comparison."""
-    return " ".join(words(text))
-
-
 LIFECYCLE_DOMAINS = ("lead", "customer", "company")
 """Domains that track forward progression of a person or account, not deals."""
 PIPELINE_DOMAINS = ("sales", "renewal", "expansion")
@@ -141,5 +132,5 @@ class FileReport:
         return sum(p.severity == severity for p in self.problems) + sum(f.severity == severity for f in self.active())
 
     def failed(self, strict: bool) -> bool:
-        """Errors fail a file; warnings too under `--strict`."""
+        """Errors fail a file; warnings too under `--strict`; notes never do."""
         return self.count("error") > 0 or (strict and self.count("warning") > 0)

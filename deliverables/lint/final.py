@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deliverables.core.model import Project, Signoff
-from deliverables.lint.base import Hit, at, rule, words
+from deliverables.core.stages import words
+from deliverables.lint.base import Hit, at, rule
 
 
 @rule(
@@ -24,7 +25,8 @@ def final_assumed(project: Project) -> Iterator[Hit]:
     """Every assumed stage and term."""
     for stage in project.stages:
         if stage.status == "assumed":
-            who = f" (confirm with {project.owner_name(stage.confirm_with)})" if stage.confirm_with else ""
+            confirmer = project.confirmer(stage)
+            who = f" (confirm with {project.person_label(confirmer)})" if confirmer else ""
             yield at(project, stage, f"stage '{stage.name}' is still ASSUMED{who}", "status")
     for j, term in enumerate(project.terms):
         if term.status == "assumed":
@@ -45,7 +47,7 @@ def final_unapproved(project: Project) -> Iterator[Hit]:
             yield Hit(("terms", j), f"term '{term.term}' has no approvers")
             continue
         missing = [f"{who} ({value})" for who, value in term.approvals.items() if value != "approved"]
-        if missing:
+        if not term.approved:
             yield Hit(("terms", j, "approvals"), f"term '{term.term}' is not approved by {', '.join(missing)}")
 
 

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 
 from deliverables.core.model import Project, Stage
-from deliverables.lint.base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
+from deliverables.core.stages import norm, words
+from deliverables.lint.base import LIFECYCLE_DOMAINS, Hit, at, is_pipeline, rule
 
 # Nouns and verbs that describe work being done. A name whose last word is one
 # of these reads as an activity; `Demo Completed` ends in the milestone and passes.
@@ -65,7 +66,7 @@ DEAL_OUTCOMES = frozenset({"won", "lost"})
 
 @rule(
     "deal-outcome-in-lifecycle",
-    "error",
+    "warning",
     "A deal outcome (Won, Lost) used as a stage of the lead, customer or company lifecycle.",
     "keep lifecycle stages for forward progression; record Won and Lost in the deal pipeline (sales domain)",
 )
@@ -100,7 +101,7 @@ STATUS_NAMES = frozenset(
 
 @rule(
     "status-as-stage",
-    "error",
+    "warning",
     "A contact-status word (New, Working, Nurture, Engaged, ...) used as a whole lifecycle stage name.",
     "keep working states in a separate Contact Status field and name the stage by funnel position",
 )
@@ -130,7 +131,7 @@ CS_WORDS = frozenset(
 
 @rule(
     "cs-stage-in-sales-pipeline",
-    "error",
+    "warning",
     "A customer-success stage inside a sales pipeline.",
     "move it to a dedicated customer pipeline (tickets in HubSpot, a custom object in Salesforce)"
     " so customer health stays out of the revenue forecast",
@@ -161,7 +162,7 @@ COUNTDOWN = re.compile(r"\b\d+\s*-?\s*(?:days?|d|weeks?|wks?|months?|mos?)\b|\bc
 
 @rule(
     "time-based-stage",
-    "error",
+    "warning",
     "A time-based stage, such as a 120/90/60/30-day renewal countdown.",
     "replace countdowns with commercial progression stages that show the customer's intent"
     " (e.g. Renewal Review Held, Renewal Proposal Sent); keep the date in a date field",
@@ -179,7 +180,7 @@ SIGNAL = re.compile(r"\btrending\b|\bbest case\b|\bupside\b|\bgut feel\b", re.IG
 
 @rule(
     "internal-signal-stage",
-    "error",
+    "warning",
     "An internal signal used as a stage (Trending Up, Trending Down, Best Case).",
     "track forecast signals in a separate field (forecast category, health score); stages record progress",
 )
@@ -195,7 +196,7 @@ PERCENT = re.compile(r"\d+\s*(?:%|percent\b|pct\b)", re.IGNORECASE)
 
 @rule(
     "task-level-stage",
-    "error",
+    "warning",
     "A task-level stage, such as 50% / 75% / 90% complete.",
     "track task progress in tasks or a project field; name stages after milestones the buyer reaches",
 )

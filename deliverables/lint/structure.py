@@ -1,57 +1,49 @@
 """Rules about the shape of the architecture: the stages it must have, golden
 stages, pipelines and their probabilities, entry criteria.
 
-Well-known stages are found by id, abbreviation or name, compared as words
-(`closed-won`, `Closed Won`, `CLOSED_WON` all match), so a client's own ids
-do not hide them.
+Well-known stages are found by `core.stages`, the recognizer the FAQ and the
+CRM spec use too, so a client's own ids and names do not hide them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
-from deliverables.lint.base import PIPELINE_DOMAINS, Hit, at, is_pipeline, norm, rule, words
+from deliverables.lint.base import PIPELINE_DOMAINS, Hit, at, is_pipeline, rule
 
-MQL = ("mql", "marketing qualified lead")
-SAL = ("sal", "sales accepted lead")
-SQL = ("sql", "sales qualified lead")
-CLOSED_WON = ("closed won", "closedwon", "won", "deal won")
-EARLY_ADOPTION = ("early adoption", "first time to value", "ftv")
-
-GOLDEN: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("SQL", SQL, ("lead", "sales")),
-    ("Closed Won", CLOSED_WON, ("sales",)),
-    ("Early Adoption", EARLY_ADOPTION, ("customer",)),
+GOLDEN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("SQL", "sql", ("lead", "sales")),
+    ("Closed Won", "won", ("sales",)),
+    ("Early Adoption", "early-adoption", ("customer",)),
 )
-"""The playbook's golden stages: label, how to recognise it, where it belongs."""
+"""The playbook's golden stages: label, well-known role, where it belongs."""
 
 
-def find(project: Project, keys: tuple[str, ...]) -> Stage | None:
-    """The first stage whose id, abbreviation or name is one of `keys` (as words)."""
-    for stage in project.stages:
-        if {norm(stage.id), norm(stage.abbr or ""), norm(stage.name)} & set(keys):
-            return stage
-    return None
+def find(project: Project, key: str, domains: tuple[str, ...] = ()) -> Stage | None:
+    """The stage playing the well-known role `key` (see `core.stages`), within `domains` when given."""
+    stages = [s for s in project.stages if s.domain in domains] if domains else project.stages
+    return known.find(stages, key)
 
 
 @rule(
     "missing-sal",
-    "error",
+    "warning",
     "No Sales Accepted Lead (SAL) stage between MQL and SQL.",
     "add a SAL stage between MQL and SQL so the speed and acceptance rate of the Marketing-to-Sales"
     " hand-off can be measured",
 )
 def missing_sal(project: Project) -> Iterator[Hit]:
     """MQL and SQL present, SAL absent."""
-    mql, sql = find(project, MQL), find(project, SQL)
-    if mql and sql and not find(project, SAL):
+    mql, sql = find(project, "mql"), find(project, "sql")
+    if mql and sql and not find(project, "sal"):
         yield at(project, mql, f"no Sales Accepted Lead stage between '{mql.name}' and '{sql.name}'")
 
 
 @rule(
     "missing-entry-criteria",
-    "error",
+    "warning",
     "A stage without entry criteria.",
     "write objective entry criteria on paper and get them signed off before building the stage in the CRM",
 )
@@ -69,14 +61,14 @@ def _unclaimed_golden(project: Project, domains: tuple[str, ...], claimed: set[s
 
 @rule(
     "golden-stage-missing",
-    "error",
+    "warning",
     "A domain in use lacks its golden stage (SQL or Closed Won in sales, Early Adoption in customer)"
     " and marks no other stage golden instead.",
     "add the stage, or mark the client's equivalent stage `golden: true`",
 )
 def golden_missing(project: Project) -> Iterator[Hit]:
     """Golden concepts with neither a recognised stage nor a golden stand-in."""
-    found = {label: find(project, keys) for label, keys, _ in GOLDEN}
+    found = {label: find(project, key, domains) for label, key, domains in GOLDEN}
     claimed = {stage.id for stage in found.values() if stage}
     for label, _, domains in GOLDEN:
         flow = project.stages_in(domains[-1])
@@ -88,14 +80,14 @@ def golden_missing(project: Project) -> Iterator[Hit]:
 
 @rule(
     "golden-stage-not-marked",
-    "error",
+    "warning",
     "SQL, Closed Won or Early Adoption is present but not marked golden.",
     "set `golden: true`: these are the three most critical transitions and get the most specific criteria",
 )
 def golden_not_marked(project: Project) -> Iterator[Hit]:
     """Recognised golden stages with `golden: false`."""
-    for label, keys, _ in GOLDEN:
-        stage = find(project, keys)
+    for label, key, domains in GOLDEN:
+        stage = find(project, key, domains)
         if stage is not None and not stage.golden:
             yield at(project, stage, f"'{stage.name}' is the {label} golden stage but is not marked golden", "golden")
 
@@ -126,12 +118,12 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
 
 
 def _is_lost(stage: Stage) -> bool:
-    return "lost" in words(stage.name) or stage.probability == 0
+    return known.closes_lost(stage) or stage.probability == 0
 
 
 @rule(
     "probability-decreasing",
-    "error",
+    "warning",
     "Win probability decreases along a pipeline's flow.",
     "make probabilities rise stage by stage; only the lost outcome (0) may come after Closed Won",
 )
@@ -154,7 +146,7 @@ def probability_decreasing(project: Project) -> Iterator[Hit]:
 
 @rule(
     "closed-won-not-100",
-    "error",
+    "warning",
     "A Closed Won stage whose probability is not 100.",
     "set `probability: 100` on Closed Won",
 )
@@ -163,21 +155,20 @@ def closed_won_not_100(project: Project) -> Iterator[Hit]:
     for flow in pipelines(project).values():
         uses = any(s.probability is not None for s in flow)
         for stage in flow:
-            won = "won" in words(stage.name) and "lost" not in words(stage.name)
-            if won and uses and stage.probability != 100:
+            if known.plays(stage, "won") and uses and stage.probability != 100:
                 found = "no probability" if stage.probability is None else f"probability {stage.probability}"
                 yield at(project, stage, f"'{stage.name}' has {found}, expected 100", "probability")
 
 
 @rule(
     "lifecycle-ends-at-closed-won",
-    "error",
+    "warning",
     "The lifecycle ends at Closed Won: no customer stages follow the sale.",
     "add customer domain stages (Onboarding, Implementation, Early Adoption, ...) in a dedicated customer pipeline",
 )
 def ends_at_closed_won(project: Project) -> Iterator[Hit]:
     """A Closed Won with no customer domain and no exit into a post-sale domain."""
-    won = find(project, CLOSED_WON)
+    won = find(project, "won", ("sales",))
     if won is None or project.stages_in("customer"):
         return
     post_sale = [e.to for e in won.exit if (target := project.stage(e.to)) and target.domain not in _PRE_SALE]

@@ -146,6 +146,19 @@ def file_stamps(files: Iterable[str]) -> dict[str, list[int] | None]:
     return dict(sorted(stamps.items()))
 
 
+def _built_from(out_root: Path, source: Path, raw: bytes, folder: Path) -> set[str]:
+    """The deliverables the index already knows were built from exactly these bytes into
+    `folder`. Deliverables kept from an earlier input by `--only` are not among them, so a
+    full build after `--only` renders them instead of answering "up to date"."""
+    try:
+        entry = json.loads(_index_path(out_root, source).read_text(encoding="utf-8"))
+        if entry["input_sha256"] == digest(raw) and entry["folder"] == str(folder):
+            return set(entry["deliverables"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return set()
+
+
 def record(
     source: Path,
     raw: bytes,
@@ -164,7 +177,7 @@ def record(
         entry = {
             "folder": str(folder),
             "input_sha256": digest(raw),
-            "deliverables": sorted(set(names) | set(manifest.get("deliverables", {}))),
+            "deliverables": sorted(set(names) | _built_from(out_root, source, raw, folder)),
             "theme": str(theme) if theme else "",
             "environment": environment_key(theme),
             "sizes": {n: (folder / n).stat().st_size for n in [*manifest["files"], "manifest.json"]},

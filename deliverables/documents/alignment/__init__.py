@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from deliverables.core import marks
-from deliverables.core.changes import changelog
+from deliverables.core.changes import since_previous
 from deliverables.core.context import Context
-from deliverables.core.dates import long_date
+from deliverables.core.dates import long_date, shown_date
 from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term
-from deliverables.documents.words import prose
+from deliverables.documents.words import grammar, prose
 from deliverables.documents.words import templates as wording
 
 NAME = "definition-alignment"
@@ -25,9 +25,12 @@ CONSUMES = ()
 EXTERNAL = ("base.docx", "logo")
 
 CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
+NEXT = "Next stage in the flow"
+TO_BE_NAMED = "Owner to be named"
+"""Who confirms an open item when the file names nobody: said once, for the whole group."""
 SIGN_LINE = "______________"
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-OPEN_COLUMN = {"key": "", "name": "Approved?", "role": ""}
+OPEN_COLUMN = "Approved?"
 """The one approval column of a file that names no approvers: boxes to tick on paper."""
 
 
@@ -43,8 +46,7 @@ def files(project: Project) -> tuple[str, ...]:
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Everything the document says, in order, as plain data."""
-    final = project.is_final()
-    state = "FINAL" if final else "DRAFT"
+    final, state = project.is_final(), project.state
     client = project.client.name
     return {
         "file": f"definition-alignment-v{project.version}.docx",
@@ -64,15 +66,17 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
                 final=final,
                 crm=CRM_NAMES.get(project.client.crm, "the CRM"),
                 assumed=project.assumed_count(),
-                pending_terms=sum(not _approved(t) for t in project.terms),
+                pending_terms=sum(not t.approved for t in project.terms),
+                terms=len(project.terms),
             )
         ),
         "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
         "changes": _changes(project, ctx),
-        "approvers": [_person(project, key) for key in _approvers(project)] or [OPEN_COLUMN],
+        "approvers": [project.person_label(key) for key in _approvers(project)] or [OPEN_COLUMN],
         "terms": [_term(project, term) for term in project.terms],
         "domains": [_domain(project, domain) for domain in project.domain_order()],
         "open_items": _open_items(project),
+        "open_summary": open_summary(project),
         "statuses": _statuses(project, ctx),
         "signoffs": _signoffs(project),
     }
@@ -82,9 +86,9 @@ def _cover(project: Project, ctx: Context, state: str) -> dict[str, Any]:
     if state == "FINAL":
         note = "Every stage is confirmed and every term approved."
     else:
-        note = f"{project.assumed_count()} item(s) still ASSUMED; see the open items."
+        note = f"{open_summary(project)}; see the open items."
     meta = [
-        f"Version v{project.version}  ·  {long_date(ctx.date)}",
+        f"Version v{project.version}  ·  {shown_date(project)}",
         f"Prepared for the {meeting_title(project.meeting)} meeting",
     ]
     if project.client.crm in CRM_NAMES:
@@ -107,21 +111,13 @@ def _logo(project: Project, ctx: Context) -> str | None:
 
 
 def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
-    """The changes section: None for v0, else a title with rows or a plain note."""
-    if project.version == 0:
+    """The changes section: None for v0 or when the previous version is unknown, else rows or a note."""
+    found = since_previous(ctx)
+    if found is None:
         return None
-    previous = ctx.previous
-    if previous is None:
-        return {
-            "title": f"Changes since v{project.version - 1}",
-            "rows": [],
-            "note": (
-                f"No earlier version of {project.client.name} was built in this output folder, so the "
-                f"changes since v{project.version - 1} cannot be listed here."
-            ),
-        }
+    previous, changes = found
     rows: dict[str, list[dict[str, Any]]] = {}
-    for change in changelog(previous, project):
+    for change in changes:
         rows.setdefault(change.subject, []).append({"summary": change.summary, "detail": list(change.detail)})
     note = "" if rows else f"Nothing in the definitions changed since v{previous.version}."
     return {
@@ -131,16 +127,14 @@ def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
     }
 
 
-def who(project: Project, key: str | None) -> str:
-    """A person to talk to: the stakeholder with this id (name and title), else the team."""
-    person = next((p for p in project.stakeholders if p.id == key), None)
-    if person is None:
-        return project.owner_name(key)
-    return f"{person.name} ({person.title})" if person.title else person.name
-
-
-def _approved(term: Term) -> bool:
-    return bool(term.approvals) and all(v == "approved" for v in term.approvals.values())
+def open_summary(project: Project) -> str:
+    """`16 of 43 items still ASSUMED (8 stages, 8 terms)`."""
+    stages = sum(s.status == "assumed" for s in project.stages)
+    terms = sum(t.status == "assumed" for t in project.terms)
+    total = len(project.stages) + len(project.terms)
+    parts = [grammar.count(stages, "stage"), grammar.count(terms, "term")] if stages and terms else []
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"{grammar.of(stages + terms, total, 'item')} still ASSUMED{detail}"
 
 
 def _approvers(project: Project) -> list[str]:
@@ -148,14 +142,6 @@ def _approvers(project: Project) -> list[str]:
     named = list(dict.fromkeys(key for term in project.terms for key in term.approvals))
     people = [p.id for p in project.stakeholders if p.id in named]
     return people + [key for key in named if key not in people]
-
-
-def _person(project: Project, key: str) -> dict[str, str]:
-    """Short name for a column header, with the title or department below it."""
-    for person in project.stakeholders:
-        if person.id == key:
-            return {"key": key, "name": person.name, "role": person.title}
-    return {"key": key, "name": project.owner_name(key), "role": ""}
 
 
 def _term(project: Project, term: Term) -> dict[str, Any]:
@@ -187,7 +173,7 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
         "exits": _exits(project, stage),
         "owner": project.owner_name(stage.owner),
         "assumed": stage.status == "assumed",
-        "confirm_with": who(project, stage.confirm_with),
+        "confirm_with": project.person_label(project.confirmer(stage)),
     }
 
 
@@ -195,50 +181,39 @@ def _exits(project: Project, stage: Stage) -> list[dict[str, str]]:
     """Each way out: destination label, condition, and the domain when it crosses one."""
     out = []
     for exit_ in project.exits(stage):
-        target = project.stage(exit_.to)
+        target = project.routes.by_id.get(exit_.to)
         label = target.label if target else exit_.to
         crossing = target is not None and target.domain != stage.domain
-        when = exit_.when or ("" if stage.exit else "Next stage in the flow")
+        when = exit_.when
+        if not stage.exit:
+            when = f"Hand-off to the {project.domain_title(target.domain)} stages" if crossing and target else NEXT
         out.append(
             {"to": label, "when": when, "domain": project.domain_title(target.domain) if crossing and target else ""}
         )
     return out
 
 
-def _open_items(project: Project) -> list[dict[str, str]]:
-    """Every stage and term still ASSUMED, with whom to confirm it where known."""
-    items = []
-    for domain in project.domain_order():
-        for stage in project.stages_in(domain):
-            if stage.status == "assumed":
-                person = who(project, stage.confirm_with)
-                items.append(
-                    {
-                        "kind": "Stage",
-                        "name": stage.label,
-                        "where": project.domain_title(domain),
-                        "with": f"Confirm with {person}" if person else "Confirm at the next meeting",
-                    }
-                )
+def _open_items(project: Project) -> list[dict[str, Any]]:
+    """Every stage and term still ASSUMED, grouped by who confirms it; the unnamed last."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for stage in project.flow():
+        if stage.status == "assumed":
+            item = {"name": stage.label, "where": f"{project.domain_title(stage.domain)} stage", "what": "Confirm"}
+            groups.setdefault(project.confirmer(stage) or "", []).append(item)
     for term in project.terms:
-        if term.status == "assumed":
-            items.append({"kind": "Term", "name": term.term, "where": "", "with": _term_followup(project, term)})
-    return items
-
-
-def _term_followup(project: Project, term: Term) -> str:
-    pending = [who(project, k) for k, v in term.approvals.items() if v == "pending"]
-    rejected = [who(project, k) for k, v in term.approvals.items() if v == "rejected"]
-    parts = []
-    if rejected:
-        parts.append(f"Rework with {', '.join(rejected)} (rejected)")
-    if pending:
-        parts.append(f"Approval pending from {', '.join(pending)}")
-    return "; ".join(parts) or "Confirm at the next meeting"
+        if term.status != "assumed":
+            continue
+        waiting = {k: v for k, v in term.approvals.items() if v != "approved"} or {"": "pending"}
+        for key, state in waiting.items():
+            what = "Rework: rejected" if state == "rejected" else "Approve"
+            groups.setdefault(key, []).append({"name": term.term, "where": "Term", "what": what})
+    order = [p.id for p in project.stakeholders if p.id in groups]
+    order += [k for k in groups if k not in order and k] + ([""] if "" in groups else [])
+    return [{"who": project.person_label(k) if k else TO_BE_NAMED, "items": groups[k]} for k in order]
 
 
 def _statuses(project: Project, ctx: Context) -> dict[str, Any]:
-    lead_flow = [s.short for s in project.stages_in("lead")]
+    lead_flow = [s.name for s in project.stages_in("lead")]
     text = wording.render(
         ctx,
         "definition-alignment/lifecycle-vs-status.txt.j2",
@@ -260,10 +235,10 @@ def _signoffs(project: Project) -> list[dict[str, Any]]:
 
 
 def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -> dict[str, Any]:
-    person = next((p for p in project.stakeholders if p.id == key), None)
+    person = project.stakeholder(key)
     return {
-        "name": person.name if person else project.owner_name(key),
-        "role": [x for x in ((person.title, person.email or "") if person else ()) if x],
+        "name": project.person_label(key),
+        "role": [person.email] if person and person.email else [],
         "scope": scope.replace("-", " ").capitalize().replace("Crm ", "CRM "),
         "date": long_date(date) if date else SIGN_LINE,
     }

@@ -36,10 +36,12 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     if view["changes"]:
         _changes(w, view["changes"])
     w.new_section(landscape=True)
-    _terms(w, view)
+    if view["terms"]:
+        _terms(w, view)
+        w.doc.add_page_break()
     _stages(w, view)
     w.new_section(landscape=False)
-    _open_items(w, view["open_items"])
+    _open_items(w, view["open_items"], view["open_summary"])
     _statuses(w, view["statuses"])
     _signoffs(w, view["signoffs"])
     w.header_footer(view["header"], view["footer"])
@@ -81,15 +83,12 @@ def _changes(w: Writer, changes: dict[str, Any]) -> None:
 
 def _terms(w: Writer, view: dict[str, Any]) -> None:
     w.heading("Terms to align")
-    if not view["terms"]:
-        w.para("No terms are listed yet: add them under `terms` in the client file.")
-        return
     w.para(
         "Internally approved? One column per approver: ☒ Yes when approved, ☒ No when rejected, "
         "☐ Yes ☐ No while the answer is pending; a dash where the person was not asked.",
         "Legend",
     )
-    headers = ["Term", "Definition"] + [f"{a['name']}\n{a['role']}".strip() for a in view["approvers"]]
+    headers = ["Term", "Definition", *view["approvers"]]
     table = w.table(headers, [3.5, 9.0] + [2.1] * len(view["approvers"]))
     for term in view["terms"]:
         first: list[tuple[str, Rich]] = [("Table Text", [(term["term"], "Strong")])]
@@ -118,11 +117,10 @@ def _checkbox(state: str | None) -> Rich:
 
 
 def _stages(w: Writer, view: dict[str, Any]) -> None:
-    w.doc.add_page_break()
     w.heading("Stage architecture")
     legend(w, view["legend"])
     if not view["domains"]:
-        w.para("No stages are defined yet: add them under `stages` in the client file.")
+        w.para("The stage architecture is proposed for the kickoff and filled in here once drafted.")
     for domain in view["domains"]:
         w.heading(f"{domain['title']} stages", 2)
         table = w.table(
@@ -144,7 +142,7 @@ def _stage_row(w: Writer, table, stage: dict[str, Any], colour: str) -> None:
             [("Table Text", stage["definition"] or [("Not defined yet", "Muted")])],
             [("Table Bullet", c) for c in stage["entry"]] or [("Table Text", [("None written yet", "Muted")])],
             [("Table Bullet", _exit(e)) for e in stage["exits"]] or [("Table Text", [("End of flow", "Muted")])],
-            [("Table Text", stage["owner"] or [("Unassigned", "Muted")])],
+            [("Table Text", stage["owner"] or [("Owner to be named", "Muted")])],
             _status(stage),
         ],
     )
@@ -171,22 +169,25 @@ def _status(stage: dict[str, Any]) -> list[tuple[str, Rich]]:
     return cell
 
 
-def _open_items(w: Writer, items: list[dict[str, str]]) -> None:
+def _open_items(w: Writer, groups: list[dict[str, Any]], summary: str) -> None:
     w.heading("Open items")
-    if not items:
+    if not groups:
         w.para("Nothing is ASSUMED: every stage and term is confirmed.")
         return
-    w.para(f"{len(items)} item(s) are still ASSUMED and need a decision before CRM configuration.")
-    table = w.table(["Item", "Where", "Next step"], [5.0, 2.2, 6.0])
-    for item in items:
-        w.row(
-            table,
-            [
-                [("Table Text", [(item["name"], "Strong")])],
-                [("Table Text", " · ".join(x for x in (item["kind"], item["where"]) if x))],
-                [("Table Text", item["with"])],
-            ],
-        )
+    w.para(f"{summary}. Each needs a decision before CRM configuration; they are listed by who confirms them.")
+    table = w.table(["Who confirms", "Item", "Where", "Next step"], [4.2, 4.6, 2.4, 2.4])
+    for group in groups:
+        for index, item in enumerate(group["items"]):
+            who = [("Table Text", [(group["who"], "Strong")])] if index == 0 else [("Table Text", "")]
+            w.row(
+                table,
+                [
+                    who,
+                    [("Table Text", item["name"])],
+                    [("Table Text", item["where"])],
+                    [("Table Text", item["what"])],
+                ],
+            )
 
 
 def _statuses(w: Writer, statuses: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.core.context import Context
+from deliverables.core.dates import shown_date, version_line
 from deliverables.core.model import Project
 from deliverables.documents.crm import config, spec
 from deliverables.documents.crm.mapping import platforms_for
@@ -15,7 +16,10 @@ from deliverables.documents.words import templates as wording
 
 NAME = "crm-config"
 SUFFIXES = (".docx", ".xml", ".json", ".md")
-DESCRIPTION = "CRM Configuration Spec (.docx) with deployable Salesforce metadata and HubSpot API bodies (crm/)."
+DESCRIPTION = (
+    "CRM configuration: the CRM Configuration Spec for the CRM administrator (Word) and the files"
+    " that deploy it (crm/ folder)."
+)
 CONSUMES = ()
 EXTERNAL = ("base.docx",)
 
@@ -39,7 +43,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     configs = {p: config.build(project, p, defaults) for p in platforms_for(project.client.crm)}
     _warn_salesforce(project, ctx, configs)
     titles = " and ".join(spec.platform_title(p) for p in configs)
-    state = "FINAL" if project.is_final() else "DRAFT"
+    state = project.state
     title = text["title"]
     return {
         "file": _spec_file(project),
@@ -47,15 +51,23 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "client": project.client.name,
         "author": project.architect,
         "date": ctx.date,
+        "shown_date": shown_date(project),
         "state": state,
         "meta": [
-            f"Version {project.version} · {ctx.date.isoformat()}",
+            version_line(project),
             f"CRM: {titles}",
             f"Prepared by {project.architect}" if project.architect else "",
         ],
         "header": f"{project.client.name} · {title}",
         "footer": f"v{project.version} · {state}",
-        "purpose": tdata.fill(text["purpose"], client=project.client.name, platforms=titles),
+        "purpose": tdata.fill(
+            text["purpose"],
+            client=project.client.name,
+            platforms=titles,
+            final=project.is_final(),
+            version=project.version,
+        ),
+        "common_title": text["common_title"],
         "proposed_note": text["proposed_note"],
         "legend": spec.legend(text),
         "platforms": [_platform(project, cfg, text, defaults) for cfg in configs.values()],
@@ -181,7 +193,7 @@ def _checklist_data(view: dict[str, Any]) -> dict[str, Any]:
     hubspot = next(p for p in view["platforms"] if p["id"] == "hubspot")
     return {
         "client": view["client"],
-        "date": view["date"].isoformat(),
+        "date": view["shown_date"],
         "notes": hubspot["notes"],
         "automation": hubspot["automation"],
         "validation": hubspot["validation_standard"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
 from deliverables.documents.crm import mapping
 from deliverables.documents.crm.mapping import StageMap
@@ -103,7 +104,7 @@ def _group(
     maps: list[StageMap], project: Project, defaults: dict[str, Any]
 ) -> dict[tuple[str, str], tuple[Option, ...]]:
     groups: dict[tuple[str, str], list[Option]] = {}
-    sql = mapping.sql_stage(project, defaults)
+    sql = mapping.sql_stage(project)
     position = {s.id: i for i, s in enumerate(project.stages_in("lead"))}
     converted_from = position.get(sql.id, len(position) - 1) if sql else len(position) - 1
     for m in maps:
@@ -143,7 +144,7 @@ def contact_ladder(project: Project, platform: str, defaults: dict[str, Any], ma
         options.append(Option(stage.name, value, m.proposed, (stage.id,)))
     leads = project.stages_in("lead")
     for role in ("opportunity", "customer"):
-        if mapping.find_role(leads, role, defaults) is None:
+        if known.find(leads, role) is None:
             label = defaults["ladder"][role]
             value = label if platform == "salesforce" else role
             options.append(Option(label, value, True))
@@ -161,10 +162,10 @@ def pipelines(project: Project, platform: str, maps: list[StageMap], defaults: d
 def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any]) -> Pipeline:
     first = group[0]
     deal = first.object in ("Opportunity", "deals")
-    open_count = sum(not (mapping.is_won(m.stage, defaults) or mapping.is_lost(m.stage, defaults)) for m in group)
+    open_count = sum(not known.outcome(m.stage) for m in group)
     stages, index = [], 0
     for m in group:
-        won, lost = mapping.is_won(m.stage, defaults), mapping.is_lost(m.stage, defaults)
+        won, lost = known.plays(m.stage, "won"), known.closes_lost(m.stage)
         guess = 100 if won else 0 if lost else _spread(index, open_count)
         index += not (won or lost)
         prob = m.stage.probability if m.stage.probability is not None else guess
@@ -180,7 +181,7 @@ def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any]) -> Pip
             )
         )
     if deal and not any(s.won for s in stages):
-        label = defaults["roles"]["won"][0].title()
+        label = defaults["closed_won_stage"]
         stages.append(PipelineStage(label, _added_value(label, first), 100, True, True, True, None))
     if deal and not any(s.closed and not s.won for s in stages):
         label = defaults["closed_lost_stage"]

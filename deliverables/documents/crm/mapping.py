@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from deliverables.core import stages as known
+from deliverables.core.flow import Routes
 from deliverables.core.model import Project, Stage, slugify
 
 PLATFORMS = ("salesforce", "hubspot")
@@ -32,14 +34,6 @@ class StageMap:
 def platforms_for(crm: str) -> tuple[str, ...]:
     """Platforms the spec covers: the client's own, or both for `other`."""
     return (crm,) if crm in PLATFORMS else PLATFORMS
-
-
-def matches(stage: Stage, words: list[str]) -> bool:
-    """True when the stage's abbreviation, name or id equals one of `words` (any case)."""
-    names = {stage.name.casefold(), stage.id.casefold().replace("-", " ").replace("_", " ")}
-    if stage.abbr:
-        names.add(stage.abbr.casefold())
-    return any(w.casefold() in names for w in words)
 
 
 def map_stage(project: Project, stage: Stage, platform: str, defaults: dict[str, Any]) -> StageMap:
@@ -73,34 +67,21 @@ def default_value(stage: Stage, spec: dict[str, str], platform: str, defaults: d
     if platform == "salesforce":
         return stage.name
     if spec["field"] == "lifecyclestage":
-        for value, words in defaults["hubspot"]["native_lifecycle"].items():
-            if matches(stage, words):
+        for value, role in defaults["hubspot"]["native_lifecycle"].items():
+            if known.plays(stage, role):
                 return value
     return stage.id.replace("-", "_").replace(".", "_").lower()
 
 
 def all_maps(project: Project, platform: str, defaults: dict[str, Any]) -> tuple[StageMap, ...]:
     """Every stage's mapping, domains in order, stages in flow order."""
-    return tuple(
-        map_stage(project, stage, platform, defaults)
-        for domain in project.domain_order()
-        for stage in project.stages_in(domain)
-    )
+    return tuple(map_stage(project, stage, platform, defaults) for stage in project.flow())
 
 
-def find_role(stages: tuple[Stage, ...], role: str, defaults: dict[str, Any]) -> Stage | None:
-    """The first stage playing a standard role (sal, sql, won, ...), if any."""
-    return next((s for s in stages if matches(s, defaults["roles"][role])), None)
-
-
-def sql_stage(project: Project, defaults: dict[str, Any]) -> Stage | None:
-    """The stage where Sales qualifies: by name (Lead stages first), else the golden Lead stage."""
+def sql_stage(project: Project) -> Stage | None:
+    """The stage where Sales qualifies: the SQL among the Lead stages, else anywhere, else the golden Lead stage."""
     leads = project.stages_in("lead")
-    return (
-        find_role(leads, "sql", defaults)
-        or find_role(project.stages, "sql", defaults)
-        or next((s for s in leads if s.golden), None)
-    )
+    return known.find(leads, "sql") or known.stage(project, "sql") or next((s for s in leads if s.golden), None)
 
 
 def pipeline_title(name: str) -> str:
@@ -110,39 +91,11 @@ def pipeline_title(name: str) -> str:
     return name
 
 
-def is_won(stage: Stage, defaults: dict[str, Any]) -> bool:
-    """A closed-won stage, by name."""
-    return matches(stage, defaults["roles"]["won"])
-
-
-def is_lost(stage: Stage, defaults: dict[str, Any]) -> bool:
-    """A closed-lost (or disqualified) stage, by name."""
-    return matches(stage, defaults["roles"]["lost"])
-
-
-class Flow:
-    """Exits and stage look-ups by id, computed once: `Project.exits` and
-    `Project.stage` scan the stage list, which is quadratic on large files."""
-
-    def __init__(self, project: Project):
-        self.by_id = {s.id: s for s in project.stages}
-        self.next: dict[str, Stage] = {}
-        for domain in project.domain_order():
-            flow = project.stages_in(domain)
-            self.next.update({a.id: b for a, b in zip(flow, flow[1:])})
-
-    def exits(self, stage: Stage) -> tuple[tuple[str, str], ...]:
-        """(target name, condition) for each way out of the stage."""
-        if stage.exit:
-            return tuple((self._name(e.to), e.when) for e in stage.exit)
-        following = self.next.get(stage.id)
-        return ((following.name, ""),) if following else ()
-
-    def _name(self, stage_id: str) -> str:
-        target = self.by_id.get(stage_id)
-        return target.name if target else stage_id
-
-
-def exit_lines(flow: Flow, stage: Stage) -> tuple[str, ...]:
-    """Each way out of a stage as one readable line, e.g. `To SQL: discovery booked`."""
-    return tuple(f"To {name}: {when}" if when else f"To {name}" for name, when in flow.exits(stage))
+def exit_lines(routes: Routes, stage: Stage) -> tuple[str, ...]:
+    """Each way out of a stage as one readable line, e.g. `To Sales Qualified Lead: discovery booked`."""
+    lines = []
+    for exit_ in routes.exits(stage):
+        target = routes.by_id.get(exit_.to)
+        name = target.name if target else exit_.to
+        lines.append(f"To {name}: {exit_.when}" if exit_.when else f"To {name}")
+    return tuple(lines)

@@ -11,9 +11,10 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
+from deliverables.core.flow import Routes
 from deliverables.core.model import Project
 from deliverables.documents.crm.config import Option, Picklist, Pipeline, PlatformConfig
-from deliverables.documents.crm.mapping import Flow, exit_lines
+from deliverables.documents.crm.mapping import exit_lines
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 API_VERSION = "60.0"
@@ -117,7 +118,7 @@ def record_type(pipeline: Pipeline, name: str) -> ET.Element:
     return root
 
 
-def guidance(flow: Flow, stage_id: str | None) -> str:
+def guidance(flow: Routes, stage_id: str | None) -> str:
     """Path step guidance (HTML): the stage's entry and exit criteria."""
     stage = flow.by_id.get(stage_id) if stage_id else None
     if stage is None:
@@ -135,7 +136,7 @@ def guidance(flow: Flow, stage_id: str | None) -> str:
 
 
 def path_assistant(
-    flow: Flow, entity: str, field: str, record: str, label: str, steps: list[tuple[str, str | None]]
+    flow: Routes, entity: str, field: str, record: str, label: str, steps: list[tuple[str, str | None]]
 ) -> ET.Element:
     """A Path on `entity.field` whose steps carry each stage's criteria."""
     root = ET.Element("PathAssistant")
@@ -200,7 +201,7 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
             "PathAssistant",
             "Lead_Lifecycle",
             "pathAssistants/Lead_Lifecycle.pathAssistant-meta.xml",
-            path_assistant(Flow(project), "Lead", "Status", "__MASTER__", texts["lead_path"], steps),
+            path_assistant(project.routes, "Lead", "Status", "__MASTER__", texts["lead_path"], steps),
         )
     deals = tuple(p for p in cfg.pipelines if p.object == "Opportunity")
     if deals:
@@ -243,7 +244,7 @@ def _pipeline_files(project: Project, pipeline: Pipeline, name: str, add) -> Non
         "PathAssistant",
         f"{name}_Path",
         f"pathAssistants/{name}_Path.pathAssistant-meta.xml",
-        path_assistant(Flow(project), "Opportunity", "StageName", name, pipeline.name, steps),
+        path_assistant(project.routes, "Opportunity", "StageName", name, pipeline.name, steps),
     )
 
 

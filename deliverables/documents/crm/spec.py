@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.core import marks
+from deliverables.core import stages as known
 from deliverables.core.model import Project
 from deliverables.documents.crm import mapping
 from deliverables.documents.crm.config import Pipeline, PlatformConfig
@@ -16,12 +17,9 @@ from deliverables.documents.words.data import fill
 def roles(project: Project, cfg: PlatformConfig, defaults: dict[str, Any]) -> dict[str, str]:
     """The client's names for the stages the standard automation rules use."""
     leads = project.stages_in("lead")
-    sal, sql = mapping.find_role(leads, "sal", defaults), mapping.sql_stage(project, defaults)
+    sal, sql = known.find(leads, "sal"), mapping.sql_stage(project)
     labels = [o.label for o in cfg.ladder.options]
-    names = {
-        r: (s.name if (s := mapping.find_role(leads, r, defaults)) else defaults["ladder"][r])
-        for r in ("opportunity", "customer")
-    }
+    names = {r: (s.name if (s := known.find(leads, r)) else defaults["ladder"][r]) for r in ("opportunity", "customer")}
     if sql and sql.name in labels:
         higher = labels[labels.index(sql.name) :]
     else:  # SQL lives in the deal pipeline: anything past the accepted stage counts
@@ -121,7 +119,7 @@ def standard_validation(
     project: Project, cfg: PlatformConfig, text: dict[str, Any], defaults: dict[str, Any]
 ) -> list[str]:
     """The rules every configuration gets, with the client's SQL stage named."""
-    sql = mapping.sql_stage(project, defaults)
+    sql = mapping.sql_stage(project)
     deal = "deal" if cfg.platform == "hubspot" else "opportunity"
     lines = [fill(t, sql=sql.name if sql else "", deal_word=deal) for t in text["validation"]["standard"]]
     return [line for line in lines if line]
@@ -150,14 +148,11 @@ def _lead_status(cfg: PlatformConfig) -> tuple:  # type: ignore[type-arg]
 
 def dashboards(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:
     """The five lifecycle reports, naming this client's stages and fields."""
-    flow = mapping.Flow(project)
-    short = {s.name: s.short for s in project.stages}
-    transitions = [
-        f"{stage.short} → {short.get(name, name)}" for stage in project.stages for name, _ in flow.exits(stage)
-    ]
-    golden = [s.short for s in project.stages if s.golden] or [s.short for s in project.stages[:3]]
+    routes = project.routes
+    transitions = [f"{stage.name} → {target.name}" for stage in project.flow() for target in routes.targets(stage)]
+    golden = [s.name for s in project.stages if s.golden] or [s.name for s in project.stages[:3]]
     data = {
-        "stages": ", ".join(s.short for s in project.stages),
+        "stages": ", ".join(s.name for s in project.flow()),
         "transitions": ", ".join(transitions) or "none defined",
         "fields": ", ".join(f"{p.object}.{p.field}" for p in cfg.drop_offs),
         "golden": _or(golden),

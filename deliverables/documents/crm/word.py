@@ -138,7 +138,7 @@ def _dashboards(w: Writer, p: dict[str, Any]) -> None:
 
 
 def _common(w: Writer, view: dict[str, Any]) -> None:
-    w.heading("For both platforms", 1)
+    w.heading(view["common_title"], 1)
     w.heading("Build order", 2)
     for index, step in enumerate(view["build_order"], start=1):
         w.para(f"{index}. {step}")

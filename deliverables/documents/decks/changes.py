@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deliverables.backends.slides.model import TABLE, Slide, Table, cell
 from deliverables.backends.text import Run
-from deliverables.core.changes import Change, changelog
+from deliverables.core.changes import Change, since_previous
 from deliverables.core.context import Context
 from deliverables.documents.decks.common import Words
 
@@ -17,15 +17,13 @@ def detail_runs(change: Change) -> tuple[Run, ...]:
     return tuple((text, _SEGMENT_STYLE[op]) for op, text in change.detail if text)
 
 
-def changes_slide(ctx: Context, common: Words) -> Slide:
-    """What changed since the previous version built in this output folder."""
-    project, previous = ctx.project, ctx.previous
+def changes_slide(ctx: Context, common: Words) -> Slide | None:
+    """What changed since the previous version; None (and a build warning) when it is unknown."""
+    found = since_previous(ctx)
+    if found is None:
+        return None
+    project, (previous, changes) = ctx.project, found
     columns = common.cells("changes_columns")
-    if previous is None:
-        title = common("changes_title_unknown", project.version)
-        table = Table(columns, (3, 3, 5), (), empty=common("changes_missing", project.version))
-        return Slide(TABLE, title, common("changes_notes", 0, 0), table=table)
-    changes = changelog(previous, project)
     rows = tuple((cell(c.subject, "bold"), cell(c.summary), detail_runs(c)) for c in changes)
     confirmed = sum(c.kind == "status-changed" and c.summary.endswith("CONFIRMED") for c in changes)
     table = Table(columns, (3, 3, 5), rows, empty=common("changes_none", previous.version, project.version), group=True)

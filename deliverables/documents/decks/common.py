@@ -6,7 +6,6 @@ override them); grouping and order are decided here. No office library.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import jinja2
@@ -15,7 +14,7 @@ from deliverables.backends.slides.model import IMAGE, TABLE, TITLE, Deck, Slide,
 from deliverables.core import marks
 from deliverables.core.context import Consumes, Context
 from deliverables.core.errors import TemplateError
-from deliverables.core.model import Project, Stage
+from deliverables.core.model import Project
 from deliverables.documents.words import templates as wording
 
 DECK_CONSUMES = (Consumes("diagram", ".png"),)
@@ -87,12 +86,6 @@ def diagram_slide(project: Project, common: Words, title: str) -> Slide:
     return Slide(IMAGE, title, notes, image="diagram")
 
 
-def flow(project: Project) -> Iterator[Stage]:
-    """Stages domain by domain in flow order."""
-    for domain in project.domain_order():
-        yield from project.stages_in(domain)
-
-
 def _party_order(project: Project) -> list[str]:
     return [s.id for s in project.stakeholders]
 
@@ -100,11 +93,11 @@ def _party_order(project: Project) -> list[str]:
 def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, tuple, tuple]]]:
     """Every ASSUMED stage and term as (kind, item, what to settle) rows, by who must confirm it."""
     groups: dict[str, list[tuple[str, tuple, tuple]]] = {}
-    for stage in flow(project):
+    for stage in project.flow():
         if stage.status == "assumed":
             item = flagged(common("stage_item", project.domain_title(stage.domain), stage.label), "", stage.golden)
             what = stage.notes or "; ".join(stage.entry) or common("no_criteria")
-            groups.setdefault(stage.confirm_with or UNASSIGNED, []).append(("stage", item, cell(what)))
+            groups.setdefault(project.confirmer(stage) or UNASSIGNED, []).append(("stage", item, cell(what)))
     for term in project.terms:
         if term.status != "assumed":
             continue
@@ -125,8 +118,8 @@ def _ordered(project: Project, groups: dict[str, list]) -> dict[str, list]:
 
 
 def party_label(project: Project, key: str, common: Words) -> str:
-    """Readable name of a group key."""
-    return project.owner_name(key) if key else common("unassigned")
+    """Readable name of a group key: the person's name and title, or "owner to be named"."""
+    return project.person_label(key) if key else common("unassigned")
 
 
 def questions_slide(project: Project, common: Words, title: str) -> Slide:
@@ -155,7 +148,7 @@ def meeting_people(project: Project, key: str, common: Words) -> str:
         )
         chosen = {p.id for p in revops} | {p.id for p in people if p.department in MEETING_DEPARTMENTS[key]}
         people = tuple(p for p in people if p.id in chosen)
-    names = ", ".join(f"{p.name} ({p.title})" if p.title else p.name for p in people)
+    names = "; ".join(p.label for p in people)
     return names or common("to_be_named", common("meeting_roles", key))
 
 

@@ -40,7 +40,7 @@ def view(project: Project, ctx: Context) -> Deck:
     if project.version > 0:
         from deliverables.documents.decks.changes import changes_slide
 
-        slides.append(changes_slide(ctx, common))
+        slides += [slide for slide in (changes_slide(ctx, common),) if slide is not None]
     slides += [
         _findings(project, words),
         diagram_slide(project, common, words("diagram_title", project.version)),
@@ -108,7 +108,7 @@ def _approvals(project: Project, term, words: Words) -> tuple:
         return cell(words("no_approvals"), "muted")
     runs = []
     for index, (who, state) in enumerate(term.approvals.items()):
-        runs.append((("\n" if index else "") + f"{project.owner_name(who)}: ", ""))
+        runs.append((("\n" if index else "") + f"{project.person_label(who)}: ", ""))
         runs.append((state, _STATE_STYLE[state]))
     return tuple(runs)
 

@@ -35,12 +35,16 @@ def view(project: Project, ctx: Context) -> Deck | None:
     from deliverables.documents.decks.changes import changes_slide
 
     words, common = Words(ctx, "refinement"), Words(ctx, "common")
-    slides = (
-        title_slide(project, ctx, words, common),
-        changes_slide(ctx, common),
-        diagram_slide(project, common, words("diagram_title", project.version)),
-        questions_slide(project, common, words("questions_title")),
-        _focus(project, words, common),
+    slides = tuple(
+        slide
+        for slide in (
+            title_slide(project, ctx, words, common),
+            changes_slide(ctx, common),
+            diagram_slide(project, common, words("diagram_title", project.version)),
+            questions_slide(project, common, words("questions_title")),
+            _focus(project, words, common),
+        )
+        if slide is not None
     )
     footer = common("footer", project.client.name, words("deck_name"), project.version, ctx.date.isoformat())
     return Deck(files(project)[0], words("title", project.client.name), project.architect, footer, slides)

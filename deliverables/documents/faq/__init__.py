@@ -30,7 +30,10 @@ CONSUMES = ()
 EXTERNAL = ("base.docx",)
 TITLE = "Frequently asked questions"
 MARK = f" {marks.GOLDEN}"
-EMPTY = "No questions yet: the standard questions appear once the stages they are about exist, and the client's own go under `faq` in the client file."
+EMPTY = (
+    "The questions your teams ask most (SAL or SQL, when a lead becomes an MQL, what First Time to Value"
+    " means here) are answered here once the stage definitions are drafted."
+)
 
 
 def files(project: Project) -> tuple[str, ...]:
@@ -42,8 +45,8 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Questions in order, each with its answer as paragraphs and bullet items."""
     entries = [_standard(ctx, key, data) for key, data in _standard_data(project) if data is not None]
     for own in project.faq:
-        entry = {"q": own.q, "blocks": [("p", prose.keep(own.a))], "source": "client"}
-        index = next((i for i, e in enumerate(entries) if same_question(e["q"], own.q)), None)
+        entry = {"q": own.q, "asked": [own.q], "blocks": [("p", prose.keep(own.a))], "source": "client"}
+        index = next((i for i, e in enumerate(entries) if any(same_question(q, own.q) for q in e["asked"])), None)
         if index is None:
             entries.append(entry)
         else:
@@ -76,7 +79,18 @@ def _norm(text: str) -> str:
 def _standard(ctx: Context, key: str, data: dict[str, Any]) -> dict[str, Any]:
     text = wording.render(ctx, f"faq/{key}.txt.j2", mark=MARK, **data)
     question, _, answer = text.strip().partition("\n")
-    return {"q": question.strip(), "blocks": prose.blocks(answer), "source": "standard"}
+    question = question.strip()
+    return {"q": question, "asked": _asked(question, data), "blocks": prose.blocks(answer), "source": "standard"}
+
+
+def _asked(question: str, data: dict[str, Any]) -> list[str]:
+    """The question as written, and as a client would ask it with the abbreviations alone
+    (`SAL and SQL`): a client entry asking either replaces the standard answer."""
+    short = question
+    for item in data.values():
+        if isinstance(item, dict) and item.get("short") and item.get("label"):
+            short = short.replace(item["label"], item["short"])
+    return [question, short]
 
 
 def _standard_data(project: Project) -> list[tuple[str, dict[str, Any] | None]]:
@@ -101,8 +115,10 @@ def _sal_vs_sql(project: Project) -> dict[str, Any] | None:
     sal, sql = lookup.stage(project, "sal"), lookup.stage(project, "sql")
     if sal is None or sql is None:
         return None
-    move = next((e.when for e in project.exits(sal) if e.to == sql.id), "")
-    return {"sal": _stage(project, sal), "sql": _stage(project, sql), "move": prose.keep(move)}
+    exit_ = next((e for e in project.exits(sal) if e.to == sql.id), None)
+    handoff = exit_ is not None and not sal.exit and sal.domain != sql.domain
+    move = exit_.when if exit_ else ""
+    return {"sal": _stage(project, sal), "sql": _stage(project, sql), "move": prose.keep(move), "handoff": handoff}
 
 
 def _mql(project: Project) -> dict[str, Any] | None:
@@ -118,7 +134,7 @@ def _ftv(project: Project) -> dict[str, Any] | None:
 
 
 def _drop_off(project: Project) -> dict[str, Any] | None:
-    flow = [s for d in project.domain_order() for s in project.stages_in(d) if s.drop_off_reasons]
+    flow = [s for s in project.flow() if s.drop_off_reasons]
     return {"stages": [_stage(project, s) for s in flow]} if flow else None
 
 
@@ -135,7 +151,7 @@ def _status(project: Project) -> dict[str, Any] | None:
         return None
     statuses = [{"name": prose.keep(s.name), "definition": prose.keep(s.definition)} for s in project.contact_statuses]
     return {
-        "lead_flow": [prose.keep(s.short) for s in project.stages_in("lead")],
+        "lead_flow": [prose.keep(s.name) for s in project.stages_in("lead")],
         "statuses": statuses,
         "term": _term(lookup.term(project, "contact-status")),
     }
@@ -148,9 +164,10 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
     for exit_ in project.exits(stage):
         target = project.stage(exit_.to)
         exits.append({"to": keep(target.label if target else exit_.to), "when": keep(exit_.when)})
-    incoming = [keep(s.label) for s in project.stages if any(e.to == stage.id for e in project.exits(s))]
+    incoming = [keep(s.label) for s in project.routes.incoming.get(stage.id, ())]
     return {
         "label": keep(stage.label),
+        "name": keep(stage.name),
         "short": keep(stage.short),
         "definition": keep(stage.definition),
         "entry": [keep(c) for c in stage.entry],
@@ -182,6 +199,7 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
 
 
 def _markdown(view: dict[str, Any], ctx: Context) -> str:
+    md = wording.md
     entries = [{"q": md(e["q"]), "chunks": _chunks(e["blocks"])} for e in view["entries"]]
     return wording.render(
         ctx,
@@ -201,25 +219,11 @@ def _chunks(blocks: list[tuple[str, str]]) -> list[str]:
     chunks: list[str] = []
     for index, (kind, text) in enumerate(blocks):
         if kind == "li":
-            item = "- " + md(text, indent="  ")
+            item = "- " + wording.md_block(text, indent="  ")
             if index and blocks[index - 1][0] == "li":
                 chunks[-1] += "\n" + item
                 continue
             chunks.append(item)
         else:
-            chunks.append(md(text))
+            chunks.append(wording.md_block(text))
     return chunks
-
-
-_BULLET_START = re.compile(r"^([-+=])")
-_NUMBER_START = re.compile(r"^(\d+)([.)])")
-
-
-def md(text: str, indent: str = "") -> str:
-    """Client or template text escaped for Markdown; its line breaks become hard breaks.
-    A line that would start a list or a heading underline is escaped too."""
-    lines = []
-    for part in text.split(prose.LINE):
-        line = _BULLET_START.sub(r"\\\1", wording.md(part).strip())
-        lines.append(_NUMBER_START.sub(r"\1\\\2", line))
-    return ("  \n" + indent).join(lines)

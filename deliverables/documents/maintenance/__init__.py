@@ -8,8 +8,10 @@ from typing import Any
 
 from deliverables.backends.ical import Event, add_months
 from deliverables.core.context import Context
+from deliverables.core.dates import long_date, version_line
 from deliverables.core.model import Project
 from deliverables.documents.words import data as tdata
+from deliverables.documents.words import grammar
 
 NAME = "maintenance"
 SUFFIXES = (".docx", ".ics")
@@ -23,22 +25,44 @@ LISTS = (
 )
 
 
+REVIEW_MEETINGS = ("final-review", "handoff")
+"""Meetings at or after the final review: their date may anchor the calendar."""
+
+
+def anchor(project: Project) -> tuple[dt.date | None, str]:
+    """The day every maintenance date counts from, and which it is: the launch date, else the
+    date of a version prepared for the final review or later, else none yet."""
+    if project.client.launch_date is not None:
+        return project.client.launch_date, "launch_given"
+    if project.date is not None and project.meeting in REVIEW_MEETINGS:
+        return project.date, "launch_review"
+    return None, "launch_open"
+
+
 def files(project: Project) -> tuple[str, ...]:
-    """The file names this deliverable writes for the project's version."""
-    return (f"maintenance-schedule-v{project.version}.docx", f"maintenance-v{project.version}.ics")
+    """The file names this deliverable writes: the calendar only once its dates are known."""
+    names = (f"maintenance-schedule-v{project.version}.docx",)
+    return names + ((f"maintenance-v{project.version}.ics",) if anchor(project)[0] else ())
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
-    """What the schedule says, dated from the launch (or the document date)."""
+    """What the schedule says, dated from the launch, else the final review, else relative to launch."""
     text = tdata.load(ctx, "maintenance/standard.yaml")
-    launch = project.client.launch_date or ctx.date
+    launch, note_key = anchor(project)
+    if launch is None:
+        ctx.warn(
+            ("client",),
+            "no client.launch_date and no final-review date: the maintenance schedule times its checks "
+            "relative to launch and no calendar file is written",
+        )
     lists, standard = _lists(project, text)
-    client, state = project.client.name, "FINAL" if project.is_final() else "DRAFT"
-    note_key = "launch_given" if project.client.launch_date else "launch_missing"
+    client, state = project.client.name, project.state
     data = {"client": client, "architect": project.architect or "The architect"}
+    events = _events(project, text, lists, launch) if launch else []
+    names = files(project)
     return {
-        "file": f"maintenance-schedule-v{project.version}.docx",
-        "ics": f"maintenance-v{project.version}.ics",
+        "file": names[0],
+        "ics": names[1] if len(names) > 1 else None,
         "title": text["title"],
         "client": client,
         "author": project.architect,
@@ -46,32 +70,31 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "state": state,
         "header": f"{client} · {text['title']}",
         "footer": f"v{project.version} · {state}",
-        "meta": [
-            f"Version {project.version} · {ctx.date.isoformat()}",
-            f"Prepared by {project.architect}" if project.architect else "",
-        ],
+        "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
         "purpose": text["purpose"],
-        "launch_note": tdata.fill(text[note_key], launch=launch.isoformat()),
+        "launch_note": tdata.fill(text[note_key], launch=long_date(launch) if launch else ""),
         "owner": tdata.fill(text["owner"][project.client.engagement], **data),
-        "standard_note": tdata.fill(text["standard_note"], lists=_join(standard)) if standard else "",
+        "standard_note": tdata.fill(text["standard_note"], lists=grammar.and_list(standard)) if standard else "",
         **lists,
-        "first_cycle": _dated(text["first_cycle"], launch + dt.timedelta(days=30), launch + dt.timedelta(days=60)),
-        "review": _dated(text["review"], add_months(launch, 6), add_months(launch, 12)),
+        "first_cycle": _window(text["first_cycle"], launch, 30, 60),
+        "review": _review(text["review"], launch),
         "escalation": list(text["escalation"]),
         "call_back": text["call_back"],
         "checkin": _checkin(project, text, launch),
-        "events": (events := _events(project, text, lists, launch)),
-        "schedule": [
-            {
-                "summary": e.summary,
-                "first": e.day.isoformat(),
-                "repeats": text["calendar"][e.uid.removeprefix(project.slug + "-").split("@")[0]]["repeats"],
-            }
-            for e in sorted(events, key=lambda e: e.day)
-        ],
+        "events": events,
+        "schedule": _schedule(project, text, events),
         "stamp": ctx.date,
         "calendar_name": f"{client} · {text['title']}",
     }
+
+
+def _schedule(project: Project, text: dict[str, Any], events: list[Event]) -> list[dict[str, str]]:
+    """The calendar's events as table rows, first date first."""
+    rows = []
+    for e in sorted(events, key=lambda e: e.day):
+        kind = text["calendar"][e.uid.removeprefix(project.slug + "-").split("@")[0]]
+        rows.append({"summary": e.summary, "first": long_date(e.day), "repeats": kind["repeats"]})
+    return rows
 
 
 def _lists(project: Project, text: dict[str, Any]) -> tuple[dict[str, list[dict[str, str]]], list[str]]:
@@ -87,22 +110,32 @@ def _lists(project: Project, text: dict[str, Any]) -> tuple[dict[str, list[dict[
     return result, standard
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _window(items: list[dict[str, str]], launch: dt.date | None, first: int, last: int) -> dict[str, Any]:
+    """Checks due between `first` and `last` days after launch, dated when the launch is known."""
+    if launch is None:
+        when = f"Between {first} and {last} days after launch"
+    else:
+        start, end = launch + dt.timedelta(days=first), launch + dt.timedelta(days=last)
+        when = f"Between {long_date(start)} and {long_date(end)}"
+    return {"when": when, "items": list(items)}
 
 
-def _dated(items: list[dict[str, str]], start: dt.date, end: dt.date) -> dict[str, Any]:
-    return {"from": start.isoformat(), "to": end.isoformat(), "items": list(items)}
+def _review(items: list[dict[str, str]], launch: dt.date | None) -> dict[str, Any]:
+    """The 6 to 12 month review, dated when the launch is known."""
+    if launch is None:
+        return {"when": "Between 6 and 12 months after launch", "items": list(items)}
+    when = f"Between {long_date(add_months(launch, 6))} and {long_date(add_months(launch, 12))}"
+    return {"when": when, "items": list(items)}
 
 
-def _checkin(project: Project, text: dict[str, Any], launch: dt.date) -> dict[str, str] | None:
+def _checkin(project: Project, text: dict[str, Any], launch: dt.date | None) -> dict[str, str] | None:
     """Dedicated engagements only: the check-in a quarter out, prepared two weeks before."""
     if project.client.engagement != "dedicated":
         return None
-    day = add_months(launch, 3)
+    day = add_months(launch, 3) if launch else None
     return {
-        "date": day.isoformat(),
-        "prep": (day - dt.timedelta(days=14)).isoformat(),
+        "date": long_date(day) if day else "About 3 months after launch",
+        "prep": long_date(day - dt.timedelta(days=14)) if day else "Two weeks before",
         "text": text["checkin"]["text"],
         "prep_text": text["checkin"]["prep"],
     }
@@ -129,7 +162,7 @@ def _events(project: Project, text: dict[str, Any], lists: dict[str, Any], launc
         event(
             "adoption",
             launch + dt.timedelta(days=30),
-            by=(launch + dt.timedelta(days=60)).isoformat(),
+            by=long_date(launch + dt.timedelta(days=60)),
             tasks="; ".join(i["name"] for i in text["first_cycle"]),
         ),
         event("monthly", add_months(anchor, 1), "FREQ=MONTHLY", tasks=names["monthly"]),
@@ -158,7 +191,7 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
     from deliverables.backends.ical import calendar
     from deliverables.documents.maintenance import word as maintenance_word
 
-    return {
-        view["file"]: maintenance_word.write(view, ctx),
-        view["ics"]: calendar(view["calendar_name"], view["events"], view["stamp"]),
-    }
+    files = {view["file"]: maintenance_word.write(view, ctx)}
+    if view["ics"]:
+        files[view["ics"]] = calendar(view["calendar_name"], view["events"], view["stamp"])
+    return files

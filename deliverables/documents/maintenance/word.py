@@ -50,7 +50,7 @@ def _table(w: Writer, title: str, headers: tuple[str, ...], rows: list[list[str]
 def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:
     w.heading(title, 1)
     # Keep the date line with the first check so a page never ends on it.
-    w.para([(f"Between {block['from']} and {block['to']}", "Strong")]).paragraph_format.keep_with_next = True
+    w.para([(block["when"], "Strong")]).paragraph_format.keep_with_next = True
     for item in block["items"]:
         name = item["name"] if item["name"].endswith(("?", ":")) else item["name"] + ":"
         w.para([(name + " ", "Strong"), (item["text"], None)], "List Bullet")
@@ -74,9 +74,11 @@ def _checkin(w: Writer, checkin: dict[str, str]) -> None:
 
 
 def _calendar(w: Writer, view: dict[str, Any]) -> None:
+    if not view["ics"]:
+        return
     w.heading("Calendar", 1)
-    w.para(f"{view['ics']} holds these events; import it into any calendar.")
-    table = w.table(["Event", "First date", "Repeats"], [5, 2, 2.5])
+    w.para(f"The calendar file {view['ics']} holds these events; import it into any calendar.")
+    table = w.table(["Event", "First date", "Repeats"], [5, 2.4, 2.1])
     for event in view["schedule"]:
         w.row(
             table,

@@ -18,13 +18,31 @@ from jinja2.sandbox import SandboxedEnvironment
 from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
+from deliverables.documents.words import grammar, prose
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_BULLET_START = re.compile(r"^([-+=])")
+_NUMBER_START = re.compile(r"^(\d+)([.)])")
+_BREAKS = re.compile(f"\r\n|[\r\n{prose.LINE}]")
+
+
+def _md_line(text: str) -> str:
+    """One line escaped for Markdown: its special characters, and a start that would open a
+    list, a numbered item or a heading underline."""
+    line = _BULLET_START.sub(r"\\\1", _MD_SPECIAL.sub(r"\\\1", text).strip())
+    return _NUMBER_START.sub(r"\1\\\2", line)
 
 
 def md(text: Any) -> str:
-    """Escape text for Markdown so client text never turns into markup."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Client or template text escaped for Markdown on one line (a table cell, a heading):
+    it never turns into markup, and its line breaks become spaces."""
+    return " ".join(_md_line(part) for part in _BREAKS.split(str(text)) if part.strip())
+
+
+def md_block(text: Any, indent: str = "") -> str:
+    """Text escaped for a Markdown paragraph or list item: its line breaks become hard
+    breaks, continued at `indent`."""
+    return ("  \n" + indent).join(_md_line(part) for part in _BREAKS.split(str(text)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,6 +56,7 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["md"] = md
+    env.filters.update(grammar.FILTERS)
     return env
 
 
