@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from deliverables.core import cache
 from deliverables.core.paths import templates_root
 
 LINE = 1.2
@@ -71,16 +72,24 @@ def family_named(name: str | None) -> Family:
 
 @lru_cache(maxsize=16)
 def _file_widths(file: str) -> dict[int, float]:
+    """Advance width in em of every character of one bundled font file, read once (and kept in
+    the user cache, keyed by the font's bytes: reading a font with fontTools is slow)."""
+    path = templates_root() / "fonts" / file
+    name = cache.key(path.read_bytes()) + ".json"
+    return {int(code): width for code, width in cache.cached_json("font-widths", name, lambda: _read_widths(str(path)))}
+
+
+def _read_widths(path: str) -> list[list[float]]:
     import logging
 
     from fontTools.ttLib import TTFont
 
     # Carlito's header dates predate 1970; fontTools logs that on every read. Widths do not depend on it.
     logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
-    with TTFont(str(templates_root() / "fonts" / file)) as font:
+    with TTFont(path) as font:
         units = font["head"].unitsPerEm
         advances = font["hmtx"].metrics
-        return {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        return sorted([code, advances[glyph][0] / units] for code, glyph in font.getBestCmap().items())
 
 
 @lru_cache(maxsize=16)
