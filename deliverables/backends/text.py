@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from deliverables.core import marks
+from deliverables.core import cache, marks
 
 LINE = 1.2
 """Line height as a multiple of the font size; decks set exactly this spacing."""
@@ -34,13 +34,20 @@ _TOKEN = re.compile(r"\S+\s*|\s+")
 
 @lru_cache(maxsize=8)
 def advance_widths(bold: bool = False, condensed: bool = False) -> dict[int, float]:
-    """Advance width in em of every character of a bundled font, read once."""
+    """Advance width in em of every character of a bundled font, read once (and kept in
+    the user cache, keyed by the font's bytes: reading a font with fontTools is slow)."""
+    path = marks.font_path(bold=bold, condensed=condensed)
+    name = cache.key(path.read_bytes()) + ".json"
+    return dict(cache.cached_json("font-widths", name, lambda: _read_widths(str(path))))
+
+
+def _read_widths(path: str) -> list[list[float]]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(marks.font_path(bold=bold, condensed=condensed))) as font:
+    with TTFont(path) as font:
         units = font["head"].unitsPerEm
         advances = font["hmtx"].metrics
-        return {code: advances[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        return sorted([code, advances[glyph][0] / units] for code, glyph in font.getBestCmap().items())
 
 
 def char_width(char: str, widths: dict[int, float]) -> float:

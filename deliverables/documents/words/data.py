@@ -14,6 +14,7 @@ import jinja2
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 from deliverables.core.paths import templates_root
@@ -29,10 +30,14 @@ def load(ctx: Context | None, name: str) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _parsed(name: str, text: str) -> Any:
-    try:
-        return YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
+    def parse() -> Any:
+        try:
+            return YAML(typ="safe", pure=True).load(text)
+        except YAMLError as exc:
+            raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
+
+    # The pure-Python parser is slow and the built-in templates rarely change: keep the result.
+    return cache.cached_json("template-data", cache.key(text) + ".json", parse)
 
 
 def fill(source: str, /, **data: Any) -> str:

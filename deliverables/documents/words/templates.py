@@ -7,12 +7,15 @@ definition containing `{{ 7*7 }}` prints literally. Undefined names fail loudly.
 from __future__ import annotations
 
 import functools
+import marshal
 import re
+import sys
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 from deliverables.documents.words import grammar, prose
@@ -42,16 +45,14 @@ def md_block(text: Any, indent: str = "") -> str:
     return ("  \n" + indent).join(_md_line(part) for part in _BREAKS.split(str(text)))
 
 
+_OPTIONS = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+"""How templates are compiled; part of the key of cached compiled code."""
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     """The one Jinja environment: sandboxed, strict, no autoescape (outputs are not HTML)."""
-    env = SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, **_OPTIONS)
     env.filters["md"] = md
     env.filters.update(grammar.FILTERS)
     return env
@@ -59,8 +60,12 @@ def environment() -> SandboxedEnvironment:
 
 @functools.lru_cache(maxsize=256)
 def compiled(source: str) -> jinja2.Template:
-    """A template compiled once per process: the same wording is used by every deliverable and version."""
-    return environment().from_string(source)
+    """A template compiled once: its code is kept in the user cache across runs, and in
+    this process for every deliverable and version that uses the same wording."""
+    env = environment()
+    name = cache.key(source, jinja2.__version__, sys.version, repr(sorted(_OPTIONS.items()))) + ".code"
+    code = marshal.loads(cache.cached("jinja", name, lambda: marshal.dumps(env.compile(source))))
+    return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def render(ctx: Context, name: str, **data: Any) -> str:
