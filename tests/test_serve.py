@@ -54,11 +54,16 @@ def test_the_page_and_its_assets_are_served_with_a_strict_policy(client: TestCli
     assert "http" not in client.get("/static/app.js").text.replace("http.", "")  # nothing from a CDN
 
 
-def test_state_lists_stages_open_items_and_the_files_built(client: TestClient) -> None:
+def test_state_lists_stages_open_items_and_the_files_built(client: TestClient, built: Session) -> None:
     state = client.get("/api/state").json()
     page = state["page"]
     assert [s["name"] for s in page["stages"]] == ["Marketing Qualified Lead", "Sales Qualified Lead"]
-    assert page["stages"][0]["exits"] == [] and page["stages"][0]["node"] == "n0"
+    project = built.snapshot.project  # exits are the model's (the next stage, or a hand-off), named for the page
+    expected = [
+        {"to": e.to, "name": project.stage(e.to).label, "when": e.when} for e in project.exits(project.stages[0])
+    ]
+    assert page["stages"][0]["exits"] == expected and page["stages"][0]["node"] == "n0"
+    assert page["stages"][1]["exits"] == []
     assert [(i["kind"], i["id"], i["stages"]) for i in page["open"]] == [
         ("stage", "mql", ["mql"]),
         ("term", "mql", ["mql"]),

@@ -49,7 +49,11 @@ def test_the_page_follows_every_save_and_shows_a_broken_edit(tmp_path: Path) -> 
             labels = " ".join(_labels(driver))
             for name in ("Known Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Closed Won"):
                 assert name in labels
-            assert [b.text.splitlines()[1] for b in driver.find_elements("css selector", "#open-list button")] == [
+            # read in one script: the list is redrawn whenever a slower view becomes ready
+            open_items = (
+                "return [...document.querySelectorAll('#open-list button')].map(b => b.children[1].textContent)"
+            )
+            assert driver.execute_script(open_items) == [
                 "Marketing Qualified Lead (MQL)",
                 "Sales Qualified Lead (SQL)",
             ]
@@ -71,9 +75,9 @@ def test_the_page_follows_every_save_and_shows_a_broken_edit(tmp_path: Path) -> 
             wait_until(lambda: not banner.is_displayed())
             wait_until(lambda: "Known Lead" in " ".join(_labels(driver)))
 
-            driver.find_element("css selector", "#open-list button").click()
-            hit = wait_until(lambda: driver.find_elements("css selector", "#diagram g.node.hit"))
-            assert hit[0].get_attribute("data-stage") == "mql"
+            driver.execute_script("document.querySelector('#open-list button').click()")
+            hits = "return [...document.querySelectorAll('#diagram g.node.hit')].map(n => n.dataset.stage)"
+            assert wait_until(lambda: driver.execute_script(hits)) == ["mql"]
     finally:
         assert server.stop() == 0, server.output
     assert "stopped" in server.output
