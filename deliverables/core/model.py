@@ -417,6 +417,117 @@ class CardOptions(Model):
     """Paper size; the card is always one landscape page."""
 
 
+METRIC_IDS: tuple[str, ...] = (
+    "conversion",
+    "velocity",
+    "sales-cycle",
+    "production",
+    "drop-off",
+    "cost",
+    "cac",
+    "cltv",
+    "nrr",
+    "grr",
+    "response-time",
+)
+"""Metrics of the Lifecycle Measurement Framework a target may be set for."""
+
+METRIC_STAGES: dict[str, tuple[int, ...]] = {
+    "conversion": (2,),
+    "velocity": (1, 2),
+    "production": (1,),
+    "drop-off": (1,),
+    "cost": (1,),
+}
+"""How many stage ids each metric's target names; the others name none."""
+
+Cadence = Literal["weekly", "monthly", "quarterly"]
+
+
+class MeasureTarget(Model):
+    """A target the client sets for one metric of the measurement framework."""
+
+    id: str
+    """Metric: conversion, velocity, sales-cycle, production, drop-off, cost, cac, cltv, nrr, grr or response-time."""
+    stages: TextList = ()
+    """Stage ids it applies to: from and to for a conversion or time between stages, one for time in stage, production, drop-off or cost."""
+    target: str = Field(min_length=1)
+    """The target as the client states it, e.g. `25%`, `under 4 hours`, `$3,500`."""
+    baseline: str = ""
+    """Today's value, when it is known without an audit."""
+    owner: str | None = None
+    """Department or stakeholder id accountable for the metric; default: the framework's owner."""
+    cadence: Cadence | None = None
+    """How often it is reviewed; default: the framework's cadence for the metric."""
+
+
+class Spend(Model):
+    """Go-to-market spend per period, for cost per stage and CAC."""
+
+    period: Literal["month", "quarter", "year"] = "month"
+    """The period the amounts cover."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """ISO 4217 currency code of the amounts."""
+    marketing: float | None = Field(default=None, ge=0)
+    """Marketing spend per period: programmes, media, tools and the team's cost."""
+    sales: float | None = Field(default=None, ge=0)
+    """Sales spend per period: SDRs, account executives, tools and commissions."""
+
+
+class Measures(Model):
+    """The Lifecycle Measurement Framework's client inputs: targets, spend and segments."""
+
+    targets: tuple[MeasureTarget, ...] = ()
+    """Targets per metric, with owner and cadence."""
+    spend: Spend | None = None
+    """Go-to-market spend, for cost per stage and CAC."""
+    segments: TextList = ()
+    """Dimensions every metric is split by (e.g. Source, Segment, Region, Product)."""
+    owner: str | None = None
+    """Department or stakeholder id owning the framework; default: revops."""
+
+
+SessionKind = Literal["leadership", "technical", "end-user"]
+
+
+class Audience(Model):
+    """One audience of the training: a team, with its session."""
+
+    team: str = Field(pattern=ID_PATTERN)
+    """Department id (or `leadership`); the stages it owns are its stages."""
+    name: str = ""
+    """Display name; default: the department's title."""
+    kind: SessionKind | None = None
+    """Session type: technical for RevOps, leadership for `leadership`, else end-user."""
+    minutes: int | None = Field(default=None, ge=15, le=180)
+    """Session length in minutes; default: its type's length under `enablement.sessions`."""
+    date: dt.date | None = None
+    """When the session is held."""
+    trainer: str = ""
+    """Who runs it: a stakeholder id or a name; default: `enablement.trainer`."""
+
+
+SESSION_MINUTES: dict[str, int] = {"leadership": 30, "technical": 45, "end-user": 30}
+"""The playbook's session lengths in minutes, by session type."""
+
+Minutes = Annotated[int, Field(ge=15, le=180)]
+
+
+class Enablement(Model):
+    """Training and hypercare after launch (playbook phase 3)."""
+
+    sessions: dict[SessionKind, Minutes] = Field(default_factory=dict)
+    """Session length in minutes by type (leadership, technical, end-user); default 30, 45 and 30."""
+    audiences: tuple[Audience, ...] = ()
+    """Audiences and their sessions; default: every team that owns stages."""
+    trainer: str = ""
+    """Who runs the sessions by default: a stakeholder id or a name; default: the architect."""
+    help: str = ""
+    """Where people ask questions after the training, e.g. a chat channel."""
+    hypercare_weeks: int = Field(default=2, ge=1, le=8)
+    """Weeks of support after go-live, with one office hours slot each week."""
+
+
 class Project(Model):
     """A client file: the single source of truth of one engagement."""
 
@@ -456,6 +567,10 @@ class Project(Model):
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()
     """Stage Reference Card options."""
+    measures: Measures = Measures()
+    """Lifecycle Measurement Framework inputs: targets, spend and segments."""
+    enablement: Enablement = Enablement()
+    """Training sessions and hypercare."""
 
     @property
     def slug(self) -> str:

@@ -68,12 +68,23 @@ def _type_problems(doc: Document, exc: pydantic.ValidationError) -> Iterator[Pro
             continue  # unions report one error per branch; one is enough
         seen.add(loc)
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if "[key]" in error["loc"]:
+            yield doc.problem(loc, _bad_key(error, loc), key=True)
+        elif kind == "extra_forbidden":
             yield doc.problem(loc, _unknown_key(loc), key=True)
         elif kind == "missing":
             yield _missing(doc, loc)
         else:
             yield doc.problem(loc, _type_message(kind, error, doc.value(loc), loc))
+
+
+def _bad_key(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """A mapping key outside its allowed values (e.g. a session type)."""
+    choices = [
+        c.strip().strip("'") for c in str((error.get("ctx") or {}).get("expected", "")).replace(" or ", ", ").split(",")
+    ]
+    hint = did_you_mean(str(loc[-1]), choices)
+    return f"unknown key '{loc[-1]}'{hint or '; expected one of: ' + ', '.join(choices)}"
 
 
 def _missing(doc: Document, loc: tuple[Any, ...]) -> Problem:
@@ -197,6 +208,8 @@ def cross_check(doc: Document) -> Iterator[Problem]:
         by = signoff.get("by")
         if isinstance(by, str) and by not in parties:
             yield doc.problem(("signoffs", i, "by"), _unknown_party(by, parties))
+    yield from _check_measures(doc, stage_ids, parties)
+    yield from _check_enablement(doc, parties)
     current = data.get("current_state") if isinstance(data, dict) else None
     for i, finding in _items(current, "domains"):
         domain = finding.get("domain")
@@ -297,3 +310,61 @@ def _unknown_party(found: str, parties: set[str]) -> str:
         f"unknown stakeholder or department '{found}'; expected a stakeholder id or a department"
         f" ({', '.join(sorted(parties))}), or add it to `departments`"
     )
+
+
+def _check_measures(doc: Document, stage_ids: list[str], parties: set[str]) -> Iterator[Problem]:
+    """Each target names a known metric, the right number of known stages, and a known owner."""
+    measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
+    if isinstance(measures, dict) and isinstance(measures.get("owner"), str) and measures["owner"] not in parties:
+        yield doc.problem(("measures", "owner"), _unknown_party(measures["owner"], parties))
+    for i, target in _items(measures, "targets"):
+        here = ("measures", "targets", i)
+        metric = target.get("id")
+        if isinstance(metric, str) and metric not in model.METRIC_IDS:
+            yield doc.problem(here + ("id",), _unknown_metric(metric))
+            continue
+        stages = target.get("stages")
+        stages = [stages] if isinstance(stages, str) else stages if isinstance(stages, list) else []
+        for k, stage in enumerate(stages):
+            if isinstance(stage, str) and stage not in stage_ids:
+                loc = here + ("stages",) + ((k,) if isinstance(target.get("stages"), list) else ())
+                yield doc.problem(loc, f"unknown stage '{stage}'{did_you_mean(stage, stage_ids)}")
+        wanted = model.METRIC_STAGES.get(str(metric), (0,))
+        if isinstance(metric, str) and len(stages) not in wanted:
+            yield doc.problem(here + (("stages",) if "stages" in target else ("id",)), _stage_count(metric, wanted))
+        owner = target.get("owner")
+        if isinstance(owner, str) and owner not in parties:
+            yield doc.problem(here + ("owner",), _unknown_party(owner, parties))
+
+
+def _unknown_metric(found: str) -> str:
+    hint = did_you_mean(found, model.METRIC_IDS)
+    return f"unknown metric '{found}'{hint or '; expected one of: ' + ', '.join(model.METRIC_IDS)}"
+
+
+def _stage_count(metric: str, wanted: tuple[int, ...]) -> str:
+    if wanted == (0,):
+        return f"a {metric} target applies to no stage; remove `stages`"
+    if wanted == (1, 2):
+        return f"a {metric} target needs one stage id (time in it) or two (from, to) under `stages`"
+    return f"a {metric} target needs {'one stage id' if wanted == (1,) else 'two stage ids (from, to)'} under `stages`"
+
+
+def _check_enablement(doc: Document, parties: set[str]) -> Iterator[Problem]:
+    """Each audience is a known team (or leadership), named once."""
+    enablement = doc.data.get("enablement") if isinstance(doc.data, dict) else None
+    teams = parties | {"leadership"}
+    first: dict[str, int] = {}
+    for i, audience in _items(enablement, "audiences"):
+        team = audience.get("team")
+        if not isinstance(team, str):
+            continue
+        if team not in teams:
+            yield doc.problem(("enablement", "audiences", i, "team"), _unknown_party(team, teams))
+        elif team in first:
+            line = doc.position(("enablement", "audiences", first[team]))[0]
+            yield doc.problem(
+                ("enablement", "audiences", i, "team"), f"duplicate audience '{team}' (first at line {line})"
+            )
+        else:
+            first[team] = i
