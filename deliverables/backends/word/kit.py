@@ -236,9 +236,8 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
 def _fix_layout(table: Table, widths: list[int]) -> None:
     """Fixed layout with explicit grid and cell widths: Word and LibreOffice both honour them."""
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    # autofit = False has already added the one w:tblLayout the schema allows, in its place
+    tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     tbl_w = tbl_pr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = OxmlElement("w:tblW")
