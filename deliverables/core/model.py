@@ -132,6 +132,8 @@ class CrmMapping(Model):
     """Internal value of the picklist option."""
     pipeline: str | None = None
     """Deal pipeline the stage belongs to, for pipeline stages."""
+    label: str | None = None
+    """The option's label as the CRM shows it, when it differs from the value (matched in audit exports)."""
 
 
 class LintIgnore(Model):
@@ -344,6 +346,70 @@ class CurrentState(Model):
     """Current vs recommended rows."""
 
 
+def _days_per_stage(value: object) -> object:
+    """`stuck_after_days: 60` means 60 for every stage."""
+    return value if isinstance(value, dict) else {"default": value}
+
+
+class AuditColumns(Model):
+    """Which columns of an export hold what, for an export whose header no known format matches."""
+
+    id: str | None = None
+    """Column with the record id."""
+    current: str | None = None
+    """Column with the record's current stage value (record exports)."""
+    field: str | None = None
+    """CRM field the current column holds; default: the column name."""
+    pipeline: str | None = None
+    """Column with the record's pipeline."""
+    created: str | None = None
+    """Column with the record's creation date."""
+    dates: dict[str, str] = Field(default_factory=dict)
+    """Stage id -> column with the date the record entered that stage."""
+    changed_field: str | None = None
+    """History exports: column naming the field that changed (rows of other fields are ignored)."""
+    new_value: str | None = None
+    """History exports: column with the value the field changed to."""
+    changed_at: str | None = None
+    """History exports: column with the date of the change."""
+
+
+class AuditExport(Model):
+    """One CRM export file read by the current-state audit."""
+
+    path: str = Field(min_length=1)
+    """CSV (UTF-8, with or without BOM, or Windows-1252) or XLSX file, relative to the client file."""
+    object: str = Field(min_length=1)
+    """CRM object of its rows, as in the stages' `crm.object` (contact, deal, lead, opportunity, ticket...)."""
+    kind: Literal["records", "history"] = "records"
+    """records: one row per record; history: one row per field change."""
+    columns: AuditColumns | None = None
+    """Explicit column mapping; when absent the header row is recognised (HubSpot, Salesforce)."""
+    date_format: str | None = None
+    """strftime pattern of its dates when they are not ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]."""
+
+
+class Audit(Model):
+    """The current-state audit computed from the client's CRM exports."""
+
+    as_of: dt.date | None = None
+    """The day the exports were taken; default: the file's `date`."""
+    exports: tuple[AuditExport, ...] = Field(min_length=1)
+    """The export files, each with its CRM object."""
+    segments: TextList = ()
+    """Columns to break every metric down by, e.g. Original Source."""
+    stuck_after_days: Annotated[dict[str, int], BeforeValidator(_days_per_stage)] = {"default": 90}
+    """Days in a stage after which a record counts as stuck (default 90): a number, or stage id -> days with `default`."""
+    source: str | None = None
+    """Connection URL of a database holding the exports' rows (e.g. postgres://...), read through ibis."""
+    tables: dict[str, str] = Field(default_factory=dict)
+    """Export path -> table name at `source`; exports not named here are read from their files."""
+
+    def stuck_days(self, stage_id: str) -> int:
+        """The stuck threshold of one stage."""
+        return self.stuck_after_days.get(stage_id, self.stuck_after_days.get("default", 90))
+
+
 class CardOptions(Model):
     """Layout options of the Stage Reference Card."""
 
@@ -495,6 +561,8 @@ class Project(Model):
     """The client's own FAQ entries."""
     current_state: CurrentState | None = None
     """The current-state audit, when one was run."""
+    audit: Audit | None = None
+    """CRM exports to compute the current-state audit from."""
     theme: str | None = None
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()

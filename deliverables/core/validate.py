@@ -215,6 +215,41 @@ def cross_check(doc: Document) -> Iterator[Problem]:
         domain = finding.get("domain")
         if isinstance(domain, str) and domain not in domains:
             yield doc.problem(("current_state", "domains", i, "domain"), _unknown("domain", domain, domains, ""))
+    yield from _audit_references(doc, stage_ids)
+
+
+def _audit_references(doc: Document, stage_ids: list[str]) -> Iterator[Problem]:
+    """Stage ids and export paths named inside `audit:`."""
+    audit = doc.data.get("audit") if isinstance(doc.data, dict) else None
+    if not isinstance(audit, dict):
+        return
+    stuck = audit.get("stuck_after_days")
+    for key, days in stuck.items() if isinstance(stuck, dict) else [("", stuck)]:
+        where = ("audit", "stuck_after_days", key) if key else ("audit", "stuck_after_days")
+        if key and key != "default" and key not in stage_ids:
+            yield doc.problem(where, _unknown("stage", str(key), stage_ids, ""), key=True)
+        elif isinstance(days, str) and days.isdigit() and int(days) < 1:
+            yield doc.problem(where, f"expected a number of days >= 1, found {days}")
+    exports = _items(audit, "exports")
+    paths = [str(e.get("path")) for _, e in exports]
+    for i, export in exports:
+        columns = export.get("columns")
+        dates = columns.get("dates") if isinstance(columns, dict) else None
+        for key in dates if isinstance(dates, dict) else ():
+            if key not in stage_ids:
+                where = ("audit", "exports", i, "columns", "dates", key)
+                yield doc.problem(where, _unknown("stage", str(key), stage_ids, ""), key=True)
+        if isinstance(columns, dict) and export.get("kind") == "history":
+            for key in ("id", "new_value", "changed_at"):
+                if not columns.get(key):
+                    where = ("audit", "exports", i, "columns")
+                    yield doc.problem(where, f"a history export's columns need '{key}'")
+    tables = audit.get("tables")
+    for key in tables if isinstance(tables, dict) else ():
+        if key not in paths:
+            yield doc.problem(("audit", "tables", key), _unknown("export path", str(key), paths, ""), key=True)
+    if isinstance(tables, dict) and tables and not audit.get("source"):
+        yield doc.problem(("audit", "tables"), "tables need a `source`: the connection URL of their database")
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:

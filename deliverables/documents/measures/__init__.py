@@ -87,6 +87,7 @@ class Book:
         self.owner_key = owner
         self.owner = project.owner_name(owner)
         self.all_rows: list[dict[str, Any]] = []
+        self.teams = teams.stage_teams(project)
 
     def category(self, key: str) -> dict[str, Any]:
         """One of the six categories: what it answers, how, where, when, who, and its rows."""
@@ -184,7 +185,7 @@ class Book:
 
     def _team(self, stage: Stage) -> str:
         """The team accountable for records reaching `stage`: the team owning entry to it."""
-        return teams.team_name(self.project, teams.team_of(self.project, stage))
+        return self.teams[stage.id]
 
     def _pair_row(self, metric: str, pair: metrics.Pair, formula: str) -> dict[str, Any]:
         a, b = pair.first, pair.second
