@@ -15,7 +15,7 @@ from deliverables import __version__
 from deliverables.core import paths
 from deliverables.core.errors import BuildError, Problem, TemplateError
 from deliverables.pipeline import incremental, inputs, manifest, registry
-from deliverables.pipeline.storage import write_tree
+from deliverables.pipeline.storage import locked, write_tree
 
 if TYPE_CHECKING:
     from deliverables.core.context import Context
@@ -137,12 +137,15 @@ def build_file(
     with workers.pool(jobs) as pool:
         ctx = context(source, out_root, theme)
         folder = version_folder(out_root, ctx.project)
-        files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, pool)
-    files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
-    record = _manifest(raw, files, report, folder, keep=bool(only))
-    files[manifest.MANIFEST] = manifest.canonical_json(record)
-    write_tree(folder, files, keep=bool(only))
-    incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
+        # One build of a client at a time: the previous version it reuses and keeps
+        # cannot change under it, and nobody else's staging folder is touched.
+        with locked(folder.parent):
+            files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, pool)
+            files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
+            record = _manifest(raw, files, report, folder, keep=bool(only))
+            files[manifest.MANIFEST] = manifest.canonical_json(record)
+            write_tree(folder, files, keep=bool(only))
+            incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
     rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
     return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt)
 
