@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from deliverables import __version__
 from deliverables.core import paths
-from deliverables.core.errors import BuildError, Problem, TemplateError
-from deliverables.pipeline import incremental, inputs, manifest, registry
+from deliverables.core.errors import BuildError, InputError, Problem, TemplateError
+from deliverables.pipeline import incremental, inputs, manifest, owner, registry
 from deliverables.pipeline.storage import locked, write_tree
 
 if TYPE_CHECKING:
@@ -64,14 +64,28 @@ def load_model(folder: Path) -> Project:
 
 
 def load_previous(out_root: Path, project: Project) -> Project | None:
-    """The model of the newest earlier version built into the output, if any."""
+    """The model of the newest earlier version built into the output, if any: only
+    ever one of the same client (another client's folder is never read)."""
+    if owner.foreign(out_root / project.slug, project.client.name):
+        return None
     folder = paths.newest_before(out_root / project.slug, project.version)
     if folder is None:
         return None
     try:
-        return load_model(folder)
+        previous = load_model(folder)
     except (ValueError, OSError):
         return None
+    return previous if previous.client.name == project.client.name else None
+
+
+def _claim(ctx: Context, source: Path, client_dir: Path) -> None:
+    """Refuse a client folder another client owns; record the owner of a new one."""
+    project = ctx.project
+    why = owner.conflict(client_dir, project.client.name, bool(project.client.slug))
+    if why is not None:
+        key = ("client", "slug") if project.client.slug else ("client", "name")
+        raise InputError([ctx.document.problem(key, why)])
+    owner.claim(client_dir, project.client.name, source)
 
 
 def context(source: Path, out_root: Path | None = None, theme: Path | None = None, text: str | None = None) -> Context:
@@ -140,6 +154,7 @@ def build_file(
         # One build of a client at a time: the previous version it reuses and keeps
         # cannot change under it, and nobody else's staging folder is touched.
         with locked(folder.parent):
+            _claim(ctx, source, folder.parent)
             files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, pool)
             files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
             record = _manifest(raw, files, report, folder, keep=bool(only))

@@ -21,13 +21,14 @@ from deliverables.core.errors import OutputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-LOCK_NAME = ".lock"
-"""The advisory lock file of a client output folder."""
+LOCKS = Path(".deliver") / "locks"
+"""Where the advisory locks of the client folders of an output root live (under the root)."""
 
 
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[None]:
-    """Hold the advisory lock of `folder` (a client's output folder, created if needed).
+    """Hold the advisory lock of `folder`, a client's output folder
+    (`<root>/.deliver/locks/<client>.lock`, so the client folder itself stays clean).
 
     Every command that writes a client's output takes it, so builds, packages and
     watches of one client serialize instead of replacing each other's work.
@@ -37,11 +38,12 @@ def locked(folder: Path) -> Iterator[None]:
     except ImportError:  # no advisory locks on this platform
         yield
         return
+    lock = folder.parent / LOCKS / f"{folder.name}.lock"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
     except OSError as exc:
-        raise OutputError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write into {folder.parent}: {exc.strerror or exc}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
