@@ -34,10 +34,6 @@ def example() -> bytes:
     return dad(context(EXAMPLE))
 
 
-def test_example_document_text_matches_golden():
-    assert_golden("definition-alignment/acme-analytics.txt", docx_text(example()))
-
-
 @pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.stem)
 def test_architecture_document_text_matches_golden(path: Path):
     assert_golden(f"definition-alignment/{path.stem}.txt", docx_text(dad(context(path))))
