@@ -60,6 +60,10 @@ class Parts:
             paras.append(para(w("change_reasons")))
         if any(s.domain == "lead" for s in session.stages):
             paras.append(para(w("change_status")))
+        receivers = self._receivers(session)
+        if receivers:
+            paras.append(para(w("change_handoffs", grammar.and_list(receivers))))
+        paras.append(para(w("change_card")))
         count = sum(1 for p in paras if p.level == 0)
         return Slide(
             BULLETS,
@@ -69,6 +73,19 @@ class Parts:
             section="changes",
             paras=tuple(paras),
         )
+
+    def _receivers(self, session: Session) -> list[str]:
+        """The other teams the session's stages hand records to, in flow order."""
+        mine = {s.id for s in session.stages}
+        found: dict[str, None] = {}
+        for stage in session.stages:
+            for exit_ in self.project.exits(stage):
+                target = self.project.stage(exit_.to)
+                if target is None or target.id in mine or known.closes_lost(target):
+                    continue
+                if self.teams[target.id] != session.team:
+                    found.setdefault(self.teams[target.id], None)
+        return list(found)
 
     # ------------------------------------------------------------- stages
 
@@ -210,7 +227,7 @@ class Parts:
                     text = w("scenario_partial", stage.short, _clause(stage.entry[-1]))
                     rows.append((cell(text), cell(w("scenario_partial_answer", stage.short), "bold")))
                     break
-        for stage in session.stages:
+        for stage in (s for s in session.stages if not known.outcome(s)):
             drops = [(t, when) for t, when in self._drops(stage) if when]
             if drops:
                 target, when = drops[0]
