@@ -66,11 +66,15 @@ def build(files: tuple[Path, ...], only: tuple[str, ...], out_root: Path, theme:
         with click.progressbar(length=len(sources), label="building", file=sys.stderr) as bar:
             outcomes = build_many(sources, out_root, only, theme, jobs, tick=lambda _o: bar.update(1))
     failed = [o for o in outcomes if o.result is None]
+    partial = [o for o in outcomes if o.result is not None and o.result.failed]
     for outcome in outcomes:
         _report(outcome)
     if len(sources) > 1:
-        click.echo(f"{len(sources) - len(failed)} built, {len(failed)} failed")
-    if failed:
+        some = f", {len(partial)} with failed deliverables" if partial else ""
+        click.echo(f"{len(sources) - len(failed)} built{some}, {len(failed)} failed")
+    if any(o.result.bugs for o in partial):
+        raise click.exceptions.Exit(3)
+    if failed or partial:
         raise click.exceptions.Exit(1)
 
 
@@ -86,6 +90,20 @@ def _report(outcome) -> None:
         click.echo(f"up to date: {outcome.source} -> {result.folder}")
     else:
         click.echo(f"built {outcome.source} -> {result.folder} ({len(result.files)} files, {outcome.seconds:.1f} s)")
+    for name, reason in sorted(result.failed.items()):
+        if name in result.bugs:
+            click.echo(result.bugs[name].rstrip(), err=True)
+        kept = "kept its earlier files" if _has_files(result.folder, name) else "not written"
+        click.echo(f"{outcome.source}: error: {name} failed ({kept}): {reason}", err=True)
+    if result.bugs:
+        click.echo("deliver: internal error (a bug): please report it with the traceback above", err=True)
+
+
+def _has_files(folder: Path, name: str) -> bool:
+    from deliverables.pipeline import manifest
+
+    entry = manifest.section(manifest.section(manifest.read(folder), "deliverables"), name)
+    return bool(entry.get("files"))
 
 
 @cli.command()
@@ -247,13 +265,18 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
 @cli.command()
 @click.argument("file", type=FILE)
 @OUT_OPTION
-@click.option("--force", is_flag=True, help="Package even with ASSUMED or unapproved items, stamped DRAFT.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Package even with ASSUMED or unapproved items or a failed deliverable, stamped DRAFT.",
+)
 def package(file: Path, out_root: Path, force: bool) -> None:
     """Zip the final deliverables of FILE into the handoff package.
 
     Writes <out>/<client>/<client>-handoff-v<N>.zip with an index.html and a
     manifest.json of SHA-256 hashes. Builds the version first when it is missing or out of date. Refuses while
-    items are ASSUMED or terms unapproved, unless --force.
+    items are ASSUMED or terms unapproved, or while a deliverable failed in the
+    build, unless --force.
     """
     from deliverables.commands.package import write_package
 

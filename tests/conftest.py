@@ -28,13 +28,23 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 
 def assert_golden(name: str, text: str) -> None:
-    """Compare text with tests/golden/NAME; DELIVER_UPDATE_GOLDEN=1 rewrites it."""
+    """Compare text with tests/golden/NAME, the way deliverable snapshots are compared.
+
+    One mechanism for every stored text: the same unified diff as `deliver snapshot`,
+    and the same switch (`DELIVER_UPDATE_SNAPSHOTS=1`) rewrites it. Files of the
+    example client live only in tests/snapshots/acme-analytics/.
+    """
     import os
 
-    path = GOLDEN_DIR / name
-    if os.environ.get("DELIVER_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    from deliverables.commands.snapshot import compare
+    from deliverables.pipeline.storage import write_file
+    from deliverables.pytest_plugin import ENV
+
+    stored = {name: (GOLDEN_DIR / name).read_text(encoding="utf-8")} if (GOLDEN_DIR / name).is_file() else {}
+    if os.environ.get(ENV) == "1":
+        if stored.get(name) != text:
+            write_file(GOLDEN_DIR / name, text.encode("utf-8"))
         return
-    assert path.is_file(), f"missing golden file {path}; run with DELIVER_UPDATE_GOLDEN=1 and review it"
-    assert text == path.read_text(encoding="utf-8")
+    diff = compare({name: text}, stored, GOLDEN_DIR)
+    if diff:
+        pytest.fail(f"golden text differs (set {ENV}=1 to accept):\n{diff}", pytrace=False)

@@ -107,11 +107,6 @@ def four():
     return context(CASES / "four.yaml")
 
 
-@pytest.mark.parametrize("name", DECKS)
-def test_example_deck_text_matches_golden(name: str) -> None:
-    assert_golden(f"decks/example-{name}.txt", outline(one(name, example())))
-
-
 def test_small_client_kickoff_text_matches_golden() -> None:
     assert_golden("decks/small-kickoff-deck.txt", outline(one("kickoff-deck", small())))
 

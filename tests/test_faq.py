@@ -32,12 +32,6 @@ def answer(markdown: str, question_start: str) -> str:
     return found.split("\n", 1)[1]
 
 
-def test_example_faq_matches_golden():
-    markdown, data = faq(context(EXAMPLE))
-    assert_golden("faq/acme-analytics.md", markdown)
-    assert_golden("faq/acme-analytics-docx.txt", docx_text(data))
-
-
 @pytest.mark.parametrize("path", ARCHITECTURES, ids=lambda p: p.stem)
 def test_architecture_faq_matches_golden(path: Path):
     assert_golden(f"faq/{path.stem}.md", faq(context(path))[0])

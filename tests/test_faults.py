@@ -81,7 +81,15 @@ def test_an_exception_in_any_renderer_leaves_no_partial_file(name: str, tmp_path
     monkeypatch.setattr(renderer, "render", explode)
     monkeypatch.setattr("deliverables.pipeline.incremental.up_to_date", lambda *a: None)
     monkeypatch.setattr("deliverables.pipeline.incremental.view_key", lambda view: "force-rebuild")
-    with pytest.raises(DeliverError):
-        build_file(EXAMPLE, out)
-    assert_intact(folder, before)
+    result = build_file(EXAMPLE, out)
+    assert result.failed[name] == f"{name} failed on purpose"
+    with pytest.raises(DeliverError, match=f"{name}: {name} failed on purpose"):
+        result.raise_failed()
+    # Every file is the same as before: the failed deliverable kept its earlier files and
+    # the others rendered to the same bytes; only the manifest now records the failure.
+    before.pop("manifest.json")
+    assert_intact(folder, {**before, "manifest.json": (folder / "manifest.json").read_bytes()})
+    recorded = json.loads((folder / "manifest.json").read_text())
+    assert recorded["failed"][name] == f"{name} failed on purpose"
+    assert recorded["deliverables"][name]["action"] == "failed"
     assert sorted(p.name for p in folder.parent.iterdir()) == [folder.name]

@@ -59,11 +59,14 @@ def test_unknown_deliverable_in_only_is_refused(runner, client_file: Path, tmp_p
     assert "unknown deliverable 'sumary' (did you mean 'summary'?)" in result.stderr
 
 
-def test_renderer_failure_leaves_previous_output_intact(runner, client_file: Path, tmp_path: Path, monkeypatch) -> None:
+def test_renderer_failure_keeps_that_deliverables_previous_files(
+    runner, client_file: Path, tmp_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "out"
     assert runner.invoke(cli, ["build", str(client_file), "--out", str(out)]).exit_code == 0
     folder = out / "mini-co" / "v2"
     before = snapshot(folder)
+    summary = json.loads((folder / "manifest.json").read_text())["deliverables"]["summary"]["files"]
 
     def explode(view, ctx):
         raise OSError(28, "No space left on device")
@@ -71,8 +74,11 @@ def test_renderer_failure_leaves_previous_output_intact(runner, client_file: Pat
     monkeypatch.setattr("deliverables.documents.summary.render", explode)
     client_file.write_text(MINI.replace("Score 60", "Score 70"), encoding="utf-8")
     result = runner.invoke(cli, ["build", str(client_file), "--out", str(out)])
-    assert result.exit_code != 0
-    assert snapshot(folder) == before
+    assert result.exit_code == 3
+    assert "summary failed (kept its earlier files): OSError: [Errno 28] No space left on device" in result.stderr
+    after = snapshot(folder)
+    assert {name: after[name] for name in summary} == {name: before[name] for name in summary}
+    assert after != before
     assert sorted(p.name for p in (out / "mini-co").iterdir()) == ["v2"]
 
 

@@ -48,7 +48,10 @@ def write_package(source: Path, out_root: Path, force: bool = False) -> Path:
     draft = not project.is_final()
     if draft and not force:
         raise DeliverError(not_final_message(project))
-    entries = collect(source, out_root, project)
+    entries, failed = collect(source, out_root, project)
+    if failed and not force:
+        raise DeliverError(failed_message(project, failed))
+    draft = draft or bool(failed)
     suffix = "-DRAFT" if draft else ""
     target = out_root / project.slug / f"{project.slug}-handoff-v{project.version}{suffix}.zip"
     write_file(target, package_bytes(project, entries, draft))
@@ -79,8 +82,18 @@ def not_final_message(project: Project) -> str:
     )
 
 
-def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
-    """The deliverable files of the version folder, checked against its manifest.
+def failed_message(project: Project, failed: dict[str, str]) -> str:
+    """Why the package is refused: which deliverables failed, and why."""
+    reasons = "; ".join(f"{name}: {why}" for name, why in sorted(failed.items()))
+    return (
+        f"{project.client.name} v{project.version} has {len(failed)} failed deliverable(s): {reasons}. "
+        "Fix them and build again, or pass --force for a DRAFT package without their current files"
+    )
+
+
+def collect(source: Path, out_root: Path, project: Project) -> tuple[list[Entry], dict[str, str]]:
+    """The deliverable files of the version folder, checked against its manifest, and
+    the deliverables that failed in its build (name -> why).
 
     The build runs first: it returns at once when the folder is already built
     from this exact input, templates and tool, and rebuilds it when stale. A
@@ -94,7 +107,7 @@ def collect(source: Path, out_root: Path, project: Project) -> list[Entry]:
         entries, changed = _entries(build_file(source, out_root).folder)
         if changed:
             raise DeliverError(f"{folder} does not match its manifest: {', '.join(changed)}")
-    return entries
+    return entries, manifest.failed(manifest.read(folder))
 
 
 def _entries(folder: Path) -> tuple[list[Entry], list[str]]:

@@ -26,7 +26,9 @@ SUFFIX = ".txt"
 def snapshot_texts(source: Path) -> dict[str, str]:
     """Snapshot file name -> text form, for every deliverable file the build makes."""
     with tempfile.TemporaryDirectory(prefix="deliver-snapshot-") as tmp:
-        folder = build_file(source, Path(tmp)).folder
+        result = build_file(source, Path(tmp))
+        result.raise_failed()
+        folder = result.folder
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         return {
             f"{path.relative_to(folder).as_posix()}{SUFFIX}": text_form(path.name, path.read_bytes())

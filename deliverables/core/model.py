@@ -132,6 +132,8 @@ class CrmMapping(Model):
     """Internal value of the picklist option."""
     pipeline: str | None = None
     """Deal pipeline the stage belongs to, for pipeline stages."""
+    label: str | None = None
+    """The option's label as the CRM shows it, when it differs from the value (matched in audit exports)."""
 
 
 class LintIgnore(Model):
@@ -344,11 +346,186 @@ class CurrentState(Model):
     """Current vs recommended rows."""
 
 
+def _days_per_stage(value: object) -> object:
+    """`stuck_after_days: 60` means 60 for every stage."""
+    return value if isinstance(value, dict) else {"default": value}
+
+
+class AuditColumns(Model):
+    """Which columns of an export hold what, for an export whose header no known format matches."""
+
+    id: str | None = None
+    """Column with the record id."""
+    current: str | None = None
+    """Column with the record's current stage value (record exports)."""
+    field: str | None = None
+    """CRM field the current column holds; default: the column name."""
+    pipeline: str | None = None
+    """Column with the record's pipeline."""
+    created: str | None = None
+    """Column with the record's creation date."""
+    dates: dict[str, str] = Field(default_factory=dict)
+    """Stage id -> column with the date the record entered that stage."""
+    changed_field: str | None = None
+    """History exports: column naming the field that changed (rows of other fields are ignored)."""
+    new_value: str | None = None
+    """History exports: column with the value the field changed to."""
+    changed_at: str | None = None
+    """History exports: column with the date of the change."""
+
+
+class AuditExport(Model):
+    """One CRM export file read by the current-state audit."""
+
+    path: str = Field(min_length=1)
+    """CSV (UTF-8, with or without BOM, or Windows-1252) or XLSX file, relative to the client file."""
+    object: str = Field(min_length=1)
+    """CRM object of its rows, as in the stages' `crm.object` (contact, deal, lead, opportunity, ticket...)."""
+    kind: Literal["records", "history"] = "records"
+    """records: one row per record; history: one row per field change."""
+    columns: AuditColumns | None = None
+    """Explicit column mapping; when absent the header row is recognised (HubSpot, Salesforce)."""
+    date_format: str | None = None
+    """strftime pattern of its dates when they are not ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]."""
+
+
+class Audit(Model):
+    """The current-state audit computed from the client's CRM exports."""
+
+    as_of: dt.date | None = None
+    """The day the exports were taken; default: the file's `date`."""
+    exports: tuple[AuditExport, ...] = Field(min_length=1)
+    """The export files, each with its CRM object."""
+    segments: TextList = ()
+    """Columns to break every metric down by, e.g. Original Source."""
+    stuck_after_days: Annotated[dict[str, int], BeforeValidator(_days_per_stage)] = {"default": 90}
+    """Days in a stage after which a record counts as stuck (default 90): a number, or stage id -> days with `default`."""
+    source: str | None = None
+    """Connection URL of a database holding the exports' rows (e.g. postgres://...), read through ibis."""
+    tables: dict[str, str] = Field(default_factory=dict)
+    """Export path -> table name at `source`; exports not named here are read from their files."""
+
+    def stuck_days(self, stage_id: str) -> int:
+        """The stuck threshold of one stage."""
+        return self.stuck_after_days.get(stage_id, self.stuck_after_days.get("default", 90))
+
+
 class CardOptions(Model):
     """Layout options of the Stage Reference Card."""
 
     page: Literal["letter", "a4"] = "letter"
     """Paper size; the card is always one landscape page."""
+
+
+METRIC_IDS: tuple[str, ...] = (
+    "conversion",
+    "velocity",
+    "sales-cycle",
+    "production",
+    "drop-off",
+    "cost",
+    "cac",
+    "cltv",
+    "nrr",
+    "grr",
+    "response-time",
+)
+"""Metrics of the Lifecycle Measurement Framework a target may be set for."""
+
+METRIC_STAGES: dict[str, tuple[int, ...]] = {
+    "conversion": (2,),
+    "velocity": (1, 2),
+    "production": (1,),
+    "drop-off": (1,),
+    "cost": (1,),
+}
+"""How many stage ids each metric's target names; the others name none."""
+
+Cadence = Literal["weekly", "monthly", "quarterly"]
+
+
+class MeasureTarget(Model):
+    """A target the client sets for one metric of the measurement framework."""
+
+    id: str
+    """Metric: conversion, velocity, sales-cycle, production, drop-off, cost, cac, cltv, nrr, grr or response-time."""
+    stages: TextList = ()
+    """Stage ids it applies to: from and to for a conversion or time between stages, one for time in stage, production, drop-off or cost."""
+    target: str = Field(min_length=1)
+    """The target as the client states it, e.g. `25%`, `under 4 hours`, `$3,500`."""
+    baseline: str = ""
+    """Today's value, when it is known without an audit."""
+    owner: str | None = None
+    """Department or stakeholder id accountable for the metric; default: the framework's owner."""
+    cadence: Cadence | None = None
+    """How often it is reviewed; default: the framework's cadence for the metric."""
+
+
+class Spend(Model):
+    """Go-to-market spend per period, for cost per stage and CAC."""
+
+    period: Literal["month", "quarter", "year"] = "month"
+    """The period the amounts cover."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """ISO 4217 currency code of the amounts."""
+    marketing: float | None = Field(default=None, ge=0)
+    """Marketing spend per period: programmes, media, tools and the team's cost."""
+    sales: float | None = Field(default=None, ge=0)
+    """Sales spend per period: SDRs, account executives, tools and commissions."""
+
+
+class Measures(Model):
+    """The Lifecycle Measurement Framework's client inputs: targets, spend and segments."""
+
+    targets: tuple[MeasureTarget, ...] = ()
+    """Targets per metric, with owner and cadence."""
+    spend: Spend | None = None
+    """Go-to-market spend, for cost per stage and CAC."""
+    segments: TextList = ()
+    """Dimensions every metric is split by (e.g. Source, Segment, Region, Product)."""
+    owner: str | None = None
+    """Department or stakeholder id owning the framework; default: revops."""
+
+
+SessionKind = Literal["leadership", "technical", "end-user"]
+
+
+class Audience(Model):
+    """One audience of the training: a team, with its session."""
+
+    team: str = Field(pattern=ID_PATTERN)
+    """Department id (or `leadership`); the stages it owns are its stages."""
+    name: str = ""
+    """Display name; default: the department's title."""
+    kind: SessionKind | None = None
+    """Session type: technical for RevOps, leadership for `leadership`, else end-user."""
+    minutes: int | None = Field(default=None, ge=15, le=180)
+    """Session length in minutes; default: its type's length under `enablement.sessions`."""
+    date: dt.date | None = None
+    """When the session is held."""
+    trainer: str = ""
+    """Who runs it: a stakeholder id or a name; default: `enablement.trainer`."""
+
+
+SESSION_MINUTES: dict[str, int] = {"leadership": 30, "technical": 45, "end-user": 30}
+"""The playbook's session lengths in minutes, by session type."""
+
+Minutes = Annotated[int, Field(ge=15, le=180)]
+
+
+class Enablement(Model):
+    """Training and hypercare after launch (playbook phase 3)."""
+
+    sessions: dict[SessionKind, Minutes] = Field(default_factory=dict)
+    """Session length in minutes by type (leadership, technical, end-user); default 30, 45 and 30."""
+    audiences: tuple[Audience, ...] = ()
+    """Audiences and their sessions; default: every team that owns stages."""
+    trainer: str = ""
+    """Who runs the sessions by default: a stakeholder id or a name; default: the architect."""
+    help: str = ""
+    """Where people ask questions after the training, e.g. a chat channel."""
+    hypercare_weeks: int = Field(default=2, ge=1, le=8)
+    """Weeks of support after go-live, with one office hours slot each week."""
 
 
 class Project(Model):
@@ -384,10 +561,16 @@ class Project(Model):
     """The client's own FAQ entries."""
     current_state: CurrentState | None = None
     """The current-state audit, when one was run."""
+    audit: Audit | None = None
+    """CRM exports to compute the current-state audit from."""
     theme: str | None = None
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()
     """Stage Reference Card options."""
+    measures: Measures = Measures()
+    """Lifecycle Measurement Framework inputs: targets, spend and segments."""
+    enablement: Enablement = Enablement()
+    """Training sessions and hypercare."""
 
     @property
     def slug(self) -> str:

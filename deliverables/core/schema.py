@@ -3,6 +3,7 @@ from the model's field docstrings."""
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any
 
@@ -59,9 +60,14 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 def _type_name(annotation: Any) -> str:
     if typing.get_origin(annotation) is typing.Literal:
         return "one of " + ", ".join(f"`{a}`" for a in typing.get_args(annotation))
+    rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if len(rest) == 1 and typing.get_origin(rest[0]) is typing.Literal and type(None) in typing.get_args(annotation):
+        return _type_name(rest[0]) + ", or empty"
     text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
     text = text.replace("typing.", "").replace("datetime.", "").replace("deliverables.core.model.", "")
     text = text.replace("Annotated[tuple[str, ...], BeforeValidator(func=<function _one_or_many at", "list[str]")
+    text = re.sub(r"Annotated\[(\w+), FieldInfo\(.*?\)\]\]", r"\1", text)
+    text = re.sub(r"Literal\[([^]]*)\]", lambda m: m.group(1).replace("'", "").replace(", ", " | "), text)
     if "list[str]" in text and "0x" in text:
         text = "list[str]"
     text = text.replace("tuple[", "list[").replace(", ...]", "]").replace("|", "\\|")

@@ -70,7 +70,7 @@ class Document:
         return Problem(self.path, line, column, breadcrumb(self.data, path), message, severity)
 
 
-ID_KEYS = {"terms": "term", "signoffs": "by", "faq": "q", "contact_statuses": "name"}
+ID_KEYS = {"terms": "term", "signoffs": "by", "faq": "q", "contact_statuses": "name", "exports": "path"}
 
 
 def breadcrumb(data: Any, path: Path_) -> str:

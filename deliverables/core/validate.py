@@ -68,12 +68,23 @@ def _type_problems(doc: Document, exc: pydantic.ValidationError) -> Iterator[Pro
             continue  # unions report one error per branch; one is enough
         seen.add(loc)
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if "[key]" in error["loc"]:
+            yield doc.problem(loc, _bad_key(error, loc), key=True)
+        elif kind == "extra_forbidden":
             yield doc.problem(loc, _unknown_key(loc), key=True)
         elif kind == "missing":
             yield _missing(doc, loc)
         else:
             yield doc.problem(loc, _type_message(kind, error, doc.value(loc), loc))
+
+
+def _bad_key(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """A mapping key outside its allowed values (e.g. a session type)."""
+    choices = [
+        c.strip().strip("'") for c in str((error.get("ctx") or {}).get("expected", "")).replace(" or ", ", ").split(",")
+    ]
+    hint = did_you_mean(str(loc[-1]), choices)
+    return f"unknown key '{loc[-1]}'{hint or '; expected one of: ' + ', '.join(choices)}"
 
 
 def _missing(doc: Document, loc: tuple[Any, ...]) -> Problem:
@@ -197,11 +208,48 @@ def cross_check(doc: Document) -> Iterator[Problem]:
         by = signoff.get("by")
         if isinstance(by, str) and by not in parties:
             yield doc.problem(("signoffs", i, "by"), _unknown_party(by, parties))
+    yield from _check_measures(doc, stage_ids, parties)
+    yield from _check_enablement(doc, parties)
     current = data.get("current_state") if isinstance(data, dict) else None
     for i, finding in _items(current, "domains"):
         domain = finding.get("domain")
         if isinstance(domain, str) and domain not in domains:
             yield doc.problem(("current_state", "domains", i, "domain"), _unknown("domain", domain, domains, ""))
+    yield from _audit_references(doc, stage_ids)
+
+
+def _audit_references(doc: Document, stage_ids: list[str]) -> Iterator[Problem]:
+    """Stage ids and export paths named inside `audit:`."""
+    audit = doc.data.get("audit") if isinstance(doc.data, dict) else None
+    if not isinstance(audit, dict):
+        return
+    stuck = audit.get("stuck_after_days")
+    for key, days in stuck.items() if isinstance(stuck, dict) else [("", stuck)]:
+        where = ("audit", "stuck_after_days", key) if key else ("audit", "stuck_after_days")
+        if key and key != "default" and key not in stage_ids:
+            yield doc.problem(where, _unknown("stage", str(key), stage_ids, ""), key=True)
+        elif isinstance(days, str) and days.isdigit() and int(days) < 1:
+            yield doc.problem(where, f"expected a number of days >= 1, found {days}")
+    exports = _items(audit, "exports")
+    paths = [str(e.get("path")) for _, e in exports]
+    for i, export in exports:
+        columns = export.get("columns")
+        dates = columns.get("dates") if isinstance(columns, dict) else None
+        for key in dates if isinstance(dates, dict) else ():
+            if key not in stage_ids:
+                where = ("audit", "exports", i, "columns", "dates", key)
+                yield doc.problem(where, _unknown("stage", str(key), stage_ids, ""), key=True)
+        if isinstance(columns, dict) and export.get("kind") == "history":
+            for key in ("id", "new_value", "changed_at"):
+                if not columns.get(key):
+                    where = ("audit", "exports", i, "columns")
+                    yield doc.problem(where, f"a history export's columns need '{key}'")
+    tables = audit.get("tables")
+    for key in tables if isinstance(tables, dict) else ():
+        if key not in paths:
+            yield doc.problem(("audit", "tables", key), _unknown("export path", str(key), paths, ""), key=True)
+    if isinstance(tables, dict) and tables and not audit.get("source"):
+        yield doc.problem(("audit", "tables"), "tables need a `source`: the connection URL of their database")
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
@@ -262,3 +310,61 @@ def _unknown_party(found: str, parties: set[str]) -> str:
         f"unknown stakeholder or department '{found}'; expected a stakeholder id or a department"
         f" ({', '.join(sorted(parties))}), or add it to `departments`"
     )
+
+
+def _check_measures(doc: Document, stage_ids: list[str], parties: set[str]) -> Iterator[Problem]:
+    """Each target names a known metric, the right number of known stages, and a known owner."""
+    measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
+    if isinstance(measures, dict) and isinstance(measures.get("owner"), str) and measures["owner"] not in parties:
+        yield doc.problem(("measures", "owner"), _unknown_party(measures["owner"], parties))
+    for i, target in _items(measures, "targets"):
+        here = ("measures", "targets", i)
+        metric = target.get("id")
+        if isinstance(metric, str) and metric not in model.METRIC_IDS:
+            yield doc.problem(here + ("id",), _unknown_metric(metric))
+            continue
+        stages = target.get("stages")
+        stages = [stages] if isinstance(stages, str) else stages if isinstance(stages, list) else []
+        for k, stage in enumerate(stages):
+            if isinstance(stage, str) and stage not in stage_ids:
+                loc = here + ("stages",) + ((k,) if isinstance(target.get("stages"), list) else ())
+                yield doc.problem(loc, f"unknown stage '{stage}'{did_you_mean(stage, stage_ids)}")
+        wanted = model.METRIC_STAGES.get(str(metric), (0,))
+        if isinstance(metric, str) and len(stages) not in wanted:
+            yield doc.problem(here + (("stages",) if "stages" in target else ("id",)), _stage_count(metric, wanted))
+        owner = target.get("owner")
+        if isinstance(owner, str) and owner not in parties:
+            yield doc.problem(here + ("owner",), _unknown_party(owner, parties))
+
+
+def _unknown_metric(found: str) -> str:
+    hint = did_you_mean(found, model.METRIC_IDS)
+    return f"unknown metric '{found}'{hint or '; expected one of: ' + ', '.join(model.METRIC_IDS)}"
+
+
+def _stage_count(metric: str, wanted: tuple[int, ...]) -> str:
+    if wanted == (0,):
+        return f"a {metric} target applies to no stage; remove `stages`"
+    if wanted == (1, 2):
+        return f"a {metric} target needs one stage id (time in it) or two (from, to) under `stages`"
+    return f"a {metric} target needs {'one stage id' if wanted == (1,) else 'two stage ids (from, to)'} under `stages`"
+
+
+def _check_enablement(doc: Document, parties: set[str]) -> Iterator[Problem]:
+    """Each audience is a known team (or leadership), named once."""
+    enablement = doc.data.get("enablement") if isinstance(doc.data, dict) else None
+    teams = parties | {"leadership"}
+    first: dict[str, int] = {}
+    for i, audience in _items(enablement, "audiences"):
+        team = audience.get("team")
+        if not isinstance(team, str):
+            continue
+        if team not in teams:
+            yield doc.problem(("enablement", "audiences", i, "team"), _unknown_party(team, teams))
+        elif team in first:
+            line = doc.position(("enablement", "audiences", first[team]))[0]
+            yield doc.problem(
+                ("enablement", "audiences", i, "team"), f"duplicate audience '{team}' (first at line {line})"
+            )
+        else:
+            first[team] = i

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from deliverables import __version__
 from deliverables.core import paths
-from deliverables.core.errors import BuildError, Problem, TemplateError
+from deliverables.core.errors import BuildError, DeliverError, Problem, TemplateError
 from deliverables.pipeline import incremental, inputs, manifest, registry
 from deliverables.pipeline.storage import write_tree
 
@@ -35,6 +35,16 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     up_to_date: bool = False
     rebuilt: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Deliverable -> why it could not be rendered; it kept its earlier files, if any."""
+    bugs: dict[str, str] = field(default_factory=dict)
+    """Of the failed, those that failed on a bug rather than on their input: the traceback."""
+
+    def raise_failed(self) -> None:
+        """A BuildError naming every failed deliverable and why, when one failed."""
+        if self.failed:
+            reasons = "; ".join(f"{name}: {why}" for name, why in sorted(self.failed.items()))
+            raise BuildError(f"{len(self.failed)} deliverable(s) failed: {reasons}")
 
 
 def select(only: Sequence[str] | None) -> tuple[str, ...]:
@@ -97,10 +107,23 @@ def render_files(
     kept), and the warnings. Deliverables whose key matches the `earlier` version
     folder's manifest are taken from there instead of rendered again. With a
     worker `pool` (`workers.pool()`), independent deliverables render in parallel.
+    A failed deliverable raises its error once the others finished (`build_file`
+    instead writes the others and records the failure).
     """
+    produced = _produce(ctx, names, earlier, pool)
+    failure = next((item.failure for item in produced.values() if item.failure is not None), None)
+    if failure is not None:
+        raise failure
+    return _gather(ctx, produced)
+
+
+def _produce(ctx: Context, names: Sequence[str], earlier: Path | None, pool: Any) -> dict[str, Any]:
     from deliverables.pipeline import graph
 
-    produced = graph.produce(graph.plan(ctx, names), earlier, pool)
+    return graph.produce(graph.plan(ctx, names), earlier, pool)
+
+
+def _gather(ctx: Context, produced: dict[str, Any]) -> tuple[dict[str, bytes], dict[str, Any], list[Problem]]:
     files: dict[str, bytes] = {}
     warnings: list[Problem] = list(ctx.warnings)
     for item in produced.values():
@@ -124,7 +147,10 @@ def build_file(
 ) -> BuildResult:
     """Build one client file into its version folder, atomically and incrementally.
 
-    `jobs` caps the worker processes rendering deliverables (default: one per core;
+    One deliverable failing does not stop the others: they are written and
+    promoted, the failed one keeps the files it had (none in a first build), the
+    manifest records it as failed with the reason, and the result lists it in
+    `failed`. `jobs` caps the worker processes rendering deliverables (default: one per core;
     1 renders in this process).
     """
     names = select(only)
@@ -137,14 +163,24 @@ def build_file(
     with workers.pool(jobs) as pool:
         ctx = context(source, out_root, theme)
         folder = version_folder(out_root, ctx.project)
-        files, report, warnings = render_files(ctx, names, folder if folder.is_dir() else None, pool)
+        produced = _produce(ctx, names, folder if folder.is_dir() else None, pool)
+    files, report, warnings = _gather(ctx, produced)
+    errors = {name: item.failure for name, item in produced.items() if item.failure is not None}
+    failed = {n: r["reason"] for n, r in report.items() if r["action"] == "failed"}
     files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
     record = _manifest(raw, files, report, folder, keep=bool(only))
+    recorded = {n: r["reason"] for n, r in record["deliverables"].items() if r.get("action") == "failed"}
+    if recorded:
+        record["failed"] = dict(sorted(recorded.items()))
     files[manifest.MANIFEST] = manifest.canonical_json(record)
     write_tree(folder, files, keep=bool(only))
-    incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
+    if failed:
+        incremental.forget(source, out_root)
+    else:
+        incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
     rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
-    return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt)
+    bugs = {n: _traceback(e) for n, e in errors.items() if n in failed and not isinstance(e, DeliverError)}
+    return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt, failed=failed, bugs=bugs)
 
 
 def resolve_theme(source: Path, project: Project, option: Path | None) -> Path | None:
@@ -171,6 +207,12 @@ def _manifest(raw: bytes, files: dict[str, bytes], report: dict[str, Any], folde
         "files": dict(sorted(hashes.items())),
         "deliverables": dict(sorted(report.items())),
     }
+
+
+def _traceback(exc: BaseException) -> str:
+    import traceback
+
+    return getattr(exc, "remote_traceback", "") or "".join(traceback.format_exception(exc))
 
 
 def _read(source: Path) -> bytes:

@@ -46,6 +46,8 @@ class Produced:
     files: dict[str, bytes]
     record: dict[str, Any]
     warnings: list[Any]
+    failure: BaseException | None = None
+    """Why it could not be rendered; `files` then holds its files of the earlier build, if any."""
 
 
 def closure(selected: Sequence[str]) -> tuple[str, ...]:
@@ -106,8 +108,10 @@ def produce(nodes: list[Node], earlier: Path | None, pool: Any = None) -> dict[s
     """Every node's files: taken from `earlier` when its key is unchanged, else rendered.
 
     Nodes that do not consume each other render in parallel in the worker
-    `pool` (see `workers.pool`; None renders here). The first failure is raised
-    after every other node has finished.
+    `pool` (see `workers.pool`; None renders here). A node whose render fails
+    does not stop the others: it is recorded as failed, with the reason, and
+    keeps the files it had in `earlier` (none in a first build); so does every
+    node that consumes its files.
     """
     recorded = manifest.read(earlier)
     before = manifest.section(recorded, "deliverables")
@@ -119,19 +123,53 @@ def produce(nodes: list[Node], earlier: Path | None, pool: Any = None) -> dict[s
             done[node.name] = kept
     pending = {node.name: _job(node) for node in nodes if node.name not in done}
     outcomes = workers.run(pending, done, pool)
-    failure = next((o for o in outcomes.values() if isinstance(o, BaseException)), None)
-    if failure is not None:
-        raise failure
     produced = {}
     for node in nodes:
+        outcome = outcomes.get(node.name)
+        if isinstance(outcome, BaseException):
+            produced[node.name] = _failed(node, outcome, outcomes, earlier, before.get(node.name), hashes)
+            continue
         kept = node.name in done
-        files, late = (done[node.name], []) if kept else outcomes[node.name]
+        files, late = (done[node.name], []) if kept else outcome
         reason = "unchanged" if kept else _reason(before.get(node.name), node)
         record = {"files": sorted(files), **node.parts, "key": node.key, "reason": reason}
         record["action"] = "kept" if kept else "rebuilt"
         produced[node.name] = Produced(files, record, [*node.ctx.warnings, *late])
     _check_outputs(nodes, produced)
     return produced
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line saying why a deliverable could not be rendered."""
+    if isinstance(exc, DeliverError):
+        return exc.format_message()
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else 'no message'}"
+
+
+def _failed(
+    node: Node, exc: BaseException, outcomes: dict[str, Any], earlier: Path | None, entry: Any, hashes: dict[str, Any]
+) -> Produced:
+    producer = next((n for n in node.needs if outcomes.get(n) is exc), None)
+    reason = f"it uses the files of '{producer}', which failed" if producer else failure_reason(exc)
+    files = _previous_files(earlier, entry, hashes)
+    record = {"files": sorted(files), "action": "failed", "reason": reason}
+    return Produced(files, record, list(node.ctx.warnings), exc)
+
+
+def _previous_files(folder: Path | None, entry: Any, hashes: dict[str, Any]) -> dict[str, bytes]:
+    """The files a deliverable had in the earlier build, those still intact."""
+    if folder is None or not isinstance(entry, dict) or not isinstance(entry.get("files"), list):
+        return {}
+    files = {}
+    for name in entry["files"]:
+        try:
+            data = (folder / safe_relative(str(name))).read_bytes()
+        except (OSError, DeliverError):
+            continue
+        if manifest.digest(data) == hashes.get(name):
+            files[str(name)] = data
+    return files
 
 
 def _job(node: Node) -> workers.Job:

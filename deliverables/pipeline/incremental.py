@@ -11,6 +11,7 @@ why each one was rebuilt or kept.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -187,3 +188,10 @@ def record(
         write_file(_index_path(out_root, source), json.dumps(entry, indent=1, sort_keys=True).encode())
     except (OSError, ValueError, KeyError):
         pass
+
+
+def forget(source: Path, out_root: Path) -> None:
+    """Drop the fast-path entry of a client file (best effort): after a build in which a
+    deliverable failed, the next build must try it again."""
+    with contextlib.suppress(OSError):
+        _index_path(out_root, source).unlink(missing_ok=True)

@@ -49,3 +49,9 @@ def section(manifest: dict[str, Any], key: str) -> dict[str, Any]:
 def read_model(folder: Path) -> Any:
     """The plain data of a version folder's `model.json` (OSError or ValueError when unreadable)."""
     return json.loads((folder / MODEL).read_text(encoding="utf-8"))
+
+
+def failed(manifest: dict[str, Any]) -> dict[str, str]:
+    """Deliverable -> why it failed, for the deliverables a version folder holds no
+    current files of (its `failed` section)."""
+    return {str(k): str(v) for k, v in section(manifest, "failed").items()}

@@ -39,6 +39,8 @@ def rebuild(source: Path, out_root: Path, theme: Path | None, echo: Echo, err: E
         echo(f"rebuilt {what} -> {result.folder} in {elapsed:.2f} s")
     for warning in result.warnings:
         err(str(warning))
+    for name, reason in sorted(result.failed.items()):
+        err(f"{source}: error: {name} failed, its last good files kept: {reason}")
     return result
 
 

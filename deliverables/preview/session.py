@@ -66,7 +66,7 @@ class Session:
             seconds = time.perf_counter() - started
             before = self.snapshot.project if self.snapshot else None
             self.snapshot = made
-            self.errors = []
+            self.errors = [f"{self.source}: error: {n} failed: {why}" for n, why in sorted(result.failed.items())]
             self.update = {
                 "revision": made.revision,
                 "seconds": round(seconds, 3),

@@ -3,6 +3,7 @@ scaled to fill its area. Imported only from `slides.build`."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -95,9 +96,13 @@ def _grouped(table: Table) -> tuple:
     return tuple(rows)
 
 
+@functools.lru_cache(maxsize=8)
 def content_box(data: bytes) -> tuple[int, int, tuple[float, float, float, float]]:
     """A picture's pixel size and the share cut off each side (left, top, right, bottom) to drop
-    margins of its background colour, so the drawing itself fills the slide."""
+    margins of its background colour, so the drawing itself fills the slide.
+
+    A pure function of the bytes, remembered so a deck that places one picture on
+    several slides decodes it once."""
     from PIL import Image, ImageChops
 
     with Image.open(io.BytesIO(data)) as picture:
