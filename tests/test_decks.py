@@ -197,7 +197,9 @@ def test_documentation_package_counts_every_registered_deliverables_files(real_r
         s for s in open_deck(one("handoff-deck", ctx)).slides if named(s, "Table") and "files:" in s.shapes.title.text
     ]
     rows = {
-        row.cells[0].text: row.cells[1].text for slide in slides for row in list(named(slide, "Table")[0].table.rows)[1:]
+        row.cells[0].text: row.cells[1].text
+        for slide in slides
+        for row in list(named(slide, "Table")[0].table.rows)[1:]
     }
     for name in registry.names():
         module = registry.load(name)
