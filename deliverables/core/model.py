@@ -194,6 +194,17 @@ class Stage(Model):
         return self.abbr or self.name
 
 
+class Comment(Model):
+    """A comment an approver wrote on a term in a returned copy of the alignment document."""
+
+    who: str = Field(min_length=1)
+    """Stakeholder or department id of the approver whose box it was written in."""
+    text: str = Field(min_length=1)
+    """The comment as written."""
+    file: str = ""
+    """The returned document it was read from (`deliver ingest` fills this in)."""
+
+
 class Term(Model):
     """A term the client's leadership must align on."""
 
@@ -207,6 +218,8 @@ class Term(Model):
     """Id for `deliver confirm`; derived from the term when absent."""
     status: Status = "assumed"
     """assumed or confirmed; when absent, confirmed once every approver has approved, else assumed."""
+    comments: tuple[Comment, ...] = ()
+    """Approvers' comments read back from returned documents by `deliver ingest` (optional)."""
 
     @model_validator(mode="before")
     @classmethod
