@@ -83,6 +83,7 @@ def build_base() -> bytes:
     section.header_distance = section.footer_distance = Cm(1)
     for paragraph in list(document.paragraphs):
         paragraph._element.getparent().remove(paragraph._element)
+    _zoom(document)
     _core(document)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -143,9 +144,8 @@ def _link_bullets(document, style) -> None:
     numbering.append(
         parse_xml(f'<w:num {nsdecls("w")} w:numId="{TABLE_BULLETS}"><w:abstractNumId w:val="{TABLE_BULLETS}"/></w:num>')
     )
-    style.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{TABLE_BULLETS}"/></w:numPr>')
-    )
+    # get_or_add keeps w:pPr's schema order (w:numPr before w:spacing)
+    style.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = TABLE_BULLETS
 
 
 def _all_scripts(style) -> None:
@@ -190,6 +190,16 @@ def _table_style(document) -> None:
             f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{marks.ACCENT}"/></w:tcPr></w:tblStylePr>'
         )
     )
+
+
+def _zoom(document) -> None:
+    """Open at 100 %: the schema requires w:percent, which the stock template leaves out."""
+    from docx.oxml.ns import qn
+
+    zoom = document.settings.element.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.attrib.pop(qn("w:val"), None)
+        zoom.set(qn("w:percent"), "100")
 
 
 def _core(document) -> None:

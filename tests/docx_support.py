@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from deliverables.backends.readers import visible_text
 from deliverables.core.context import Context
 from deliverables.core.model import Project
 from deliverables.core.source import load_document
@@ -57,7 +58,7 @@ def open_docx(data: bytes):
 def paragraph_text(paragraph: Paragraph) -> str:
     """A paragraph's text with line breaks shown as ' ⏎ ' and its list/heading prefix."""
     style = paragraph.style.name if paragraph.style is not None else ""
-    return PREFIX.get(style, "") + paragraph.text.replace("\n", " ⏎ ")
+    return PREFIX.get(style, "") + visible_text(paragraph).replace("\n", " ⏎ ")
 
 
 def cell_text(cell) -> str:
@@ -73,7 +74,7 @@ def docx_text(data: bytes) -> str:
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, document._body)
-            if paragraph.text or paragraph_text(paragraph).strip():
+            if visible_text(paragraph) or paragraph_text(paragraph).strip():
                 lines.append(paragraph_text(paragraph))
             if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
                 lines.append("[section break]")

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
+from docx.oxml.ns import qn
 from docx_support import big_client, context, docx_text, edited, find_row, open_docx, render
 
 from deliverables.backends.word.kit import BASE_STYLES, add_runs
@@ -50,16 +51,21 @@ def test_checkboxes_follow_each_approval():
     data = example()
     # Approver columns: Dana Ortiz (revops), Priya Raman (marketing), Marcus Bell (sales), Elena Kowalski (cs), Jordan Hayes.
     sql = find_row(data, "SQL (Sales Qualified Lead)")
-    assert sql[2:] == ["☒ Yes ⏎ ☐ No", "☐ Yes ⏎ ☐ No ⏎ pending", "☒ Yes ⏎ ☐ No", "—", "—"]
+    asked = ["☒ Yes ⏎ ☐ No / Comment", "☐ Yes ⏎ ☐ No ⏎ pending / Comment", "☒ Yes ⏎ ☐ No / Comment"]
+    assert sql[2:] == [*asked, "—", "—"]
     mature = find_row(data, "Mature Adoption / ASSUMED")
-    assert mature[2:] == ["☐ Yes ⏎ ☐ No ⏎ pending", "—", "—", "☐ Yes ⏎ ☒ No", "—"]
+    assert mature[2:] == ["☐ Yes ⏎ ☐ No ⏎ pending / Comment", "—", "—", "☐ Yes ⏎ ☒ No / Comment", "—"]
 
 
 def test_rejected_box_uses_its_own_style():
     document = open_docx(example())
-    runs = [r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
-    styles = {r.text: r.style.name for r in runs if r.text in ("☒ No", "☒ Yes")}
-    assert styles == {"☒ No": "Rejected Mark", "☒ Yes": "Confirmed Flag"}
+    styles = {}
+    for paragraph in (p for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs):
+        runs = list(paragraph._p.iter(qn("w:r")))
+        for box, label in zip(runs, runs[1:]):
+            if box.text == "☒" and label.text in (" Yes", " No"):
+                styles[f"☒{label.text}"] = {box.style, label.style}
+    assert styles == {"☒ No": {"RejectedMark"}, "☒ Yes": {"ConfirmedFlag"}}
 
 
 def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():

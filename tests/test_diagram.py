@@ -97,8 +97,14 @@ def test_svg_holds_every_stage_name_exactly_once(path: Path) -> None:
 def test_hostile_names_never_become_ports_html_or_escapes() -> None:
     _, _, files = rendered(ESCAPING)
     source = files["gv"].decode("utf-8")
-    assert re.findall(r"^\s+(\S+) \[label=", source, re.M)[:7] == [f"n{i}" for i in range(7)]
+    ids = re.findall(r"^\s+(\S+) \[label=", source, re.M)
+    assert all(re.fullmatch(r"canvas|title|head\d+|n\d+|badge\d+|legend\w*|condition\d+", i) for i in ids), ids
+    assert [i for i in ids if i.startswith("n")] == [f"n{i}" for i in range(7)]
     texts = [t.text for t in ET.fromstring(files["svg"]).iter(f"{SVG}text")]
+    texts += [  # a lane title wraps in its cell
+        " ".join((t.text or "").strip() for t in g.iter(f"{SVG}text"))
+        for g in ET.fromstring(files["svg"]).iter(f"{SVG}g")
+    ]
     for expected in [
         'Say "hello"',
         "C:\\Temp\\ path\\",
@@ -214,7 +220,7 @@ def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_
     assert gvengine.cache_file(wasm).parent == tmp_path and gvengine._load_cached(engine, wasm) is not None
 
 
-def test_short_lanes_share_a_band_and_long_lanes_wrap() -> None:
-    assert diagram.pack_lanes([7, 7, 6, 3, 2, 3, 2], 7) == [[0], [1], [2], [3, 4], [5, 6]]
-    assert diagram.pack_lanes([9, 2, 2], 7) == [[0], [1, 2]]
-    assert diagram.choose_row_length([5, 6, 6, 5]) == 6
+def test_row_length_lets_stacked_lanes_print_largest() -> None:
+    assert diagram.choose_row_length([2, 2]) == 2
+    assert diagram.choose_row_length([3, 7, 5, 2, 3, 4]) == 6
+    assert diagram.choose_row_length([40, 40, 40]) == 10

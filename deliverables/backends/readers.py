@@ -57,6 +57,18 @@ def _flat(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
+def visible_text(paragraph: Any) -> str:
+    """A python-docx paragraph's text including its content controls (checkboxes, text boxes)
+    and inserted revisions; deleted revisions are left out, as after Accept All."""
+    from docx.oxml.ns import qn
+
+    return "".join(run.text for run in paragraph._p.iter(qn("w:r")))
+
+
+def _cell_text(cell: Any) -> str:
+    return "\n".join(visible_text(p) for p in cell.paragraphs)
+
+
 def docx_lines(data: bytes) -> Iterator[str]:
     """Core properties, then body paragraphs and tables in order with their style names,
     then the distinct header and footer texts."""
@@ -68,9 +80,9 @@ def docx_lines(data: bytes) -> Iterator[str]:
     for block in document.iter_inner_content():
         if hasattr(block, "rows"):
             yield f"[table {_style(block)}]"
-            yield from (_row([cell.text for cell in row.cells]) for row in block.rows)
-        elif block.text.strip():
-            yield f"[{_style(block)}] {block.text}"
+            yield from (_row([_cell_text(cell) for cell in row.cells]) for row in block.rows)
+        elif visible_text(block).strip():
+            yield f"[{_style(block)}] {visible_text(block)}"
     yield from _headers_footers(document)
 
 

@@ -1,9 +1,11 @@
 """Lifecycle Architecture Diagram (.svg, .png, .pdf and its DOT source .gv).
 
-One lane per domain, stacked top to bottom in domain order; stages flow left
-to right and long lanes wrap into rows, so the picture suits a landscape page.
-Edges come from the exits: the next stage of a domain, hand-offs into another
-domain, and back-edges (returns to a stage already passed) drawn dashed.
+One lane per domain, stacked top to bottom in the one domain order of every
+document, all lanes the same width; stages flow left to right and long lanes
+wrap into rows, so the picture suits a landscape page. Edges come from the
+exits: the next stage of a domain, hand-offs into another domain (numbered,
+their conditions listed in the legend), and returns to a stage already passed,
+drawn dashed. The layout itself is `backends/graphviz/grid.py`.
 
 The decks embed the diagram's own PNG: they declare it in their `CONSUMES`.
 """
@@ -23,10 +25,13 @@ CONSUMES = ()
 EXTERNAL = ()
 DESCRIPTION = "Lifecycle Architecture Diagram: every stage in its domain lane, hand-offs, owners, golden and ASSUMED stages (SVG, PNG, PDF, DOT)."
 
-BOX = (190.0, 85.0)
+BOX = (208.0, 95.0)
 """Stage box plus spacing in points (measured on rendered diagrams), used to choose the row length."""
-LANE_HEADER = 70.0
-OVERHEAD = 160.0
+LANE_HEADER = 126.0
+"""Width of a lane's title cell and margins."""
+LANE_GAP = 30.0
+"""Height a lane adds besides its rows (margins, gutter)."""
+OVERHEAD = 200.0
 """Title and legend height in points."""
 PAGE = (736.0, 556.0)
 """Printable area of a landscape Letter page in points (A4 is wider: it fits too)."""
@@ -39,16 +44,16 @@ def files(project: Project) -> tuple[str, ...]:
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
-    """Lanes with their rows of stages, the classified edges, title and legend."""
+    """Lanes with their rows of stages, the classified and numbered edges, title and legend."""
     index = {stage.id: i for i, stage in enumerate(project.stages)}
     lanes = [_lane(project, domain, index) for domain in project.domain_order()]
-    sizes = [len(lane["stages"]) for lane in lanes]
-    row_length = choose_row_length(sizes)
+    row_length = choose_row_length([len(lane["stages"]) for lane in lanes])
     for lane in lanes:
         ids = lane.pop("stages")
         lane["rows"] = [ids[i : i + row_length] for i in range(0, len(ids), row_length)]
     assumed = sum(stage.status == "assumed" for stage in project.stages)
     _font_warnings(project, ctx)
+    edges = classify_edges(project)
     return {
         "stem": f"lifecycle-architecture-v{project.version}",
         "title": f"{project.client.name} · Lifecycle Architecture v{project.version}",
@@ -58,8 +63,8 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "date": ctx.date.isoformat(),
         "nodes": [_node(project, stage, i) for i, stage in enumerate(project.stages)],
         "lanes": lanes,
-        "bands": pack_lanes(sizes, row_length),
-        "edges": classify_edges(project),
+        "edges": edges,
+        "conditions": number_handoffs(project, edges),
         "legend": _legend(assumed),
     }
 
@@ -123,9 +128,9 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
                 kind = "back"
             else:
                 kind = "flow" if target_domain == domain else "handoff"
-            edges.append(
-                {"tail": f"n{index[stage.id]}", "head": f"n{index[exit_.to]}", "kind": kind, "when": exit_.when}
-            )
+            pair = (f"n{index[stage.id]}", f"n{index[exit_.to]}")
+            if all((e["tail"], e["head"]) != pair for e in edges):
+                edges.append({"tail": pair[0], "head": pair[1], "kind": kind, "when": exit_.when})
     return edges
 
 
@@ -163,32 +168,36 @@ def back_edges(project: Project, exits: dict[str, tuple[Exit, ...]]) -> set[tupl
 
 
 def choose_row_length(lane_sizes: list[int]) -> int:
-    """Stages per row that let the diagram be printed largest on a landscape page."""
+    """Stages per row that let the stacked lanes be printed largest on a landscape page."""
     longest = max(lane_sizes, default=1)
 
     def distance(per_row: int) -> tuple[float, float]:
-        bands = pack_lanes(lane_sizes, per_row)
-        width = max(sum(min(lane_sizes[i], per_row) for i in band) for band in bands) * BOX[0] if bands else BOX[0]
-        depth = sum(max(math.ceil(lane_sizes[i] / per_row) for i in band) for band in bands)
-        height = OVERHEAD + len(bands) * LANE_HEADER + depth * BOX[1]
+        width = min(longest, per_row) * BOX[0] + LANE_HEADER
+        rows = sum(math.ceil(size / per_row) for size in lane_sizes)
+        height = OVERHEAD + len(lane_sizes) * LANE_GAP + rows * BOX[1]
         # Largest print scale first; among equals, the shape closest to the page's.
         return round(-min(PAGE[0] / width, PAGE[1] / height), 4), abs(math.log(width * PAGE[1] / height / PAGE[0]))
 
-    return min(range(3, max(4, longest + 1)), key=lambda n: (distance(n), n))
+    return min(range(2, max(3, longest + 1)), key=lambda n: (distance(n), n))
 
 
-def pack_lanes(lane_sizes: list[int], per_row: int) -> list[list[int]]:
-    """Lanes grouped into bands: consecutive one-row lanes share a band while they fit side by side."""
-    bands: list[list[int]] = []
-    used = per_row + 1  # columns taken in the last band; start a new band at once
-    for lane, size in enumerate(lane_sizes):
-        if size <= per_row and used + size <= per_row and all(lane_sizes[i] <= per_row for i in bands[-1]):
-            bands[-1].append(lane)
-            used += size
-        else:
-            bands.append([lane])
-            used = size
-    return bands
+def number_handoffs(project: Project, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Number every edge between two lanes, in flow order, and list its condition for the legend.
+
+    The condition is the exit's `when`, else the target's first entry criterion;
+    the legend shows it shortened, the tooltip in full.
+    """
+    stages = project.stages
+    conditions = []
+    for edge in edges:
+        tail, head = stages[int(edge["tail"][1:])], stages[int(edge["head"][1:])]
+        if tail.domain == head.domain:
+            continue
+        edge["number"] = len(conditions) + 1
+        condition = edge["when"] or (head.entry[0] if head.entry else "")
+        text = f"{tail.short} → {head.short}" + (f": {condition}" if condition else "")
+        conditions.append({"number": edge["number"], "text": text, "full": text})
+    return conditions
 
 
 def _legend(assumed: int) -> list[dict[str, str]]:

@@ -51,6 +51,9 @@ RULES: dict[str, Rule] = _by_id(
         gates.final_unapproved,
         gates.final_exit_without_when,
         gates.final_signoff,
+        gates.final_measurement,
+        gates.final_edge_cases,
+        gates.final_status,
     )
 )
 """Every rule by id, in the order they are listed and run."""

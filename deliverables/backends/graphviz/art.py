@@ -28,6 +28,8 @@ LINE_STYLES: dict[str, dict[str, str]] = {
     "title": {"font-weight": "bold", "fill": f"#{marks.ACCENT}"},
     "subtitle": {"font-size": "11.00", "fill": f"#{marks.MUTED}"},
     "lane": {"font-weight": "bold", "fill": f"#{marks.INK}"},
+    "head": {"font-weight": "bold", "fill": f"#{marks.INK}"},
+    "legendhead": {"font-weight": "bold", "fill": f"#{marks.INK}"},
 }
 PAGE = (792.0, 612.0)
 """Landscape US Letter in points; the drawing is scaled to fit inside the margins (fits A4 too)."""
@@ -38,13 +40,13 @@ _SIZE = re.compile(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _TOKEN = re.compile(r"<title>(.*?)</title>|(<text\b[^>]*>)(.*?)</text>", re.S)
 _PADDING = re.compile(r"(?: |&#160;)+$")
 """The padding of a bold label as Graphviz writes it (runs of spaces become no-break spaces)."""
-LEFT_ALIGNED = ("title", "subtitle", "lane")
+LEFT_ALIGNED = ("title", "subtitle", "lane", "legendhead")
 """Labels Graphviz centres on its own width estimate; restyled, they must keep their left edge."""
 
 
 def layout_svg(source: str, styles: dict[str, list[str]]) -> bytes:
     """Lay out the DOT source in-process and apply the per-line text styles."""
-    svg = gvengine.render(source, "svg").decode("utf-8")
+    svg = gvengine.render(source, "svg", layout="nop2").decode("utf-8")
     return style_svg(svg, styles).encode("utf-8")
 
 

@@ -1,23 +1,25 @@
-"""DOT source of the Lifecycle Architecture Diagram, built with the `graphviz` package.
+"""DOT source of the Lifecycle Architecture Diagram: every position pinned, drawn by Graphviz's `nop2`.
 
-Layout scaffold: every row of a lane is one rank (`rank=same`); invisible,
-heavy edges stack the rows top to bottom and align columns, so lanes come out
-as a grid that reads left to right. Real edges that would bend this grid
-(hand-offs, back-edges, the jump from the end of one row to the next) carry
-`constraint=false`.
+The swimlane grid (`grid.py`) places lanes, stage boxes and edge routes; this
+module adds the title, the lane title cells, the hand-off numbers and the
+legend, and writes it all as DOT with `pos` on every node and edge. Graphviz
+then only draws: shapes, text, arrowheads, tooltips. The DOT is the reviewable
+snapshot of the layout.
 
-Safety: client text appears only in labels, never in node ids (n0, n1, ...),
-and every label is escaped (`\\` doubled, never read as an HTML-like label).
-Box sizes are computed from the bundled DejaVu fonts, not Graphviz's estimate.
+Safety: client text appears only in labels and tooltips, never in node ids
+(n0, n1, ...), and every label is escaped (`\\` doubled, never read as an
+HTML-like label). Box sizes are computed from the bundled DejaVu fonts, not
+Graphviz's estimate.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from deliverables.backends import text as measure
+from deliverables.backends.graphviz import grid as gridlib
+from deliverables.backends.graphviz import legend as legendlib
 from deliverables.core import marks
 
 PAD_CHAR = " "
@@ -32,9 +34,21 @@ PAD = (9.0, 7.0)
 STYLE_SIZES = {"name": SIZE, "owner": 9.0, "tag": 8.5, "note": 9.0}
 EDGE_STYLES = {
     "flow": {"color": f"#{marks.INK}", "penwidth": "1.2"},
-    "handoff": {"color": f"#{marks.ACCENT}", "penwidth": "2.4"},
-    "back": {"color": f"#{marks.MUTED}", "penwidth": "1.1", "style": "dashed"},
+    "handoff": {"color": f"#{marks.ACCENT}", "penwidth": "2.2"},
+    "back": {"color": f"#{marks.MUTED}", "penwidth": "1.2", "style": "dashed"},
 }
+MARGIN = 14.0
+TITLE_HEIGHT = 52.0
+PAGE_SHAPE = 736.0 / 556.0
+"""Width over height of the printable landscape page: small diagrams are widened to it."""
+MAX_GAP = 150.0
+"""Widest space between columns when a small diagram is widened to the page's shape."""
+LANE_SIZE = 13.0
+"""Font size of lane titles."""
+HEADER_PAD = 8.0
+MAX_HEADER = 140.0
+BADGE = 13.0
+"""Diameter of a hand-off number."""
 
 
 def dot_source(view: dict[str, Any]) -> str:
@@ -42,65 +56,118 @@ def dot_source(view: dict[str, Any]) -> str:
     return build(view)[0]
 
 
-@dataclass
-class _Parts:
-    """What the DOT builder looks up while it writes: boxes, their lines and heights, edges by end points."""
+def stage_lines(node: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, style) per line of a stage box: the wrapped name, the owner, the ASSUMED tag."""
+    lines = [(text, "name") for text in measure.wrap_words(node["name"], TEXT_WIDTH, SIZE, bold=True, max_lines=4)]
+    lines += [
+        (text, "owner") for text in measure.wrap_words(node["owner"], TEXT_WIDTH, STYLE_SIZES["owner"], max_lines=2)
+    ]
+    if node["assumed"]:
+        lines.append((marks.ASSUMED, "tag"))
+    return lines
 
-    view: dict[str, Any]
-    styles: dict[str, list[str]] = field(default_factory=lambda: {"lifecycle": ["title", "subtitle"]})
-    drawn: set[tuple[str, str]] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        self.nodes = {node["id"]: node for node in self.view["nodes"]}
-        self.lines = {node["id"]: _stage_lines(node) for node in self.view["nodes"]}
-        self.heights = {n: max(_height(self.lines[m]) for m in line) for line in rank_lines(self.view) for n in line}
-        self.edges = {(e["tail"], e["head"]): e for e in self.view["edges"]}
+def box_height(lines: list[tuple[str, str]]) -> float:
+    """Height in points of a box holding these label lines."""
+    return len(lines) * LINE + 2 * PAD[1]
+
+
+def layout(view: dict[str, Any]) -> tuple[gridlib.Grid, legendlib.Legend]:
+    """The grid and the legend of a view, the grid widened until the whole picture has the page's shape."""
+    lines = {node["id"]: stage_lines(node) for node in view["nodes"]}
+    heights = {n: box_height(found) for n, found in lines.items()}
+    rows = [lane["rows"] for lane in view["lanes"]]
+    pairs = [(e["tail"], e["head"]) for e in view["edges"]]
+    narrowest = legendlib.natural_width(view)
+    header = header_width(view)
+    grid = gridlib.lay_out(rows, heights, pairs, top=TITLE_HEIGHT, min_width=narrowest, header_width=header)
+    legend = legendlib.lay_out(view, grid.lanes[0].w if grid.lanes else narrowest, grid.height)
+    wanted = (legend.bottom + MARGIN) * PAGE_SHAPE - (grid.width - grid.lanes[0].w if grid.lanes else 0)
+    if grid.lanes and wanted > grid.lanes[0].w:
+        columns = max(len(row) for lane in rows for row in lane)
+        widest = grid.lanes[0].w + (MAX_GAP - grid.gap) * (columns + 1)
+        grid = gridlib.lay_out(
+            rows, heights, pairs, top=TITLE_HEIGHT, min_width=max(narrowest, min(wanted, widest)), header_width=header
+        )
+        legend = legendlib.lay_out(view, grid.lanes[0].w, grid.height)
+    return grid, legend
+
+
+def header_width(view: dict[str, Any]) -> float:
+    """Lane title cells wide enough for the longest title on one line, within limits (longer ones wrap)."""
+    widest = max((measure.text_width(lane["title"], LANE_SIZE, bold=True) for lane in view["lanes"]), default=0.0)
+    return min(MAX_HEADER, max(gridlib.HEADER_WIDTH, widest + 2 * HEADER_PAD))
 
 
 def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
     """DOT text and, per node id, the style of each label line (name, owner, tag, note)."""
     import graphviz
 
-    graph = graphviz.Digraph(
-        "lifecycle", graph_attr=_graph_attr(view), node_attr=_node_attr(), edge_attr={"arrowsize": "0.7"}
-    )
-    parts = _Parts(view)
-    for number, lane in enumerate(view["lanes"]):
-        with graph.subgraph(name=f"cluster_{number}") as cluster:
-            _lane_attrs(cluster, lane)
-            for row in lane["rows"]:
-                _row(cluster, row, parts)
-    _scaffold(graph, view)
-    for pair, edge in parts.edges.items():
-        if pair not in parts.drawn:
-            graph.edge(edge["tail"], edge["head"], constraint="false", **_edge_attr(edge))
-    _legend(graph, view, min(parts.heights.values(), default=_height([("", "name")] * 3)), parts.styles)
-    return graph.source, parts.styles
+    grid, legend = layout(view)
+    width = max(grid.width, legend.width) + 2 * MARGIN
+    height = legend.bottom + 2 * MARGIN
+    flip = _Flip(height)
+    graph = graphviz.Digraph("lifecycle", graph_attr=_graph_attr(width, height), node_attr=_node_attr())
+    styles: dict[str, list[str]] = {}
+    # Graphviz fits the picture to what it draws: an invisible canvas keeps the margins.
+    graph.node("canvas", "", style="invis", width=inches(width), height=inches(height), pos=flip.canvas(width, height))
+    _title(graph, view, flip, styles)
+    nodes = {node["id"]: node for node in view["nodes"]}
+    for number, (lane, rect, header) in enumerate(zip(view["lanes"], grid.lanes, grid.headers)):
+        members = [nodes[n] for row in lane["rows"] for n in row]
+        drawn = {**lane, "nodes": members, "boxes": grid.boxes}
+        _lane(graph, number, drawn, rect, header, flip, styles)
+    for edge, route in zip(view["edges"], grid.routes):
+        graph.edge(edge["tail"], edge["head"], pos=flip.spline(route.points), **_edge_attr(edge))
+    for edge, route in zip(view["edges"], grid.routes):
+        if edge.get("number"):
+            _badge(graph, f"badge{edge['number']}", edge["number"], route, flip, edge)
+    legendlib.draw(graph, legend, flip, styles)
+    return graph.source, styles
 
 
-def rank_lines(view: dict[str, Any]) -> list[list[str]]:
-    """Node ids of each horizontal line of boxes, top to bottom: row r of every lane in a band."""
-    lines = []
-    for band in view["bands"]:
-        lanes = [view["lanes"][i]["rows"] for i in band]
-        for r in range(max(len(rows) for rows in lanes)):
-            lines.append([node for rows in lanes if r < len(rows) for node in rows[r]])
-    return lines
+class _Flip:
+    """Top-down points to Graphviz's bottom-up coordinates."""
+
+    def __init__(self, height: float):
+        self.height = height - MARGIN
+
+    def pos(self, x: float, y: float) -> str:
+        return f"{x + MARGIN:.1f},{self.height - y:.1f}!"
+
+    def centre(self, rect: gridlib.Rect) -> str:
+        return self.pos(rect.x + rect.w / 2, rect.y + rect.h / 2)
+
+    def box(self, rect: gridlib.Rect) -> str:
+        """A rectangle as a Graphviz `bb`: lower left and upper right corners."""
+        return f"{rect.x + MARGIN:.1f},{self.height - rect.bottom:.1f},{rect.right + MARGIN:.1f},{self.height - rect.y:.1f}"
+
+    def canvas(self, width: float, height: float) -> str:
+        return f"{width / 2:.1f},{height / 2:.1f}!"
+
+    def spline(self, points: list[tuple[float, float]]) -> str:
+        """A straight-segment B-spline ending short of the last point, which the arrowhead reaches."""
+        *body, (tip_x, tip_y) = points
+        (x, y) = body[-1]
+        length = math.hypot(tip_x - x, tip_y - y) or 1.0
+        shorten = min(gridlib.ARROW, length / 2)
+        end = (tip_x - (tip_x - x) * shorten / length, tip_y - (tip_y - y) * shorten / length)
+        path = [*body, end]
+        spline = [path[0]]
+        for a, b in zip(path, path[1:]):
+            spline += [a, b, b]
+        coords = " ".join(f"{px + MARGIN:.1f},{self.height - py:.1f}" for px, py in spline)
+        return f"e,{tip_x + MARGIN:.1f},{self.height - tip_y:.1f} {coords}"
 
 
-def _graph_attr(view: dict[str, Any]) -> dict[str, str]:
+def _graph_attr(width: float, height: float) -> dict[str, str]:
     return {
-        "label": bold_label([view["title"], view["subtitle"]], 16),
-        "labelloc": "t",
-        "labeljust": "l",
-        "fontname": FONT,
-        "fontsize": "16",
-        "newrank": "true",
-        "nodesep": "0.28",
-        "ranksep": "0.42",
+        "bb": f"0,0,{width:.1f},{height:.1f}",
+        "notranslate": "true",
         "outputorder": "edgesfirst",
-        "pad": "0.2",
+        "pad": "0",
         "bgcolor": "white",
+        "splines": "true",
     }
 
 
@@ -123,7 +190,18 @@ def label(lines: list[str]) -> str:
     """
     import graphviz
 
-    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines))
+    return graphviz.nohtml("\\n".join(_escape(line) for line in lines))
+
+
+def left_label(lines: list[str]) -> str:
+    """A safe DOT label whose lines are left-justified in their node."""
+    import graphviz
+
+    return graphviz.nohtml("".join(_escape(line) + "\\l" for line in lines))
+
+
+def _escape(line: str) -> str:
+    return line.replace("\\", "\\\\").replace("&", "&amp;")
 
 
 def bold_label(lines: list[str], size: float) -> str:
@@ -136,55 +214,70 @@ def bold_label(lines: list[str], size: float) -> str:
     return label(padded)
 
 
-def _stage_lines(node: dict[str, Any]) -> list[tuple[str, str]]:
-    """(text, style) per line of a stage box: the wrapped name, the owner, the ASSUMED tag."""
-    lines = [(text, "name") for text in measure.wrap_words(node["name"], TEXT_WIDTH, SIZE, bold=True, max_lines=4)]
-    lines += [
-        (text, "owner") for text in measure.wrap_words(node["owner"], TEXT_WIDTH, STYLE_SIZES["owner"], max_lines=2)
-    ]
-    if node["assumed"]:
-        lines.append((marks.ASSUMED, "tag"))
-    return lines
+def inches(points: float) -> str:
+    """Graphviz's node sizes are inches."""
+    return f"{points / 72:.4f}"
 
 
-def _height(lines: list[tuple[str, str]]) -> float:
-    return len(lines) * LINE + 2 * PAD[1]
-
-
-def _lane_attrs(cluster: Any, lane: dict[str, Any]) -> None:
-    cluster.attr(
-        label=bold_label([lane["title"]], 14),
-        labeljust="l",
-        fontsize="14",
-        style="filled,rounded",
-        fillcolor=f"#{lane['colour']}",
-        color=f"#{lane['colour']}",
-        margin="12",
+def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list[str]]) -> None:
+    """Title and subtitle, left-aligned at the top left."""
+    lines = [view["title"], view["subtitle"]]
+    text = bold_label(lines, 16)
+    # Graphviz centres each line on the node; the styling step moves it left by half its regular width.
+    width = max(measure.text_width(line, 16) for line in str(text).split("\\n"))
+    styles["title"] = ["title", "subtitle"]
+    graph.node(
+        "title",
+        text,
+        shape="plaintext",
+        fontsize="16",
+        width=inches(width),
+        height=inches(42),
+        pos=flip.pos(gridlib.GUTTER_CLEAR + width / 2, 26),
     )
 
 
-def _row(cluster: Any, row: list[str], parts: _Parts) -> None:
-    """One rank of stage boxes; consecutive boxes joined by their flow edge, or an invisible one."""
-    with cluster.subgraph() as rank:
-        rank.attr(rank="same")
-        for node_id in row:
-            lines = parts.lines[node_id]
-            parts.styles[node_id] = [style for _, style in lines]
-            rank.node(node_id, label([text for text, _ in lines]), **_box(parts.nodes[node_id], parts.heights[node_id]))
-        for tail, head in zip(row, row[1:]):
-            edge = parts.edges.get((tail, head))
-            if edge is None:
-                rank.edge(tail, head, style="invis", weight="5")
-            else:
-                parts.drawn.add((tail, head))
-                rank.edge(tail, head, **_edge_attr(edge))
+def _lane(
+    graph: Any,
+    number: int,
+    lane: dict[str, Any],
+    rect: gridlib.Rect,
+    header: gridlib.Rect,
+    flip: _Flip,
+    styles: dict[str, list[str]],
+) -> Any:
+    """The lane as a pinned cluster (its background) holding its title cell; returns the cluster to fill."""
+    colour = f"#{lane['colour']}"
+    cluster = graph.subgraph(name=f"cluster_{number}")
+    with cluster as inner:
+        inner.attr(bb=flip.box(rect), style="filled", fillcolor=colour, color=colour, label="")
+        lines = measure.wrap_words(lane["title"], header.w - 2 * HEADER_PAD, LANE_SIZE, bold=True, max_lines=3)
+        styles[f"head{number}"] = ["head"] * len(lines)
+        inner.node(
+            f"head{number}",
+            bold_label(lines, LANE_SIZE),
+            style="filled",
+            fillcolor=f"#{_darker(lane['colour'])}",
+            color=f"#{_darker(lane['colour'])}",
+            fontsize=f"{LANE_SIZE:g}",
+            width=inches(header.w),
+            height=inches(header.h),
+            pos=flip.centre(header),
+        )
+        for node in lane["nodes"]:
+            lines = stage_lines(node)
+            styles[node["id"]] = [style for _, style in lines]
+            inner.node(
+                node["id"], label([text for text, _ in lines]), **box_attrs(node, lane["boxes"][node["id"]], flip)
+            )
 
 
-def _box(node: dict[str, Any], height: float) -> dict[str, str]:
-    """Size and look of a stage box: golden colours, dashed amber border when ASSUMED."""
+def box_attrs(node: dict[str, Any], rect: gridlib.Rect, flip: _Flip) -> dict[str, str]:
+    """Size, place and look of a stage box: golden colours, dashed amber border when ASSUMED."""
     attrs = {
-        "width": _inches(TEXT_WIDTH + 2 * PAD[0]),
-        "height": _inches(height),
+        "width": inches(rect.w),
+        "height": inches(rect.h),
+        "pos": flip.centre(rect),
         "style": "rounded,filled",
         "fillcolor": "#FFFFFF",
         "color": f"#{marks.INK}",
@@ -206,80 +299,40 @@ def _box(node: dict[str, Any], height: float) -> dict[str, str]:
     return attrs
 
 
-def _inches(points: float) -> str:
-    return f"{points / 72:.4f}"
-
-
 def _edge_attr(edge: dict[str, Any]) -> dict[str, str]:
-    attrs = dict(EDGE_STYLES[edge["kind"]])
+    attrs = dict(EDGE_STYLES[edge["kind"]], arrowsize="0.7")
     if edge.get("when"):
         attrs["tooltip"] = label([edge["when"]])
     return attrs
 
 
-def _scaffold(graph: Any, view: dict[str, Any]) -> None:
-    """Invisible heavy edges stacking every line of boxes under the previous one, columns aligned.
-
-    Lanes sharing a band get their rows put on one rank and ordered left to right.
-    """
-    lines = rank_lines(view)
-    for upper, lower in zip(lines, lines[1:]):
-        for column, (top, bottom) in enumerate(zip(upper, lower)):
-            graph.edge(top, bottom, style="invis", weight="100" if column == 0 else "10")
-    for band in view["bands"][:]:
-        lanes = [view["lanes"][i]["rows"][0] for i in band]
-        if len(lanes) > 1:
-            with graph.subgraph() as rank:
-                rank.attr(rank="same")
-                for row in lanes:
-                    rank.node(row[0])
-            for left, right in zip(lanes, lanes[1:]):
-                graph.edge(left[-1], right[0], style="invis", weight="10")
+def _badge(graph: Any, node_id: str, number: int, route: gridlib.Route, flip: _Flip, edge: dict[str, Any]) -> None:
+    """The hand-off's number on its first run, just outside the source box."""
+    (x0, y0), (_, y1) = route.points[0], route.points[1]
+    step = gridlib.CLEAR / 2 + 1
+    y = y0 + step if y1 > y0 else y0 - step
+    attrs = badge_attrs(number)
+    if edge.get("when"):
+        attrs["tooltip"] = label([edge["when"]])
+    graph.node(node_id, str(number), pos=flip.pos(x0, y), **attrs)
 
 
-def _legend(graph: Any, view: dict[str, Any], height: float, styles: dict[str, list[str]]) -> None:
-    """A lane of sample boxes and sample edges explaining every mark, under the last lane."""
-    samples = {
-        "golden": {"name": f"Golden stage {marks.GOLDEN}", "golden": True, "assumed": False},
-        "assumed": {"name": "Assumed stage", "golden": False, "assumed": True},
-        "confirmed": {"name": "Confirmed stage", "golden": False, "assumed": False},
+def badge_attrs(number: int) -> dict[str, str]:
+    """Look of a hand-off number (also drawn in the legend)."""
+    return {
+        "shape": "circle",
+        "width": inches(BADGE),
+        "height": inches(BADGE),
+        "style": "filled",
+        "fillcolor": f"#{marks.ACCENT}",
+        "color": "#FFFFFF",
+        "penwidth": "1",
+        "fontcolor": "#FFFFFF",
+        "fontsize": "7.5" if number >= 10 else "8",
     }
-    order: list[str] = []
-    with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="Legend", labeljust="l", fontsize="12", style="rounded", color=f"#{marks.MUTED}", margin="10")
-        with legend.subgraph() as rank:
-            rank.attr(rank="same")
-            for i, item in enumerate(view["legend"]):
-                if item["kind"] in samples:
-                    order.append(_sample_box(rank, f"legend{i}", samples[item["kind"]], item["text"], height, styles))
-                else:
-                    order.extend(_sample_edge(rank, f"legend{i}", item, styles))
-            for tail, head in zip(order, order[1:]):
-                if not (tail.endswith("a") and head == tail[:-1] + "b"):
-                    rank.edge(tail, head, style="invis")
-    lines = rank_lines(view)
-    if lines and order:
-        graph.edge(lines[-1][0], order[0], style="invis", weight="100")
 
 
-def _sample_box(
-    rank: Any, node_id: str, sample: dict[str, Any], text: str, height: float, styles: dict[str, list[str]]
-) -> str:
-    explanation = text.split(": ", 1)[-1]
-    lines = [(sample["name"], "name")] + [
-        (t, "note") for t in measure.wrap_words(explanation, TEXT_WIDTH, STYLE_SIZES["note"], max_lines=2)
-    ]
-    if sample["assumed"]:
-        lines.append((marks.ASSUMED, "tag"))
-    styles[node_id] = [style for _, style in lines]
-    rank.node(node_id, label([t for t, _ in lines]), **_box(sample, max(height, _height(lines))))
-    return node_id
-
-
-def _sample_edge(rank: Any, node_id: str, item: dict[str, str], styles: dict[str, list[str]]) -> list[str]:
-    width = measure.text_width(item["text"], STYLE_SIZES["note"]) + 6
-    rank.node(f"{node_id}a", "", shape="point", width="0.06", color=EDGE_STYLES[item["kind"]]["color"])
-    rank.node(f"{node_id}b", label([item["text"]]), shape="plaintext", width=_inches(width), height="0.3")
-    styles[f"{node_id}b"] = ["note"]
-    rank.edge(f"{node_id}a", f"{node_id}b", minlen="2", **EDGE_STYLES[item["kind"]])
-    return [f"{node_id}a", f"{node_id}b"]
+def _darker(colour: str, amount: float = 0.08) -> str:
+    """A lane colour a little darker, for its title cell."""
+    channels = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c * (1 - amount)):02X}" for c in channels)

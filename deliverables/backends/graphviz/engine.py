@@ -34,8 +34,8 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
-def render(dot_source: str, fmt: str = "svg", time_limit: float | None = None) -> bytes:
-    """Lay out DOT source with Graphviz's `dot` engine and return the output (svg, json, ...)."""
+def render(dot_source: str, fmt: str = "svg", time_limit: float | None = None, layout: str = "dot") -> bytes:
+    """Lay out DOT source with a Graphviz engine (`dot`; `nop2` draws pinned positions) and return the output."""
     import wasmtime
 
     engine, module = _compiled()
@@ -47,7 +47,7 @@ def render(dot_source: str, fmt: str = "svg", time_limit: float | None = None) -
         timer = threading.Timer(limit, engine.increment_epoch)
         timer.start()
         try:
-            return _call(store, engine, module, dot_source, fmt)
+            return _call(store, engine, module, dot_source, fmt, layout)
         except wasmtime.Trap as exc:
             raise BuildError(_trap_message(exc, limit)) from None
         except wasmtime.WasmtimeError as exc:
@@ -71,7 +71,7 @@ def _trap_message(exc: Exception, limit: float) -> str:
     return f"the diagram engine stopped ({str(exc).splitlines()[0]}); the graph is probably too large"
 
 
-def _call(store: Any, engine: Any, module: Any, dot_source: str, fmt: str) -> bytes:
+def _call(store: Any, engine: Any, module: Any, dot_source: str, fmt: str, layout: str = "dot") -> bytes:
     """Instantiate a fresh module and run one render in it."""
     import wasmtime
 
@@ -88,7 +88,7 @@ def _call(store: Any, engine: Any, module: Any, dot_source: str, fmt: str) -> by
         return address
 
     length_at = exports["malloc"](store, 4)
-    result = exports["graphviz_render"](store, put(dot_source), put(fmt), put("dot"), length_at)
+    result = exports["graphviz_render"](store, put(dot_source), put(fmt), put(layout), length_at)
     if result == 0:
         at = exports["graphviz_last_error"](store)
         error = bytes(memory.read(store, at, min(at + 4096, memory.data_len(store))))

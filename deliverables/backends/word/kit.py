@@ -25,10 +25,11 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from deliverables.backends.archive import normalize_zip
+from deliverables.backends.word.controls import Checkbox, TextBox, add_control, declare_w14
 from deliverables.core.errors import BuildError, TemplateError
 
-Run = tuple[str, str | None]
-"""A piece of text and its character style (None: the paragraph's own)."""
+Run = tuple[str, str | None] | Checkbox | TextBox
+"""A piece of text and its character style (None: the paragraph's own), or a content control."""
 Rich = str | Sequence[Run]
 
 # XML 1.0 cannot carry these at all; python-docx raises on them.
@@ -67,7 +68,11 @@ def add_runs(paragraph: Paragraph, rich: Rich, ids: dict[str, str] | None = None
     `ids` maps style names to ids: python-docx's own lookup by name scans every
     style on each call, which dominates the time of a large document."""
     runs: Sequence[Run] = [(rich, None)] if isinstance(rich, str) else rich
-    for text, style in runs:
+    for item in runs:
+        if isinstance(item, (Checkbox, TextBox)):
+            add_control(paragraph, item, (ids or {}).get(item.style or ""))
+            continue
+        text, style = item
         for index, line in enumerate(clean(part) for part in _BREAK.split(str(text))):
             if ids is None:
                 run = paragraph.add_run(style=style)
@@ -197,6 +202,7 @@ class Writer:
         props.created = props.modified = stamp
         props.revision = 1
         props.comments = props.keywords = props.category = ""
+        declare_w14(self.doc.element)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
@@ -230,9 +236,8 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
 def _fix_layout(table: Table, widths: list[int]) -> None:
     """Fixed layout with explicit grid and cell widths: Word and LibreOffice both honour them."""
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    # autofit = False has already added the one w:tblLayout the schema allows, in its place
+    tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     tbl_w = tbl_pr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = OxmlElement("w:tblW")

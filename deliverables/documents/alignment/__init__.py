@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from deliverables.core import marks
+from deliverables.core import marks, tags
 from deliverables.core.changes import since_previous
 from deliverables.core.context import Context
 from deliverables.core.dates import long_date, shown_date
@@ -30,6 +30,8 @@ TO_BE_NAMED = "Owner to be named"
 """Who confirms an open item when the file names nobody: said once, for the whole group."""
 SIGN_LINE = "______________"
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+COMMENT_PLACEHOLDER = "Comment"
+"""What an empty comment box shows until the approver types in it."""
 OPEN_COLUMN = "Approved?"
 """The one approval column of a file that names no approvers: boxes to tick on paper."""
 
@@ -74,6 +76,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "changes": _changes(project, ctx),
         "approvers": [project.person_label(key) for key in _approvers(project)] or [OPEN_COLUMN],
         "terms": [_term(project, term) for term in project.terms],
+        "boxes": _boxes(project),
         "domains": [_domain(project, domain) for domain in project.domain_order()],
         "open_items": _open_items(project),
         "open_summary": open_summary(project),
@@ -152,7 +155,23 @@ def _term(project: Project, term: Term) -> dict[str, Any]:
         "definition": term.definition or "Not defined yet.",
         "assumed": term.status == "assumed",
         "approvals": approvals,
+        # Per approver column: the tags of its answer boxes, None where the person is not asked.
+        "tags": [_tags(project, term, k) if k in term.approvals else None for k in keys],
     }
+
+
+def _tags(project: Project, term: Term, approver: str) -> dict[str, tuple[str, str]]:
+    """Per answer (yes, no, comment): the box's tag and its hidden bookmark name."""
+    found = {}
+    for answer in tags.ANSWERS:
+        parts = (project.slug, project.version, term.key, approver, answer)
+        found[answer] = (tags.tag(*parts), tags.mark(*parts))
+    return found
+
+
+def _boxes(project: Project) -> dict[str, Any]:
+    """What the clickable answer boxes call themselves in Word: the approver's name per column."""
+    return {"names": [project.person_label(key) for key in _approvers(project)], "comment": COMMENT_PLACEHOLDER}
 
 
 def _domain(project: Project, domain: str) -> dict[str, Any]:

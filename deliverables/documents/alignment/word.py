@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from deliverables.backends.word.kit import Rich, Writer, shade_cell, writer
+from deliverables.backends.word.controls import Checkbox, TextBox
+from deliverables.backends.word.kit import Rich, Run, Writer, shade_cell, writer
 from deliverables.backends.word.parts import blocks, cover, legend
 from deliverables.core import marks
 from deliverables.core.context import Context
@@ -90,17 +91,40 @@ def _terms(w: Writer, view: dict[str, Any]) -> None:
     )
     headers = ["Term", "Definition", *view["approvers"]]
     table = w.table(headers, [3.5, 9.0] + [2.1] * len(view["approvers"]))
+    names = view["boxes"]["names"]
     for term in view["terms"]:
         first: list[tuple[str, Rich]] = [("Table Text", [(term["term"], "Strong")])]
         if term["assumed"]:
             first.append(("Table Text", [(marks.ASSUMED, "Assumed Flag")]))
-        cells = w.row(
-            table,
-            [first, [("Table Text", term["definition"])]]
-            + [[("Table Text", _checkbox(state))] for state in term["approvals"]],
-        )
+        answers = [
+            _answer(state, tags, f"{term['term']} – {names[i]}" if tags else "", view["boxes"]["comment"])
+            for i, (state, tags) in enumerate(zip(term["approvals"], term["tags"] or [None]))
+        ]
+        cells = w.row(table, [first, [("Table Text", term["definition"])], *answers])
         if term["assumed"]:
             shade_cell(cells[0], marks.ASSUMED_FILL)
+
+
+def _answer(state: str | None, tags: dict[str, list[str]] | None, who: str, placeholder: str) -> list[tuple[str, Rich]]:
+    """An approver's cell: the Yes / No boxes (clickable when the person is asked) and a comment box."""
+    runs = _checkbox(state)
+    if tags is None:
+        return [("Table Text", runs)]
+    boxes: list[Run] = []
+    for text, style in runs if not isinstance(runs, str) else [(runs, None)]:
+        for line_index, line in enumerate(text.split("\n")):
+            if line_index:
+                boxes.append(("\n", None))
+            glyph, rest = line[:1], line[1:]
+            if glyph in (CHECK, EMPTY) and rest.strip() in ("Yes", "No"):
+                answer = rest.strip()
+                tag, mark = tags[answer.lower()]
+                boxes.append(Checkbox(glyph == CHECK, tag, f"{who}: {answer}", style, mark))
+                boxes.append((rest, style))
+            elif line:
+                boxes.append((line, style))
+    comment = TextBox(tags["comment"][0], f"{who}: comment", placeholder, "Muted", tags["comment"][1])
+    return [("Table Text", boxes), ("Table Text", [comment])]
 
 
 def _checkbox(state: str | None) -> Rich:
