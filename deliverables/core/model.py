@@ -427,7 +427,12 @@ class CardOptions(Model):
     """Layout options of the Stage Reference Card."""
 
     page: Literal["letter", "a4"] = "letter"
-    """Paper size; the card is always one landscape page."""
+    """Paper size; each card file is always one landscape page."""
+    split: Literal["auto", "never", "teams"] = "auto"
+    """auto: one card while the whole architecture fits one page with body type of at least
+    7 pt, else one card per team (its stages in full, with the hand-offs into and out of
+    them) and an overview card of every stage name by domain; teams: always split; never:
+    always one card (down to 6.5 pt), and `check` reports an error when it cannot fit."""
 
 
 METRIC_IDS: tuple[str, ...] = (
