@@ -188,6 +188,38 @@ def check(files: tuple[Path, ...], fmt: str, final: bool, strict: bool, verbose:
 
 
 @cli.command()
+@click.argument("file", type=FILE)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+def audit(file: Path, fmt: str) -> None:
+    """Compute the current-state audit from the CRM exports FILE names under `audit:`.
+
+    Recognises HubSpot and Salesforce exports by their header row (CSV or
+    XLSX) and matches their values to the stages through each stage's `crm:`
+    mapping. Text prints the funnel; json prints the metrics (records, stages,
+    transitions, unmapped values, quality, per segment). Exports over 100,000
+    rows show a progress bar.
+    """
+    from deliverables.commands.audit import run_audit
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="auditing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        run_audit(file, fmt, click.echo, progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
 @click.argument("name")
 @click.option("--from", "arch", default="standard", show_default=True, help="Reference architecture to start from.")
 @click.option("--crm", type=click.Choice(["hubspot", "salesforce", "other"]), help="The client's CRM.")
@@ -259,6 +291,23 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
     from deliverables.commands.confirm import confirm_items
 
     for line in confirm_items(file, ids, bump):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
+@click.argument("returned", nargs=-1, required=True, type=FILE)
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--prefer", type=FILE, help="Where returned copies disagree, take this copy's answer.")
+def ingest(file: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path | None) -> None:
+    """Read the ticked boxes and comments of RETURNED alignment documents into FILE.
+
+    Approvals change in place (comments and layout of FILE kept) and comments are
+    added under the term's `comments`; a table shows each approval was -> now.
+    """
+    from deliverables.commands.ingest import ingest as run
+
+    for line in run(file, returned, dry_run, prefer):
         click.echo(line)
 
 

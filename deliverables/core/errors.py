@@ -85,3 +85,23 @@ class BuildError(DeliverError):
 
 class OutputError(DeliverError):
     """The output location cannot be written."""
+
+
+@dataclass(frozen=True, order=True)
+class RowProblem:
+    """A problem in a row of a data file the client file points at (a CRM export):
+    printed as `EXPORT:ROW: column 'X': ...`."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for `--format json`."""
+        return position_dict(self)

@@ -49,6 +49,7 @@ REGISTRY: dict[str, str] = {
     "faq": "deliverables.documents.faq",
     "crm-config": "deliverables.documents.crm",
     "maintenance": "deliverables.documents.maintenance",
+    "measurement-framework": "deliverables.documents.measures",
     "kickoff-deck": "deliverables.documents.decks.kickoff",
     "refinement-deck": "deliverables.documents.decks.refinement",
     "handoff-deck": "deliverables.documents.decks.handoff",

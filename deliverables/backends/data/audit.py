@@ -1,0 +1,311 @@
+"""Run the current-state audit: open every export, recognise it, check its dates,
+and compute the metrics (see `metrics`) on DuckDB or on the `source` database.
+
+`run` returns the metrics exactly as `deliver audit --format json` prints them,
+plus what the documents say about the sources; every problem with the input is
+an `InputError` naming the client file's line, and for data the export's row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deliverables.backends.data import dates, formats
+from deliverables.backends.data import plan as planning
+from deliverables.backends.data.plan import ExportPlan
+from deliverables.core.errors import InputError, Problem, RowProblem
+from deliverables.core.model import Project
+from deliverables.core.source import Document
+from deliverables.core.suggest import did_you_mean
+
+SHOWN = 20
+"""Data problems listed one by one; the rest are counted."""
+LARGE = 100_000
+"""Exports above this many rows get a progress bar."""
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Source:
+    """What the documents say about one export."""
+
+    path: str
+    object: str
+    format: str
+    rows: int
+    records: int
+    duplicates: int
+
+
+@dataclass
+class Result:
+    """The metrics, the sources they come from, and warnings positioned in the client file."""
+
+    metrics: dict[str, Any]
+    as_of: dt.date
+    sources: list[Source] = field(default_factory=list)
+    warnings: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
+
+
+def _connect(project: Project, doc: Document):
+    import ibis
+
+    audit = project.audit
+    if not audit.source:
+        return ibis.duckdb.connect()
+    try:
+        return ibis.connect(audit.source)
+    except Exception as exc:  # each backend raises its own connection errors
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise InputError([doc.problem(("audit", "source"), f"cannot connect to the audit source: {reason}")]) from None
+
+
+def _open(project: Project, doc: Document, con, folder: str) -> tuple[dict[int, Any], list[Problem]]:
+    from deliverables.backends.data import files
+
+    tables, problems = {}, []
+    base = Path(doc.path).parent
+    for i, export in enumerate(project.audit.exports):
+        where = ("audit", "exports", i, "path")
+        try:
+            if project.audit.source:
+                table = project.audit.tables.get(export.path)
+                if table is None:
+                    problems.append(doc.problem(where, f"no table for '{export.path}' under `audit.tables`"))
+                    continue
+                tables[i] = files.load_table(con, table)
+                continue
+            path = base / export.path
+            if not path.is_file():
+                problems.append(doc.problem(where, f"export file '{path}' not found"))
+                continue
+            tables[i] = files.load_file(con, path, f"export_{i}", folder)
+        except files.Unreadable as exc:
+            problems.append(doc.problem(where, f"export '{export.path}' {exc}"))
+    return tables, problems
+
+
+def _layout(
+    project: Project, doc: Document, i: int, header: tuple[str, ...]
+) -> tuple[formats.Layout | None, list[Problem]]:
+    export = project.audit.exports[i]
+    here = ("audit", "exports", i)
+    if export.columns is None:
+        try:
+            return formats.recognise(header, export.kind), []
+        except formats.UnknownFormat as exc:
+            message = f"export '{export.path}': {exc}; map its columns under `columns:`"
+            return None, [doc.problem(here, message)]
+    problems = []
+    named = [(k, getattr(export.columns, k)) for k in formats.COLUMN_KEYS]
+    named += [(("dates", stage), column) for stage, column in export.columns.dates.items()]
+    for name, column in named:
+        if column and column not in header:
+            path = here + ("columns",) + (name if isinstance(name, tuple) else (name,))
+            hint = did_you_mean(column, header) or f"; its columns: {', '.join(header)}"
+            problems.append(doc.problem(path, f"unknown column '{column}' in '{export.path}'{hint}"))
+    if not export.columns.id:
+        problems.append(doc.problem(here + ("columns",), "the columns need 'id': the column with the record id"))
+    return (None if problems else formats.explicit(export.columns, export.kind)), problems
+
+
+def _shapes(project: Project, doc: Document) -> tuple[dict[int, tuple[dates.Shape, ...]], list[Problem]]:
+    shapes, problems = {}, []
+    for i, export in enumerate(project.audit.exports):
+        try:
+            shapes[i] = dates.shapes(export.date_format)
+        except dates.BadFormat as exc:
+            problems.append(doc.problem(("audit", "exports", i, "date_format"), f"unusable date format: {exc}"))
+    return shapes, problems
+
+
+def _date_columns(p: ExportPlan) -> list[str]:
+    columns = [c for c, _ in p.dates]
+    if p.layout.created:
+        columns.append(p.layout.created)
+    if p.layout.history is not None:
+        columns.append(p.layout.history[2])
+    return list(dict.fromkeys(columns))
+
+
+def _bad_dates(doc: Document, p: ExportPlan, table, shapes, execute, label: str) -> list[Any]:
+    import ibis
+
+    from deliverables.backends.data.files import ROW
+
+    parts = []
+    for column in _date_columns(p):
+        _, readable = dates.read(table[column], shapes)
+        bad = table.filter(~readable).select(row=table[ROW], column=ibis.literal(column), value=table[column])
+        parts.append(bad)
+    if not parts:
+        return []
+    bad = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    total = execute(bad.aggregate(n=bad.count()))[0]["n"]
+    if not total:
+        return []
+    shown = execute(bad.order_by(["row", "column"]).limit(SHOWN))
+    listed = f" (the first {SHOWN} listed)" if total > SHOWN else ""
+    noun = "an unreadable date" if total == 1 else f"{total} unreadable dates"
+    summary = doc.problem(
+        ("audit", "exports", p.index),
+        f"export '{p.export.path}' has {noun}{listed}; expected {dates.EXPECTED}, or set `date_format`",
+    )
+    rows = [
+        RowProblem(
+            label, r["row"], 0, "", f"column '{r['column']}': unreadable date {r['value']!r}; expected {dates.EXPECTED}"
+        )
+        for r in shown
+    ]
+    return [summary, *rows]
+
+
+def run(project: Project, doc: Document, progress: Progress | None = None) -> Result:
+    """The audit of the project's exports (InputError on any problem with them)."""
+    audit = project.audit
+    as_of = audit.as_of or project.date
+    if as_of is None:
+        raise InputError(
+            [doc.problem(("audit",), "no `as_of` and no `date`: the audit needs the day the exports were taken")]
+        )
+    from deliverables.backends.data import files
+
+    with files.workspace() as folder:
+        con = _connect(project, doc)
+        cached: list[Any] = []
+        try:
+            return _run(project, doc, con, folder, as_of, progress, cached)
+        finally:
+            for table in cached:
+                with contextlib.suppress(Exception):  # the connection closes next anyway
+                    table.release()
+            con.disconnect()
+
+
+def _run(
+    project: Project, doc: Document, con, folder: str, as_of: dt.date, progress: Progress | None, cached: list[Any]
+) -> Result:
+    from deliverables.backends.data import metrics
+
+    audit = project.audit
+
+    def execute(expr) -> list[dict[str, Any]]:
+        return con.to_pyarrow(expr).to_pylist()
+
+    tables, problems = _open(project, doc, con, folder)
+    shapes, shape_problems = _shapes(project, doc)
+    problems += shape_problems
+    stages = planning.mapped_stages(project)
+    plans: list[ExportPlan] = []
+    for i, table in sorted(tables.items()):
+        header = tuple(c for c in table.columns if c != files_row())
+        layout, found = _layout(project, doc, i, header)
+        problems += found
+        if layout is not None:
+            plans.append(planning.plan_export(i, audit.exports[i], layout, stages, header, audit.segments))
+    problems += _segment_problems(project, doc, tables)
+    if problems:
+        raise InputError(problems)
+    base = Path(doc.path).parent
+    counts = {p.index: execute(tables[p.index].aggregate(n=tables[p.index].count()))[0]["n"] for p in plans}
+    total_steps = len(plans) + 12
+    tick = _ticker(progress if sum(counts.values()) > LARGE else None, total_steps)
+    for p in plans:
+        label = str(base / p.export.path) if not audit.source else f"{audit.tables[p.export.path]}"
+        problems += _bad_dates(doc, p, tables[p.index], shapes[p.index], execute, label)
+        tick()
+    if problems:
+        raise InputError(problems)
+    result = Result({}, as_of)
+    result.sources, result.warnings = _sources(plans, tables, counts, execute)
+    tidy = metrics.tidy(plans, tables, audit.segments, lambda p: shapes[p.index], _cacher(cached))
+    observed = [m for m in stages if m.object in {p.object for p in plans}]
+    later = list(planning.later_pairs(project, observed))
+    moves = planning.transitions(project, observed)
+    start = dates.epoch(as_of)
+    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed}
+    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick))
+    from deliverables.backends.data.report import assemble
+
+    result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
+    return result
+
+
+def _cacher(cached: list[Any]):
+    def cache(expr):
+        table = expr.cache()
+        cached.append(table)
+        return table
+
+    return cache
+
+
+def files_row() -> str:
+    """Name of the row-number column every opened export carries."""
+    from deliverables.backends.data.files import ROW
+
+    return ROW
+
+
+def _ticker(progress: Progress | None, total: int) -> Callable[[], None]:
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(min(done[0], total), total)
+
+    return tick
+
+
+def _counting(execute, tick):
+    def run(expr):
+        found = execute(expr)
+        tick()
+        return found
+
+    return run
+
+
+def _segment_problems(project: Project, doc: Document, tables: dict[int, Any]) -> list[Problem]:
+    headers = {formats.key(c) for t in tables.values() for c in t.columns}
+    return [
+        doc.problem(("audit", "segments", i), f"no export has a column '{name}'")
+        for i, name in enumerate(project.audit.segments)
+        if formats.key(name) not in headers and tables
+    ]
+
+
+def _sources(plans: list[ExportPlan], tables, counts, execute) -> tuple[list[Source], list]:
+    sources, warnings = [], []
+    for p in plans:
+        table = tables[p.index]
+        ident = table[p.layout.id].strip().nullif("")
+        stats = execute(table.aggregate(ids=ident.nunique(), with_id=ident.count()))[0]
+        rows, records = counts[p.index], stats["ids"]
+        history = p.layout.history is not None
+        duplicates = 0 if history else stats["with_id"] - records
+        sources.append(Source(p.export.path, p.export.object, p.layout.format, rows, records, duplicates))
+        where = ("audit", "exports", p.index, "path")
+        if duplicates:
+            warnings.append(
+                (
+                    where,
+                    f"export '{p.export.path}' has {duplicates} duplicate row(s) by '{p.layout.id}': the last row of each id is used",
+                )
+            )
+        if rows - stats["with_id"]:
+            warnings.append(
+                (
+                    where,
+                    f"export '{p.export.path}' has {rows - stats['with_id']} row(s) without '{p.layout.id}', left out",
+                )
+            )
+        if not p.dates and not history and not p.layout.current:
+            warnings.append((where, f"export '{p.export.path}' has no column the stages map to"))
+    return sources, warnings

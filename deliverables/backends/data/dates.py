@@ -1,0 +1,152 @@
+"""Dates in CRM exports, read by the database itself as seconds since 1970 (UTC).
+
+The accepted shapes are regular expressions with the role of each group, so
+one ibis expression reads them on any backend (DuckDB, PostgreSQL, ...), with
+plain arithmetic instead of backend-specific parsing functions: ISO 8601 (with
+or without time and zone), `YYYY-MM-DD HH:MM`, `MM/DD/YYYY[ HH:MM[ AM]]`, and an
+export's own `date_format` (strftime directives).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ibis
+
+EXPECTED = "ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One accepted date shape: an anchored pattern and the role of each group."""
+
+    pattern: str
+    roles: tuple[str, ...]
+
+
+ISO = Shape(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)? *(Z|[+-]\d{2}:?\d{2})?$",
+    ("Y", "m", "d", "H", "M", "S", "z"),
+)
+US = Shape(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))? *([AaPp][Mm])?)?$",
+    ("m", "d", "Y", "H", "M", "S", "p"),
+)
+DIRECTIVES = {
+    "Y": r"(\d{4})",
+    "y": r"(\d{2})",
+    "m": r"(\d{1,2})",
+    "d": r"(\d{1,2})",
+    "H": r"(\d{1,2})",
+    "I": r"(\d{1,2})",
+    "M": r"(\d{2})",
+    "S": r"(\d{2})",
+    "p": r"([AaPp][Mm])",
+    "z": r"(Z|[+-]\d{2}:?\d{2})",
+    "b": r"([A-Za-z]{3})",
+}
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+class BadFormat(Exception):
+    """A `date_format` with a directive this reader does not know."""
+
+
+def shape_of(date_format: str) -> Shape:
+    """The shape a strftime pattern describes (`%d.%m.%Y` -> day, month, year)."""
+    pattern, roles, i = "^", [], 0
+    while i < len(date_format):
+        char = date_format[i]
+        if char == "%" and i + 1 < len(date_format):
+            directive = date_format[i + 1]
+            if directive == "%":
+                pattern += "%"
+            elif directive in DIRECTIVES:
+                pattern += DIRECTIVES[directive]
+                roles.append({"I": "H", "y": "y"}.get(directive, directive))
+            else:
+                raise BadFormat(f"unknown directive '%{directive}'; known: %{', %'.join(DIRECTIVES)}")
+            i += 2
+            continue
+        pattern += re.escape(char) if char != " " else " +"
+        i += 1
+    if not {"d"} <= set(roles) or not ({"m", "b"} & set(roles)) or not ({"Y", "y"} & set(roles)):
+        raise BadFormat("it needs a day, a month and a year (%d, %m or %b, %Y or %y)")
+    return Shape(pattern + "$", tuple(roles))
+
+
+def shapes(date_format: str | None) -> tuple[Shape, ...]:
+    """The shapes read in one export: its own format first, then the standard ones."""
+    return ((shape_of(date_format),) if date_format else ()) + (ISO, US)
+
+
+def _number(text: ibis.Value) -> ibis.Value:
+    return text.nullif("").cast("int64")
+
+
+def _parts(value: ibis.Value, shape: Shape) -> dict[str, ibis.Value]:
+    return {role: value.re_extract(shape.pattern, i + 1) for i, role in enumerate(shape.roles)}
+
+
+def _epoch(parts: dict[str, ibis.Value]) -> tuple[ibis.Value, ibis.Value]:
+    """Seconds since 1970 of the parts, and whether they make a real date and time."""
+    year = _number(parts["Y"]) if "Y" in parts else _number(parts["y"]) + 2000
+    if "b" in parts:
+        name = parts["b"].lower()
+        month = ibis.cases(*((name == m, i + 1) for i, m in enumerate(MONTHS)), else_=ibis.null("int64"))
+    else:
+        month = _number(parts["m"])
+    day = _number(parts["d"])
+    hour = _number(parts["H"]).coalesce(0) if "H" in parts else ibis.literal(0, "int64")
+    minute = _number(parts["M"]).coalesce(0) if "M" in parts else ibis.literal(0, "int64")
+    second = _number(parts["S"]).coalesce(0) if "S" in parts else ibis.literal(0, "int64")
+    if "p" in parts:
+        half = parts["p"].lower()
+        hour = ibis.cases(
+            ((half == "pm") & (hour < 12), hour + 12), ((half == "am") & (hour == 12), hour - 12), else_=hour
+        )
+    valid = month.between(1, 12) & day.between(1, 31) & hour.between(0, 23) & minute.between(0, 59)
+    seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    if "z" in parts:
+        seconds = seconds - _offset(parts["z"])
+    return seconds, valid & second.between(0, 60)
+
+
+def _days(year: ibis.Value, month: ibis.Value, day: ibis.Value) -> ibis.Value:
+    """Days since 1970-01-01 of a civil date, in integer arithmetic (proleptic Gregorian)."""
+    shifted = year - (month <= 2).ifelse(1, 0)
+    era = shifted // 400
+    yoe = shifted - era * 400
+    doy = (153 * (month + (month > 2).ifelse(-3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _offset(zone: ibis.Value) -> ibis.Value:
+    digits = zone.re_replace(r"[^0-9]", "")
+    hours, minutes = _number(digits.substr(0, 2)).coalesce(0), _number(digits.substr(2, 2)).coalesce(0)
+    sign = (zone.left(1) == "-").ifelse(-1, 1)
+    return (zone.nullif("").isnull() | (zone == "Z")).ifelse(0, sign * (hours * 3600 + minutes * 60))
+
+
+def read(value: ibis.Value, known: tuple[Shape, ...]) -> tuple[ibis.Value, ibis.Value]:
+    """(seconds since 1970 or null, readable) of a text column: blank is null and readable."""
+    text = value.strip()
+    cases_seconds, cases_valid = [], []
+    for shape in known:
+        matched = text.re_search(shape.pattern)
+        seconds, valid = _epoch(_parts(text, shape))
+        cases_seconds.append((matched & valid, seconds))
+        cases_valid.append((matched, valid))
+    blank = text.nullif("").isnull()
+    seconds = ibis.cases(*cases_seconds, else_=ibis.null("int64"))
+    readable = blank | ibis.cases(*cases_valid, else_=False)
+    return seconds, readable
+
+
+def epoch(day) -> int:
+    """Seconds since 1970 of the start of a `datetime.date`."""
+    import datetime as dt
+
+    return (day - dt.date(1970, 1, 1)).days * 86400

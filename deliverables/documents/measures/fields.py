@@ -1,0 +1,75 @@
+"""Which CRM fields a metric reads, and where its report is built, on the client's platform.
+
+A stage's own `crm:` mapping is used when given; otherwise the platform's default
+field for its domain from `templates/crm/defaults.yaml`, the same defaults the CRM
+Configuration Spec proposes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from deliverables.core.model import Project, Stage
+
+ALIASES = {"salesforce": "salesforce", "hubspot": "hubspot"}
+
+
+class Fields:
+    """CRM fields and report locations for one client."""
+
+    def __init__(self, project: Project, defaults: dict[str, Any], text: dict[str, Any]):
+        self.project, self.defaults, self.text = project, defaults, text
+        self.crm = ALIASES.get(project.client.crm, "other")
+        self.platform = text["platforms"][self.crm]
+
+    def field(self, stage: Stage) -> tuple[str, str, str]:
+        """(object, field, value) holding the stage on the platform."""
+        if stage.crm is not None:
+            if self.crm in self.defaults["aliases"]:
+                aliases = self.defaults["aliases"][self.crm]
+                obj = aliases["objects"].get(stage.crm.object.casefold(), stage.crm.object)
+                field = aliases["fields"].get(stage.crm.field.casefold(), stage.crm.field)
+                return obj, field, stage.crm.value
+            return stage.crm.object, stage.crm.field, stage.crm.value
+        table = self.defaults.get(self.crm if self.crm != "other" else "salesforce", {})
+        spec = table.get("domains", {}).get(stage.domain) or table.get("other_domain", {})
+        value = stage.name if self.crm != "hubspot" else stage.id.replace("-", "_")
+        return (
+            spec.get("object", "Contact"),
+            spec.get("field", "Lifecycle_Stage__c").replace("{domain}", stage.domain),
+            value,
+        )
+
+    def of(self, stages: Sequence[Stage], short: bool = False) -> str:
+        """The fields a metric on these stages reads: `contacts.lifecyclestage = mql, sal`."""
+        grouped: dict[str, list[str]] = {}
+        for stage in stages:
+            obj, field, value = self.field(stage)
+            values = grouped.setdefault(f"{obj}.{field}", [])
+            if value not in values:
+                values.append(value)
+        parts = [f"{name} = {', '.join(values)}" for name, values in grouped.items()]
+        text = "; ".join(parts)
+        return text if short else f"{text}, {self.text['stamps'][self.crm]}"
+
+    def summary(self) -> str:
+        """Every stage field of the lifecycle, one per object, with its date stamps."""
+        names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in self.project.flow()))
+        return f"{'; '.join(names)}, {self.text['stamps'][self.crm]}"
+
+    def where(self, report: str) -> str:
+        """Where the report is built on the client's platform."""
+        return self.text["where"][self.crm][report]
+
+    def reasons(self, stage: Stage) -> tuple[str, ...] | str:
+        """The drop-off reasons offered at `stage`: its own; else, when another stage on its object
+        lists some, that picklist (one per object, as the CRM spec has it); else its domain's standard ones."""
+        if stage.drop_off_reasons:
+            return stage.drop_off_reasons
+        obj = self.field(stage)[0]
+        same = [s for s in self.project.flow() if self.field(s)[0] == obj and s.drop_off_reasons]
+        if same:
+            return self.text["same_picklist"].replace("{stages}", " and ".join(s.short for s in same[:2]))
+        reasons = self.defaults["drop_off_reasons"]
+        return tuple(reasons.get(stage.domain, reasons["other"]))

@@ -1,0 +1,76 @@
+"""Lifecycle Measurement Framework: the six categories and the business metrics on the
+client's own stages, targets from `measures:`, CRM fields of the client's platform.
+The document's text is compared with golden files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import EXAMPLE, assert_golden
+from docx_support import context, docx_text, edited, render
+
+CLIENTS = Path(__file__).parent / "cases" / "clients"
+SALESFORCE, SMALL = CLIENTS / "salesforce-v3.yaml", CLIENTS / "four-stage-v0.yaml"
+
+
+def framework(path: Path, text: str | None = None) -> str:
+    files = render("measurement-framework", context(path, text))
+    assert len(files) == 1
+    return docx_text(next(iter(files.values())))
+
+
+def test_example_framework_matches_golden() -> None:
+    assert_golden("measures/acme-analytics.txt", framework(EXAMPLE))
+
+
+def test_salesforce_framework_matches_golden() -> None:
+    assert_golden("measures/salesforce.txt", framework(SALESFORCE))
+
+
+def test_targets_owners_and_cadences_come_from_the_client_file() -> None:
+    text = framework(EXAMPLE)
+    assert (
+        "| SQL → Closed Won ★ | Closed Won ÷ SQL | deals.dealstage = sql, closedwon | Sales | 22% | To be measured |"
+        in text
+    )
+    assert (
+        "| Cost per MQL | Marketing spend ÷ records entering MQL | contacts.lifecyclestage = marketingqualifiedlead"
+        in text
+    )
+    assert "| Weekly | Lead response time |" in text
+
+
+def test_salesforce_client_reads_salesforce_fields_and_reports_only() -> None:
+    text = framework(SALESFORCE)
+    assert "Lead.Status" in text and "Opportunity.StageName" in text
+    assert "Reports › New Report ›" in text
+    assert "HubSpot" not in text and "lifecyclestage" not in text
+
+
+def test_baseline_given_in_the_file_is_printed_and_the_note_changes() -> None:
+    text = framework(
+        EXAMPLE,
+        edited(EXAMPLE, ("target: 35%, owner: sdr-manager}", "target: 35%, baseline: 21%, owner: sdr-manager}")),
+    )
+    assert "| SAL → SQL | SQL ÷ SAL | contacts.lifecyclestage = salesacceptedlead; deals.dealstage = sql |" in text
+    assert "| 35% | 21% |" in text
+    assert "Baselines shown here are today's values as agreed with Acme Analytics" in text
+
+
+def test_without_launch_date_baselines_are_measured_in_the_first_month_undated() -> None:
+    text = framework(EXAMPLE, edited(EXAMPLE, ("  launch_date: 2027-01-15\n", "")))
+    assert "Baselines are measured in the first month after launch and become the reference" in text
+
+
+def test_launch_date_dates_the_first_month() -> None:
+    assert "first month after launch (15 January 2027 to 14 February 2027)" in framework(EXAMPLE)
+
+
+def test_metrics_whose_stages_are_missing_are_left_out() -> None:
+    headings = [line for line in framework(SMALL).splitlines() if line.startswith("## ")]
+    assert headings == ["## Customer acquisition cost (CAC)", "## Lead response time"]
+
+
+def test_spend_is_written_in_the_clients_currency() -> None:
+    text = framework(EXAMPLE, edited(EXAMPLE, ("currency: USD", "currency: EUR")))
+    assert "€180,000 a month for Marketing and €420,000 a month for Sales" in text
