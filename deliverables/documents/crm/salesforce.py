@@ -245,8 +245,7 @@ def _pipeline_files(  # type: ignore[no-untyped-def]
         record_type(pipeline, name),
     )
     steps = [
-        (s.value, s.stage.id if s.stage else None, texts["path_won" if s.won else "path_lost"])
-        for s in pipeline.stages
+        (s.value, s.stage.id if s.stage else None, texts["path_won" if s.won else "path_lost"]) for s in pipeline.stages
     ]
     add(
         "PathAssistant",
