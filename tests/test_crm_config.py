@@ -246,3 +246,46 @@ def test_salesforce_field_that_is_not_custom_is_warned_at_its_line() -> None:
     ctx = context(SALESFORCE, text)
     render("crm-config", ctx)
     assert ["'tier' is not a Salesforce custom field name" in str(w) for w in ctx.warnings].count(True) == 1
+
+
+RENEWAL = """\
+  - id: renewal-open
+    name: Renewal Opened
+    domain: renewal
+    entry: [Renewal opportunity created 120 days before the end date]
+    owner: cs
+  - id: renewal-review
+    name: Renewal Review Held
+    domain: renewal
+    entry: [Review meeting held with the economic buyer]
+    owner: cs
+  - id: onboarding
+"""
+
+
+def path_steps(out: dict[str, bytes], name: str) -> list[tuple[str, str]]:
+    path = xml(out[f"crm/salesforce/pathAssistants/{name}.pathAssistant-meta.xml"])
+    return [
+        (s.findtext(NS + "picklistValueName"), s.findtext(NS + "info")) for s in path.findall(NS + "pathAssistantSteps")
+    ]
+
+
+def test_added_won_and_lost_steps_of_a_renewal_path_get_their_own_guidance() -> None:
+    out = files(SALESFORCE, edited(SALESFORCE, ("  - id: onboarding\n", RENEWAL)))
+    steps = path_steps(out, "Renewal_Path")
+    assert [value for value, _ in steps] == ["Renewal Opened", "Renewal Review Held", "Closed Won", "Closed Lost"]
+    assert steps[2][1] == (
+        "<p>Confirm the signed agreement and the final amount and close date before closing as won.</p>"
+    )
+    assert steps[3][1] == "<p>Record the drop-off reason before closing as lost.</p>"
+    # the client's own won stage keeps its own criteria on the New Business path
+    won = dict(path_steps(out, "New_Business_Path"))["Closed Won"]
+    assert won.startswith("<p><b>Entry criteria</b></p><ul><li>Contract signed by both parties</li></ul>")
+
+
+def test_lead_path_leaves_converted_statuses_to_salesforces_converted_step(sf: dict[str, bytes]) -> None:
+    assert [value for value, _ in path_steps(sf, "Lead_Lifecycle")] == [
+        "Known Lead",
+        "Marketing Qualified Lead",
+        "Sales Accepted Lead",
+    ]
