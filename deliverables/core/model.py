@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
     "sales",
-    "customer",
-    "company",
     "poc",
+    "customer",
     "renewal",
     "expansion",
+    "company",
 )
-"""The built-in domains, in the order every deliverable presents them."""
+"""The built-in domains, in the order every deliverable presents them: the playbook's flow (a lead
+becomes a deal, a POC proves it, the customer renews and expands), then the company view of accounts."""
 
 DOMAIN_TITLES: dict[str, str] = {
     "lead": "Lead",
@@ -155,7 +156,7 @@ class Stage(Model):
     abbr: str | None = None
     """Optional abbreviation, e.g. MQL."""
     domain: str
-    """lead, sales, customer, company, poc, renewal, expansion, or a declared domain."""
+    """lead, sales, poc, customer, renewal, expansion, company, or a declared domain; every document presents domains in this order, declared ones last."""
     definition: str = ""
     """What the stage means, in the client's words."""
     entry: TextList = ()
