@@ -194,11 +194,7 @@ def index_html(project: Project, entries: list[Entry], draft: bool) -> str:
     )
     rows = "\n".join(_group_html(entries))
     diagram = _diagram(entries)
-    figure = (
-        f'<figure><img src="{e(quote(diagram))}" alt="Lifecycle architecture diagram"></figure>'
-        if diagram
-        else ""
-    )
+    figure = f'<figure><img src="{e(quote(diagram))}" alt="Lifecycle architecture diagram"></figure>' if diagram else ""
     date = document_date(project).isoformat()
     by = f" · prepared by {e(project.architect)}" if project.architect else ""
     return _PAGE.format(
