@@ -289,3 +289,32 @@ def test_lead_path_leaves_converted_statuses_to_salesforces_converted_step(sf: d
         "Marketing Qualified Lead",
         "Sales Accepted Lead",
     ]
+
+
+def test_default_probabilities_follow_the_playbook() -> None:
+    negotiation = "  - id: negotiation\n    name: Negotiation\n    domain: sales\n    entry: [Redline received]\n"
+    text = edited(
+        SALESFORCE,
+        ("    probability: 25\n", ""),
+        ("    probability: 75\n", ""),
+        ("  - id: won\n", negotiation + "  - id: won\n"),
+    )
+    stages = xml(files(SALESFORCE, text)["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    found = [
+        (v.findtext(NS + "fullName"), v.findtext(NS + "probability")) for v in stages.findall(NS + "standardValue")
+    ]
+    assert found == [
+        ("Sales Accepted Opportunity", "25"),
+        ("Evaluation", "50"),
+        ("Proposal / Negotiation", "75"),
+        ("Negotiation", "90"),
+        ("Closed Won", "100"),
+        ("Closed Lost", "0"),
+    ]
+
+
+def test_a_default_stays_between_the_clients_own_probabilities() -> None:
+    text = edited(SALESFORCE, ("    probability: 75\n", "    probability: 40\n"))
+    stages = xml(files(SALESFORCE, text)["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    found = [v.findtext(NS + "probability") for v in stages.findall(NS + "standardValue")]
+    assert found[:3] == ["25", "30", "40"]  # the playbook's 50 would pass the next stage's 40
