@@ -51,6 +51,24 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+@contextlib.contextmanager
+def locked_dir(folder: Path) -> Iterator[None]:
+    """Hold an advisory lock on the folder itself (created if needed): for folders
+    such as a snapshot folder, where no lock file may be left behind."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def safe_relative(name: str) -> PurePosixPath:
     """A renderer's file name as a relative path that cannot leave its folder."""
     path = PurePosixPath(name)

@@ -1,0 +1,37 @@
+"""Output safety of the other commands: snapshot, confirm, new and package never
+remove, replace or half-write what they did not make."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from safety_support import assert_ok, client, deliver, write
+
+# ---------------------------------------------------------------- 4. snapshot --update removes only its own files
+
+
+def test_snapshot_update_leaves_text_files_it_never_wrote(tmp_path: Path) -> None:
+    """A snapshot folder also holding the user's own notes: --update writes its snapshots,
+    keeps the notes, and a later update removes only snapshots it wrote itself."""
+    write(tmp_path / "acme.yaml", client())
+    snaps = tmp_path / "snaps"
+    write(snaps / "notes.txt", "my notes\n")
+    write(snaps / "deep" / "review.md.txt", "review\n")
+    assert_ok(deliver("snapshot", "acme.yaml", "--dir", "snaps", "--update", cwd=tmp_path))
+    assert (snaps / "notes.txt").read_text() == "my notes\n"
+    assert (snaps / "deep" / "review.md.txt").read_text() == "review\n"
+    index = json.loads((snaps / ".snapshots.json").read_text(encoding="utf-8"))
+    written = {p.relative_to(snaps).as_posix() for p in snaps.rglob("*.txt")} - {"notes.txt", "deep/review.md.txt"}
+    assert set(index["files"]) == written and "stage-summary-v1.md.txt" in written
+    # The user's files are not differences either.
+    assert_ok(deliver("snapshot", "acme.yaml", "--dir", "snaps", cwd=tmp_path))
+    # A snapshot it wrote whose file is no longer built is removed; the user's are kept.
+    index["files"].append("gone.docx.txt")
+    write(snaps / ".snapshots.json", json.dumps(index))
+    write(snaps / "gone.docx.txt", "old\n")
+    result = deliver("snapshot", "acme.yaml", "--dir", "snaps", "--update", cwd=tmp_path)
+    assert_ok(result)
+    assert f"removed {Path('snaps') / 'gone.docx.txt'}" in result.stdout
+    assert not (snaps / "gone.docx.txt").exists()
+    assert (snaps / "notes.txt").is_file() and (snaps / "deep" / "review.md.txt").is_file()
