@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from safety_support import assert_ok, client, deliver, write
+import pytest
+from safety_support import assert_ok, assert_user_error, client, deliver, write
 
 # ---------------------------------------------------------------- 4. snapshot --update removes only its own files
 
@@ -35,3 +36,19 @@ def test_snapshot_update_leaves_text_files_it_never_wrote(tmp_path: Path) -> Non
     assert f"removed {Path('snaps') / 'gone.docx.txt'}" in result.stdout
     assert not (snaps / "gone.docx.txt").exists()
     assert (snaps / "notes.txt").is_file() and (snaps / "deep" / "review.md.txt").is_file()
+
+
+# ---------------------------------------------------------------- 5. stage ids that differ only in case
+
+
+@pytest.mark.parametrize("second", ["MQL", "Mql"])
+def test_stage_ids_differing_in_case_or_width_are_a_positioned_duplicate(second: str, tmp_path: Path) -> None:
+    """`mql` and `MQL` are one id (compared after NFKC): check refuses the second at its
+    line, and confirm changes nothing."""
+    text = client().replace("  - id: sql\n", f"  - id: '{second}'\n")
+    path = write(tmp_path / "acme.yaml", text)
+    line = text.splitlines().index(f"  - id: '{second}'") + 1
+    assert_user_error(deliver("check", "acme.yaml", cwd=tmp_path), f"acme.yaml:{line}:", "duplicate stage id")
+    before = path.read_bytes()
+    assert_user_error(deliver("confirm", "acme.yaml", "mql", cwd=tmp_path), "duplicate stage id")
+    assert path.read_bytes() == before
