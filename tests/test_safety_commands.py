@@ -4,6 +4,7 @@ remove, replace or half-write what they did not make."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,49 @@ def test_stage_ids_differing_in_case_or_width_are_a_positioned_duplicate(second:
     before = path.read_bytes()
     assert_user_error(deliver("confirm", "acme.yaml", "mql", cwd=tmp_path), "duplicate stage id")
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------- 6. confirm through links
+
+
+def _confirmed(text: str) -> bool:
+    return "status: confirmed" in text
+
+
+def test_confirm_on_a_symlink_writes_the_real_file_and_keeps_the_link(tmp_path: Path) -> None:
+    real = write(tmp_path / "real" / "acme.yaml", client())
+    os.chmod(real, 0o640)
+    link = tmp_path / "acme.yaml"
+    link.symlink_to(real)
+    assert_ok(deliver("confirm", "acme.yaml", "mql", cwd=tmp_path))
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert _confirmed(real.read_text(encoding="utf-8"))
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["acme.yaml"]  # no temp file left
+
+
+def test_confirm_on_a_hard_link_changes_every_name_of_the_file(tmp_path: Path) -> None:
+    first = write(tmp_path / "acme.yaml", client())
+    os.chmod(first, 0o600)
+    second = tmp_path / "copy.yaml"
+    os.link(first, second)
+    assert_ok(deliver("confirm", "copy.yaml", "mql", "--bump", cwd=tmp_path))
+    assert os.path.samefile(first, second)
+    assert _confirmed(first.read_text(encoding="utf-8")) and "version: 2" in first.read_text(encoding="utf-8")
+    assert first.stat().st_mode & 0o777 == 0o600
+
+
+# ---------------------------------------------------------------- 7. new never overwrites a schema file
+
+
+def test_new_refuses_to_replace_a_different_client_schema_file(tmp_path: Path) -> None:
+    schema = write(tmp_path / "client.schema.json", '{"mine": true}\n')
+    result = deliver("new", "Beta Co", "--out", "beta.yaml", cwd=tmp_path)
+    assert_user_error(result, "client.schema.json", "--force")
+    assert schema.read_text() == '{"mine": true}\n'
+    assert not (tmp_path / "beta.yaml").exists()
+    # Its own schema, unchanged, is no obstacle to a second client in the same folder.
+    schema.unlink()
+    assert_ok(deliver("new", "Beta Co", "--out", "beta.yaml", cwd=tmp_path))
+    assert_ok(deliver("new", "Gamma Co", "--out", "gamma.yaml", cwd=tmp_path))
+    assert_ok(deliver("new", "Delta Co", "--out", "delta.yaml", "--force", cwd=tmp_path))
