@@ -194,11 +194,7 @@ def index_html(project: Project, entries: list[Entry], draft: bool) -> str:
     )
     rows = "\n".join(_group_html(entries))
     diagram = _diagram(entries)
-    figure = (
-        f'<figure><img src="{e(quote(diagram))}" width="100%" alt="Lifecycle architecture diagram"></figure>'
-        if diagram
-        else ""
-    )
+    figure = f'<figure><img src="{e(quote(diagram))}" alt="Lifecycle architecture diagram"></figure>' if diagram else ""
     date = document_date(project).isoformat()
     by = f" · prepared by {e(project.architect)}" if project.architect else ""
     return _PAGE.format(
@@ -248,7 +244,7 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 .draft {{ background: #fff3cd; border: 1px solid #e0a800; padding: .5rem 1rem; font-weight: bold; }}
 figure {{ margin: 1rem 0; }}
-figure img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}
+figure img {{ width: 100%; height: auto; border: 1px solid #ddd; }}
 li {{ margin: .4rem 0; }}
 li li {{ margin: .1rem 0; }}
 </style>

@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
     "sales",
-    "customer",
-    "company",
     "poc",
+    "customer",
     "renewal",
     "expansion",
+    "company",
 )
-"""The built-in domains, in the order every deliverable presents them."""
+"""The built-in domains, in the order every deliverable presents them: the playbook's flow (a lead
+becomes a deal, a POC proves it, the customer renews and expands), then the company view of accounts."""
 
 DOMAIN_TITLES: dict[str, str] = {
     "lead": "Lead",
@@ -155,7 +156,7 @@ class Stage(Model):
     abbr: str | None = None
     """Optional abbreviation, e.g. MQL."""
     domain: str
-    """lead, sales, customer, company, poc, renewal, expansion, or a declared domain."""
+    """lead, sales, poc, customer, renewal, expansion, company, or a declared domain; every document presents domains in this order, declared ones last."""
     definition: str = ""
     """What the stage means, in the client's words."""
     entry: TextList = ()
@@ -194,6 +195,17 @@ class Stage(Model):
         return self.abbr or self.name
 
 
+class Comment(Model):
+    """A comment an approver wrote on a term in a returned copy of the alignment document."""
+
+    who: str = Field(min_length=1)
+    """Stakeholder or department id of the approver whose box it was written in."""
+    text: str = Field(min_length=1)
+    """The comment as written."""
+    file: str = ""
+    """The returned document it was read from (`deliver ingest` fills this in)."""
+
+
 class Term(Model):
     """A term the client's leadership must align on."""
 
@@ -207,6 +219,8 @@ class Term(Model):
     """Id for `deliver confirm`; derived from the term when absent."""
     status: Status = "assumed"
     """assumed or confirmed; when absent, confirmed once every approver has approved, else assumed."""
+    comments: tuple[Comment, ...] = ()
+    """Approvers' comments read back from returned documents by `deliver ingest` (optional)."""
 
     @model_validator(mode="before")
     @classmethod

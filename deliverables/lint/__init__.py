@@ -42,6 +42,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.too_many_pipelines,
         structure.probability_decreasing,
         structure.closed_won_not_100,
+        structure.hubspot_probability_step,
         structure.ends_at_closed_won,
         connections.unconnected,
         terms.undefined_term,
