@@ -296,6 +296,23 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=FILE)
+@click.argument("returned", nargs=-1, required=True, type=FILE)
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--prefer", type=FILE, help="Where returned copies disagree, take this copy's answer.")
+def ingest(file: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path | None) -> None:
+    """Read the ticked boxes and comments of RETURNED alignment documents into FILE.
+
+    Approvals change in place (comments and layout of FILE kept) and comments are
+    added under the term's `comments`; a table shows each approval was -> now.
+    """
+    from deliverables.commands.ingest import ingest as run
+
+    for line in run(file, returned, dry_run, prefer):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
 @OUT_OPTION
 @click.option(
     "--force",
@@ -331,8 +348,9 @@ def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
     One .txt per deliverable file (docx: paragraphs and tables with styles;
     pptx: slide titles, text, tables, notes; pdf: page count and text; png:
     size; text formats as they are). Exits 1 with a unified diff when anything
-    differs; --update rewrites them. DIR holds one client's snapshots only:
-    --update removes the snapshots of files no longer built.
+    differs; --update rewrites them and removes the snapshots it wrote of
+    files no longer built (DIR's index of them, .snapshots.json, keeps any
+    other file there out of it).
     """
     from deliverables.commands.snapshot import run_snapshot
 

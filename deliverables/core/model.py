@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
     "sales",
-    "customer",
-    "company",
     "poc",
+    "customer",
     "renewal",
     "expansion",
+    "company",
 )
-"""The built-in domains, in the order every deliverable presents them."""
+"""The built-in domains, in the order every deliverable presents them: the playbook's flow (a lead
+becomes a deal, a POC proves it, the customer renews and expands), then the company view of accounts."""
 
 DOMAIN_TITLES: dict[str, str] = {
     "lead": "Lead",
@@ -155,7 +156,7 @@ class Stage(Model):
     abbr: str | None = None
     """Optional abbreviation, e.g. MQL."""
     domain: str
-    """lead, sales, customer, company, poc, renewal, expansion, or a declared domain."""
+    """lead, sales, poc, customer, renewal, expansion, company, or a declared domain; every document presents domains in this order, declared ones last."""
     definition: str = ""
     """What the stage means, in the client's words."""
     entry: TextList = ()
@@ -194,6 +195,17 @@ class Stage(Model):
         return self.abbr or self.name
 
 
+class Comment(Model):
+    """A comment an approver wrote on a term in a returned copy of the alignment document."""
+
+    who: str = Field(min_length=1)
+    """Stakeholder or department id of the approver whose box it was written in."""
+    text: str = Field(min_length=1)
+    """The comment as written."""
+    file: str = ""
+    """The returned document it was read from (`deliver ingest` fills this in)."""
+
+
 class Term(Model):
     """A term the client's leadership must align on."""
 
@@ -207,6 +219,8 @@ class Term(Model):
     """Id for `deliver confirm`; derived from the term when absent."""
     status: Status = "assumed"
     """assumed or confirmed; when absent, confirmed once every approver has approved, else assumed."""
+    comments: tuple[Comment, ...] = ()
+    """Approvers' comments read back from returned documents by `deliver ingest` (optional)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -414,7 +428,20 @@ class CardOptions(Model):
     """Layout options of the Stage Reference Card."""
 
     page: Literal["letter", "a4"] = "letter"
-    """Paper size; the card is always one landscape page."""
+    """Paper size; each card file is always one landscape page."""
+    split: Literal["auto", "never", "teams"] = "auto"
+    """auto: one card while the whole architecture fits one page with body type of at least
+    7 pt, else one card per team (its stages in full, with the hand-offs into and out of
+    them) and an overview card of every stage name by domain; teams: always split; never:
+    always one card (down to 6.5 pt), and `check` reports an error when it cannot fit."""
+
+
+class DiagramOptions(Model):
+    """Printing options of the Lifecycle Architecture Diagram."""
+
+    page: Literal["letter", "a4", "a3", "a2"] = "letter"
+    """Landscape paper size of the PDF; a3 or a2 prints a large architecture as a poster.
+    Beyond 30 stages the PDF has an overview page and one page per domain."""
 
 
 METRIC_IDS: tuple[str, ...] = (
@@ -567,6 +594,8 @@ class Project(Model):
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()
     """Stage Reference Card options."""
+    diagram: DiagramOptions = DiagramOptions()
+    """Lifecycle Architecture Diagram options."""
     measures: Measures = Measures()
     """Lifecycle Measurement Framework inputs: targets, spend and segments."""
     enablement: Enablement = Enablement()
