@@ -24,9 +24,7 @@ def built(path: Path, text: str | None = None) -> tuple[dict[str, bytes], list[s
 def test_example_has_one_deck_and_talk_track_per_listed_audience() -> None:
     files, _ = built(EXAMPLE)
     teams = ("marketing", "sdr-team", "sales", "customer-success", "revops")
-    assert sorted(files) == sorted(
-        [f"training-{t}-v1.pptx" for t in teams] + [f"talk-track-{t}-v1.md" for t in teams]
-    )
+    assert sorted(files) == sorted([f"training-{t}-v1.pptx" for t in teams] + [f"talk-track-{t}-v1.md" for t in teams])
 
 
 def test_example_sdr_deck_and_talk_track_match_goldens() -> None:
@@ -62,7 +60,10 @@ def test_technical_session_is_45_minutes_and_end_user_30_by_default() -> None:
     assert "A 45-minute technical session on 13 January 2027, run by Tom Nguyen, CRM Administrator." in (
         files["talk-track-revops-v1.md"].decode()
     )
-    assert "A 30-minute team session on 11 January 2027, run by Sam Rivera." in files["talk-track-marketing-v1.md"].decode()
+    assert (
+        "A 30-minute team session on 11 January 2027, run by Sam Rivera."
+        in files["talk-track-marketing-v1.md"].decode()
+    )
 
 
 def test_session_lengths_are_configurable_and_the_agenda_adds_up() -> None:
@@ -126,7 +127,9 @@ def test_training_decks_follow_the_deck_design_rules() -> None:
                 frames = (
                     [c.text_frame for row in shape.table.rows for c in row.cells]
                     if getattr(shape, "has_table", False) and shape.has_table
-                    else [shape.text_frame] if shape.has_text_frame else []
+                    else [shape.text_frame]
+                    if shape.has_text_frame
+                    else []
                 )
                 for run in (r for f in frames for p in f.paragraphs for r in p.runs):
                     assert run.font.name == "Calibri", (name, number, run.text)
