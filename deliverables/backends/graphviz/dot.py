@@ -100,7 +100,11 @@ def header_width(view: dict[str, Any]) -> float:
 
 
 def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
-    """DOT text and, per node id, the style of each label line (name, owner, tag, note)."""
+    """DOT text and, per node id, the style of each label line (name, owner, tag, note).
+
+    Any subset of the view's lanes can be drawn alone (a page of a long
+    diagram): edges leaving the lanes drawn are left out.
+    """
     import graphviz
 
     grid, legend = layout(view)
@@ -117,9 +121,12 @@ def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
         members = [nodes[n] for row in lane["rows"] for n in row]
         drawn = {**lane, "nodes": members, "boxes": grid.boxes}
         _lane(graph, number, drawn, rect, header, flip, styles)
-    for edge, route in zip(view["edges"], grid.routes):
+    # Routes exist only for edges with both ends in the view's lanes (a page of a larger diagram).
+    edges = {(e["tail"], e["head"]): e for e in view["edges"]}
+    drawn = [(edges[(route.tail, route.head)], route) for route in grid.routes]
+    for edge, route in drawn:
         graph.edge(edge["tail"], edge["head"], pos=flip.spline(route.points), **_edge_attr(edge))
-    for edge, route in zip(view["edges"], grid.routes):
+    for edge, route in drawn:
         if edge.get("number"):
             _badge(graph, f"badge{edge['number']}", edge["number"], route, flip, edge)
     legendlib.draw(graph, legend, flip, styles)
