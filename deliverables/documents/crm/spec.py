@@ -130,7 +130,8 @@ def pipeline_rows(pipeline: Pipeline) -> list[dict[str, Any]]:
 
 _MOVE = r"\b(moves?|moved|set|sets|changed?|changes|marked|reach(?:es|ed)?|enters?|entered|is in|goes|went)\b"
 _FILLED = re.compile(
-    r"^(?P<what>.+?) (?:is |are )?(?:entered|filled in|filled|captured|recorded|selected|attached|logged)\b(?P<rest>.*)$", re.I
+    r"^(?P<what>.+?) (?:is |are )?(?:entered|filled in|filled|captured|recorded|selected|attached|logged)\b(?P<rest>.*)$",
+    re.I,
 )
 
 
