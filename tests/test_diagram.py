@@ -204,9 +204,12 @@ def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(gvengine, "render", fail)
     source.write_text(ESCAPING.read_text(encoding="utf-8").replace("Say", "Now say"), encoding="utf-8")
-    with pytest.raises(BuildError):
-        build_file(source, tmp_path / "out", ["diagram"])
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    result = build_file(source, tmp_path / "out", ["diagram"], jobs=1)
+    assert result.failed == {"diagram": "the diagram layout took longer than 60 s and was stopped"}
+    # The manifest and the model record the new input and the failure; the pictures stay as they were.
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix != ".json"} == {
+        name: data for name, data in before.items() if not name.endswith(".json")
+    }
 
 
 def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
