@@ -436,6 +436,14 @@ class CardOptions(Model):
     always one card (down to 6.5 pt), and `check` reports an error when it cannot fit."""
 
 
+class DiagramOptions(Model):
+    """Printing options of the Lifecycle Architecture Diagram."""
+
+    page: Literal["letter", "a4", "a3", "a2"] = "letter"
+    """Landscape paper size of the PDF; a3 or a2 prints a large architecture as a poster.
+    Beyond 30 stages the PDF has an overview page and one page per domain."""
+
+
 METRIC_IDS: tuple[str, ...] = (
     "conversion",
     "velocity",
@@ -586,6 +594,8 @@ class Project(Model):
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()
     """Stage Reference Card options."""
+    diagram: DiagramOptions = DiagramOptions()
+    """Lifecycle Architecture Diagram options."""
     measures: Measures = Measures()
     """Lifecycle Measurement Framework inputs: targets, spend and segments."""
     enablement: Enablement = Enablement()

@@ -66,6 +66,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "edges": edges,
         "conditions": number_handoffs(project, edges),
         "legend": _legend(assumed),
+        "page": project.diagram.page,
     }
 
 
@@ -222,5 +223,16 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
         f"{stem}.gv": source.encode("utf-8"),
         f"{stem}.svg": svg,
         f"{stem}.png": art.svg_to_png(svg),
-        f"{stem}.pdf": art.svg_to_pdf(svg, view),
+        f"{stem}.pdf": _pdf(svg, view),
     }
+
+
+def _pdf(svg: bytes, view: dict[str, Any]) -> bytes:
+    """One page of the whole picture, or (beyond 30 stages) an overview and a page per domain."""
+    from deliverables.backends.graphviz import art, dot, pages
+    from deliverables.documents import diagram_pages
+
+    if not diagram_pages.paged(view):
+        return art.svg_to_pdf(svg, view) if view.get("page", "letter") == "letter" else pages.single_pdf(svg, view)
+    domain_svgs = [art.layout_svg(*dot.build(sub)) for sub in diagram_pages.domain_views(view, choose_row_length)]
+    return pages.paged_pdf(view, diagram_pages.overview(view), domain_svgs, view.get("page", "letter"))
