@@ -213,12 +213,16 @@ def _escape(line: str) -> str:
 
 def bold_label(lines: list[str], size: float) -> str:
     """A label drawn bold later: padded with trailing spaces so Graphviz reserves the bold width."""
+    return label(padded(lines, size))
+
+
+def padded(lines: list[str], size: float) -> list[str]:
+    """Lines with the trailing spaces that make their regular width as wide as their bold width."""
     space = measure.text_width(PAD_CHAR, size)
-    padded = [
+    return [
         line + PAD_CHAR * math.ceil((measure.text_width(line, size, True) - measure.text_width(line, size)) / space)
         for line in lines
     ]
-    return label(padded)
 
 
 def inches(points: float) -> str:
@@ -231,7 +235,7 @@ def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list
     lines = [view["title"], view["subtitle"]]
     text = bold_label(lines, 16)
     # Graphviz centres each line on the node; the styling step moves it left by half its regular width.
-    width = max(measure.text_width(line, 16) for line in str(text).split("\\n"))
+    width = max(measure.text_width(line, 16) for line in padded(lines, 16))
     styles["title"] = ["title", "subtitle"]
     graph.node(
         "title",
