@@ -312,8 +312,8 @@ def box_attrs(node: dict[str, Any], rect: gridlib.Rect, flip: _Flip) -> dict[str
 
 def _edge_attr(edge: dict[str, Any]) -> dict[str, str]:
     attrs = dict(EDGE_STYLES[edge["kind"]], arrowsize="0.7")
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     return attrs
 
 
@@ -323,8 +323,8 @@ def _badge(graph: Any, node_id: str, number: int, route: gridlib.Route, flip: _F
     step = gridlib.CLEAR / 2 + 1
     y = y0 + step if y1 > y0 else y0 - step
     attrs = badge_attrs(number)
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     graph.node(node_id, str(number), pos=flip.pos(x0, y), **attrs)
 
 
