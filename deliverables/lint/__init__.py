@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.probability_decreasing,
         structure.closed_won_not_100,
         structure.hubspot_probability_step,
+        structure.automation_contradicts_criteria,
         structure.ends_at_closed_won,
         connections.unconnected,
         terms.undefined_term,
