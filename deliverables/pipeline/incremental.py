@@ -124,7 +124,7 @@ def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], t
         if manifest.get("input_sha256") != entry["input_sha256"]:
             return None
         sizes = entry["sizes"]
-        if any(not (folder / n).is_file() or (folder / n).stat().st_size != s for n, s in sizes.items()):
+        if any(not _regular(folder / n) or (folder / n).stat().st_size != s for n, s in sizes.items()):
             return None
         if entry["previous_model"] != _previous_model_key(folder):
             return None
@@ -133,6 +133,11 @@ def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], t
         return folder
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a symbolic link (an output file replaced by a link is never up to date)."""
+    return path.is_file() and not path.is_symlink()
 
 
 def file_stamps(files: Iterable[str]) -> dict[str, list[int] | None]:

@@ -1,0 +1,65 @@
+"""Output safety, security: nothing outside a client's own files reaches its
+output, and hostile external files or caches never hang or crash a build."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from safety_support import assert_ok, assert_user_error, client, deliver, write
+
+SECRET = "TOP SECRET outside the output"
+
+# ---------------------------------------------------------------- 9. symlinks in output folders
+
+
+def _built(tmp_path: Path) -> Path:
+    write(tmp_path / "acme.yaml", client())
+    assert_ok(deliver("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path))
+    return tmp_path / "out" / "acme" / "v1"
+
+
+def _no_secret(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_build_only_never_follows_a_symlink_in_the_previous_version(tmp_path: Path) -> None:
+    folder = _built(tmp_path)
+    write(tmp_path / "secret.txt", SECRET)
+    (folder / "extra.md").symlink_to(tmp_path / "secret.txt")
+    result = deliver("build", "acme.yaml", "--only", "faq", "--out", "out", cwd=tmp_path)
+    assert_user_error(result, "extra.md", "symbolic link")
+    _no_secret(tmp_path / "out")
+
+
+def test_a_kept_file_replaced_by_a_symlink_is_never_read(tmp_path: Path) -> None:
+    folder = _built(tmp_path)
+    write(tmp_path / "secret.txt", SECRET)
+    summary = folder / "stage-summary-v1.md"
+    summary.unlink()
+    summary.symlink_to(tmp_path / "secret.txt")
+    result = deliver("build", "acme.yaml", "--only", "faq", "--out", "out", cwd=tmp_path)
+    assert_user_error(result, "stage-summary-v1.md", "symbolic link")
+    _no_secret(tmp_path / "out")
+
+
+def test_package_never_zips_what_a_symlink_points_at(tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", client())
+    assert_ok(deliver("build", "acme.yaml", "--out", "out", cwd=tmp_path))
+    folder = tmp_path / "out" / "acme" / "v1"
+    write(tmp_path / "secret.txt", SECRET)
+    summary = folder / "stage-summary-v1.md"
+    summary.unlink()
+    summary.symlink_to(tmp_path / "secret.txt")
+    result = deliver("package", "acme.yaml", "--out", "out", "--force", cwd=tmp_path)
+    for zipped in (tmp_path / "out").rglob("*.zip"):
+        with zipfile.ZipFile(zipped) as archive:
+            assert all(SECRET.encode() not in archive.read(n) for n in archive.namelist())
+    # Either the link is refused, or the version is rebuilt first (the link replaced).
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    if result.returncode:
+        assert "symbolic link" in result.stderr
+    else:
+        assert not summary.is_symlink()
