@@ -3,9 +3,11 @@ output, and hostile external files or caches never hang or crash a build."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
+import pytest
 from safety_support import assert_ok, assert_user_error, client, deliver, write
 
 SECRET = "TOP SECRET outside the output"
@@ -63,3 +65,63 @@ def test_package_never_zips_what_a_symlink_points_at(tmp_path: Path) -> None:
         assert "symbolic link" in result.stderr
     else:
         assert not summary.is_symlink()
+
+
+# ---------------------------------------------------------------- 10. theme and logo at devices, FIFOs, huge files
+
+
+def _with(text: str, key: str, value: str) -> str:
+    if key == "logo":
+        return text.replace("  crm: hubspot\n", f"  crm: hubspot\n  logo: {value}\n")
+    return text.replace("architect: Sam Rivera\n", f"architect: Sam Rivera\ntheme: {value}\n")
+
+
+@pytest.mark.parametrize(
+    ("key", "make", "fragment"),
+    [
+        ("logo", "zero", "not a regular file"),
+        ("logo", "fifo", "not a regular file"),
+        ("logo", "huge", "larger than"),
+        ("logo", "dir", "not a regular file"),
+        ("theme", "zero", "acme.yaml:7:8: theme: theme folder '/dev/zero' is not a folder"),
+        ("theme", "fifo-in", "base.pptx"),
+        ("theme", "huge-in", "base.pptx"),
+    ],
+)
+def test_theme_and_logo_that_are_not_plain_files_are_clear_errors(
+    key: str, make: str, fragment: str, tmp_path: Path
+) -> None:
+    if make == "zero":
+        value = "/dev/zero"
+    elif make in ("fifo", "huge", "dir"):
+        value = "logo.png"
+        if make == "fifo":
+            os.mkfifo(tmp_path / value)
+        elif make == "huge":
+            with open(tmp_path / value, "wb") as handle:
+                handle.truncate(200 * 1024 * 1024)  # sparse: cheap on disk
+        else:
+            (tmp_path / value).mkdir()
+    else:
+        value = "brand"
+        theme = tmp_path / value
+        theme.mkdir()
+        if make == "fifo-in":
+            os.mkfifo(theme / "base.pptx")
+        elif make == "huge-in":
+            with open(theme / "base.pptx", "wb") as handle:
+                handle.truncate(200 * 1024 * 1024)
+        else:
+            os.mkfifo(theme / "notes.txt")
+    write(tmp_path / "acme.yaml", _with(client(), key, value))
+    only = "definition-alignment" if key == "logo" else "kickoff-deck"
+    result = deliver("build", "acme.yaml", "--only", only, "--out", "out", cwd=tmp_path)
+    assert_user_error(result, "acme.yaml", fragment)
+    assert not (tmp_path / "out" / "acme" / "v1").exists()
+
+
+def test_a_fifo_beside_the_theme_files_is_never_waited_on(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    os.mkfifo(tmp_path / "brand" / "notes.txt")
+    write(tmp_path / "acme.yaml", _with(client(), "theme", "brand"))
+    assert_ok(deliver("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path))
