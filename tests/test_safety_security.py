@@ -125,3 +125,33 @@ def test_a_fifo_beside_the_theme_files_is_never_waited_on(tmp_path: Path) -> Non
     os.mkfifo(tmp_path / "brand" / "notes.txt")
     write(tmp_path / "acme.yaml", _with(client(), "theme", "brand"))
     assert_ok(deliver("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path))
+
+
+# ---------------------------------------------------------------- 11. a damaged compiled-engine cache
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_damaged_compiled_engine_cache_is_recompiled(damage: str, tmp_path: Path) -> None:
+    """The diagram engine's compiled module is checked (size and hash) before use: a
+    damaged one is compiled again instead of crashing the build."""
+    cache = tmp_path / "cache"
+    write(tmp_path / "acme.yaml", client())
+    assert_ok(
+        deliver("build", "acme.yaml", "--only", "diagram", "--out", "out", cwd=tmp_path, DELIVER_CACHE_DIR=str(cache))
+    )
+    (compiled,) = cache.glob("graphviz-*.cwasm")
+    data = bytearray(compiled.read_bytes())
+    if damage == "flip":
+        middle = len(data) // 2
+        data[middle : middle + 4096] = bytes(4096)
+    else:
+        del data[len(data) // 3 :]
+    compiled.write_bytes(bytes(data))
+    write(tmp_path / "acme.yaml", client(stage_name="Marketing Ready Lead"))
+    result = deliver(
+        "build", "acme.yaml", "--only", "diagram", "--out", "out", cwd=tmp_path, DELIVER_CACHE_DIR=str(cache)
+    )
+    assert_ok(result)
+    assert (tmp_path / "out" / "acme" / "v1" / "diagram-v1.svg").is_file() or list((tmp_path / "out").rglob("*.svg"))
+    assert compiled.read_bytes() != bytes(data)  # rewritten whole
