@@ -24,6 +24,7 @@ from deliverables.core.model import Project
 from deliverables.core.source import decode, load_document
 from deliverables.core.suggest import did_you_mean
 from deliverables.core.validate import load_project
+from deliverables.documents.words.grammar import count
 from deliverables.pipeline.storage import locked_dir, write_through
 
 # Keys after which a new `status:` line reads naturally, best first.
@@ -62,7 +63,7 @@ def _confirm(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
     new_text = apply(text, edits)
     updated, _ = load_project(path, new_text)  # never write a file that no longer loads
     write_through(path, _encode(new_text, raw))
-    return report + [f"{updated.assumed_count()} item(s) still ASSUMED in {path}"]
+    return report + [f"{count(updated.assumed_count(), 'item')} still ASSUMED in {path}"]
 
 
 def resolve(path: Path, project: Project, ids: tuple[str, ...]) -> list[tuple[str, int]]:

@@ -17,7 +17,9 @@ from typing import Any
 
 from deliverables.core import marks
 from deliverables.core.context import Context
+from deliverables.core.dates import shown_date
 from deliverables.core.model import Exit, Project, Stage
+from deliverables.documents.words import grammar
 
 NAME = "diagram"
 SUFFIXES = (".svg", ".png", ".pdf", ".gv")
@@ -89,7 +91,7 @@ def _font_warnings(project: Project, ctx: Context) -> None:
 
 def _subtitle(project: Project, ctx: Context, assumed: int) -> str:
     status = f"{assumed} ASSUMED" if assumed else "all CONFIRMED"
-    return f"{ctx.date.isoformat()} · {len(project.stages)} stages · {status}"
+    return f"{shown_date(project)} · {grammar.count(len(project.stages), 'stage')} · {status}"
 
 
 def _lane(project: Project, domain: str, index: dict[str, int]) -> dict[str, Any]:
@@ -197,6 +199,7 @@ def number_handoffs(project: Project, edges: list[dict[str, Any]]) -> list[dict[
         edge["number"] = len(conditions) + 1
         condition = edge["when"] or (head.entry[0] if head.entry else "")
         text = f"{tail.short} → {head.short}" + (f": {condition}" if condition else "")
+        edge["tooltip"] = text
         conditions.append({"number": edge["number"], "text": text, "full": text})
     return conditions
 

@@ -50,6 +50,8 @@ REGISTRY: dict[str, str] = {
     "crm-config": "deliverables.documents.crm",
     "maintenance": "deliverables.documents.maintenance",
     "measurement-framework": "deliverables.documents.measures",
+    "training": "deliverables.documents.decks.training",
+    "hypercare": "deliverables.documents.hypercare",
     "kickoff-deck": "deliverables.documents.decks.kickoff",
     "refinement-deck": "deliverables.documents.decks.refinement",
     "handoff-deck": "deliverables.documents.decks.handoff",

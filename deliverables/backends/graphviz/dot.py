@@ -213,12 +213,16 @@ def _escape(line: str) -> str:
 
 def bold_label(lines: list[str], size: float) -> str:
     """A label drawn bold later: padded with trailing spaces so Graphviz reserves the bold width."""
+    return label(padded(lines, size))
+
+
+def padded(lines: list[str], size: float) -> list[str]:
+    """Lines with the trailing spaces that make their regular width as wide as their bold width."""
     space = measure.text_width(PAD_CHAR, size)
-    padded = [
+    return [
         line + PAD_CHAR * math.ceil((measure.text_width(line, size, True) - measure.text_width(line, size)) / space)
         for line in lines
     ]
-    return label(padded)
 
 
 def inches(points: float) -> str:
@@ -231,7 +235,7 @@ def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list
     lines = [view["title"], view["subtitle"]]
     text = bold_label(lines, 16)
     # Graphviz centres each line on the node; the styling step moves it left by half its regular width.
-    width = max(measure.text_width(line, 16) for line in str(text).split("\\n"))
+    width = max(measure.text_width(line, 16) for line in padded(lines, 16))
     styles["title"] = ["title", "subtitle"]
     graph.node(
         "title",
@@ -308,8 +312,8 @@ def box_attrs(node: dict[str, Any], rect: gridlib.Rect, flip: _Flip) -> dict[str
 
 def _edge_attr(edge: dict[str, Any]) -> dict[str, str]:
     attrs = dict(EDGE_STYLES[edge["kind"]], arrowsize="0.7")
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     return attrs
 
 
@@ -319,8 +323,8 @@ def _badge(graph: Any, node_id: str, number: int, route: gridlib.Route, flip: _F
     step = gridlib.CLEAR / 2 + 1
     y = y0 + step if y1 > y0 else y0 - step
     attrs = badge_attrs(number)
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     graph.node(node_id, str(number), pos=flip.pos(x0, y), **attrs)
 
 

@@ -139,7 +139,9 @@ def contact_ladder(project: Project, platform: str, defaults: dict[str, Any], ma
     by_id = {m.stage.id: m for m in maps}
     options = []
     for stage in project.stages_in("lead"):
-        m = by_id[stage.id]
+        m = by_id.get(stage.id)
+        if m is None:  # measured outside the CRM
+            continue
         same_field = (m.object, m.field) == (target["object"], target["field"])
         value = m.value if same_field else mapping.default_value(stage, target, platform, defaults)
         options.append(Option(stage.name, value, m.proposed, (stage.id,)))

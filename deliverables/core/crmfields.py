@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
 
 ALIASES = {"salesforce": "salesforce", "hubspot": "hubspot"}
+OUTSIDE_CRM = "measured outside the CRM"
+"""What a metric reads for stages the client measures outside the CRM (web analytics)."""
 
 
 class Fields:
@@ -44,18 +47,23 @@ class Fields:
     def of(self, stages: Sequence[Stage], short: bool = False) -> str:
         """The fields a metric on these stages reads: `contacts.lifecyclestage = mql, sal`."""
         grouped: dict[str, list[str]] = {}
-        for stage in stages:
+        inside = [stage for stage in stages if not known.outside_crm(stage)]
+        if not inside:  # the client measures these stages outside the CRM
+            return OUTSIDE_CRM
+        for stage in inside:
             obj, field, value = self.field(stage)
             values = grouped.setdefault(f"{obj}.{field}", [])
             if value not in values:
                 values.append(value)
         parts = [f"{name} = {', '.join(values)}" for name, values in grouped.items()]
+        parts += [f"{stage.name} {OUTSIDE_CRM}" for stage in stages if stage not in inside]
         text = "; ".join(parts)
         return text if short else f"{text}, {self.text['stamps'][self.crm]}"
 
     def summary(self) -> str:
         """Every stage field of the lifecycle, one per object, with its date stamps."""
-        names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in self.project.flow()))
+        flow = [s for s in self.project.flow() if not known.outside_crm(s)]
+        names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in flow))
         return f"{'; '.join(names)}, {self.text['stamps'][self.crm]}"
 
     def where(self, report: str) -> str:
@@ -64,12 +72,29 @@ class Fields:
 
     def reasons(self, stage: Stage) -> tuple[str, ...] | str:
         """The drop-off reasons offered at `stage`: its own; else, when another stage on its object
-        lists some, that picklist (one per object, as the CRM spec has it); else its domain's standard ones."""
+        lists some, a pointer to that picklist (one per object, as the CRM spec has it); else its
+        domain's standard ones."""
         if stage.drop_off_reasons:
             return stage.drop_off_reasons
-        obj = self.field(stage)[0]
-        same = [s for s in self.project.flow() if self.field(s)[0] == obj and s.drop_off_reasons]
+        same = self._same_object(stage)
         if same:
             return self.text["same_picklist"].replace("{stages}", " and ".join(s.short for s in same[:2]))
+        return self.reasons_list(stage)
+
+    def reasons_list(self, stage: Stage) -> tuple[str, ...]:
+        """Every value of the drop-off picklist on the stage's object."""
+        same = self._same_object(stage) if not stage.drop_off_reasons else [stage]
+        if same:
+            return tuple(dict.fromkeys(r for s in same for r in s.drop_off_reasons))
         reasons = self.defaults["drop_off_reasons"]
         return tuple(reasons.get(stage.domain, reasons["other"]))
+
+    def _same_object(self, stage: Stage) -> list[Stage]:
+        obj = self.field(stage)[0]
+        return [s for s in self.project.flow() if self.field(s)[0] == obj and s.drop_off_reasons]
+
+    def object_name(self, obj: str) -> str:
+        """An object as the platform spells it."""
+        if self.crm in self.defaults["aliases"]:
+            return self.defaults["aliases"][self.crm]["objects"].get(obj.casefold(), obj)
+        return obj
