@@ -85,8 +85,9 @@ def not_final_message(project: Project) -> str:
 def failed_message(project: Project, failed: dict[str, str]) -> str:
     """Why the package is refused: which deliverables failed, and why."""
     reasons = "; ".join(f"{name}: {why}" for name, why in sorted(failed.items()))
+    noun = "deliverable" if len(failed) == 1 else "deliverables"
     return (
-        f"{project.client.name} v{project.version} has {len(failed)} failed deliverable(s): {reasons}. "
+        f"{project.client.name} v{project.version} has {len(failed)} failed {noun}: {reasons}. "
         "Fix them and build again, or pass --force for a DRAFT package without their current files"
     )
 

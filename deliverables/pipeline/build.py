@@ -44,7 +44,8 @@ class BuildResult:
         """A BuildError naming every failed deliverable and why, when one failed."""
         if self.failed:
             reasons = "; ".join(f"{name}: {why}" for name, why in sorted(self.failed.items()))
-            raise BuildError(f"{len(self.failed)} deliverable(s) failed: {reasons}")
+            many = len(self.failed) != 1
+            raise BuildError(f"{len(self.failed)} deliverable{'s' if many else ''} failed: {reasons}")
 
 
 def select(only: Sequence[str] | None) -> tuple[str, ...]:
