@@ -120,3 +120,18 @@ def test_each_trained_team_gets_its_own_one_page_card_beside_the_whole_card(tmp_
     assert made == sorted(["stage-reference-card-v1.pdf", *(f"stage-reference-card-v1-{t}.pdf" for t in teams)])
     for name in made:
         assert len(PdfReader(result.folder / name).pages) == 1, name
+
+
+@pytest.mark.slow
+def test_300_stage_names_split_the_overview_into_one_page_parts(tmp_path: Path) -> None:
+    from deliverables.backends.pdf.card import render_card
+
+    project, _ = load_project(enterprise(300, tmp_path / "meridian.yaml"))
+    overviews = [c for c in card.cards(project) if "Overview" in c["title"]]
+    assert [c["file"] for c in overviews] == ["stage-reference-card-v2.pdf", "stage-reference-card-v2-overview-2.pdf"]
+    text = ""
+    for found in overviews:
+        [page] = pages(render_card(found, None, found["floor"]))
+        text += squeeze(page)
+    for stage in project.stages:
+        assert squeeze(stage.label) in text, stage.label

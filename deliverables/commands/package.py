@@ -28,7 +28,7 @@ from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
 from deliverables.pipeline.manifest import digest as sha256
-from deliverables.pipeline.storage import safe_relative, write_file
+from deliverables.pipeline.storage import read_output, safe_relative, write_file
 
 _LISTED = 12
 
@@ -122,9 +122,10 @@ def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
     for name, digest in sorted(manifest.section(record, "files").items()):
         if name in manifest.INTERNAL:
             continue
-        safe_relative(name)
-        path = folder / name
-        data = path.read_bytes() if path.is_file() else b""
+        try:
+            data = read_output(folder, name)
+        except OSError:
+            data = b""
         if sha256(data) != digest:
             changed.append(name)
         entries.append(Entry(name, data, owners.get(name, "")))
