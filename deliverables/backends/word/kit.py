@@ -189,6 +189,7 @@ class Writer:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        _valid_zoom(self.doc)
 
     # ------------------------------------------------------------- text
 
@@ -290,6 +291,14 @@ class Writer:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
+
+
+def _valid_zoom(doc: Document) -> None:
+    """A branded base saved by python-docx has `<w:zoom w:val="bestFit"/>`; the schema
+    requires w:percent, without which Word offers to repair the file."""
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
 
 
 def fill(cell: _Cell, paragraphs: Sequence[tuple[str, Rich]], ids: dict[str, str]) -> None:
