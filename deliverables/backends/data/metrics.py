@@ -240,6 +240,8 @@ def compute(
     out.update(_transitions(t, entered, seg, keys, moves, execute))
     unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
     out["unmapped"] = execute(counted(unmapped.select("rid", "col", "raw"), ["col", "raw"]))
+    used = t.current.filter(t.current.raw.nullif("").notnull())
+    out["values"] = execute(used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique()))
     undated = seg.anti_join(t.dated, "rid")
     out["undated"] = execute(undated.group_by(keys).agg(n=undated.rid.nunique()))
     ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")
