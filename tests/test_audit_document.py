@@ -61,7 +61,15 @@ def test_audit_document_shows_funnel_values_and_recommendations(built) -> None:
     ]
     assert "This audit reads 2 exports of Crafted Co's CRM, taken on 6 November 2026: 13 records in all." in text
     funnel = doc.tables[1]
-    assert [c.text for c in funnel.rows[2].cells] == ["Marketing Qualified Lead (MQL)", "2", "3", "33% to SAL", "10.0", "1", "2"]
+    assert [c.text for c in funnel.rows[2].cells] == [
+        "Marketing Qualified Lead (MQL)",
+        "2",
+        "3",
+        "33% to SAL",
+        "10.0",
+        "1",
+        "2",
+    ]
     assert "1 record reached a later stage without passing Marketing Qualified Lead (MQL)" in text
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert "=cmd|' /C calc'!A0" in cells
@@ -94,7 +102,9 @@ def test_a_bad_export_fails_the_build_and_writes_nothing(tmp_path) -> None:
 
     case = tmp_path / "case"
     shutil.copytree(CASE, case)
-    (case / "exports" / "deals.csv").write_text("Record ID,Deal Stage,Date entered \"Qualified (New Business)\"\nd1,Qualified,tomorrow\n")
+    (case / "exports" / "deals.csv").write_text(
+        'Record ID,Deal Stage,Date entered "Qualified (New Business)"\nd1,Qualified,tomorrow\n'
+    )
     with pytest.raises(InputError) as caught:
         build_file(case / "client.yaml", tmp_path / "out", only=["current-state-audit"], jobs=1)
     assert any("unreadable date 'tomorrow'" in str(p) for p in caught.value.problems)
