@@ -296,6 +296,23 @@ def confirm(file: Path, ids: tuple[str, ...], bump: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=FILE)
+@click.argument("returned", nargs=-1, required=True, type=FILE)
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--prefer", type=FILE, help="Where returned copies disagree, take this copy's answer.")
+def ingest(file: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path | None) -> None:
+    """Read the ticked boxes and comments of RETURNED alignment documents into FILE.
+
+    Approvals change in place (comments and layout of FILE kept) and comments are
+    added under the term's `comments`; a table shows each approval was -> now.
+    """
+    from deliverables.commands.ingest import ingest as run
+
+    for line in run(file, returned, dry_run, prefer):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
 @OUT_OPTION
 @click.option(
     "--force",

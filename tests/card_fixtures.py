@@ -15,19 +15,25 @@ DEFINITION = (
 
 
 def client_yaml(
-    count: int, criteria: int = 1, long_every: int = 4, token_every: int = 10, name: str = "Generated Co"
+    count: int,
+    criteria: int = 1,
+    long_every: int = 4,
+    token_every: int = 10,
+    name: str = "Generated Co",
+    split: str | None = None,
 ) -> str:
     """A valid client file with `count` stages over the domains; every third golden, every second confirmed.
 
     Each stage has `criteria` short criteria, every `long_every`-th one a long
     criterion and every `token_every`-th one an unbreakable token (a CRM field
-    path); 0 turns either off.
+    path); 0 turns either off. `split` sets `card.split`.
     """
     lines = [
         f"client: {{name: {name}, crm: hubspot}}",
         "version: 3",
         "date: 2026-11-20",
         "architect: Sam Rivera",
+        *([f"card: {{split: {split}}}"] if split else []),
         "stages:",
     ]
     for n in range(1, count + 1):

@@ -129,7 +129,7 @@ def test_hubspot_pipelines_have_string_probabilities_between_0_and_1(hs: dict[st
         assert stage["displayOrder"] == index
         assert isinstance(stage["metadata"]["probability"], str)
         assert 0.0 <= float(stage["metadata"]["probability"]) <= 1.0
-        assert stage["metadata"]["isClosed"] in ("true", "false")
+        assert list(stage["metadata"]) == ["probability"]  # HubSpot derives closed from 0.0 / 1.0
     assert [(s["label"], s["metadata"]["probability"]) for s in body["stages"]][-2:] == [
         ("Closed Won", "1.0"),
         ("Closed Lost", "0.0"),
@@ -141,7 +141,8 @@ def test_hubspot_pipelines_have_string_probabilities_between_0_and_1(hs: dict[st
 def test_hubspot_properties_are_select_enumerations(hs: dict[str, bytes]) -> None:
     for name in ("contacts-hs_lead_status", "contacts-drop_off_reason", "deals-drop_off_reason"):
         body = json.loads(hs[f"crm/hubspot/properties/{name}.json"])
-        assert (body["type"], body["fieldType"]) == ("enumeration", "select")
+        if name != "contacts-hs_lead_status":  # built in: updated, keeps its type
+            assert (body["type"], body["fieldType"]) == ("enumeration", "select")
         assert [o["displayOrder"] for o in body["options"]] == list(range(len(body["options"])))
         assert all(set(o) == {"label", "value", "displayOrder", "hidden"} for o in body["options"])
     lifecycle = json.loads(hs["crm/hubspot/properties/contacts-lifecyclestage.json"])
@@ -245,3 +246,46 @@ def test_salesforce_field_that_is_not_custom_is_warned_at_its_line() -> None:
     ctx = context(SALESFORCE, text)
     render("crm-config", ctx)
     assert ["'tier' is not a Salesforce custom field name" in str(w) for w in ctx.warnings].count(True) == 1
+
+
+RENEWAL = """\
+  - id: renewal-open
+    name: Renewal Opened
+    domain: renewal
+    entry: [Renewal opportunity created 120 days before the end date]
+    owner: cs
+  - id: renewal-review
+    name: Renewal Review Held
+    domain: renewal
+    entry: [Review meeting held with the economic buyer]
+    owner: cs
+  - id: onboarding
+"""
+
+
+def path_steps(out: dict[str, bytes], name: str) -> list[tuple[str, str]]:
+    path = xml(out[f"crm/salesforce/pathAssistants/{name}.pathAssistant-meta.xml"])
+    return [
+        (s.findtext(NS + "picklistValueName"), s.findtext(NS + "info")) for s in path.findall(NS + "pathAssistantSteps")
+    ]
+
+
+def test_added_won_and_lost_steps_of_a_renewal_path_get_their_own_guidance() -> None:
+    out = files(SALESFORCE, edited(SALESFORCE, ("  - id: onboarding\n", RENEWAL)))
+    steps = path_steps(out, "Renewal_Path")
+    assert [value for value, _ in steps] == ["Renewal Opened", "Renewal Review Held", "Closed Won", "Closed Lost"]
+    assert steps[2][1] == (
+        "<p>Confirm the signed agreement and the final amount and close date before closing as won.</p>"
+    )
+    assert steps[3][1] == "<p>Record the drop-off reason before closing as lost.</p>"
+    # the client's own won stage keeps its own criteria on the New Business path
+    won = dict(path_steps(out, "New_Business_Path"))["Closed Won"]
+    assert won.startswith("<p><b>Entry criteria</b></p><ul><li>Contract signed by both parties</li></ul>")
+
+
+def test_lead_path_leaves_converted_statuses_to_salesforces_converted_step(sf: dict[str, bytes]) -> None:
+    assert [value for value, _ in path_steps(sf, "Lead_Lifecycle")] == [
+        "Known Lead",
+        "Marketing Qualified Lead",
+        "Sales Accepted Lead",
+    ]

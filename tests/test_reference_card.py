@@ -19,7 +19,8 @@ from deliverables.core.validate import load_project
 from deliverables.pipeline.build import build_file
 
 CARD = "reference-card"
-SIXTY = client_yaml(60, long_every=6)
+SIXTY = client_yaml(60, long_every=6, split="never")
+"""Sixty stages fit one page only below 7 pt: the card splits unless told never to."""
 THREE = client_yaml(3, long_every=0, token_every=0, name="Three Co")
 
 
@@ -72,15 +73,16 @@ def test_shipped_files_fit_one_page_with_every_stage_and_criterion(source: Path,
 
 
 def test_too_many_stages_fail_with_the_overflow_and_longest_stages_and_write_nothing(tmp_path: Path) -> None:
-    source = write(tmp_path / "huge.yaml", client_yaml(120, criteria=3, name="Huge Co"))
+    source = write(tmp_path / "huge.yaml", client_yaml(120, criteria=3, name="Huge Co", split="never"))
+    result = build_file(source, tmp_path / "out", only=[CARD])
     with pytest.raises(BuildError) as caught:
-        build_file(source, tmp_path / "out", only=[CARD])
+        result.raise_failed()
     assert caught.value.format_message() == (
-        "reference-card: the stages need about 181% more room than one letter page holds, even at the "
-        "6.5 pt floor in 6 columns with definitions left out. Longest stages: Stage 20 Reached After "
-        "Qualification Review (S20) (16 lines), Stage 40 Reached After Qualification Review (S40) (16 lines), "
-        "Stage 60 Reached After Qualification Review (S60) (16 lines). Shorten their entry criteria, or split "
-        "the architecture; the card never runs onto a second page."
+        "1 deliverable(s) failed: reference-card: the stages need about 181% more room than "
+        "one letter page holds, even at the 6.5 pt floor in 6 columns with definitions left out. Longest "
+        "stages: Stage 20 Reached After Qualification… (16 lines), Stage 40 Reached After Qualification… "
+        "(16 lines), Stage 60 Reached After Qualification… (16 lines). Shorten their entry criteria, or split "
+        "the card by team; the card never runs onto a second page."
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 

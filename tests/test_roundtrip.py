@@ -9,6 +9,7 @@ import zipfile
 from conftest import EXAMPLE
 from docx_support import context, render
 from lxml import etree
+from ooxml import validate_package
 
 from deliverables.backends.word.controls import W14, W, read_controls
 from deliverables.core import tags
@@ -43,7 +44,12 @@ def test_every_asked_approver_gets_tagged_yes_no_and_comment_boxes():
     assert len(found) == 165
     sql = tags.tag("acme-analytics", 1, "sql", "marketing", "yes")
     assert sql == "deliver:acme-analytics:v1:sql:marketing:yes"
-    assert found[sql].mark == tags.mark("acme-analytics", 1, "sql", "marketing", "yes")
+    # The hidden bookmark: client hash, version, item hash, and "p": sent as pending.
+    assert found[sql].mark == tags.mark("acme-analytics", 1, "sql", "marketing", "yes", "pending")
+    assert found[sql].mark == "_d9e50e2v1_2fabb0944bdbp"
+    assert tags.parse_mark(found[sql].mark) == tags.Mark(
+        tags.client_hash("acme-analytics"), 1, "2fabb0944bdb", "pending"
+    )
     assert all(c.text == "" for c in found.values() if c.kind == "text")
 
 
@@ -76,6 +82,12 @@ def test_controls_are_declared_and_ordered_as_the_schema_wants():
     ends = [e.get(f"{{{W}}}id") for e in root.iter(f"{{{W}}}bookmarkEnd")]
     assert len(set(ids)) == len(ids) == 165
     assert sorted(marks) == sorted(ends) and len(set(marks)) == 165
+
+
+def test_document_with_controls_is_schema_valid(tmp_path):
+    path = tmp_path / "alignment.docx"
+    path.write_bytes(example())
+    assert validate_package(path) == []
 
 
 def test_document_with_controls_is_the_same_bytes_on_every_build():

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from deliverables.core import validate
-from deliverables.core.errors import InputError
+from deliverables.core.errors import InputError, Problem
 from deliverables.lint import lint
 from deliverables.lint.base import FileReport
 
@@ -27,7 +27,16 @@ def check_file(path: Path, *, final: bool = False, strict: bool = False) -> File
         return FileReport(str(path), list(exc.problems))
     assumed = project.assumed_count()
     summary = f"{len(project.stages)} stages, {assumed} item(s) assumed"
-    return FileReport(str(path), list(doc.warnings), lint(doc, project, final=final, strict=strict), summary)
+    problems = list(doc.warnings) + _layout_problems(doc, project)
+    return FileReport(str(path), problems, lint(doc, project, final=final, strict=strict), summary)
+
+
+def _layout_problems(doc: Any, project: Any) -> list[Problem]:
+    """What cannot be laid out as the file asks (a reference card that must not split but
+    cannot fit one page), positioned at the option that asks it."""
+    from deliverables.documents.card import fit_problems
+
+    return [doc.problem(path, message) for path, message in fit_problems(project)]
 
 
 def run(paths: Sequence[Path], *, final: bool, fmt: str, strict: bool, verbose: bool, echo: Echo) -> int:

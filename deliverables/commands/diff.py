@@ -13,7 +13,7 @@ from deliverables.core.errors import DeliverError
 from deliverables.core.model import Project
 from deliverables.core.paths import version_folders
 from deliverables.core.validate import load_project
-from deliverables.pipeline import build
+from deliverables.pipeline import build, owner
 
 
 def built_versions(out_root: Path, slug: str) -> dict[int, Path]:
@@ -33,6 +33,9 @@ def earlier_version(project: Project, out_root: Path, since: int | None) -> Proj
     """The built version `since`, or by default the newest one before `project.version`."""
     versions = built_versions(out_root, project.slug)
     where = out_root / project.slug
+    why = owner.conflict(where, project.client.name, bool(project.client.slug))
+    if why is not None:
+        raise DeliverError(why)
     if since is None:
         earlier = [n for n in versions if n < project.version]
         if not earlier:

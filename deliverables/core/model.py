@@ -194,6 +194,17 @@ class Stage(Model):
         return self.abbr or self.name
 
 
+class Comment(Model):
+    """A comment an approver wrote on a term in a returned copy of the alignment document."""
+
+    who: str = Field(min_length=1)
+    """Stakeholder or department id of the approver whose box it was written in."""
+    text: str = Field(min_length=1)
+    """The comment as written."""
+    file: str = ""
+    """The returned document it was read from (`deliver ingest` fills this in)."""
+
+
 class Term(Model):
     """A term the client's leadership must align on."""
 
@@ -207,6 +218,8 @@ class Term(Model):
     """Id for `deliver confirm`; derived from the term when absent."""
     status: Status = "assumed"
     """assumed or confirmed; when absent, confirmed once every approver has approved, else assumed."""
+    comments: tuple[Comment, ...] = ()
+    """Approvers' comments read back from returned documents by `deliver ingest` (optional)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -414,7 +427,12 @@ class CardOptions(Model):
     """Layout options of the Stage Reference Card."""
 
     page: Literal["letter", "a4"] = "letter"
-    """Paper size; the card is always one landscape page."""
+    """Paper size; each card file is always one landscape page."""
+    split: Literal["auto", "never", "teams"] = "auto"
+    """auto: one card while the whole architecture fits one page with body type of at least
+    7 pt, else one card per team (its stages in full, with the hand-offs into and out of
+    them) and an overview card of every stage name by domain; teams: always split; never:
+    always one card (down to 6.5 pt), and `check` reports an error when it cannot fit."""
 
 
 METRIC_IDS: tuple[str, ...] = (

@@ -15,7 +15,8 @@ from typing import NamedTuple
 PREFIX = "deliver"
 ANSWERS = ("yes", "no", "comment")
 _VERSION = re.compile(r"^v(0|[1-9][0-9]*)$")
-_MARK = re.compile(r"^_d([0-9a-f]{6})v(0|[1-9][0-9]*)_([0-9a-f]{12})$")
+_MARK = re.compile(r"^_d([0-9a-f]{6})v(0|[1-9][0-9]*)_([0-9a-f]{12})([arp]?)$")
+SENT = {"approved": "a", "rejected": "r", "pending": "p"}
 
 
 class Tag(NamedTuple):
@@ -50,19 +51,25 @@ class Mark(NamedTuple):
     client: str
     version: int
     item: str
+    sent: str | None
+    """The approval the box showed when the document was made (approved, rejected, pending)."""
 
 
-def mark(client: str, version: int, term: str, approver: str, answer: str) -> str:
+def mark(client: str, version: int, term: str, approver: str, answer: str, sent: str | None = None) -> str:
     """The hidden bookmark name of one box (Word allows 40 characters; a leading _ hides it).
 
-    Editors that drop tags on saving keep bookmarks, so the box is still found."""
-    return f"_d{client_hash(client)}v{version}_{item_hash(term, approver, answer)}"
+    Editors that drop tags on saving keep bookmarks, so the box is still found; the
+    approval it was sent with tells what the reader changed from what another left alone."""
+    return f"_d{client_hash(client)}v{version}_{item_hash(term, approver, answer)}{SENT.get(sent or '', '')}"
 
 
 def parse_mark(value: str) -> Mark | None:
     """The parts of a bookmark name written by `mark()`, or None."""
     found = _MARK.match(value)
-    return Mark(found[1], int(found[2]), found[3]) if found else None
+    if not found:
+        return None
+    sent = {v: k for k, v in SENT.items()}.get(found[4])
+    return Mark(found[1], int(found[2]), found[3], sent)
 
 
 def client_hash(client: str) -> str:

@@ -204,6 +204,10 @@ def cross_check(doc: Document) -> Iterator[Problem]:
         for approver in approvals if isinstance(approvals, dict) else ():
             if approver not in parties:
                 yield doc.problem(("terms", i, "approvals", approver), _unknown_party(approver, parties), key=True)
+        for j, comment in _items(term, "comments"):
+            who = comment.get("who")
+            if isinstance(who, str) and who not in parties:
+                yield doc.problem(("terms", i, "comments", j, "who"), _unknown_party(who, parties))
     for i, signoff in _items(data, "signoffs"):
         by = signoff.get("by")
         if isinstance(by, str) and by not in parties:

@@ -1,20 +1,27 @@
 """Stage Reference Card (PDF): every stage, its entry criteria and the owner of
-the transition, on exactly one printed page.
+the transition, on exactly one printed page per file.
 
 The view decides the wording, the order and the page size; the layout (columns,
-type size, how far definitions are shortened) is searched in `_card_pdf`, which
-fails with a clear error rather than spill onto a second page.
+type size, how far definitions are shortened) is searched in the PDF backend,
+which fails with a clear error rather than spill onto a second page.
+
+An architecture too large for one legible page (body type of at least 7 pt) is
+split (`card.split`): one card per team (`core.teams`) with its stages in full
+and the hand-offs into and out of them, and an overview card of every stage
+name by domain. A team whose card still does not fit gets one card per domain
+it works in, and a domain too long for one page is cut into parts.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from deliverables.core import marks
+from deliverables.core import marks, teams
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
-from deliverables.core.model import Project, Stage
+from deliverables.core.model import Project, Stage, slugify
 from deliverables.documents.words import grammar
 
 # A sentence ends at . ! or ? followed by a space and a capital letter, a digit
@@ -47,39 +54,186 @@ EXTERNAL = ()
 
 NO_ENTRY = "No entry criteria defined yet"
 UNASSIGNED = "Owner to be named"
+TITLE = "Stage Reference Card"
+LEGIBLE = 7.0
+"""Smallest body size (pt) a card split by team is set in: below it the card splits."""
+FLOOR = 6.5
+"""Smallest body size (pt) of a card that never splits."""
+OVERVIEW_NOTE = "Stage names only: each team's card lists its stages in full, with their entry criteria and owners."
 
 
 def files(project: Project) -> tuple[str, ...]:
     """The file names this deliverable writes for the project's version."""
-    return (f"stage-reference-card-v{project.version}.pdf",)
+    return tuple(card["file"] for card in cards(project))
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
-    """Title, domains with their stages in flow order, legend and footer."""
+    """Every card file: title, domains with their stages in flow order, legend and footer."""
     _font_warnings(project, ctx)
+    return {"cards": cards(project)}
+
+
+def base_name(project: Project) -> str:
+    """`stage-reference-card-v<N>`: the single card's (or the overview's) file name stem."""
+    return f"stage-reference-card-v{project.version}"
+
+
+def cards(project: Project) -> list[dict[str, Any]]:
+    """The card views to print: the whole architecture on one card, or split by team
+    (see the module docstring), each with the body size floor it is set at."""
+    whole = _card(project, project.flow(), f"{base_name(project)}.pdf", TITLE)
+    split = project.card.split
+    team_split = teams.team_split(project)
+    if split == "never" or len(team_split) < 2 or (split == "auto" and _fits(whole, LEGIBLE)):
+        return [{**whole, "floor": FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR}]
+    overview = _overview(project)
+    found = [{**overview, "floor": LEGIBLE if _fits(overview, LEGIBLE) else FLOOR}]
+    for team, stages in team_split.items():
+        found += _team_cards(project, team, stages)
+    return found
+
+
+def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[dict[str, Any]]:
+    """One team's cards: one when its stages fit, else one per domain, each cut into
+    parts when a domain alone does not fit."""
+    stem = f"{base_name(project)}-{slugify(team) or 'team'}"
+    card = _team_card(project, team, stages, f"{stem}.pdf", f"{TITLE} · {team}")
+    if _fits(card, LEGIBLE):
+        return [{**card, "floor": LEGIBLE}]
+    found = []
+    domains = list(dict.fromkeys(s.domain for s in stages))
+    for domain in domains:
+        own = tuple(s for s in stages if s.domain == domain)
+        title = f"{TITLE} · {team}, {project.domain_title(domain)}"
+        parts = _parts(project, team, own, title)
+        for number, part in enumerate(parts, 1):
+            suffix = f"-{slugify(domain)}" + (f"-{number}" if len(parts) > 1 else "")
+            shown = f"{title} ({number} of {len(parts)})" if len(parts) > 1 else title
+            found.append({**_team_card(project, team, part, f"{stem}{suffix}.pdf", shown), "floor": LEGIBLE})
+    return found
+
+
+def _parts(project: Project, team: str, stages: tuple[Stage, ...], title: str) -> list[tuple[Stage, ...]]:
+    """`stages` cut into the fewest even runs that each fit one page (one stage per run at worst)."""
+    for count in range(1, len(stages) + 1):
+        size = -(-len(stages) // count)
+        runs = [stages[i : i + size] for i in range(0, len(stages), size)]
+        if all(_fits(_team_card(project, team, run, "probe.pdf", title), LEGIBLE) for run in runs):
+            return runs
+    return [(stage,) for stage in stages]
+
+
+def _card(project: Project, stages: tuple[Stage, ...], file: str, title: str) -> dict[str, Any]:
+    """One card's view: `stages` grouped under their domains, in presentation order."""
     draft = not project.is_final()
     order = project.domain_order()
     domains = [
         {
             "title": project.domain_title(domain),
             "colour": marks.domain_colour(domain, order),
-            "stages": [_stage(project, s, draft) for s in project.stages_in(domain)],
+            "stages": [_stage(project, s, draft) for s in stages if s.domain == domain],
         }
         for domain in order
     ]
     return {
-        "file": f"stage-reference-card-v{project.version}.pdf",
+        "file": file,
         "page": page_size(project),
         "client": project.client.name,
-        "title": "Stage Reference Card",
+        "title": title,
         "version": f"v{project.version}",
         "date": shown_date(project),
         "status": "Draft" if draft else "Final",
         "architect": project.architect,
-        "domains": domains,
+        "domains": [d for d in domains if d["stages"]],
         "legend": _legend(draft),
         "footer": _footer(project),
     }
+
+
+def _overview(project: Project) -> dict[str, Any]:
+    """Every stage name by domain; each domain's header names the teams working in it,
+    and where a domain has several, the first stage of each run of one team says whose."""
+    card = _card(project, project.flow(), f"{base_name(project)}.pdf", f"{TITLE} · Overview")
+    team_of = teams.stage_teams(project)
+    draft = not project.is_final()
+    order = [d for d in project.domain_order() if project.stages_in(d)]
+    for entry, domain in zip(card["domains"], order):
+        stages = project.stages_in(domain)
+        names = list(dict.fromkeys(team_of[s.id] for s in stages))
+        entry["title"] = f"{entry['title']} · {', '.join(names)}"
+        entry["stages"] = []
+        for number, stage in enumerate(stages):
+            starts = len(names) > 1 and (number == 0 or team_of[stages[number - 1].id] != team_of[stage.id])
+            brief = _brief(stage.label, stage.golden, draft and stage.status == "assumed", "")
+            entry["stages"].append({**brief, "tag": team_of[stage.id] if starts else "", "compact": True})
+    card["legend"] = [item for item in card["legend"] if item["mark"] != "Owner:"]
+    card["legend"].append({"mark": "· Team", "text": "the team whose card lists the stages from here on"})
+    card["note"] = OVERVIEW_NOTE
+    card["compact"] = True
+    return card
+
+
+def _brief(label: str, golden: bool, assumed: bool, note: str) -> dict[str, Any]:
+    """A block of a name and a muted note only (the overview's stages, the hand-offs)."""
+    return {"label": label, "golden": golden, "assumed": assumed, "brief": True, "note": note, "definitions": ("", "")}
+
+
+def _team_card(project: Project, team: str, stages: tuple[Stage, ...], file: str, title: str) -> dict[str, Any]:
+    """A team's card: its stages in full, then the hand-offs into and out of them."""
+    card = _card(project, stages, file, title)
+    ids = {s.id for s in stages}
+    into = [h for h in teams.handoffs(project) if h.target.id in ids and h.source_team != team]
+    out = [h for h in teams.handoffs(project) if h.source.id in ids and h.target_team != team]
+    for heading, found, other in (("Hand-offs in", into, "source"), ("Hand-offs out", out, "target")):
+        if found:
+            card["domains"].append(
+                {
+                    "title": heading,
+                    "colour": marks.MUTED,
+                    "stages": [_handoff(h, other) for h in found],
+                }
+            )
+    return card
+
+
+def _handoff(handoff: teams.Handoff, other: str) -> dict[str, Any]:
+    """One hand-off: from where to where, the other team, and when."""
+    label = f"{handoff.source.short} → {handoff.target.short}"
+    team = handoff.source_team if other == "source" else handoff.target_team
+    note = f"from {team}" if other == "source" else f"to {team}"
+    if handoff.when:
+        note += f": {handoff.when}"
+    return _brief(label, False, False, note)
+
+
+_FITS: dict[str, bool] = {}
+
+
+def _fits(card: dict[str, Any], floor: float) -> bool:
+    """True when the card fits its one page at body type of at least `floor` pt (measured
+    once per card content: `files` and `view` ask the same questions)."""
+    key = json.dumps([card, floor], sort_keys=True, default=str)
+    if key not in _FITS:
+        from deliverables.backends.pdf.card import fits
+
+        if len(_FITS) > 512:
+            _FITS.clear()
+        _FITS[key] = fits(card, floor)
+    return _FITS[key]
+
+
+def fit_problems(project: Project) -> list[tuple[tuple[str | int, ...], str]]:
+    """With `card.split: never`, the card that cannot fit one page: where to say so and why."""
+    if project.card.split != "never":
+        return []
+    from deliverables.backends.pdf.card import overflow
+
+    whole = _card(project, project.flow(), f"{base_name(project)}.pdf", TITLE)
+    reason = overflow(whole, FLOOR)
+    if reason is None:
+        return []
+    reason = reason.removeprefix("reference-card: ").replace("split the card by team", "set card.split to auto")
+    return [(("card", "split"), f"the reference card does not fit one page: {reason}")]
 
 
 def _stage(project: Project, stage: Stage, draft: bool) -> dict[str, Any]:
@@ -159,7 +313,7 @@ def page_size(project: Project) -> str:
 
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
-    """The one-page PDF."""
+    """Every card file, each one page."""
     from deliverables.backends.pdf.card import render_card
 
-    return {view["file"]: render_card(view, ctx)}
+    return {card["file"]: render_card(card, ctx, card["floor"]) for card in view["cards"]}

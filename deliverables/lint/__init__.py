@@ -42,6 +42,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.too_many_pipelines,
         structure.probability_decreasing,
         structure.closed_won_not_100,
+        structure.hubspot_probability_step,
         structure.ends_at_closed_won,
         connections.unconnected,
         terms.undefined_term,
@@ -51,6 +52,9 @@ RULES: dict[str, Rule] = _by_id(
         gates.final_unapproved,
         gates.final_exit_without_when,
         gates.final_signoff,
+        gates.final_measurement,
+        gates.final_edge_cases,
+        gates.final_status,
     )
 )
 """Every rule by id, in the order they are listed and run."""

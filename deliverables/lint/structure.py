@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
+from deliverables.core.probability import hubspot_percent
 from deliverables.lint.base import PIPELINE_DOMAINS, Hit, at, is_pipeline, rule
 
 GOLDEN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -158,6 +159,24 @@ def closed_won_not_100(project: Project) -> Iterator[Hit]:
             if known.plays(stage, "won") and uses and stage.probability != 100:
                 found = "no probability" if stage.probability is None else f"probability {stage.probability}"
                 yield at(project, stage, f"'{stage.name}' has {found}, expected 100", "probability")
+
+
+@rule(
+    "hubspot-probability-step",
+    "warning",
+    "On HubSpot, a deal stage probability that is not a multiple of 10.",
+    "use a multiple of 10; HubSpot holds stage probabilities in steps of 10% and the HubSpot files round to the nearest",
+)
+def hubspot_probability_step(project: Project) -> Iterator[Hit]:
+    """A deal stage whose probability HubSpot cannot hold as given."""
+    if project.client.crm == "salesforce":
+        return
+    for flow in pipelines(project).values():
+        for stage in flow:
+            if stage.probability is not None and hubspot_percent(stage.probability) != stage.probability:
+                used = hubspot_percent(stage.probability)
+                message = f"probability {stage.probability} is not a multiple of 10; the HubSpot files use {used}"
+                yield at(project, stage, message, "probability")
 
 
 @rule(

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from deliverables import __version__
 from deliverables.core import paths
-from deliverables.core.errors import BuildError, DeliverError, Problem, TemplateError
-from deliverables.pipeline import incremental, inputs, manifest, registry
-from deliverables.pipeline.storage import write_tree
+from deliverables.core.errors import BuildError, DeliverError, InputError, Problem, TemplateError
+from deliverables.pipeline import incremental, inputs, manifest, owner, registry
+from deliverables.pipeline.storage import locked, write_tree
 
 if TYPE_CHECKING:
     from deliverables.core.context import Context
@@ -74,14 +74,28 @@ def load_model(folder: Path) -> Project:
 
 
 def load_previous(out_root: Path, project: Project) -> Project | None:
-    """The model of the newest earlier version built into the output, if any."""
+    """The model of the newest earlier version built into the output, if any: only
+    ever one of the same client (another client's folder is never read)."""
+    if owner.foreign(out_root / project.slug, project.client.name):
+        return None
     folder = paths.newest_before(out_root / project.slug, project.version)
     if folder is None:
         return None
     try:
-        return load_model(folder)
+        previous = load_model(folder)
     except (ValueError, OSError):
         return None
+    return previous if previous.client.name == project.client.name else None
+
+
+def _claim(ctx: Context, source: Path, client_dir: Path) -> None:
+    """Refuse a client folder another client owns; record the owner of a new one."""
+    project = ctx.project
+    why = owner.conflict(client_dir, project.client.name, bool(project.client.slug))
+    if why is not None:
+        key = ("client", "slug") if project.client.slug else ("client", "name")
+        raise InputError([ctx.document.problem(key, why)])
+    owner.claim(client_dir, project.client.name, source)
 
 
 def context(source: Path, out_root: Path | None = None, theme: Path | None = None, text: str | None = None) -> Context:
@@ -163,21 +177,25 @@ def build_file(
     with workers.pool(jobs) as pool:
         ctx = context(source, out_root, theme)
         folder = version_folder(out_root, ctx.project)
-        produced = _produce(ctx, names, folder if folder.is_dir() else None, pool)
-    files, report, warnings = _gather(ctx, produced)
-    errors = {name: item.failure for name, item in produced.items() if item.failure is not None}
-    failed = {n: r["reason"] for n, r in report.items() if r["action"] == "failed"}
-    files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
-    record = _manifest(raw, files, report, folder, keep=bool(only))
-    recorded = {n: r["reason"] for n, r in record["deliverables"].items() if r.get("action") == "failed"}
-    if recorded:
-        record["failed"] = dict(sorted(recorded.items()))
-    files[manifest.MANIFEST] = manifest.canonical_json(record)
-    write_tree(folder, files, keep=bool(only))
-    if failed:
-        incremental.forget(source, out_root)
-    else:
-        incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
+        # One build of a client at a time: the previous version it reuses and keeps
+        # cannot change under it, and nobody else's staging folder is touched.
+        with locked(folder.parent):
+            _claim(ctx, source, folder.parent)
+            produced = _produce(ctx, names, folder if folder.is_dir() else None, pool)
+            files, report, warnings = _gather(ctx, produced)
+            errors = {name: item.failure for name, item in produced.items() if item.failure is not None}
+            failed = {n: r["reason"] for n, r in report.items() if r["action"] == "failed"}
+            files[manifest.MODEL] = manifest.canonical_json(ctx.project.model_dump(mode="json"))
+            record = _manifest(raw, files, report, folder, keep=bool(only))
+            recorded = {n: r["reason"] for n, r in record["deliverables"].items() if r.get("action") == "failed"}
+            if recorded:
+                record["failed"] = dict(sorted(recorded.items()))
+            files[manifest.MANIFEST] = manifest.canonical_json(record)
+            write_tree(folder, files, keep=bool(only))
+            if failed:
+                incremental.forget(source, out_root)
+            else:
+                incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
     rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
     bugs = {n: _traceback(e) for n, e in errors.items() if n in failed and not isinstance(e, DeliverError)}
     return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt, failed=failed, bugs=bugs)

@@ -151,7 +151,8 @@ def _failed(
     node: Node, exc: BaseException, outcomes: dict[str, Any], earlier: Path | None, entry: Any, hashes: dict[str, Any]
 ) -> Produced:
     producer = next((n for n in node.needs if outcomes.get(n) is exc), None)
-    reason = f"it uses the files of '{producer}', which failed" if producer else failure_reason(exc)
+    own = failure_reason(exc).removeprefix(f"{node.name}: ")
+    reason = f"it uses the files of '{producer}', which failed" if producer else own
     files = _previous_files(earlier, entry, hashes)
     record = {"files": sorted(files), "action": "failed", "reason": reason}
     return Produced(files, record, list(node.ctx.warnings), exc)

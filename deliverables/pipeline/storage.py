@@ -7,19 +7,48 @@ two renames, with leftovers repaired by the next build.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from deliverables.core.errors import OutputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+LOCKS = Path(".deliver") / "locks"
+"""Where the advisory locks of the client folders of an output root live (under the root)."""
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the advisory lock of `folder`, a client's output folder
+    (`<root>/.deliver/locks/<client>.lock`, so the client folder itself stays clean).
+
+    Every command that writes a client's output takes it, so builds, packages and
+    watches of one client serialize instead of replacing each other's work.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks on this platform
+        yield
+        return
+    lock = folder.parent / LOCKS / f"{folder.name}.lock"
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except OSError as exc:
+        raise OutputError(f"cannot write into {folder.parent}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def safe_relative(name: str) -> PurePosixPath:
@@ -74,7 +103,7 @@ def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> 
     try:
         parent.mkdir(parents=True, exist_ok=True)
         repair(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{_owner_tag(os.getpid())}-", dir=parent))
     except OSError as exc:
         raise OutputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
     try:
@@ -93,13 +122,44 @@ def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> 
 
 
 def repair(target: Path) -> None:
-    """Undo what a killed fallback swap left: restore `.old` and drop stale staging."""
+    """Undo what a killed fallback swap left: restore `.old` and drop the staging
+    folders of builds that no longer run (a live build's staging folder is its own)."""
     old = target.with_name(f".{target.name}.old")
     if old.is_dir() and not target.exists():
         os.rename(old, target)
     shutil.rmtree(old, ignore_errors=True)
     for stale in target.parent.glob(f".{target.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if not _owner_alive(stale.name[len(f".{target.name}.new-") :]):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _start_time(pid: int) -> str:
+    """A process's start time (clock ticks since boot) on Linux, "0" elsewhere or when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "0"
+
+
+def _owner_tag(pid: int) -> str:
+    """`<pid>-<start time>`: names a staging folder's owner, even after its pid is reused."""
+    return f"{pid}-{_start_time(pid)}"
+
+
+def _owner_alive(tag: str) -> bool:
+    """Whether the process a staging folder's name records still runs."""
+    parts = tag.split("-")
+    if len(parts) < 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return False  # no owner recorded: left by an older version of the tool
+    pid, started = int(parts[0]), parts[1]
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass  # exists, owned by someone else
+    return started == "0" or _start_time(pid) in (started, "0")
 
 
 def _swap(staging: Path, target: Path) -> None:

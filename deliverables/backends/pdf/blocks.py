@@ -61,9 +61,12 @@ class Block:
     def least_height(self, width: float) -> float:
         """A lower bound of `height(width)` from text widths alone, without wrapping: cheap."""
         inner, style = width - 2 * self.style.indent, self.style
-        total = 2 * style.pad + style.name.leading * max(
+        pad = round(style.size * 0.1, 2) if self.stage.get("compact") else style.pad
+        total = 2 * pad + style.name.leading * max(
             1.0, _least_width(self.stage["label"], BOLD, style.name.fontSize) / inner
         )
+        if self.stage.get("brief"):
+            return total
         definition = self.definition(inner)
         if definition:
             total += style.definition.leading * _least_width(definition, REGULAR, style.size) / inner
@@ -72,6 +75,8 @@ class Block:
         return total
 
     def _place(self, inner: float) -> Placed:
+        if self.stage.get("brief"):
+            return self._place_brief(inner)
         pad, left, items = self.style.pad, self.style.indent, []
         name, owner = self._name(), self._owner()
         owner_width = self.owner_width() + self.style.size * 0.2
@@ -89,6 +94,22 @@ class Block:
             cursor += paragraph.wrap(inner, 1e6)[1]
         return Placed(cursor + pad, tuple(items), inline)
 
+    def _place_brief(self, inner: float) -> Placed:
+        """A name (with its marks) and an optional muted note: the overview's and the
+        hand-offs' blocks."""
+        pad, left = self.style.pad, self.style.indent
+        if self.stage.get("compact"):
+            pad = round(self.style.size * 0.1, 2)
+        name = self._name()
+        items = [(name, left, pad, inner)]
+        cursor = pad + name.wrap(inner, 1e6)[1]
+        if self.stage.get("note"):
+            note = self._paragraph("note", markup(self.stage["note"]), self.style.definition)
+            cursor += note.getSpaceBefore()
+            items.append((note, left, cursor, inner))
+            cursor += note.wrap(inner, 1e6)[1]
+        return Placed(cursor + pad, tuple(items), False)
+
     def _one_line(self, name: Paragraph, width: float) -> bool:
         """True when the name with its marks fits on one line of `width`."""
         name.wrap(width, 1e6)
@@ -100,6 +121,8 @@ class Block:
             text += f' <font color="#{marks.GOLDEN_LINE}">{marks.GOLDEN}</font>'
         if self.stage["assumed"]:
             text += f' <font size="{self.style.size * 0.78:.2f}" color="#{marks.ASSUMED_COLOUR}">{marks.ASSUMED}</font>'
+        if self.stage.get("tag"):
+            text += f' <font name="{REGULAR}" size="{self.style.size:.2f}" color="#{marks.MUTED}">· {markup(self.stage["tag"])}</font>'
         return self._paragraph("name", text, self.style.name)
 
     def _owner(self) -> Paragraph:
@@ -128,6 +151,8 @@ class Block:
 
     def definition(self, inner: float) -> str:
         """The definition as printed: whole, first sentence, or the words that fit one line."""
+        if self.stage.get("brief"):
+            return ""
         if self.level < ONE_LINE:
             return self.stage["definitions"][self.level]
         if self.level == LEFT_OUT:

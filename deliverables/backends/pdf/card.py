@@ -10,11 +10,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from deliverables.backends.pdf.blocks import ENTRY_MARK, LEFT_OUT
-from deliverables.backends.pdf.fit import Layout, choose, header_paragraph
+from deliverables.backends.pdf.fit import FLOOR_SIZE, Layout, choose, header_paragraph
 from deliverables.backends.pdf.markup import markup
 from deliverables.backends.pdf.style import COLUMN_GAP, MARGIN, Geometry, chrome_styles, ink, register_fonts
 from deliverables.core import marks
 from deliverables.core.context import Context
+from deliverables.core.errors import BuildError
 
 RULE_GAP = 6.0
 """Space between the header rule or the footer rule and the columns."""
@@ -22,8 +23,8 @@ SHORTENED_NOTE = "Definitions are shortened to fit this page; the Definition Ali
 LEFT_OUT_NOTE = "Definitions are left out to fit this page; the Definition Alignment Document has them in full."
 
 
-def render_card(view: dict[str, Any], ctx: Context) -> bytes:
-    """The card's PDF bytes; BuildError when the stages cannot fit one page."""
+def _room(view: dict[str, Any]) -> tuple[Geometry, dict, list[tuple[Paragraph, float]], float, float]:
+    """The page, the chrome styles, the header, its height and the height left for the body."""
     register_fonts()
     geometry = Geometry.of(view["page"])
     chrome = chrome_styles()
@@ -32,14 +33,41 @@ def render_card(view: dict[str, Any], ctx: Context) -> bytes:
     probe = _bottom(view, chrome, SHORTENED_NOTE)
     bottom_height = sum(p.wrap(geometry.inner_width, 1e6)[1] for p in probe) + 2
     body = geometry.height - 2 * MARGIN - head_height - bottom_height - 4 * RULE_GAP
-    layout = choose(view, geometry, body)
+    return geometry, chrome, head, head_height, body
+
+
+def fits(view: dict[str, Any], floor: float) -> bool:
+    """True when the card's stages fit its one page with body type of at least `floor` pt."""
+    geometry, _, _, _, body = _room(view)
+    try:
+        choose(view, geometry, body, floor)
+    except BuildError:
+        return False
+    return True
+
+
+def overflow(view: dict[str, Any], floor: float) -> str | None:
+    """Why the card cannot fit its page at `floor` pt (by how much, the longest stages);
+    None when it fits."""
+    geometry, _, _, _, body = _room(view)
+    try:
+        choose(view, geometry, body, floor)
+    except BuildError as exc:
+        return exc.format_message()
+    return None
+
+
+def render_card(view: dict[str, Any], ctx: Context, floor: float = FLOOR_SIZE) -> bytes:
+    """The card's PDF bytes; BuildError when the stages cannot fit one page at `floor` pt."""
+    geometry, chrome, head, head_height, body = _room(view)
+    layout = choose(view, geometry, body, floor)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(geometry.width, geometry.height), invariant=1, pageCompression=1)
     _metadata(canvas, view)
     top = geometry.height - MARGIN
     _draw_header(canvas, head, geometry, top, head_height)
     _draw_columns(canvas, view, layout, top - head_height - 2 * RULE_GAP)
-    _draw_bottom(canvas, _bottom(view, chrome, _note(layout)), geometry)
+    _draw_bottom(canvas, _bottom(view, chrome, _note(layout) or view.get("note", "")), geometry)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -162,5 +190,5 @@ def _note(layout: Layout) -> str:
     if layout.level == LEFT_OUT:
         return LEFT_OUT_NOTE
     inner = layout.width - 2 * layout.style.indent
-    shortened = any(b.definition(inner) != b.stage["definitions"][0] for b in layout.blocks)
+    shortened = any(b.definition(inner) != b.stage["definitions"][0] for b in layout.blocks if not b.stage.get("brief"))
     return SHORTENED_NOTE if shortened else ""

@@ -69,6 +69,8 @@ class Candidate:
         self.domains = [n for n, d in enumerate(view["domains"]) for _ in d["stages"]]
         self.blocks = [Block(s, self.style, level) for d in view["domains"] for s in d["stages"]]
         self.headers = [header_paragraph(d["title"], self.style, continued=True) for d in view["domains"]]
+        self.compact = bool(view.get("compact"))
+        """Blocks one under the other without a gap: the overview's list of names."""
 
     def units(self, width: float) -> list[Unit]:
         """Every stage's block height at this column width."""
@@ -78,7 +80,7 @@ class Candidate:
         """Header heights (measured with the longer "continued" text) and gaps."""
         pad = self.style.header_pad
         heights = tuple(h.wrap(width - 2 * self.style.indent, 1e6)[1] + 2 * pad for h in self.headers)
-        return Spacing(heights, self.style.gap, self.style.domain_gap)
+        return Spacing(heights, 0.0 if self.compact else self.style.gap, self.style.domain_gap)
 
     def fit(self, geometry: Geometry, height: float, count: int) -> Layout | None:
         """The layout in `count` columns, or None when the stages do not fit."""
@@ -111,15 +113,20 @@ def sizes(smallest: float, largest: float = MAX_SIZE) -> list[float]:
     return [largest - STEP * i for i in range(count + 1)]
 
 
-def choose(view: dict[str, Any], geometry: Geometry, height: float) -> Layout:
-    """The preferred layout that fits `height` points of body; BuildError when none does."""
-    for level, smallest, largest in PLAN:
-        if level and not _shortens(view, level):
+def choose(view: dict[str, Any], geometry: Geometry, height: float, floor: float = FLOOR_SIZE) -> Layout:
+    """The preferred layout that fits `height` points of body with type no smaller than
+    `floor`; BuildError when none does. A card with nothing to shorten (names only)
+    goes down to the floor with whole text."""
+    plan = [(level, smallest, largest) for level, smallest, largest in PLAN if not level or _shortens(view, level)]
+    if len(plan) == 1:
+        plan = [(0, floor, MAX_SIZE)]
+    for level, smallest, largest in plan:
+        if max(smallest, floor) > largest:
             continue
-        layout = _largest(view, level, sizes(smallest, largest), geometry, height)
+        layout = _largest(view, level, sizes(max(smallest, floor), largest), geometry, height)
         if layout is not None:
             return layout
-    raise _overflow(view, geometry, height)
+    raise _overflow(view, geometry, height, floor)
 
 
 def _largest(
@@ -147,17 +154,29 @@ def _shortens(view: dict[str, Any], level: int) -> bool:
     return any(s["definitions"][level] != s["definitions"][level - 1] for d in view["domains"] for s in d["stages"])
 
 
-def _overflow(view: dict[str, Any], geometry: Geometry, height: float) -> BuildError:
+NAME_SHOWN = 40
+"""Longest stage name an overflow message quotes whole; longer ones are cut with an ellipsis."""
+
+
+def _shown(label: str) -> str:
+    """The label, or its words that fit NAME_SHOWN characters with an ellipsis."""
+    if len(label) <= NAME_SHOWN:
+        return label
+    cut = label[: NAME_SHOWN - 1]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip() + "…"
+
+
+def _overflow(view: dict[str, Any], geometry: Geometry, height: float, floor: float = FLOOR_SIZE) -> BuildError:
     """The error for content that does not fit even at the floor: by how much, and the longest stages."""
-    candidate = Candidate(view, PLAN[-1][0], FLOOR_SIZE)
-    count = geometry.max_columns(FLOOR_SIZE)
+    candidate = Candidate(view, PLAN[-1][0], floor)
+    count = geometry.max_columns(floor)
     width = geometry.column_width(count)
     units = candidate.units(width)
     over = excess(units, candidate.spacing(width), height, count)
     longest = sorted(range(len(units)), key=lambda i: (-units[i].height, i))[:3]
     leading = candidate.style.body.leading
     named = ", ".join(
-        f"{candidate.blocks[i].stage['label']} ({round(units[i].height / leading)} lines)" for i in longest
+        f"{_shown(candidate.blocks[i].stage['label'])} ({round(units[i].height / leading)} lines)" for i in longest
     )
     if over is None:
         amount = f"a column taller than the {view['page']} page for one stage"
@@ -165,7 +184,7 @@ def _overflow(view: dict[str, Any], geometry: Geometry, height: float) -> BuildE
         amount = f"about {max(round(over * 100), 1)}% more room than one {view['page']} page holds"
     return BuildError(
         f"reference-card: the stages need {amount}, even at the "
-        f"{FLOOR_SIZE} pt floor in {count} columns with definitions left out. "
-        f"Longest stages: {named}. Shorten their entry criteria, or split the architecture; "
+        f"{floor:g} pt floor in {count} columns with definitions left out. "
+        f"Longest stages: {named}. Shorten their entry criteria, or split the card by team; "
         "the card never runs onto a second page."
     )

@@ -156,16 +156,16 @@ def _term(project: Project, term: Term) -> dict[str, Any]:
         "assumed": term.status == "assumed",
         "approvals": approvals,
         # Per approver column: the tags of its answer boxes, None where the person is not asked.
-        "tags": [_tags(project, term, k) if k in term.approvals else None for k in keys],
+        "tags": [_tags(project, term, k, term.approvals[k]) if k in term.approvals else None for k in keys],
     }
 
 
-def _tags(project: Project, term: Term, approver: str) -> dict[str, tuple[str, str]]:
+def _tags(project: Project, term: Term, approver: str, sent: str) -> dict[str, tuple[str, str]]:
     """Per answer (yes, no, comment): the box's tag and its hidden bookmark name."""
     found = {}
     for answer in tags.ANSWERS:
         parts = (project.slug, project.version, term.key, approver, answer)
-        found[answer] = (tags.tag(*parts), tags.mark(*parts))
+        found[answer] = (tags.tag(*parts), tags.mark(*parts, None if answer == "comment" else sent))
     return found
 
 

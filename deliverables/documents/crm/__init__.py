@@ -190,8 +190,11 @@ def _platform_files(
 
 
 def _checklist_data(view: dict[str, Any]) -> dict[str, Any]:
+    from deliverables.documents.crm.hubspot import calls
+
     hubspot = next(p for p in view["platforms"] if p["id"] == "hubspot")
     return {
+        "calls": calls(view["configs"]["hubspot"], view["labels"]),
         "client": view["client"],
         "date": view["shown_date"],
         "notes": hubspot["notes"],

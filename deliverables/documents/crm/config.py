@@ -8,6 +8,7 @@ from typing import Any
 
 from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
+from deliverables.core.probability import hubspot_percent
 from deliverables.documents.crm import mapping
 from deliverables.documents.crm.mapping import StageMap
 
@@ -156,10 +157,12 @@ def pipelines(project: Project, platform: str, maps: list[StageMap], defaults: d
     grouped: dict[str, list[StageMap]] = {}
     for m in maps:
         grouped.setdefault(m.pipeline or project.domain_title(m.stage.domain), []).append(m)
-    return tuple(_pipeline(name, group, defaults) for name, group in grouped.items())
+    steps = platform == "hubspot"
+    return tuple(_pipeline(name, group, defaults, steps) for name, group in grouped.items())
 
 
-def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any]) -> Pipeline:
+def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any], steps: bool = False) -> Pipeline:
+    """The pipeline's stages; with `steps`, probabilities in HubSpot's 10 % steps."""
     first = group[0]
     deal = first.object in ("Opportunity", "deals")
     open_count = sum(not known.outcome(m.stage) for m in group)
@@ -169,6 +172,8 @@ def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any]) -> Pip
         guess = 100 if won else 0 if lost else _spread(index, open_count)
         index += not (won or lost)
         prob = m.stage.probability if m.stage.probability is not None else guess
+        if steps:
+            prob = hubspot_percent(prob)
         stages.append(
             PipelineStage(
                 m.stage.name,

@@ -1,13 +1,19 @@
 """HubSpot API request bodies for one project's configuration.
 
-Pipelines follow the CRM pipelines API (stage `metadata.probability` is a string
-between 0.0 and 1.0, `metadata.isClosed` "true"/"false"; ticket stages carry
-`metadata.ticketState`); properties follow the CRM properties API.
+Pipelines follow the CRM pipelines API v3 (`POST /crm/v3/pipelines/{objectType}`): a deal
+stage's `metadata.probability` is a string between 0.0 and 1.0 in steps of 0.1 (the config
+has rounded it); HubSpot derives whether a stage is closed from it (1.0 won, 0.0 lost), so no
+`isClosed` is sent. Ticket stages carry `metadata.ticketState` (OPEN or CLOSED). Properties
+follow the CRM properties API v3: a new property is created (`POST
+/crm/v3/properties/{objectType}`, with `name`); a built-in one (lifecyclestage,
+hs_lead_status) exists already and is updated (`PATCH
+/crm/v3/properties/{objectType}/{propertyName}`, without `name`).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from deliverables.core.model import slugify
@@ -29,8 +35,8 @@ def dump(data: Any) -> bytes:
 
 
 def probability(percent: int | None) -> str:
-    """HubSpot's stage probability: a decimal string, 25 -> "0.25", 100 -> "1.0"."""
-    return str(round((percent or 0) / 100, 2))
+    """HubSpot's stage probability: a decimal string in tenths, 30 -> "0.3", 100 -> "1.0"."""
+    return f"{(percent or 0) // 10 / 10:.1f}"
 
 
 def pipeline_body(pipeline: Pipeline, order: int) -> dict[str, Any]:
@@ -38,7 +44,7 @@ def pipeline_body(pipeline: Pipeline, order: int) -> dict[str, Any]:
     stages = []
     for index, stage in enumerate(pipeline.stages):
         if pipeline.is_deal:
-            metadata = {"probability": probability(stage.probability), "isClosed": "true" if stage.closed else "false"}
+            metadata = {"probability": probability(stage.probability)}
         else:
             metadata = {"ticketState": "CLOSED" if stage.closed else "OPEN"}
         stages.append({"label": stage.label[:100], "displayOrder": index, "metadata": metadata})
@@ -69,31 +75,44 @@ def _slug(text: str, fallback: str) -> str:
     return slugify(text) or fallback
 
 
-def files(cfg: PlatformConfig, texts: dict[str, str], checklist: str) -> dict[str, bytes]:
-    """Every HubSpot body, named under `crm/hubspot/`, plus the hand-set checklist."""
-    out: dict[str, Any] = {}
+@dataclass(frozen=True)
+class Call:
+    """One API request: its method, path and the body file (under `crm/hubspot/`)."""
+
+    method: str
+    path: str
+    file: str
+    body: dict[str, Any]
+
+
+def calls(cfg: PlatformConfig, texts: dict[str, str]) -> list[Call]:
+    """Every request that deploys the configuration, in the order to make them
+    (pipelines, then properties), each with its body; a later body for the same field wins."""
+    out: dict[str, Call] = {}
     for index, pipeline in enumerate(cfg.pipelines):
         kind = "deals" if pipeline.is_deal else "tickets"
         name = f"pipelines/{kind}-{_slug(pipeline.name, f'pipeline-{index + 1}')}"
         if f"{name}.json" in out:  # two names with the same slug, e.g. "New Business" and "new-business"
             name += f"-{index + 1}"
-        out[f"{name}.json"] = pipeline_body(pipeline, index)
-    for picklist in cfg.picklists:
+        out[f"{name}.json"] = Call("POST", f"/crm/v3/pipelines/{kind}", f"{name}.json", pipeline_body(pipeline, index))
+    lifecycle = texts["lifecycle_description"]
+    fields = [(p, p.field.replace("_", " ").capitalize(), lifecycle) for p in cfg.picklists]
+    fields.append((cfg.statuses, texts["status_label"], texts["status_description"]))
+    fields += [(p, texts["drop_off_label"], texts["drop_off_description"]) for p in cfg.drop_offs]
+    for picklist, label, description in fields:
         name = f"properties/{picklist.object}-{picklist.field}.json"
         if picklist.field in NATIVE:
-            # Built-in properties keep their type: only the options are updated.
-            out[name] = {"options": options(picklist)}
+            # Built-in properties exist and keep their name and type: only the options change.
+            path = f"/crm/v3/properties/{picklist.object}/{picklist.field}"
+            out[name] = Call("PATCH", path, name, {"options": options(picklist)})
         else:
-            out[name] = property_body(
-                picklist, picklist.field.replace("_", " ").capitalize(), texts["lifecycle_description"]
-            )
-    out[f"properties/{cfg.statuses.object}-{cfg.statuses.field}.json"] = property_body(
-        cfg.statuses, texts["status_label"], texts["status_description"]
-    )
-    for picklist in cfg.drop_offs:
-        out[f"properties/{picklist.object}-{picklist.field}.json"] = property_body(
-            picklist, texts["drop_off_label"], texts["drop_off_description"]
-        )
-    result = {ROOT + name: dump(body) for name, body in sorted(out.items())}
+            body = property_body(picklist, label, description)
+            out[name] = Call("POST", f"/crm/v3/properties/{picklist.object}", name, body)
+    return list(out.values())
+
+
+def files(cfg: PlatformConfig, texts: dict[str, str], checklist: str) -> dict[str, bytes]:
+    """Every HubSpot body, named under `crm/hubspot/`, plus the hand-set checklist."""
+    result = {ROOT + call.file: dump(call.body) for call in calls(cfg, texts)}
     result[ROOT + "CHECKLIST.md"] = checklist.encode("utf-8")
-    return result
+    return dict(sorted(result.items()))

@@ -118,11 +118,12 @@ def record_type(pipeline: Pipeline, name: str) -> ET.Element:
     return root
 
 
-def guidance(flow: Routes, stage_id: str | None) -> str:
-    """Path step guidance (HTML): the stage's entry and exit criteria."""
+def guidance(flow: Routes, stage_id: str | None, added: str = "") -> str:
+    """Path step guidance (HTML): the stage's entry and exit criteria; for a stage the
+    spec adds (no stage of the client file), `added`, the guidance of its own kind."""
     stage = flow.by_id.get(stage_id) if stage_id else None
     if stage is None:
-        return "<p>Record the drop-off reason before closing.</p>"
+        return f"<p>{html.escape(added)}</p>"
     parts = [("Entry criteria", stage.entry), ("Exit criteria", exit_lines(flow, stage))]
     text = ""
     for title, lines in parts:
@@ -136,17 +137,18 @@ def guidance(flow: Routes, stage_id: str | None) -> str:
 
 
 def path_assistant(
-    flow: Routes, entity: str, field: str, record: str, label: str, steps: list[tuple[str, str | None]]
+    flow: Routes, entity: str, field: str, record: str, label: str, steps: list[tuple[str, str | None, str]]
 ) -> ET.Element:
-    """A Path on `entity.field` whose steps carry each stage's criteria."""
+    """A Path on `entity.field` whose steps (value, stage id, guidance of an added stage)
+    carry each stage's criteria."""
     root = ET.Element("PathAssistant")
     _el(root, "active", "true")
     _el(root, "entityName", entity)
     _el(root, "fieldName", field)
     _el(root, "masterLabel", label[:80])
-    for value, stage_id in steps:
+    for value, stage_id, added in steps:
         step = _el(root, "pathAssistantSteps")
-        _el(step, "info", guidance(flow, stage_id))
+        _el(step, "info", guidance(flow, stage_id, added))
         _el(step, "picklistValueName", short(value))
     _el(root, "recordTypeName", record)
     return root
@@ -196,7 +198,8 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
             "standardValueSets/LeadStatus.standardValueSet-meta.xml",
             lead_status(lead),
         )
-        steps = [(o.value, o.stages[0] if o.stages else None) for o in lead.options]
+        # Salesforce shows the converted statuses as one "Converted" step of its own.
+        steps = [(o.value, o.stages[0] if o.stages else None, "") for o in lead.options if not o.converted]
         add(
             "PathAssistant",
             "Lead_Lifecycle",
@@ -212,7 +215,7 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
             opportunity_stage(deals),
         )
     for index, pipeline in enumerate(deals, start=1):
-        _pipeline_files(project, pipeline, api_name(pipeline.name, f"Pipeline_{index}"), add)
+        _pipeline_files(project, pipeline, api_name(pipeline.name, f"Pipeline_{index}"), add, texts)
     for picklist, label, description in _custom_fields(cfg, texts):
         member = f"{picklist.object}.{picklist.field}"
         add(
@@ -226,7 +229,9 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
     return result
 
 
-def _pipeline_files(project: Project, pipeline: Pipeline, name: str, add) -> None:  # type: ignore[no-untyped-def]
+def _pipeline_files(  # type: ignore[no-untyped-def]
+    project: Project, pipeline: Pipeline, name: str, add, texts: dict[str, str]
+) -> None:
     add(
         "BusinessProcess",
         f"Opportunity.{name}",
@@ -239,7 +244,9 @@ def _pipeline_files(project: Project, pipeline: Pipeline, name: str, add) -> Non
         f"objects/Opportunity/recordTypes/{name}.recordType-meta.xml",
         record_type(pipeline, name),
     )
-    steps = [(s.value, s.stage.id if s.stage else None) for s in pipeline.stages]
+    steps = [
+        (s.value, s.stage.id if s.stage else None, texts["path_won" if s.won else "path_lost"]) for s in pipeline.stages
+    ]
     add(
         "PathAssistant",
         f"{name}_Path",

@@ -1,0 +1,110 @@
+"""The reference card splits by team when the architecture does not fit one legible
+page: one one-page card per team with its stages and hand-offs, and a one-page
+overview; `card.split: never` makes an unfittable card a positioned check error."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from card_fixtures import client_yaml
+from conftest import ROOT, write
+from pypdf import PdfReader
+
+from deliverables.cli import cli
+from deliverables.core.model import slugify
+from deliverables.core.teams import team_split
+from deliverables.core.validate import load_project
+from deliverables.documents import card
+from deliverables.pipeline.build import build_file
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from clients import enterprise
+
+HUGE = client_yaml(120, criteria=3, name="Huge Co")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\s\-‐]+", "", text)
+
+
+def pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_never_split_card_that_cannot_fit_is_a_positioned_check_error(runner, tmp_path: Path) -> None:
+    source = write(tmp_path / "huge.yaml", client_yaml(120, criteria=3, name="Huge Co", split="never"))
+    result = runner.invoke(cli, ["check", str(source)])
+    assert result.exit_code == 1
+    assert (
+        f"{source}:5:15: card.split: the reference card does not fit one page: the stages need about 181% more "
+        "room than one letter page holds, even at the 6.5 pt floor in 6 columns with definitions left out. "
+        "Longest stages: Stage 20 Reached After Qualification… (16 lines), Stage 40 Reached After "
+        "Qualification… (16 lines), Stage 60 Reached After Qualification… (16 lines). Shorten their entry "
+        "criteria, or set card.split to auto; the card never runs onto a second page."
+    ) in result.stderr.splitlines()
+
+
+def test_the_same_client_with_split_auto_checks_clean_of_card_errors(runner, tmp_path: Path) -> None:
+    source = write(tmp_path / "huge.yaml", HUGE)
+    result = runner.invoke(cli, ["check", str(source)])
+    assert result.exit_code == 0
+    assert "card.split" not in result.stderr
+
+
+def test_a_card_too_large_for_one_page_splits_into_one_page_cards_per_team(tmp_path: Path) -> None:
+    source = write(tmp_path / "huge.yaml", HUGE)
+    project, _ = load_project(source)
+    result = build_file(source, tmp_path / "out", only=["reference-card"], jobs=1)
+    assert result.failed == {}
+    made = {p.name: p.read_bytes() for p in result.folder.glob("*.pdf")}
+    assert sorted(made) == sorted(card.files(project))
+    assert "stage-reference-card-v3.pdf" in made
+    texts = {name: pages(data) for name, data in made.items()}
+    assert all(len(found) == 1 for found in texts.values()), {n: len(t) for n, t in texts.items()}
+    overview = squeeze(texts.pop("stage-reference-card-v3.pdf")[0])
+    assert "StageReferenceCard·Overview" in overview
+    for stage in project.stages:
+        assert squeeze(stage.label) in overview, stage.label
+    split = team_split(project)
+    assert list(split) == ["Sales", "Customer Success", "RevOps", "Marketing"]
+    for team, stages in split.items():
+        own = [squeeze(t[0]) for n, t in texts.items() if n.startswith(f"stage-reference-card-v3-{slugify(team)}")]
+        assert own, team
+        assert all(f"StageReferenceCard·{squeeze(team)}" in text for text in own)
+        joined = "".join(own)
+        for stage in stages:
+            assert squeeze(stage.label) in joined, (team, stage.label)
+            for criterion in stage.entry:
+                assert squeeze(criterion) in joined, (team, criterion)
+    assert any("Handoffsin" in squeeze(t[0]) and "fromSales" in squeeze(t[0]) for t in texts.values())
+
+
+def test_split_teams_splits_a_card_that_would_fit(tmp_path: Path) -> None:
+    small = client_yaml(8, long_every=0, token_every=0, name="Small Co", split="teams")
+    project, _ = load_project(write(tmp_path / "small.yaml", small))
+    assert card.files(project) == (
+        "stage-reference-card-v3.pdf",
+        "stage-reference-card-v3-sales.pdf",
+        "stage-reference-card-v3-customer-success.pdf",
+        "stage-reference-card-v3-revops.pdf",
+        "stage-reference-card-v3-marketing.pdf",
+    )
+    auto, _ = load_project(write(tmp_path / "auto.yaml", small.replace("card: {split: teams}\n", "")))
+    assert card.files(auto) == ("stage-reference-card-v3.pdf",)
+
+
+@pytest.mark.slow
+def test_a_150_stage_client_builds_every_deliverable_with_one_page_cards(tmp_path: Path) -> None:
+    source = enterprise(150, tmp_path / "meridian.yaml")
+    result = build_file(source, tmp_path / "out")
+    assert result.failed == {}
+    cards = sorted(result.folder.glob("stage-reference-card-*.pdf"))
+    assert len(cards) > 2
+    for path in cards:
+        assert len(PdfReader(path).pages) == 1, path.name
+    suffixes = {p.suffix for p in result.folder.rglob("*") if p.is_file()}
+    assert {".pdf", ".docx", ".pptx", ".svg"} <= suffixes
