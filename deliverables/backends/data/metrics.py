@@ -73,6 +73,8 @@ def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...], 
         rows.select(rid=rid, export=ibis.literal(plan.index), pipe=pipe, **_segments(plan, rows, segments))
     )
     for column, field_name in layout.current:
+        if plan.column_key(field_name) not in plan.values:
+            continue
         value = rows[column].strip()
         col = ibis.literal(plan.column_key(field_name))
         parts["current"].append(rows.select(rid=rid, col=col, raw=value, norm=norm(value), pipe=pipe))
