@@ -348,8 +348,9 @@ def snapshot(file: Path, update: bool, snap_dir: Path | None) -> None:
     One .txt per deliverable file (docx: paragraphs and tables with styles;
     pptx: slide titles, text, tables, notes; pdf: page count and text; png:
     size; text formats as they are). Exits 1 with a unified diff when anything
-    differs; --update rewrites them. DIR holds one client's snapshots only:
-    --update removes the snapshots of files no longer built.
+    differs; --update rewrites them and removes the snapshots it wrote of
+    files no longer built (DIR's index of them, .snapshots.json, keeps any
+    other file there out of it).
     """
     from deliverables.commands.snapshot import run_snapshot
 

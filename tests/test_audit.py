@@ -208,7 +208,7 @@ def test_missing_export_names_the_client_file_line(tmp_path: Path, runner, monke
     _client(tmp_path, "    - {path: exports/gone.csv, object: contact}\n", {})
     assert _errors(runner, monkeypatch, tmp_path) == [
         "c.yaml:7:14: audit.exports[path=exports/gone.csv].path: export file 'exports/gone.csv' not found",
-        "1 error(s) in c.yaml",
+        "1 error in c.yaml",
     ]
 
 
@@ -217,7 +217,7 @@ def test_unknown_header_asks_for_a_column_mapping(tmp_path: Path, runner, monkey
     assert _errors(runner, monkeypatch, tmp_path) == [
         "c.yaml:7:7: audit.exports[path=e.csv]: export 'e.csv': its header row matches no known export "
         "(HubSpot or Salesforce records with an id and a stage column); map its columns under `columns:`",
-        "1 error(s) in c.yaml",
+        "1 error in c.yaml",
     ]
 
 
@@ -226,7 +226,7 @@ def test_unknown_column_in_mapping_suggests_the_near_one(tmp_path: Path, runner,
     _client(tmp_path, exports, {"e.csv": "Key,State\na,lead\n"})
     assert _errors(runner, monkeypatch, tmp_path) == [
         "c.yaml:9:35: audit.exports[path=e.csv].columns.current: unknown column 'Stat' in 'e.csv' (did you mean 'State'?)",
-        "1 error(s) in c.yaml",
+        "1 error in c.yaml",
     ]
 
 
@@ -247,7 +247,7 @@ def test_unreadable_dates_list_export_rows_then_a_count(tmp_path: Path, runner, 
         "e.csv:3: column 'Became a Lead Date': unreadable date 'not a date 1'; expected ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]",
     ]
     assert len(lines) == 22 and lines[20].startswith("e.csv:21: ")
-    assert lines[-1] == "21 error(s) in c.yaml, e.csv"
+    assert lines[-1] == "21 errors in c.yaml, e.csv"
 
 
 def test_a_bad_date_format_is_positioned(tmp_path: Path, runner, monkeypatch) -> None:

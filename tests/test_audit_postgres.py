@@ -54,9 +54,10 @@ def server():
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(socket, "postgres")
-    run = lambda *cmd: subprocess.run(
-        _as_server_user([str(c) for c in cmd]), capture_output=True, text=True, timeout=180
-    )  # noqa: E731
+
+    def run(*cmd):
+        return subprocess.run(_as_server_user([str(c) for c in cmd]), capture_output=True, text=True, timeout=180)
+
     made = run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "audit", "--no-sync")
     if made.returncode:
         pytest.skip(f"initdb failed: {made.stderr.strip()[:200]}")

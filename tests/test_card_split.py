@@ -40,10 +40,10 @@ def test_never_split_card_that_cannot_fit_is_a_positioned_check_error(runner, tm
     result = runner.invoke(cli, ["check", str(source)])
     assert result.exit_code == 1
     assert (
-        f"{source}:5:15: card.split: the reference card does not fit one page: the stages need about 181% more "
+        f"{source}:5:15: card.split: the reference card does not fit one page: the stages need about 177% more "
         "room than one letter page holds, even at the 6.5 pt floor in 6 columns with definitions left out. "
-        "Longest stages: Stage 20 Reached After Qualification… (16 lines), Stage 40 Reached After "
-        "Qualification… (16 lines), Stage 60 Reached After Qualification… (16 lines). Shorten their entry "
+        "Longest stages: Stage 20 Reached After Qualification… (16 lines), Stage 80 Reached After "
+        "Qualification… (16 lines), Stage 40 Reached After Qualification… (16 lines). Shorten their entry "
         "criteria, or set card.split to auto; the card never runs onto a second page."
     ) in result.stderr.splitlines()
 

@@ -289,3 +289,117 @@ def test_lead_path_leaves_converted_statuses_to_salesforces_converted_step(sf: d
         "Marketing Qualified Lead",
         "Sales Accepted Lead",
     ]
+
+
+def test_default_probabilities_follow_the_playbook() -> None:
+    negotiation = "  - id: negotiation\n    name: Negotiation\n    domain: sales\n    entry: [Redline received]\n"
+    text = edited(
+        SALESFORCE,
+        ("    probability: 25\n", ""),
+        ("    probability: 75\n", ""),
+        ("  - id: won\n", negotiation + "  - id: won\n"),
+    )
+    stages = xml(files(SALESFORCE, text)["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    found = [
+        (v.findtext(NS + "fullName"), v.findtext(NS + "probability")) for v in stages.findall(NS + "standardValue")
+    ]
+    assert found == [
+        ("Sales Accepted Opportunity", "25"),
+        ("Evaluation", "50"),
+        ("Proposal / Negotiation", "75"),
+        ("Negotiation", "90"),
+        ("Closed Won", "100"),
+        ("Closed Lost", "0"),
+    ]
+
+
+def test_a_default_stays_between_the_clients_own_probabilities() -> None:
+    text = edited(SALESFORCE, ("    probability: 75\n", "    probability: 40\n"))
+    stages = xml(files(SALESFORCE, text)["crm/salesforce/standardValueSets/OpportunityStage.standardValueSet-meta.xml"])
+    found = [v.findtext(NS + "probability") for v in stages.findall(NS + "standardValue")]
+    assert found[:3] == ["25", "30", "40"]  # the playbook's 50 would pass the next stage's 40
+
+
+def spec_rows(out: dict[str, bytes], heading: str) -> list[str]:
+    """The table rows after a heading of the spec, as text."""
+    lines = docx_text(out["crm-config-spec-v3.docx"]).splitlines()
+    start = lines.index(f"## {heading}")
+    rows = []
+    for line in lines[start + 1 :]:
+        if line.startswith("## "):
+            break
+        if line.startswith("| "):
+            rows.append(line)
+    return rows
+
+
+LOST = """\
+  - id: lost
+    name: Closed Lost
+    domain: sales
+    entry: [Deal moved to Closed Lost, Loss reason selected]
+    owner: sales
+  - id: onboarding
+"""
+
+
+def test_validation_rules_are_concrete_never_circular_else_enforced_by_process() -> None:
+    out = files(HUBSPOT, edited(HUBSPOT, ("  - id: onboarding\n", LOST)))
+    rows = spec_rows(out, "Validation rules for entry criteria")
+    assert rows[1] == "| Known Lead | Known Lead requires Email address to be filled in on the record. |"
+    assert rows[4] == (
+        "| Sales Qualified Lead (SQL) ★ | Cannot move to Sales Qualified Lead without an open deal record."
+        " Enforced by process, by Jörg Müller, VP Sales: Discovery call booked or held. |"
+    )
+    assert "| Closed Lost | Closed Lost requires a drop-off reason (deals.drop_off_reason). |" in rows
+    assert not [row for row in rows if "unless" in row or "moved to Closed Lost" in row]
+
+
+def test_only_circular_criteria_ask_for_real_ones() -> None:
+    text = edited(HUBSPOT, ("entry: [Evaluation plan agreed]", "entry: [Deal moved to Evaluation]"))
+    rows = spec_rows(files(HUBSPOT, text), "Validation rules for entry criteria")
+    assert (
+        "| Evaluation | The entry criteria of Evaluation only restate the move itself: define what must be true"
+        " before it, then build the rule. |"
+    ) in rows
+
+
+def test_stage_measured_outside_the_crm_gets_no_value_option_or_rule() -> None:
+    out = files(EXAMPLE)
+    lines = docx_text(out["crm-config-spec-v1.docx"]).splitlines()
+    assert "| Anonymous Visitor | Lead | — | — | measured outside the CRM; no CRM value |  |" in lines
+    assert [line for line in lines if "Anonymous Visitor" in line] == [
+        "| Anonymous Visitor | Lead | — | — | measured outside the CRM; no CRM value |  |"
+    ]
+    lifecycle = json.loads(out["crm/hubspot/properties/contacts-lifecyclestage.json"])
+    assert [o["value"] for o in lifecycle["options"]][:2] == ["lead", "marketingengagedlead"]
+    assert not [name for name, data in out.items() if b"anonymous" in data.lower() and name.endswith(".json")]
+
+
+def test_automation_contradicting_the_sql_entry_is_a_highlighted_decision() -> None:
+    out = files(HUBSPOT)
+    rows = spec_rows(out, "Automation rules")
+    assert rows[2] == (
+        "| A booked meeting sets the accepted stage | Decision needed: the standard rule sets Sales Accepted Lead"
+        ' when a meeting is booked, but here "Discovery call booked or held" is an entry criterion of Sales'
+        " Qualified Lead. Agree with Sales which stage a booked meeting sets before this workflow is built. |"
+        " Not built until the decision is made; then a workflow on the meeting booked trigger that sets the"
+        " agreed stage. |"
+    )
+    import io
+
+    import docx as python_docx
+
+    document = python_docx.Document(io.BytesIO(out["crm-config-spec-v3.docx"]))
+    flagged = [
+        run.text
+        for table in document.tables
+        for cell in table._cells
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+        if run.style is not None and run.style.name == "Assumed Flag" and run.text.startswith("Decision needed")
+    ]
+    assert len(flagged) == 1
+    held = edited(HUBSPOT, ("[Discovery call booked or held]", "[Discovery call held]"))
+    rows = spec_rows(files(HUBSPOT, held), "Automation rules")
+    assert "When a meeting is booked with a contact, set its lifecycle to Sales Accepted Lead" in rows[2]

@@ -160,8 +160,10 @@ def test_kickoff_without_audit_leaves_current_state_out_of_slides_and_agenda() -
     title, rows = agenda(deck)
     assert [topic for _, topic in rows] == ["Architecture", "Assumptions", "Terms", "Next steps"]
     assert rows[-1][0].endswith("–75") and title.startswith("75 minutes")
-    handoff = kickers(one("handoff-deck", context(SMALL, text)))
-    assert not {"MAINTENANCE · EVERY MONTH", "MAINTENANCE · EVERY QUARTER", "REFINEMENT TRIGGERS"} & set(handoff)
+    # Without checks of its own, the handoff deck shows the standard ones the Maintenance Schedule prints.
+    deck = one("handoff-deck", context(SMALL, text))
+    assert {"MAINTENANCE · EVERY MONTH", "MAINTENANCE · EVERY QUARTER", "REFINEMENT TRIGGERS"} <= set(kickers(deck))
+    assert "Stage conversion rate check" in outline(deck)
 
 
 def test_open_questions_group_by_confirmer_with_the_unnamed_last() -> None:
@@ -191,10 +193,14 @@ def test_documentation_package_counts_every_registered_deliverables_files(real_r
     from deliverables.documents.decks.handoff import _described
 
     ctx = small(1)
-    slide = next(
+    slides = [
         s for s in open_deck(one("handoff-deck", ctx)).slides if named(s, "Table") and "files:" in s.shapes.title.text
-    )
-    rows = {row.cells[0].text: row.cells[1].text for row in list(named(slide, "Table")[0].table.rows)[1:]}
+    ]
+    rows = {
+        row.cells[0].text: row.cells[1].text
+        for slide in slides
+        for row in list(named(slide, "Table")[0].table.rows)[1:]
+    }
     for name in registry.names():
         module = registry.load(name)
         found = module.files(ctx.project)

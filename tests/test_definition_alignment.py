@@ -71,7 +71,7 @@ def test_rejected_box_uses_its_own_style():
 def test_assumed_stage_is_flagged_and_listed_with_whom_to_confirm():
     data = example()
     assert find_row(data, "Evaluation / Use Case", "Stage")[5] == "ASSUMED / Confirm with Marcus Bell, VP Sales"
-    assert find_row(data, "Marketing Qualified Lead (MQL)", "Stage")[5] == "Confirmed"
+    assert find_row(data, "Marketing Qualified Lead (MQL)", "Stage")[5] == "CONFIRMED"
     text = docx_text(data)
     assert "| Marcus Bell, VP Sales | Evaluation / Use Case | Sales stage | Confirm |\n" in text
     assert "|  | Mature Adoption | Term | Rework: rejected |\n" in text

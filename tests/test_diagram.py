@@ -204,9 +204,13 @@ def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(gvengine, "render", fail)
     source.write_text(ESCAPING.read_text(encoding="utf-8").replace("Say", "Now say"), encoding="utf-8")
+    result = build_file(source, tmp_path / "out", ["diagram"])
+    assert result.failed == {"diagram": "the diagram layout took longer than 60 s and was stopped"}
     with pytest.raises(BuildError):
-        build_file(source, tmp_path / "out", ["diagram"])
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+        result.raise_failed()
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    diagrams = [name for name in before if name.startswith("lifecycle-architecture-")]
+    assert len(diagrams) == 4 and {n: after[n] for n in diagrams} == {n: before[n] for n in diagrams}
 
 
 def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -220,3 +220,17 @@ def test_the_png_is_drawn_from_the_same_layout_as_the_svg() -> None:
     width, height = art.natural_size(files["svg"])
     image = Image.open(io.BytesIO(files["png"]))
     assert abs(image.width / image.height - width / height) < 0.01
+
+
+def test_one_lane_can_be_laid_out_alone_without_the_edges_leaving_it() -> None:
+    from deliverables.backends.graphviz import dot
+
+    doc = load_document(POC_AND_RENEWAL)
+    project = validate_document(doc)
+    view = diagram.view(project, Context(project, doc))
+    view["lanes"] = view["lanes"][1:2]
+    members = {n for row in view["lanes"][0]["rows"] for n in row}
+    source, _ = dot.build(view)
+    drawn = re.findall(r"^\s+(n\d+) -> (n\d+) ", source, re.M)
+    inside = [(e["tail"], e["head"]) for e in view["edges"] if {e["tail"], e["head"]} <= members]
+    assert drawn == inside and len(inside) >= 6

@@ -76,7 +76,7 @@ def test_probabilities_are_rounded_to_tenths_halves_up() -> None:
     ]
     text = edited(HUBSPOT, ("probability: 25", "probability: 3"), ("probability: 75", "probability: 97"))
     out, _ = bodies(HUBSPOT, text)
-    assert [p for _, p in probabilities(out)][:3] == ["0.1", "0.5", "0.9"]  # an open stage never closes
+    assert [p for _, p in probabilities(out)][:3] == ["0.1", "0.8", "0.9"]  # an open stage never closes
 
 
 def test_checklist_shows_the_rounded_probabilities() -> None:

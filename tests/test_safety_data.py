@@ -128,3 +128,66 @@ def test_a_folder_built_by_another_client_is_never_read_as_the_previous_version(
     result = deliver("diff", "b.yaml", "--out", "out", cwd=tmp_path)
     assert_user_error(result, "'Acme!'")
     assert "Alpha" not in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- 3. Salesforce API names
+
+
+SALESFORCE = """\
+client:
+  name: Acme
+  crm: salesforce
+version: 1
+date: 2026-11-20
+architect: Sam Rivera
+stakeholders:
+  - {id: revops, name: Dana Ortiz, title: VP RevOps, department: revops}
+stages:
+  - id: sql
+    name: Sales Qualified Lead
+    abbr: SQL
+    domain: sales
+    golden: true
+    definition: Discovery call booked.
+    entry: [Meeting booked]
+    owner: sales
+    crm: {object: opportunity, field: StageName, value: Discovery, pipeline: New Business}
+  - id: eval
+    name: Evaluation
+    abbr: EVAL
+    domain: sales
+    definition: Technical evaluation under way.
+    entry: [Evaluation plan agreed]
+    owner: sales
+    crm: {object: opportunity, field: StageName, value: Evaluation, pipeline: New-Business}
+  - id: renew
+    name: Renewal Review
+    abbr: RR
+    domain: sales
+    definition: Renewal under review.
+    entry: [Renewal date within 90 days]
+    owner: sales
+    crm: {object: opportunity, field: StageName, value: Review, pipeline: NEW BUSINESS}
+"""
+
+
+def test_salesforce_pipelines_whose_api_names_collide_each_get_their_own(tmp_path: Path) -> None:
+    """Three pipelines slugging to New_Business in some case: three business processes,
+    record types and paths, each with its own stage, and no duplicate package member."""
+    import re
+
+    write(tmp_path / "sf.yaml", SALESFORCE)
+    assert_ok(deliver("build", "sf.yaml", "--only", "crm-config", "--out", "out", cwd=tmp_path))
+    root = tmp_path / "out" / "acme" / "v1" / "crm" / "salesforce"
+    processes = sorted((root / "objects" / "Opportunity" / "businessProcesses").iterdir())
+    assert len(processes) == 3, processes
+    assert len({p.name.lower() for p in processes}) == 3
+    values = sorted(re.findall(r"<fullName>(Discovery|Evaluation|Review)</fullName>", p.read_text()) for p in processes)
+    assert values == [["Discovery"], ["Evaluation"], ["Review"]]
+    assert len(list((root / "objects" / "Opportunity" / "recordTypes").iterdir())) == 3
+    package = (root / "package.xml").read_text()
+    for types in re.findall(r"<types>(.*?)</types>", package, re.S):
+        members = re.findall(r"<members>([^<]+)</members>", types)
+        assert len(members) == len({m.lower() for m in members}), members
+        if "<name>BusinessProcess</name>" in types or "<name>RecordType</name>" in types:
+            assert len(members) == 3, members

@@ -42,7 +42,7 @@ def test_update_writes_one_text_file_per_deliverable_file(runner, probe, client:
     result = runner.invoke(cli, ["snapshot", str(client), "--dir", str(snaps), "--update"])
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in snaps.iterdir())
-    assert names == [f"probe.{s}.txt" for s in ("csv", "docx", "pdf", "png", "pptx", "svg")] + [
+    assert names == [".snapshots.json"] + [f"probe.{s}.txt" for s in ("csv", "docx", "pdf", "png", "pptx", "svg")] + [
         "stage-summary-v1.md.txt"
     ]
     docx = (snaps / "probe.docx.txt").read_text(encoding="utf-8")
@@ -78,13 +78,15 @@ def test_missing_and_unexpected_snapshots_are_differences(runner, summary_only, 
     (snaps / "gone.docx.txt").write_text("old\n", encoding="utf-8")
     (snaps / "crm" / "old").mkdir(parents=True)
     (snaps / "crm" / "old" / "gone.json.txt").write_text("{}\n", encoding="utf-8")
+    # Written by an earlier update: its index lists them (files it did not write are never touched).
+    (snaps / ".snapshots.json").write_text('{"files": ["crm/old/gone.json.txt", "gone.docx.txt"]}', encoding="utf-8")
     result = runner.invoke(cli, ["snapshot", str(client), "--dir", str(snaps)])
     assert result.exit_code == 1
     assert f"--- {snaps.as_posix()}/gone.docx.txt\n+++ /dev/null\n" in result.output
     assert f"--- /dev/null\n+++ {snaps.as_posix()}/stage-summary-v1.md.txt\n" in result.output
     updated = runner.invoke(cli, ["snapshot", str(client), "--dir", str(snaps), "--update"])
     assert f"removed {snaps / 'gone.docx.txt'}" in updated.output
-    assert sorted(p.name for p in snaps.iterdir()) == ["stage-summary-v1.md.txt"]
+    assert sorted(p.name for p in snaps.iterdir()) == [".snapshots.json", "stage-summary-v1.md.txt"]
 
 
 def test_default_folder_is_snapshots_slash_client(runner, summary_only, client: Path, tmp_path: Path, monkeypatch):

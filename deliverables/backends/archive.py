@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 DateTime = tuple[int, int, int, int, int, int]
 
@@ -29,3 +30,19 @@ def normalize_zip(data: bytes, date_time: DateTime = (1980, 1, 1, 0, 0, 0)) -> b
             info.create_system = 0
             target.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
+
+
+UNDATED_PROPERTIES = (
+    "{http://purl.org/dc/terms/}created",
+    "{http://purl.org/dc/terms/}modified",
+    "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastPrinted",
+)
+"""Core properties that carry a date: left out of an undated draft."""
+
+
+def drop_dates(core_properties: Any) -> None:
+    """Remove the dates from an Office file's core properties element, so a version the
+    client file gives no date never claims one."""
+    for tag in UNDATED_PROPERTIES:
+        for found in core_properties.findall(tag):
+            core_properties.remove(found)

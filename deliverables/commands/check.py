@@ -13,6 +13,7 @@ from typing import Any
 
 from deliverables.core import validate
 from deliverables.core.errors import InputError, Problem
+from deliverables.documents.words.grammar import count
 from deliverables.lint import lint
 from deliverables.lint.base import FileReport
 
@@ -26,7 +27,7 @@ def check_file(path: Path, *, final: bool = False, strict: bool = False) -> File
     except InputError as exc:
         return FileReport(str(path), list(exc.problems))
     assumed = project.assumed_count()
-    summary = f"{len(project.stages)} stages, {assumed} item(s) assumed"
+    summary = f"{count(len(project.stages), 'stage')}, {count(assumed, 'item')} assumed"
     problems = list(doc.warnings) + _layout_problems(doc, project)
     return FileReport(str(path), problems, lint(doc, project, final=final, strict=strict), summary)
 
@@ -74,7 +75,7 @@ def show_text(report: FileReport, *, strict: bool, verbose: bool, echo: Echo) ->
         lines = [str(p) for p in report.problems if p.severity == severity]
         lines += [str(f) for f in report.active() if f.severity == severity]
         if lines:
-            echo(f"{report.file}: {len(lines)} {severity}(s)", err=True)
+            echo(f"{report.file}: {count(len(lines), severity)}", err=True)
             echo("\n".join(lines), err=True)
     silenced = [f for f in report.findings if f.ignored is not None]
     if verbose and silenced:
@@ -87,9 +88,9 @@ def show_text(report: FileReport, *, strict: bool, verbose: bool, echo: Echo) ->
 
 def _summary(report: FileReport, strict: bool) -> str:
     errors, warnings, notes = report.count("error"), report.count("warning"), report.count("note")
-    tail = (f", {warnings} warning(s)" if warnings else "") + (f", {notes} note(s)" if notes else "")
+    tail = (f", {count(warnings, 'warning')}" if warnings else "") + (f", {count(notes, 'note')}" if notes else "")
     if errors:
-        return f"failed: {report.file} ({errors} error(s){tail})"
+        return f"failed: {report.file} ({count(errors, 'error')}{tail})"
     if report.failed(strict):
-        return f"failed: {report.file} ({warnings} warning(s); --strict fails on warnings)"
+        return f"failed: {report.file} ({count(warnings, 'warning')}; --strict fails on warnings)"
     return f"ok: {report.file} ({report.summary}{tail})"

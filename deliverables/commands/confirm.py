@@ -24,7 +24,8 @@ from deliverables.core.model import Project
 from deliverables.core.source import decode, load_document
 from deliverables.core.suggest import did_you_mean
 from deliverables.core.validate import load_project
-from deliverables.pipeline.storage import write_file
+from deliverables.documents.words.grammar import count
+from deliverables.pipeline.storage import locked_dir, write_through
 
 # Keys after which a new `status:` line reads naturally, best first.
 _ANCHOR_KEYS = ("golden", "owner", "probability", "domain", "abbr", "name", "id", "term", "definition")
@@ -41,7 +42,13 @@ class Edit:
 
 def confirm_items(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
     """Confirm the stages and terms named by `ids` (and with `bump` add one to
-    `version`) in the file at `path`; return the lines to report."""
+    `version`) in the file at `path`; return the lines to report. Two confirms of
+    one file never interleave (a lock on its folder), so neither loses the other's edit."""
+    with locked_dir(path.resolve().parent):
+        return _confirm(path, ids, bump)
+
+
+def _confirm(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
     project, _ = load_project(path)
     targets = resolve(path, project, ids)
     raw = path.read_bytes()
@@ -55,8 +62,8 @@ def confirm_items(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
         return report + ["nothing to change"]
     new_text = apply(text, edits)
     updated, _ = load_project(path, new_text)  # never write a file that no longer loads
-    write_file(path, _encode(new_text, raw))
-    return report + [f"{updated.assumed_count()} item(s) still ASSUMED in {path}"]
+    write_through(path, _encode(new_text, raw))
+    return report + [f"{count(updated.assumed_count(), 'item')} still ASSUMED in {path}"]
 
 
 def resolve(path: Path, project: Project, ids: tuple[str, ...]) -> list[tuple[str, int]]:

@@ -67,6 +67,22 @@ def write_scaffold(name: str, arch: str, crm: str | None, out: Path | None, forc
     target = out or Path(f"{slugify(name) or 'client'}.yaml")
     if target.exists() and not force:
         raise DeliverError(f"{target} already exists; choose another --out or pass --force")
+    schema, schema_path = canonical_json(json_schema()), target.parent / SCHEMA_FILE
+    if not force and _differs(schema_path, schema):
+        raise DeliverError(
+            f"{schema_path} already exists and is not the schema of this version of deliver; "
+            "move it away or pass --force to replace it"
+        )
     write_file(target, scaffold(name, arch, crm).encode("utf-8"))
-    write_file(target.parent / SCHEMA_FILE, canonical_json(json_schema()))
+    write_file(schema_path, schema)
     return target
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether something other than exactly `data` is at `path`."""
+    if not path.exists() and not path.is_symlink():
+        return False
+    try:
+        return path.is_symlink() or not path.is_file() or path.read_bytes() != data
+    except OSError:
+        return True

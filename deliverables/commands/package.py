@@ -23,6 +23,7 @@ from deliverables.core.dates import document_date
 from deliverables.core.errors import DeliverError
 from deliverables.core.model import Project
 from deliverables.core.validate import load_project
+from deliverables.documents.words.grammar import count
 from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
@@ -76,7 +77,7 @@ def not_final_message(project: Project) -> str:
     shown = "; ".join(items[:_LISTED])
     more = f"; and {len(items) - _LISTED} more" if len(items) > _LISTED else ""
     return (
-        f"{project.client.name} v{project.version} is not final: {len(items)} open item(s): {shown}{more}. "
+        f"{project.client.name} v{project.version} is not final: {count(len(items), 'open item')}: {shown}{more}. "
         "Confirm them (deliver confirm) and record approvals, or pass --force for a DRAFT package"
     )
 
@@ -187,18 +188,14 @@ def index_html(project: Project, entries: list[Entry], draft: bool) -> str:
     e = html.escape
     title = f"{project.client.name} — handoff package v{project.version}"
     stamp = (
-        f'<p class="draft">DRAFT — {len(open_items(project))} item(s) still ASSUMED or awaiting approval; '
+        f'<p class="draft">DRAFT — {count(len(open_items(project)), "item")} still ASSUMED or awaiting approval; '
         "not for sign-off.</p>"
         if draft
         else ""
     )
     rows = "\n".join(_group_html(entries))
     diagram = _diagram(entries)
-    figure = (
-        f'<figure><img src="{e(quote(diagram))}" width="100%" alt="Lifecycle architecture diagram"></figure>'
-        if diagram
-        else ""
-    )
+    figure = f'<figure><img src="{e(quote(diagram))}" alt="Lifecycle architecture diagram"></figure>' if diagram else ""
     date = document_date(project).isoformat()
     by = f" · prepared by {e(project.architect)}" if project.architect else ""
     return _PAGE.format(
@@ -248,7 +245,7 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 .draft {{ background: #fff3cd; border: 1px solid #e0a800; padding: .5rem 1rem; font-weight: bold; }}
 figure {{ margin: 1rem 0; }}
-figure img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }}
+figure img {{ width: 100%; height: auto; border: 1px solid #ddd; }}
 li {{ margin: .4rem 0; }}
 li li {{ margin: .1rem 0; }}
 </style>

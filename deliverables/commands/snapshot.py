@@ -6,21 +6,30 @@ stale files), every deliverable file is turned into its text form
 (`textform.text_form`), and each text is written to, or compared with,
 `<dir>/<file name>.txt`. Any difference, missing or unexpected snapshot is
 reported as a unified diff.
+
+The folder keeps an index of the snapshots it wrote (`.snapshots.json`): only
+those are compared or removed, so other text files in it are never touched.
+An update writes every new snapshot beside its target first and renames them
+in only when all are written: a full disk leaves the old snapshots as they were.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from deliverables.backends.readers import text_form
+from deliverables.core.errors import OutputError
 from deliverables.pipeline import manifest
 from deliverables.pipeline.build import build_file
-from deliverables.pipeline.storage import write_file
+from deliverables.pipeline.storage import locked_dir, safe_relative
 
 SUFFIX = ".txt"
+INDEX = ".snapshots.json"
 
 
 def snapshot_texts(source: Path) -> dict[str, str]:
@@ -44,15 +53,41 @@ def default_dir(source: Path) -> Path:
     return Path("snapshots") / load_project(source)[0].slug
 
 
-def stored_texts(snap_dir: Path) -> dict[str, str]:
-    """The snapshots currently in `snap_dir`."""
+def owned(snap_dir: Path) -> set[str]:
+    """The snapshot names the folder's index says this command wrote."""
+    try:
+        data = json.loads((snap_dir / INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    names = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(names, list):
+        return set()
+    found = set()
+    for name in names:
+        if not isinstance(name, str) or not name.endswith(SUFFIX):
+            continue
+        try:
+            found.add(safe_relative(name).as_posix())
+        except OutputError:
+            continue
+    return found
+
+
+def stored_texts(snap_dir: Path, expected: set[str] | None = None) -> dict[str, str]:
+    """The snapshots currently in `snap_dir`: those its index lists, and those named
+    like a file the build makes (`expected`); any other file there is not ours."""
     if not snap_dir.is_dir():
         return {}
-    return {
-        p.relative_to(snap_dir).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(snap_dir.rglob(f"*{SUFFIX}"))
-        if p.is_file()
-    }
+    names = owned(snap_dir) | (expected or set())
+    texts = {}
+    for name in sorted(names):
+        path = snap_dir / name
+        if path.is_file() and not path.is_symlink():
+            try:
+                texts[name] = path.read_text(encoding="utf-8")
+            except (OSError, ValueError):
+                texts[name] = ""
+    return texts
 
 
 def compare(expected: dict[str, str], stored: dict[str, str], snap_dir: Path) -> str:
@@ -75,16 +110,36 @@ def compare(expected: dict[str, str], stored: dict[str, str], snap_dir: Path) ->
 
 
 def update(expected: dict[str, str], snap_dir: Path) -> list[str]:
-    """Write every snapshot and remove snapshots of files no longer built; return what changed."""
-    stored = stored_texts(snap_dir)
+    """Write every snapshot and remove the snapshots it wrote of files no longer built;
+    return what changed. All or nothing: on an error nothing is replaced."""
+    try:
+        with locked_dir(snap_dir):
+            return _update(expected, snap_dir)
+    except OSError as exc:
+        raise OutputError(f"cannot write snapshots into {snap_dir}: {exc.strerror or exc}") from None
+
+
+def _update(expected: dict[str, str], snap_dir: Path) -> list[str]:
+    stored = stored_texts(snap_dir, set(expected))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in sorted(expected.items()):
+            if stored.get(name) != text:
+                staged.append((name, _stage(snap_dir / name, text.encode("utf-8"))))
+        index = json.dumps({"files": sorted(expected)}, indent=2) + "\n"
+        staged.append((INDEX, _stage(snap_dir / INDEX, index.encode("utf-8"))))
+    except BaseException:
+        for _name, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
     changed = []
-    for name, text in expected.items():
-        if stored.get(name) != text:
-            write_file(snap_dir / name, text.encode("utf-8"))
+    for name, tmp in staged:
+        os.replace(tmp, snap_dir / name)
+        if name != INDEX:
             changed.append(f"wrote {snap_dir / name}")
     for name in sorted(set(stored) - set(expected)):
         path = snap_dir / name
-        path.unlink()
+        path.unlink(missing_ok=True)
         changed.append(f"removed {path}")
         for parent in path.parents:  # drop folders the removal left empty
             if parent == snap_dir or any(parent.iterdir()):
@@ -93,13 +148,35 @@ def update(expected: dict[str, str], snap_dir: Path) -> list[str]:
     return changed
 
 
+def _stage(target: Path, data: bytes) -> Path:
+    """`data` written and synced to a temporary file beside `target` (renamed in later)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def check(source: Path, snap_dir: Path | None = None, do_update: bool = False) -> tuple[str, list[str]]:
     """(diff, written) for one client file: the diff is empty when the snapshots match."""
     target = snap_dir or default_dir(source)
     expected = snapshot_texts(source)
     if do_update:
         return "", update(expected, target)
-    return compare(expected, stored_texts(target), target), []
+    return compare(expected, stored_texts(target, set(expected)), target), []
 
 
 def run_snapshot(source: Path, snap_dir: Path | None, do_update: bool, echo: Callable[..., None]) -> int:

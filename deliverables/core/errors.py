@@ -64,7 +64,7 @@ class InputError(DeliverError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))
         errors = [p for p in self.problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} error(s)")
+        super().__init__(f"{len(errors)} error{'' if len(errors) == 1 else 's'}")
 
     def show(self, file: IO[Any] | None = None) -> None:
         out = file or sys.stderr
@@ -72,7 +72,7 @@ class InputError(DeliverError):
             click.echo(str(problem), file=out)
         errors = sum(p.severity == "error" for p in self.problems)
         files = sorted({p.file for p in self.problems})
-        click.echo(f"{errors} error(s) in {', '.join(files)}", file=out)
+        click.echo(f"{errors} error{'' if errors == 1 else 's'} in {', '.join(files)}", file=out)
 
 
 class TemplateError(DeliverError):

@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
     "sales",
-    "customer",
-    "company",
     "poc",
+    "customer",
     "renewal",
     "expansion",
+    "company",
 )
-"""The built-in domains, in the order every deliverable presents them."""
+"""The built-in domains, in the order every deliverable presents them: the playbook's flow (a lead
+becomes a deal, a POC proves it, the customer renews and expands), then the company view of accounts."""
 
 DOMAIN_TITLES: dict[str, str] = {
     "lead": "Lead",
@@ -155,7 +156,7 @@ class Stage(Model):
     abbr: str | None = None
     """Optional abbreviation, e.g. MQL."""
     domain: str
-    """lead, sales, customer, company, poc, renewal, expansion, or a declared domain."""
+    """lead, sales, poc, customer, renewal, expansion, company, or a declared domain; every document presents domains in this order, declared ones last."""
     definition: str = ""
     """What the stage means, in the client's words."""
     entry: TextList = ()
@@ -435,6 +436,14 @@ class CardOptions(Model):
     always one card (down to 6.5 pt), and `check` reports an error when it cannot fit."""
 
 
+class DiagramOptions(Model):
+    """Printing options of the Lifecycle Architecture Diagram."""
+
+    page: Literal["letter", "a4", "a3", "a2"] = "letter"
+    """Landscape paper size of the PDF; a3 or a2 prints a large architecture as a poster.
+    Beyond 30 stages the PDF has an overview page and one page per domain."""
+
+
 METRIC_IDS: tuple[str, ...] = (
     "conversion",
     "velocity",
@@ -585,6 +594,8 @@ class Project(Model):
     """Folder with a branded base.docx / base.pptx, relative to the client file."""
     card: CardOptions = CardOptions()
     """Stage Reference Card options."""
+    diagram: DiagramOptions = DiagramOptions()
+    """Lifecycle Architecture Diagram options."""
     measures: Measures = Measures()
     """Lifecycle Measurement Framework inputs: targets, spend and segments."""
     enablement: Enablement = Enablement()

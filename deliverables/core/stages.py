@@ -158,3 +158,44 @@ def _first(items: Sequence[T], passes: Sequence[Callable[[T], bool]]) -> T | Non
         if found is not None:
             return found
     return None
+
+
+_MEASURED_ONLY = re.compile(
+    r"\b(?:measured|tracked|counted|recorded|reported)\s+(?:in|by|with|through)\s+(?P<where>[\w\s-]{1,40}?)\s+only\b",
+    re.IGNORECASE,
+)
+_NOT_IN_CRM = re.compile(r"\b(?:outside|not in|never in)\s+(?:the\s+)?crm\b|\bno\s+crm\s+record\b", re.IGNORECASE)
+
+
+def outside_crm(item: Stage) -> bool:
+    """A stage the client measures outside the CRM ("measured in web analytics only"),
+    judged from its definition and notes; a stage with its own `crm:` mapping is in the CRM."""
+    if item.crm is not None:
+        return False
+    text = " ".join(part for part in (item.definition, item.notes) if part)
+    measured = _MEASURED_ONLY.search(text)
+    if measured and "crm" not in words(measured["where"]) and "salesforce" not in words(measured["where"]):
+        return "hubspot" not in words(measured["where"])
+    return bool(_NOT_IN_CRM.search(text))
+
+
+_BOOKED = re.compile(
+    r"\b(?:meeting|call|demo|discovery)\b[^.;]*\b(?:booked|scheduled)\b|\b(?:books?|booked|schedules?|scheduled)\b[^.;]*\b(?:meeting|call|demo)\b",
+    re.IGNORECASE,
+)
+
+
+def booked_meeting(criterion: str) -> bool:
+    """True when a criterion is met by booking a meeting ("Discovery call booked")."""
+    return bool(_BOOKED.search(criterion))
+
+
+def meeting_conflict(project: Project) -> tuple[Stage, Stage, str] | None:
+    """(SAL, SQL, criterion) when the standard automation, which sets the Sales Accepted stage
+    when a meeting is booked, contradicts an SQL entry criterion met by a booked meeting."""
+    leads = project.stages_in("lead")
+    sal, sql = find(leads, "sal"), find(leads, "sql") or stage(project, "sql")
+    if sal is None or sql is None:
+        return None
+    criterion = next((c for c in sql.entry if booked_meeting(c)), None)
+    return (sal, sql, criterion) if criterion else None

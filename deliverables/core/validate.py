@@ -8,6 +8,7 @@ and named by a breadcrumb, with a did-you-mean for near misses.
 from __future__ import annotations
 
 import typing
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -288,16 +289,20 @@ def _unique_terms(doc: Document) -> Iterator[Problem]:
 
 
 def _unique(doc: Document, section: str, items: list[tuple[int, dict[str, Any]]], what: str) -> Iterator[Problem]:
-    first: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
     for i, item in items:
         ident = item.get("id")
         if not isinstance(ident, str):
             continue
-        if ident in first:
-            line = doc.position((section, first[ident]))[0]
-            yield doc.problem((section, i, "id"), f"duplicate {what} '{ident}' (first at line {line})")
+        # One id whatever its case or Unicode form: `confirm mql` must never reach `MQL`.
+        key = unicodedata.normalize("NFKC", ident).casefold()
+        if key in first:
+            index, earlier = first[key]
+            line = doc.position((section, index))[0]
+            same = "" if earlier == ident else f", '{earlier}' differing only in case"
+            yield doc.problem((section, i, "id"), f"duplicate {what} '{ident}' (first at line {line}{same})")
         else:
-            first[ident] = i
+            first[key] = (i, ident)
 
 
 def _unknown(what: str, found: str, choices: Iterable[str], advice: str) -> str:

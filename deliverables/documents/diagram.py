@@ -17,7 +17,9 @@ from typing import Any
 
 from deliverables.core import marks
 from deliverables.core.context import Context
+from deliverables.core.dates import shown_date
 from deliverables.core.model import Exit, Project, Stage
+from deliverables.documents.words import grammar
 
 NAME = "diagram"
 SUFFIXES = (".svg", ".png", ".pdf", ".gv")
@@ -66,6 +68,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "edges": edges,
         "conditions": number_handoffs(project, edges),
         "legend": _legend(assumed),
+        "page": project.diagram.page,
     }
 
 
@@ -88,7 +91,7 @@ def _font_warnings(project: Project, ctx: Context) -> None:
 
 def _subtitle(project: Project, ctx: Context, assumed: int) -> str:
     status = f"{assumed} ASSUMED" if assumed else "all CONFIRMED"
-    return f"{ctx.date.isoformat()} · {len(project.stages)} stages · {status}"
+    return f"{shown_date(project)} · {grammar.count(len(project.stages), 'stage')} · {status}"
 
 
 def _lane(project: Project, domain: str, index: dict[str, int]) -> dict[str, Any]:
@@ -222,5 +225,16 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
         f"{stem}.gv": source.encode("utf-8"),
         f"{stem}.svg": svg,
         f"{stem}.png": art.svg_to_png(svg),
-        f"{stem}.pdf": art.svg_to_pdf(svg, view),
+        f"{stem}.pdf": _pdf(svg, view),
     }
+
+
+def _pdf(svg: bytes, view: dict[str, Any]) -> bytes:
+    """One page of the whole picture, or (beyond 30 stages) an overview and a page per domain."""
+    from deliverables.backends.graphviz import art, dot, pages
+    from deliverables.documents import diagram_pages
+
+    if not diagram_pages.paged(view):
+        return art.svg_to_pdf(svg, view) if view.get("page", "letter") == "letter" else pages.single_pdf(svg, view)
+    domain_svgs = [art.layout_svg(*dot.build(sub)) for sub in diagram_pages.domain_views(view, choose_row_length)]
+    return pages.paged_pdf(view, diagram_pages.overview(view), domain_svgs, view.get("page", "letter"))

@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.probability_decreasing,
         structure.closed_won_not_100,
         structure.hubspot_probability_step,
+        structure.automation_contradicts_criteria,
         structure.ends_at_closed_won,
         connections.unconnected,
         terms.undefined_term,
@@ -59,7 +60,7 @@ RULES: dict[str, Rule] = _by_id(
 )
 """Every rule by id, in the order they are listed and run."""
 
-__all__ = ["RULES", "Finding", "Rule", "lint", "rule_table"]
+__all__ = ["RULES", "Finding", "Rule", "final_ready", "lint", "rule_table"]
 
 
 def lint(doc: Document, project: Project, *, final: bool = False, strict: bool = False) -> list[Finding]:
@@ -75,6 +76,19 @@ def lint(doc: Document, project: Project, *, final: bool = False, strict: bool =
         for hit in item.check(project):
             findings.append(_finding(doc, item, hit, _reason(project, item, hit.stage), severity))
     return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
+
+
+def final_ready(project: Project) -> bool:
+    """True when `deliver check --final` would pass: no rule that is an error at sign-off
+    finds anything (findings a stage silences aside). Only then may a page say the project
+    is complete."""
+    for item in RULES.values():
+        if item.severity == "note":
+            continue
+        for hit in item.check(project):
+            if _reason(project, item, hit.stage) is None:
+                return False
+    return True
 
 
 def _finding(doc: Document, item: Rule, hit: Hit, reason: str | None, severity: Severity) -> Finding:

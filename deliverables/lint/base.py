@@ -116,7 +116,7 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     """Lint findings, silenced ones included."""
     summary: str = ""
-    """`N stages, M item(s) assumed` for a valid file."""
+    """`N stages, M items assumed` for a valid file."""
 
     @property
     def valid(self) -> bool:

@@ -180,6 +180,26 @@ def hubspot_probability_step(project: Project) -> Iterator[Hit]:
 
 
 @rule(
+    "automation-contradicts-criteria",
+    "warning",
+    "The standard CRM automation sets the Sales Accepted stage when a meeting is booked, but a booked meeting"
+    " is an entry criterion of SQL.",
+    "decide with Sales which stage a booked meeting sets; until then the CRM spec shows the meeting rule"
+    " as a decision to make, not a rule to build",
+)
+def automation_contradicts_criteria(project: Project) -> Iterator[Hit]:
+    """The meeting-booked automation against an SQL entry met by booking a meeting."""
+    conflict = known.meeting_conflict(project)
+    if conflict:
+        sal, sql, criterion = conflict
+        message = (
+            f"the CRM automation would set '{sal.name}' when a meeting is booked, but '{criterion}'"
+            f" is an entry criterion of '{sql.name}'"
+        )
+        yield at(project, sql, message, "entry", sql.entry.index(criterion))
+
+
+@rule(
     "lifecycle-ends-at-closed-won",
     "warning",
     "The lifecycle ends at Closed Won: no customer stages follow the sale.",

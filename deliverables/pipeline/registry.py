@@ -51,6 +51,7 @@ REGISTRY: dict[str, str] = {
     "current-state-audit": "deliverables.documents.audit",
     "maintenance": "deliverables.documents.maintenance",
     "measurement-framework": "deliverables.documents.measures",
+    "training": "deliverables.documents.decks.training",
     "kickoff-deck": "deliverables.documents.decks.kickoff",
     "refinement-deck": "deliverables.documents.decks.refinement",
     "handoff-deck": "deliverables.documents.decks.handoff",

@@ -51,6 +51,24 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+@contextlib.contextmanager
+def locked_dir(folder: Path) -> Iterator[None]:
+    """Hold an advisory lock on the folder itself (created if needed): for folders
+    such as a snapshot folder, where no lock file may be left behind."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def safe_relative(name: str) -> PurePosixPath:
     """A renderer's file name as a relative path that cannot leave its folder."""
     path = PurePosixPath(name)
@@ -74,6 +92,43 @@ def write_file(target: Path, data: bytes) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_through(path: Path, data: bytes) -> None:
+    """Replace the contents of a user's file the way an editor would keep it: through a
+    symbolic link to the real file (atomically, in the real file's folder), keeping its
+    mode and owner; a file with several hard links is rewritten in place so every name
+    sees the change (after the new bytes are safely on disk beside it)."""
+    real = path.resolve()
+    try:
+        info = real.stat()
+    except FileNotFoundError:
+        write_file(real, data)
+        return
+    if info.st_nlink > 1:
+        _rewrite_in_place(real, data)
+        return
+    write_file(real, data)
+    if (info.st_uid, info.st_gid) != (real.stat().st_uid, real.stat().st_gid):
+        with contextlib.suppress(OSError):  # not ours to give away: the new file stays the writer's
+            os.chown(real, info.st_uid, info.st_gid)
+
+
+def _rewrite_in_place(real: Path, data: bytes) -> None:
+    """New contents into the same inode; a synced copy of them waits beside it until done."""
+    fd, spare = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with open(real, "r+b") as handle:
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+    finally:
+        os.unlink(spare)
 
 
 def _mode_for(target: Path) -> int:

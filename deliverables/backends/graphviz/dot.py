@@ -100,7 +100,11 @@ def header_width(view: dict[str, Any]) -> float:
 
 
 def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
-    """DOT text and, per node id, the style of each label line (name, owner, tag, note)."""
+    """DOT text and, per node id, the style of each label line (name, owner, tag, note).
+
+    Any subset of the view's lanes can be drawn alone (a page of a long
+    diagram): edges leaving the lanes drawn are left out.
+    """
     import graphviz
 
     grid, legend = layout(view)
@@ -117,9 +121,12 @@ def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
         members = [nodes[n] for row in lane["rows"] for n in row]
         drawn = {**lane, "nodes": members, "boxes": grid.boxes}
         _lane(graph, number, drawn, rect, header, flip, styles)
-    for edge, route in zip(view["edges"], grid.routes):
+    # Routes exist only for edges with both ends in the view's lanes (a page of a larger diagram).
+    edges = {(e["tail"], e["head"]): e for e in view["edges"]}
+    drawn = [(edges[(route.tail, route.head)], route) for route in grid.routes]
+    for edge, route in drawn:
         graph.edge(edge["tail"], edge["head"], pos=flip.spline(route.points), **_edge_attr(edge))
-    for edge, route in zip(view["edges"], grid.routes):
+    for edge, route in drawn:
         if edge.get("number"):
             _badge(graph, f"badge{edge['number']}", edge["number"], route, flip, edge)
     legendlib.draw(graph, legend, flip, styles)
@@ -206,12 +213,16 @@ def _escape(line: str) -> str:
 
 def bold_label(lines: list[str], size: float) -> str:
     """A label drawn bold later: padded with trailing spaces so Graphviz reserves the bold width."""
+    return label(padded(lines, size))
+
+
+def padded(lines: list[str], size: float) -> list[str]:
+    """Lines with the trailing spaces that make their regular width as wide as their bold width."""
     space = measure.text_width(PAD_CHAR, size)
-    padded = [
+    return [
         line + PAD_CHAR * math.ceil((measure.text_width(line, size, True) - measure.text_width(line, size)) / space)
         for line in lines
     ]
-    return label(padded)
 
 
 def inches(points: float) -> str:
@@ -224,7 +235,7 @@ def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list
     lines = [view["title"], view["subtitle"]]
     text = bold_label(lines, 16)
     # Graphviz centres each line on the node; the styling step moves it left by half its regular width.
-    width = max(measure.text_width(line, 16) for line in str(text).split("\\n"))
+    width = max(measure.text_width(line, 16) for line in padded(lines, 16))
     styles["title"] = ["title", "subtitle"]
     graph.node(
         "title",

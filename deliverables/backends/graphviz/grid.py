@@ -27,7 +27,7 @@ MIN_GAP = 40.0
 """Narrowest space between two columns (and between the title cell and the first column)."""
 TRACK = 8.0
 """Distance between two parallel edges in one channel."""
-CLEAR = 18.0
+CLEAR = 20.0
 """Distance from a box to the nearest track: room for an arrowhead or a hand-off number."""
 GUTTER_CLEAR = 9.0
 """Distance from a lane's edge to the nearest track of the gutter beside it."""

@@ -126,7 +126,9 @@ def _conditions(conditions: list[dict[str, Any]], legend: Legend, left: float, t
 
 def _heading(x: float, y: float, text: str) -> gridlib.Rect:
     """A heading's box exactly as wide as its text: the styling step left-aligns it on that width."""
-    return gridlib.Rect(x, y, measure.text_width(text, HEADING, bold=True), 16)
+    from deliverables.backends.graphviz import dot
+
+    return gridlib.Rect(x, y, measure.text_width(dot.padded([text], HEADING)[0], HEADING), 16)
 
 
 def draw(graph: Any, legend: Legend, flip: Any, styles: dict[str, list[str]]) -> None:

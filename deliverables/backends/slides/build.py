@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from deliverables.backends.archive import normalize_zip
+from deliverables.backends.archive import drop_dates, normalize_zip
 from deliverables.backends.slides import chrome, shapes
 from deliverables.backends.slides import draw as deckdraw
 from deliverables.backends.slides import fit as deckfit
@@ -35,6 +35,7 @@ from deliverables.backends.slides.base import (
 from deliverables.backends.slides.model import BULLETS, FLOW, IMAGE, TABLE, TITLE, Deck, Slide
 from deliverables.backends.slides.shapes import Rect
 from deliverables.core.context import Context
+from deliverables.core.dates import FALLBACK_DATE
 from deliverables.core.errors import BuildError
 
 CONT = " (cont.)"
@@ -235,3 +236,5 @@ def _properties(prs, deck: Deck, date: dt.date) -> None:
     props.revision = 1
     props.created = props.modified = dt.datetime(date.year, date.month, date.day)
     props.last_printed = dt.datetime(date.year, date.month, date.day)
+    if date == FALLBACK_DATE:
+        drop_dates(props._element)

@@ -24,8 +24,9 @@ from docx.shared import Emu
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from deliverables.backends.archive import normalize_zip
+from deliverables.backends.archive import drop_dates, normalize_zip
 from deliverables.backends.word.controls import Checkbox, TextBox, add_control, declare_w14
+from deliverables.core.dates import FALLBACK_DATE
 from deliverables.core.errors import BuildError, TemplateError
 
 Run = tuple[str, str | None] | Checkbox | TextBox
@@ -200,6 +201,8 @@ class Writer:
         props.title, props.subject = clean(title), clean(subject)
         props.author = props.last_modified_by = clean(author)
         props.created = props.modified = stamp
+        if date == FALLBACK_DATE:
+            drop_dates(props._element)
         props.revision = 1
         props.comments = props.keywords = props.category = ""
         declare_w14(self.doc.element)

@@ -186,7 +186,7 @@ def _exit(exit_: dict[str, str]) -> Rich:
 
 def _status(stage: dict[str, Any]) -> list[tuple[str, Rich]]:
     if not stage["assumed"]:
-        return [("Table Text", [(marks.CONFIRMED.capitalize(), "Muted")])]
+        return [("Table Text", [(marks.CONFIRMED, "Muted")])]
     cell: list[tuple[str, Rich]] = [("Table Text", [(marks.ASSUMED, "Assumed Flag")])]
     if stage["confirm_with"]:
         cell.append(("Table Text", f"Confirm with {stage['confirm_with']}"))

@@ -89,7 +89,7 @@ def _platform(
         "title": spec.platform_title(cfg.platform),
         "intro": text["platform_intro"][cfg.platform],
         "notes": spec.platform_notes(project, cfg, text, defaults),
-        "stages": spec.stage_rows(project, cfg),
+        "stages": spec.stage_rows(project, cfg, text["outside_crm"]),
         "pipelines": [
             {"name": p.name, "object": p.object, "deal": p.is_deal, "rows": spec.pipeline_rows(p)}
             for p in cfg.pipelines

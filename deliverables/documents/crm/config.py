@@ -139,7 +139,9 @@ def contact_ladder(project: Project, platform: str, defaults: dict[str, Any], ma
     by_id = {m.stage.id: m for m in maps}
     options = []
     for stage in project.stages_in("lead"):
-        m = by_id[stage.id]
+        m = by_id.get(stage.id)
+        if m is None:  # measured outside the CRM
+            continue
         same_field = (m.object, m.field) == (target["object"], target["field"])
         value = m.value if same_field else mapping.default_value(stage, target, platform, defaults)
         options.append(Option(stage.name, value, m.proposed, (stage.id,)))
@@ -165,13 +167,9 @@ def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any], steps:
     """The pipeline's stages; with `steps`, probabilities in HubSpot's 10 % steps."""
     first = group[0]
     deal = first.object in ("Opportunity", "deals")
-    open_count = sum(not known.outcome(m.stage) for m in group)
-    stages, index = [], 0
-    for m in group:
+    stages = []
+    for m, prob in zip(group, _probabilities([m.stage for m in group])):
         won, lost = known.plays(m.stage, "won"), known.closes_lost(m.stage)
-        guess = 100 if won else 0 if lost else _spread(index, open_count)
-        index += not (won or lost)
-        prob = m.stage.probability if m.stage.probability is not None else guess
         if steps:
             prob = hubspot_percent(prob)
         stages.append(
@@ -194,16 +192,44 @@ def _pipeline(name: str, group: list[StageMap], defaults: dict[str, Any], steps:
     return Pipeline(name, first.object, first.field, tuple(stages))
 
 
+def _probabilities(flow: list[Stage]) -> list[int]:
+    """Each stage's probability: the client's, else 100 won, 0 lost, and for an open stage
+    the playbook's default, kept between its neighbours' (the midpoint when it is not)."""
+    open_stages = [s for s in flow if not known.outcome(s)]
+    result, previous = [], 0
+    for position, stage in enumerate(flow):
+        if stage.probability is not None:
+            value = stage.probability
+        elif known.outcome(stage):
+            value = 100 if known.plays(stage, "won") else 0
+        else:
+            value = _spread(open_stages.index(stage), len(open_stages))
+            later = [s.probability for s in flow[position + 1 :] if s.probability is not None and not known.outcome(s)]
+            upper = later[0] if later else 100
+            if not previous < value < upper:
+                value = (previous + upper) // 10 * 5
+        if not known.outcome(stage):
+            previous = value
+        result.append(value)
+    return result
+
+
 def _added_value(label: str, first: StageMap) -> str:
     """Value of a stage we add: the label on Salesforce, HubSpot's own id style there."""
     return label if first.object == "Opportunity" else label.replace(" ", "").lower()
 
 
+PLAYBOOK_PROBABILITIES = (25, 50, 75, 90)
+"""The playbook's probabilities of the open standard opportunity stages (won is 100)."""
+
+
 def _spread(index: int, count: int) -> int:
-    """A proposed probability for the index-th open stage: 10% to 90% in steps of 5."""
-    if count <= 1:
-        return 50
-    return 10 + round(80 * index / (count - 1) / 5) * 5
+    """A proposed probability for the index-th of `count` open stages: the playbook's
+    25/50/75/90 for the last four, earlier stages of a longer pipeline at 10, 15 or 20."""
+    extra = max(count - len(PLAYBOOK_PROBABILITIES), 0)
+    if index < extra:
+        return min(10 + 5 * index, 20)
+    return PLAYBOOK_PROBABILITIES[len(PLAYBOOK_PROBABILITIES) - (count - index)]
 
 
 def statuses(project: Project, platform: str, defaults: dict[str, Any]) -> Picklist:

@@ -74,8 +74,11 @@ def default_value(stage: Stage, spec: dict[str, str], platform: str, defaults: d
 
 
 def all_maps(project: Project, platform: str, defaults: dict[str, Any]) -> tuple[StageMap, ...]:
-    """Every stage's mapping, domains in order, stages in flow order."""
-    return tuple(map_stage(project, stage, platform, defaults) for stage in project.flow())
+    """Every stage's mapping, domains in order, stages in flow order; a stage the client
+    measures outside the CRM gets none (no value, no picklist option, no rule)."""
+    return tuple(
+        map_stage(project, stage, platform, defaults) for stage in project.flow() if not known.outside_crm(stage)
+    )
 
 
 def sql_stage(project: Project) -> Stage | None:

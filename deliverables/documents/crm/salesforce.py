@@ -30,6 +30,23 @@ def api_name(text: str, fallback: str) -> str:
     return name or fallback
 
 
+def unique_api_names(texts: list[str], fallback: str) -> list[str]:
+    """One developer name per text, unique case-insensitively (Salesforce compares them
+    so): a name already taken gets `_2`, `_3`, ... within the 40 characters."""
+    taken: set[str] = set()
+    names = []
+    for index, text in enumerate(texts, start=1):
+        base = api_name(text, f"{fallback}_{index}")
+        name, counter = base, 1
+        while name.lower() in taken:
+            counter += 1
+            suffix = f"_{counter}"
+            name = base[: 40 - len(suffix)].rstrip("_") + suffix
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
 def _el(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
     child = ET.SubElement(parent, tag)
     if text is not None:
@@ -214,8 +231,8 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
             "standardValueSets/OpportunityStage.standardValueSet-meta.xml",
             opportunity_stage(deals),
         )
-    for index, pipeline in enumerate(deals, start=1):
-        _pipeline_files(project, pipeline, api_name(pipeline.name, f"Pipeline_{index}"), add, texts)
+    for pipeline, name in zip(deals, unique_api_names([p.name for p in deals], "Pipeline"), strict=True):
+        _pipeline_files(project, pipeline, name, add, texts)
     for picklist, label, description in _custom_fields(cfg, texts):
         member = f"{picklist.object}.{picklist.field}"
         add(

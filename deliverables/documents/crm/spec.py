@@ -3,11 +3,12 @@ platform configurations and the wording in `templates/crm/spec.yaml`."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from deliverables.core import marks
 from deliverables.core import stages as known
-from deliverables.core.model import Project
+from deliverables.core.model import Project, Stage
 from deliverables.documents.crm import mapping
 from deliverables.documents.crm.config import Pipeline, PlatformConfig
 from deliverables.documents.crm.mapping import PLATFORM_TITLES
@@ -51,9 +52,19 @@ def automation(
     won = fill(t["won"], deal=deal, **r) if r["won"] else fill(t["won_missing"], **r)
     meeting = fill(t["meeting"], **r) if r["sal"] else fill(t["meeting_missing"], **r)
     how = text["rule_how"][cfg.platform]
+    conflict = known.meeting_conflict(project)
+    meeting_how = how["meeting"]
+    if conflict:  # flagged, not copied: the client's SQL entry is met by the booked meeting
+        meeting = fill(t["meeting_conflict"], sal=conflict[0].name, sql=conflict[1].name, criterion=conflict[2])
+        meeting_how = t["meeting_conflict_how"]
     return [
         {"name": "Closed won sets the customer stage", "rule": won, "how": how["won"]},
-        {"name": "A booked meeting sets the accepted stage", "rule": meeting, "how": how["meeting"]},
+        {
+            "name": "A booked meeting sets the accepted stage",
+            "rule": meeting,
+            "how": meeting_how,
+            "decision": bool(conflict),
+        },
         {
             "name": "A new deal sets the opportunity stage",
             "rule": fill(t["created"], deal=deal, **r),
@@ -63,10 +74,11 @@ def automation(
     ]
 
 
-def stage_rows(project: Project, cfg: PlatformConfig) -> list[dict[str, Any]]:
-    """One row per stage: where it lives and whether that is our proposal."""
-    return [
-        {
+def stage_rows(project: Project, cfg: PlatformConfig, outside: str = "") -> list[dict[str, Any]]:
+    """One row per stage: where it lives and whether that is our proposal; a stage measured
+    outside the CRM says so (`outside`) and gets no object, field or value."""
+    rows = {
+        m.stage.id: {
             "domain": project.domain_title(m.stage.domain),
             "domain_id": m.stage.domain,
             "label": m.stage.label,
@@ -79,7 +91,23 @@ def stage_rows(project: Project, cfg: PlatformConfig) -> list[dict[str, Any]]:
             "proposed": m.proposed,
         }
         for m in cfg.maps
-    ]
+    }
+    for stage in project.flow():
+        if stage.id not in rows and known.outside_crm(stage):
+            rows[stage.id] = {
+                "domain": project.domain_title(stage.domain),
+                "domain_id": stage.domain,
+                "label": stage.label,
+                "golden": stage.golden,
+                "assumed": stage.status == "assumed",
+                "object": "—",
+                "field": "—",
+                "value": outside,
+                "pipeline": "",
+                "proposed": False,
+            }
+    order = {stage.id: index for index, stage in enumerate(project.flow())}
+    return [rows[key] for key in sorted(rows, key=order.__getitem__)]
 
 
 def pipeline_rows(pipeline: Pipeline) -> list[dict[str, Any]]:
@@ -100,18 +128,51 @@ def pipeline_rows(pipeline: Pipeline) -> list[dict[str, Any]]:
     return rows
 
 
+_MOVE = r"\b(moves?|moved|set|sets|changed?|changes|marked|reach(?:es|ed)?|enters?|entered|is in|goes|went)\b"
+_FILLED = re.compile(
+    r"^(?P<what>.+?) (?:is |are )?(?:entered|filled in|filled|captured|recorded|selected|attached|logged)\b(?P<rest>.*)$",
+    re.I,
+)
+
+
+def circular(criterion: str, stage: Stage) -> bool:
+    """True when a criterion only restates the move ("Deal moved to Closed Lost")."""
+    names = [n for n in (stage.name, stage.abbr or "", stage.label) if n]
+    text = known.norm(criterion)
+    return any(re.search(_MOVE + r".*\b" + re.escape(known.norm(name)) + r"\b", text) for name in names) or known.norm(
+        criterion
+    ) in {known.norm(n) for n in names}
+
+
 def validation(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:
-    """One entry-criteria rule per stage, in this platform's field and value."""
+    """Per stage: the CRM conditions its entry criteria allow, and the rest enforced by
+    process, naming who; criteria that only restate the move are left out."""
+    t = text["validation"]
+    sql = mapping.sql_stage(project)
+    deal = "deal" if cfg.platform == "hubspot" else "opportunity"
+    drop_off = {p.object: f"{p.object}.{p.field}" for p in cfg.drop_offs}
     rows = []
     for m in cfg.maps:
-        target = f"{m.object}.{m.field} = {m.value}"
-        if m.stage.entry:
-            rule = fill(
-                text["validation"]["entry"], stage=m.stage.name, target=target, criteria="; ".join(m.stage.entry)
-            )
-        else:
-            rule = fill(text["validation"]["no_entry"], stage=m.stage.name)
-        rows.append({"stage": m.stage.label, "golden": m.stage.golden, "rule": rule})
+        stage = m.stage
+        rules, process = [], []
+        if sql is not None and stage.id == sql.id:
+            rules.append(fill(t["sql_record"], stage=stage.name, deal_word=deal))
+        if known.closes_lost(stage):
+            rules.append(fill(t["lost_reason"], stage=stage.name, field=drop_off.get(m.object, "")))
+        for criterion in stage.entry:
+            if circular(criterion, stage) or (known.closes_lost(stage) and "reason" in known.words(criterion)):
+                continue  # restates the move, or is the drop-off reason rule above
+            filled = _FILLED.match(criterion.strip())
+            if filled and not re.sub(r"\(.*?\)", "", filled["rest"]).strip(" ."):
+                rules.append(fill(t["required"], stage=stage.name, what=filled["what"]))
+            else:
+                process.append(criterion)
+        if process:
+            owner = project.owner_name(stage.owner) if stage.owner else t["no_owner"]
+            rules.append(fill(t["process"], owner=owner, criteria="; ".join(process)))
+        if not rules:
+            rules.append(fill(t["no_entry"] if not stage.entry else t["circular"], stage=stage.name))
+        rows.append({"stage": stage.label, "golden": stage.golden, "rule": " ".join(rules)})
     return rows
 
 
@@ -149,10 +210,17 @@ def _lead_status(cfg: PlatformConfig) -> tuple:  # type: ignore[type-arg]
 def dashboards(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:
     """The five lifecycle reports, naming this client's stages and fields."""
     routes = project.routes
-    transitions = [f"{stage.name} → {target.name}" for stage in project.flow() for target in routes.targets(stage)]
+    # a stage measured outside the CRM has no records there to report on
+    flow = [stage for stage in project.flow() if not known.outside_crm(stage)]
+    transitions = [
+        f"{stage.name} → {target.name}"
+        for stage in flow
+        for target in routes.targets(stage)
+        if not known.outside_crm(target)
+    ]
     golden = [s.name for s in project.stages if s.golden] or [s.name for s in project.stages[:3]]
     data = {
-        "stages": ", ".join(s.name for s in project.flow()),
+        "stages": ", ".join(s.name for s in flow),
         "transitions": ", ".join(transitions) or "none defined",
         "fields": ", ".join(f"{p.object}.{p.field}" for p in cfg.drop_offs),
         "golden": _or(golden),

@@ -110,11 +110,13 @@ def _automation(w: Writer, p: dict[str, Any]) -> None:
     w.heading("Automation rules", 2)
     table = w.table(["Rule", "What it does", "How to build it"], [2, 4, 4])
     for rule in p["automation"]:
+        # a rule that contradicts the client's criteria is a decision, flagged like an open item
+        what = [(rule["rule"], "Assumed Flag")] if rule.get("decision") else rule["rule"]
         w.row(
             table,
             [
                 [("Table Text", [(rule["name"], "Strong")])],
-                [("Table Text", rule["rule"])],
+                [("Table Text", what)],
                 [("Table Text", rule["how"])],
             ],
         )

@@ -10,10 +10,12 @@ from typing import Any
 
 import jinja2
 
-from deliverables.backends.slides.model import TABLE, TITLE, Deck, Slide, Table, cell, flagged
+from deliverables.backends.slides.model import TABLE, TITLE, Deck, Para, Slide, Table, cell, flagged, para
 from deliverables.core.context import Consumes, Context
+from deliverables.core.dates import shown_date
 from deliverables.core.errors import TemplateError
 from deliverables.core.model import Project
+from deliverables.documents.words import grammar
 from deliverables.documents.words import templates as wording
 
 DECK_CONSUMES = (Consumes("diagram", ".png"),)
@@ -60,7 +62,7 @@ class Words:
 
 def title_slide(project: Project, ctx: Context, words: Words, common: Words) -> Slide:
     """The opening slide: deck title, version, date and architect."""
-    subtitle = common("subtitle", project.version, ctx.date.isoformat(), project.architect)
+    subtitle = common("subtitle", project.version, shown_date(project), project.architect)
     return Slide(
         TITLE,
         words("title", project.client.name),
@@ -78,14 +80,15 @@ def _party_order(project: Project) -> list[str]:
     return [s.id for s in project.stakeholders]
 
 
-def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, tuple, tuple]]]:
-    """Every ASSUMED stage and term as (kind, item, what to settle) rows, by who must confirm it."""
-    groups: dict[str, list[tuple[str, tuple, tuple]]] = {}
+def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, tuple, tuple, str]]]:
+    """Every ASSUMED stage and term as (kind, item, what to settle, plain name) rows, by who must confirm it."""
+    groups: dict[str, list[tuple[str, tuple, tuple, str]]] = {}
     for stage in project.flow():
         if stage.status == "assumed":
             item = flagged(common("stage_item", project.domain_title(stage.domain), stage.label), "", stage.golden)
             what = stage.notes or "; ".join(stage.entry) or common("no_criteria")
-            groups.setdefault(project.confirmer(stage) or UNASSIGNED, []).append(("stage", item, cell(what)))
+            row = ("stage", item, cell(what), stage.name)
+            groups.setdefault(project.confirmer(stage) or UNASSIGNED, []).append(row)
     for term in project.terms:
         if term.status != "assumed":
             continue
@@ -93,8 +96,49 @@ def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, 
         for who, state in waiting.items():
             note = common("term_rejected") if state == "rejected" else common("term_pending") if state else ""
             what = cell(term.definition) + ((f" ({note})", "assumed" if state == "rejected" else "muted"),) * bool(note)
-            groups.setdefault(who, []).append(("term", cell(common("term_item", term.term)), what))
+            groups.setdefault(who, []).append(("term", cell(common("term_item", term.term)), what, term.term))
     return _ordered(project, groups)
+
+
+MEETINGS = ("kickoff", "refinement-1", "refinement-2", "final-review", "handoff")
+"""The engagement's meetings in order."""
+
+
+def meetings_after(project: Project) -> tuple[str, ...]:
+    """The meetings still to come after this version's meeting, up to the final review."""
+    later = MEETINGS[MEETINGS.index(project.meeting) + 1 :]
+    return tuple(m for m in later if m != "handoff")
+
+
+def next_milestone(project: Project, common: Words) -> str:
+    """What the next steps are due by: the next meeting, else the sign-off."""
+    later = meetings_after(project)
+    return common("due_meeting", common("meeting_name", later[0])) if later else common("due_signoff")
+
+
+def next_steps(project: Project, common: Words) -> list[Para]:
+    """One line per person with open items: what they confirm or approve, and by when;
+    the items nobody is named for, once, last."""
+    due, out = next_milestone(project, common), []
+    for key, items in assumed_items(project, common).items():
+        stages = [name for kind, _, _, name in items if kind == "stage"]
+        terms = [name for kind, _, _, name in items if kind == "term"]
+        if key:
+            line = common(
+                "next_step", party_label(project, key, common), _named(stages, "stage"), _named(terms, "term"), due
+            )
+            out.append(para(line, level=1))
+        else:
+            out.append(para(common("next_step_unassigned", len(items), due), "bold", level=1))
+    return out
+
+
+def _named(names: list[str], noun: str) -> str:
+    """Up to three items by name (`A, B and C`), more by count (`5 stages`)."""
+    unique = list(dict.fromkeys(names))
+    if not unique:
+        return ""
+    return grammar.and_list(unique) if len(unique) <= 3 else grammar.count(len(unique), noun)
 
 
 def _ordered(project: Project, groups: dict[str, list]) -> dict[str, list]:
@@ -116,7 +160,7 @@ def questions_slide(project: Project, common: Words, section: str) -> Slide:
     rows = tuple(
         (cell(party_label(project, key, common), "bold"), item, what)
         for key, items in groups.items()
-        for _, item, what in items
+        for _, item, what, _ in items
     )
     count = project.assumed_count()
     people = sum(1 for key in groups if key != UNASSIGNED)

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath as Path
 
 from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Slide, Table, cell, para
 from deliverables.core.context import EVERY, Consumes, Context
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project
 from deliverables.documents.decks.agenda import assemble
 from deliverables.documents.decks.architecture import architecture_slides
@@ -17,10 +18,12 @@ from deliverables.documents.decks.common import (
     render_deck,
     title_slide,
 )
+from deliverables.documents.words import data as tdata
+from deliverables.lint import final_ready
 
 NAME = "handoff-deck"
 SUFFIXES = (".pptx",)
-DESCRIPTION = "Handoff deck: final architecture, documentation package, maintenance schedule, refinement triggers, escalation guide (PowerPoint)."
+DESCRIPTION = "Handoff deck: the architecture handed over, documentation package, maintenance schedule, refinement triggers, escalation guide (PowerPoint)."
 
 CONSUMES = (*DECK_CONSUMES, Consumes(EVERY))
 EXTERNAL = DECK_EXTERNAL
@@ -35,14 +38,16 @@ def files(project: Project) -> tuple[str, ...]:
 def view(project: Project, ctx: Context) -> Deck:
     """Every slide of the handoff deck, in order; sections with nothing to show are left out."""
     words, common = Words(ctx, "handoff"), Words(ctx, "common")
+    plan = maintenance_plan(project, ctx)
     body = [
         *architecture_slides(project, common, "architecture"),
         _package(project, ctx, words),
-        *_schedule(project, words),
+        *_schedule(project, plan, words),
         _after_launch(project, words),
-        _triggers(project, words),
+        _questions(project, words),
+        _triggers(plan, words),
         _escalation(project, words),
-        _callback(project, words),
+        _callback(project, plan, words),
     ]
     slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
     name = files(project)[0]
@@ -92,11 +97,28 @@ def owner(project: Project) -> str:
     return project.client.name
 
 
-def _schedule(project: Project, words: Words) -> tuple[Slide, Slide]:
-    plan, who = project.maintenance, owner(project)
+def maintenance_plan(project: Project, ctx: Context) -> dict[str, list[dict[str, str]]]:
+    """The monthly checks, quarterly reviews and triggers of the client file, each list
+    falling back to the standard one the Maintenance Schedule also prints."""
+    standard = tdata.load(ctx, "maintenance/standard.yaml")
+    fields = {
+        "monthly": ("task", "check", "red_flag"),
+        "quarterly": ("task", "check", "action"),
+        "triggers": ("trigger", "threshold", "response"),
+    }
+    plan = {}
+    for key, names in fields.items():
+        own = getattr(project.maintenance, key)
+        items = [{f: getattr(item, f) for f in names} for item in own] if own else standard[key]
+        plan[key] = [{f: item.get(f, "") for f in names} for item in items]
+    return plan
+
+
+def _schedule(project: Project, plan: dict[str, list[dict[str, str]]], words: Words) -> tuple[Slide, Slide]:
+    who = owner(project)
     lead = words("owner_lead", who, project.client.engagement == "dedicated")
-    monthly = tuple((cell(t.task, "bold"), cell(t.check), cell(t.red_flag, "alert")) for t in plan.monthly)
-    quarterly = tuple((cell(t.task, "bold"), cell(t.check), cell(t.action)) for t in plan.quarterly)
+    monthly = tuple((cell(t["task"], "bold"), cell(t["check"]), cell(t["red_flag"], "alert")) for t in plan["monthly"])
+    quarterly = tuple((cell(t["task"], "bold"), cell(t["check"]), cell(t["action"])) for t in plan["quarterly"])
     return (
         Slide(
             TABLE,
@@ -120,7 +142,7 @@ def _schedule(project: Project, words: Words) -> tuple[Slide, Slide]:
 
 
 def _after_launch(project: Project, words: Words) -> Slide:
-    launch = project.client.launch_date.isoformat() if project.client.launch_date else ""
+    launch = long_date(project.client.launch_date) if project.client.launch_date else ""
     paras = [para(line) for line in words("launch_checks").splitlines()]
     paras.append(para(words("launch_owner", owner(project), launch), "bold"))
     return Slide(
@@ -133,8 +155,23 @@ def _after_launch(project: Project, words: Words) -> Slide:
     )
 
 
-def _triggers(project: Project, words: Words) -> Slide:
-    rows = tuple((cell(t.trigger, "bold"), cell(t.threshold), cell(t.response)) for t in project.maintenance.triggers)
+def _questions(project: Project, words: Words) -> Slide:
+    """The questions-and-answers block: what to ask about before the lifecycle changes hands."""
+    paras = [para(words("questions_intro"), "bold")]
+    paras += [para(line, level=1) for line in words("questions_prompts", project.client.crm).splitlines()]
+    paras.append(para(words("questions_after")))
+    return Slide(
+        BULLETS,
+        words("questions_title"),
+        words("questions_notes"),
+        topic=words("questions_topic"),
+        section="questions",
+        paras=tuple(paras),
+    )
+
+
+def _triggers(plan: dict[str, list[dict[str, str]]], words: Words) -> Slide:
+    rows = tuple((cell(t["trigger"], "bold"), cell(t["threshold"]), cell(t["response"])) for t in plan["triggers"])
     return Slide(
         TABLE,
         words("triggers_title", len(rows)),
@@ -159,15 +196,16 @@ def _escalation(project: Project, words: Words) -> Slide:
     )
 
 
-def _callback(project: Project, words: Words) -> Slide:
+def _callback(project: Project, plan: dict[str, list[dict[str, str]]], words: Words) -> Slide:
+    done = final_ready(project)
     paras = [para(words("callback_intro"), "bold")]
-    paras += [para(words("callback_trigger", t.trigger, t.threshold), level=1) for t in project.maintenance.triggers]
+    paras += [para(words("callback_trigger", t["trigger"], t["threshold"]), level=1) for t in plan["triggers"]]
     paras += [para(line, level=1) for line in words("callback_standard").splitlines()]
     paras.append(para(words("callback_checkin", project.client.engagement == "dedicated")))
     return Slide(
         BULLETS,
-        words("callback_title", project.is_final()),
-        words("callback_notes", project.is_final()),
+        words("callback_title", done),
+        words("callback_notes", done),
         topic=words("callback_topic"),
         section="close",
         paras=tuple(paras),

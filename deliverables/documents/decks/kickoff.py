@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Para, Slide, Table, cell, flagged, para
+from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Slide, Table, cell, flagged, para
 from deliverables.core.context import Context
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project
 from deliverables.documents.decks.agenda import assemble
 from deliverables.documents.decks.architecture import architecture_slides
@@ -14,7 +15,8 @@ from deliverables.documents.decks.common import (
     assumed_items,
     footer,
     meeting_row,
-    party_label,
+    meetings_after,
+    next_steps,
     questions_slide,
     render_deck,
     title_slide,
@@ -25,7 +27,6 @@ SUFFIXES = (".pptx",)
 DESCRIPTION = "Kickoff deck: agenda, current-state findings, architecture diagram, terms to align, open questions and next steps (PowerPoint)."
 CONSUMES = DECK_CONSUMES
 EXTERNAL = (*DECK_EXTERNAL, "exports")
-PLAN = ("refinement-1", "refinement-2", "final-review")
 _STATE_STYLE = {"approved": "", "pending": "muted", "rejected": "assumed"}
 
 
@@ -142,7 +143,7 @@ def _findings(project: Project, words: Words) -> Slide:
         (cell(project.domain_title(d.domain), "bold"), cell("; ".join(d.fields)), _problems(d.problems))
         for d in sorted(state.domains, key=lambda d: _domain_rank(project, d.domain))
     )
-    audited = state.audited.isoformat() if state.audited else ""
+    audited = long_date(state.audited) if state.audited else ""
     problems = sum(len(d.problems) for d in state.domains)
     table = Table(words.cells("findings_columns"), (2, 4, 6), rows)
     return Slide(
@@ -207,10 +208,10 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     paras = [para(line) for line in words("next_steps", project.version + 1).splitlines()]
-    homework = _homework(project, words, common)
-    if homework:
-        paras.append(para(words("homework_heading"), "bold"))
-        paras += homework
+    steps = next_steps(project, common)
+    if steps:
+        paras.append(para(common("next_steps_heading"), "bold"))
+        paras += steps
     people = sum(1 for key in assumed_items(project, common) if key)
     return Slide(
         BULLETS,
@@ -222,19 +223,8 @@ def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     )
 
 
-def _homework(project: Project, words: Words, common: Words) -> list[Para]:
-    out = []
-    for key, items in assumed_items(project, common).items():
-        terms = sum(kind == "term" for kind, _, _ in items)
-        if key:
-            out.append(para(words("homework", party_label(project, key, common), len(items) - terms, terms), level=1))
-        else:
-            out.append(para(words("homework_unassigned", len(items)), "bold", level=1))
-    return out
-
-
 def _plan(project: Project, words: Words, common: Words) -> Slide:
-    rows = tuple(meeting_row(project, key, common) for key in PLAN)
+    rows = tuple(meeting_row(project, key, common) for key in meetings_after(project))
     table = Table(common.cells("meeting_columns"), (2, 4.5, 4, 2.5), rows)
     return Slide(
         TABLE,

@@ -1,4 +1,4 @@
-"""Refinement deck (.pptx, versions above 0): what changed, what is still assumed and the next meeting's focus."""
+"""Refinement deck (.pptx, versions above 0): this meeting's focus, what changed, what is still assumed, next steps."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from deliverables.documents.decks.common import (
     DECK_CONSUMES,
     DECK_EXTERNAL,
     Words,
+    assumed_items,
     footer,
     meeting_people,
+    meetings_after,
+    next_steps,
     questions_slide,
     render_deck,
     title_slide,
@@ -20,7 +23,7 @@ from deliverables.documents.decks.common import (
 
 NAME = "refinement-deck"
 SUFFIXES = (".pptx",)
-DESCRIPTION = "Refinement deck: changes since the previous version, items still ASSUMED by stakeholder, the next meeting's focus (PowerPoint)."
+DESCRIPTION = "Refinement deck: the meeting's focus, changes since the previous version, items still ASSUMED by stakeholder, next steps (PowerPoint)."
 CONSUMES = DECK_CONSUMES
 EXTERNAL = DECK_EXTERNAL
 
@@ -31,15 +34,17 @@ def files(project: Project) -> tuple[str, ...]:
 
 
 def view(project: Project, ctx: Context) -> Deck | None:
-    """Every slide of the refinement deck, or None for version 0."""
+    """Every slide of the refinement deck, or None for version 0: this meeting's focus,
+    the changes, the architecture, the open items, then the next steps and the next meeting."""
     if project.version == 0:
         return None
     words, common = Words(ctx, "refinement"), Words(ctx, "common")
     from deliverables.documents.decks.changes import changes_slide
 
-    body = [slide for slide in (changes_slide(ctx, common, "changes"),) if slide is not None]
+    body = [_focus(project, words, common)]
+    body += [slide for slide in (changes_slide(ctx, common, "changes"),) if slide is not None]
     body += architecture_slides(project, common, "architecture")
-    body += [questions_slide(project, common, "open-items"), _focus(project, words, common)]
+    body += [questions_slide(project, common, "open-items"), _next(project, words, common)]
     slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
     name = files(project)[0]
     return Deck(
@@ -48,6 +53,7 @@ def view(project: Project, ctx: Context) -> Deck | None:
 
 
 def _focus(project: Project, words: Words, common: Words) -> Slide:
+    """What this meeting settles, who attends and what it produces."""
     key, assumed = project.meeting, project.assumed_count()
     paras = [
         para(words("focus_label"), "bold"),
@@ -65,7 +71,33 @@ def _focus(project: Project, words: Words, common: Words) -> Slide:
         words("focus_title", common("meeting_name", key), assumed),
         words("focus_notes", assumed),
         topic=words("focus_topic"),
-        section="next-meeting",
+        section="focus",
+        paras=tuple(paras),
+    )
+
+
+def _next(project: Project, words: Words, common: Words) -> Slide:
+    """Who does what before the next meeting, and that meeting's focus and attendees."""
+    later = meetings_after(project)
+    steps = next_steps(project, common)
+    people = sum(1 for key in assumed_items(project, common) if key)
+    paras = [para(words("next_version", project.version + 1))]
+    if steps:
+        paras += [para(common("next_steps_heading"), "bold"), *steps]
+    if later:
+        after = later[0]
+        paras += [
+            para(words("after_label", common("meeting_name", after)), "bold"),
+            para(common("meeting_focus", after), level=1),
+            para(words("after_people", meeting_people(project, after, common)), level=1),
+        ]
+    meeting = common("meeting_name", later[0]) if later else ""
+    return Slide(
+        BULLETS,
+        words("next_title", project.version + 1, people, meeting),
+        words("next_notes", people, meeting),
+        topic=words("next_topic"),
+        section="next-steps",
         paras=tuple(paras),
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 from deliverables.core import marks
 from deliverables.core import stages as lookup
 from deliverables.core.context import Context
-from deliverables.core.dates import long_date
+from deliverables.core.dates import shown_date
 from deliverables.core.model import Project, Stage, Term
 from deliverables.documents.words import prose
 from deliverables.documents.words import templates as wording
@@ -56,7 +56,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "title": TITLE,
         "client": project.client.name,
         "version": version,
-        "date": long_date(ctx.date),
+        "date": shown_date(project),
         "day": ctx.date,
         "author": project.architect,
         "entries": entries,

@@ -10,10 +10,10 @@ from typing import Any
 from deliverables.backends.ical import add_months
 from deliverables.core import marks, teams
 from deliverables.core.context import Context
+from deliverables.core.crmfields import Fields
 from deliverables.core.dates import long_date, version_line
 from deliverables.core.model import Project, Stage
 from deliverables.documents.measures import metrics
-from deliverables.documents.measures.fields import Fields
 from deliverables.documents.words import data as tdata
 from deliverables.documents.words import grammar
 

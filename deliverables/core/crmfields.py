@@ -64,12 +64,29 @@ class Fields:
 
     def reasons(self, stage: Stage) -> tuple[str, ...] | str:
         """The drop-off reasons offered at `stage`: its own; else, when another stage on its object
-        lists some, that picklist (one per object, as the CRM spec has it); else its domain's standard ones."""
+        lists some, a pointer to that picklist (one per object, as the CRM spec has it); else its
+        domain's standard ones."""
         if stage.drop_off_reasons:
             return stage.drop_off_reasons
-        obj = self.field(stage)[0]
-        same = [s for s in self.project.flow() if self.field(s)[0] == obj and s.drop_off_reasons]
+        same = self._same_object(stage)
         if same:
             return self.text["same_picklist"].replace("{stages}", " and ".join(s.short for s in same[:2]))
+        return self.reasons_list(stage)
+
+    def reasons_list(self, stage: Stage) -> tuple[str, ...]:
+        """Every value of the drop-off picklist on the stage's object."""
+        same = self._same_object(stage) if not stage.drop_off_reasons else [stage]
+        if same:
+            return tuple(dict.fromkeys(r for s in same for r in s.drop_off_reasons))
         reasons = self.defaults["drop_off_reasons"]
         return tuple(reasons.get(stage.domain, reasons["other"]))
+
+    def _same_object(self, stage: Stage) -> list[Stage]:
+        obj = self.field(stage)[0]
+        return [s for s in self.project.flow() if self.field(s)[0] == obj and s.drop_off_reasons]
+
+    def object_name(self, obj: str) -> str:
+        """An object as the platform spells it."""
+        if self.crm in self.defaults["aliases"]:
+            return self.defaults["aliases"][self.crm]["objects"].get(obj.casefold(), obj)
+        return obj

@@ -1,0 +1,137 @@
+"""Training decks and talk tracks: one per team owning stages (or per listed audience),
+timed to the session's length, every slide with speaker notes; text compared with goldens."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pptx
+from conftest import EXAMPLE, assert_golden
+from docx_support import context, edited, render
+
+from deliverables.backends.readers import text_form
+
+SALESFORCE = Path(__file__).parent / "cases" / "clients" / "salesforce-v3.yaml"
+
+
+def built(path: Path, text: str | None = None) -> tuple[dict[str, bytes], list[str]]:
+    ctx = context(path, text)
+    files = render("training", ctx)
+    return files, [w.message for w in ctx.warnings]
+
+
+def test_example_has_one_deck_and_talk_track_per_listed_audience() -> None:
+    files, _ = built(EXAMPLE)
+    teams = ("marketing", "sdr-team", "sales", "customer-success", "revops")
+    assert sorted(files) == sorted([f"training-{t}-v1.pptx" for t in teams] + [f"talk-track-{t}-v1.md" for t in teams])
+
+
+def test_example_sdr_deck_and_talk_track_match_goldens() -> None:
+    files, _ = built(EXAMPLE)
+    assert_golden("training/acme-sdr-team-deck.txt", text_form("d.pptx", files["training-sdr-team-v1.pptx"]))
+    assert_golden("training/acme-sdr-team-talk-track.md", files["talk-track-sdr-team-v1.md"].decode("utf-8"))
+
+
+def test_salesforce_client_gets_a_deck_per_owning_team_and_matches_golden() -> None:
+    files, _ = built(SALESFORCE)
+    decks = sorted(name for name in files if name.endswith(".pptx"))
+    assert decks == [
+        "training-customer-success-v3.pptx",
+        "training-marketing-v3.pptx",
+        "training-revops-v3.pptx",
+        "training-sales-v3.pptx",
+    ]
+    assert_golden("training/salesforce-sales-deck.txt", text_form("d.pptx", files["training-sales-v3.pptx"]))
+
+
+def test_every_slide_has_speaker_notes() -> None:
+    files, _ = built(EXAMPLE)
+    for name, data in files.items():
+        if name.endswith(".pptx"):
+            deck = pptx.Presentation(io.BytesIO(data))
+            for number, slide in enumerate(deck.slides, 1):
+                notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+                assert notes.strip(), f"{name} slide {number} has no notes"
+
+
+def test_technical_session_is_45_minutes_and_end_user_30_by_default() -> None:
+    files, _ = built(EXAMPLE)
+    assert "A 45-minute technical session on 13 January 2027, run by Tom Nguyen, CRM Administrator." in (
+        files["talk-track-revops-v1.md"].decode()
+    )
+    assert (
+        "A 30-minute team session on 11 January 2027, run by Sam Rivera."
+        in files["talk-track-marketing-v1.md"].decode()
+    )
+
+
+def test_session_lengths_are_configurable_and_the_agenda_adds_up() -> None:
+    text = edited(EXAMPLE, ("  trainer: Sam Rivera\n", "  trainer: Sam Rivera\n  sessions: {end-user: 40}\n"))
+    files, _ = built(EXAMPLE, text)
+    deck = text_form("d.pptx", files["training-sales-v1.pptx"])
+    assert "title: 40 minutes to move records the same way, every time" in deck
+    assert "| 36–40 | Questions | Where to ask, and your questions |" in deck
+
+
+def test_an_audience_owning_no_stage_gets_a_warning_and_no_deck() -> None:
+    text = edited(EXAMPLE, ("    - {team: revops, date:", "    - {team: finance}\n    - {team: revops, date:"))
+    text = text.replace("departments: [sdr]", "departments: [sdr, finance]")
+    files, warnings = built(EXAMPLE, text)
+    assert not any("finance" in name for name in files)
+    assert "no stage belongs to the team 'finance': no training deck is made for it" in warnings
+
+
+def test_without_audiences_every_team_owning_stages_is_trained() -> None:
+    start = EXAMPLE.read_text(encoding="utf-8").index("  audiences:\n")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    end = text.index("\ncurrent_state:")
+    files, _ = built(EXAMPLE, text[:start] + text[end:])
+    assert sorted(n for n in files if n.endswith(".pptx")) == [
+        "training-customer-success-v1.pptx",
+        "training-marketing-v1.pptx",
+        "training-revops-v1.pptx",
+        "training-sales-v1.pptx",
+        "training-sdr-team-v1.pptx",
+    ]
+
+
+def _decks() -> list[tuple[str, bytes]]:
+    found = []
+    for path in (EXAMPLE, SALESFORCE):
+        files, _ = built(path)
+        found += [(name, data) for name, data in sorted(files.items()) if name.endswith(".pptx")]
+    return found
+
+
+def test_training_decks_follow_the_deck_design_rules() -> None:
+    from deckcheck import agenda, open_deck, tracker
+
+    for name, data in _decks():
+        title, rows = agenda(data)
+        start = 0
+        for time, _ in rows:
+            begin, end = (int(x) for x in time.split("–"))
+            assert begin == start and end > begin, (name, rows)
+            start = end
+        assert start == int(title.split()[0]), name
+        topics = [topic for _, topic in rows]
+        slides = list(open_deck(data).slides)
+        for number, slide in enumerate(slides[2:], 3):
+            labels, current = tracker(slide)
+            assert labels == topics and current, (name, number)
+            body = [s for s in slide.shapes if s.name == "Table"]
+            bullets = [s for s in slide.placeholders if s.placeholder_format.idx == 1 and s.has_text_frame]
+            assert body or sum(len(s.text_frame.paragraphs) for s in bullets) >= 3, (name, number)
+            for shape in slide.shapes:
+                frames = (
+                    [c.text_frame for row in shape.table.rows for c in row.cells]
+                    if getattr(shape, "has_table", False) and shape.has_table
+                    else [shape.text_frame]
+                    if shape.has_text_frame
+                    else []
+                )
+                for run in (r for f in frames for p in f.paragraphs for r in p.runs):
+                    assert run.font.name == "Calibri", (name, number, run.text)
+                    if shape.name not in ("Footer", "Page number") and not shape.name.startswith("Tracker"):
+                        assert run.font.size.pt >= 12, (name, number, shape.name, run.text)
