@@ -48,12 +48,18 @@ def _number(n: int) -> str:
     return f"{n:,}"
 
 
+def _forward(project: Project, move: dict[str, Any]) -> bool:
+    """A move on to a later, not lost stage (not a recycle back, not a loss)."""
+    order = {s.id: i for i, s in enumerate(project.stages)}
+    target = project.stage(move["to"])
+    return target is not None and not known.closes_lost(target) and order[move["to"]] > order[move["from"]]
+
+
 def funnel_rows(project: Project, metrics: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per observed stage in presentation order, with the conversion to its first next stage."""
     onward: dict[str, dict[str, Any]] = {}
     for move in metrics["transitions"]:
-        target = project.stage(move["to"])
-        if target is not None and not known.closes_lost(target):
+        if _forward(project, move):
             onward.setdefault(move["from"], move)
     rows = []
     for stage in project.flow():
@@ -75,12 +81,9 @@ def funnel_rows(project: Project, metrics: dict[str, Any]) -> list[dict[str, Any
 
 
 def _largest_drop(project: Project, metrics: dict[str, Any]) -> dict[str, Any] | None:
-    moves = []
-    for move in metrics["transitions"]:
-        target = project.stage(move["to"])
-        if move["rate"] is not None and move["entered_from"] and target is not None and not known.closes_lost(target):
-            moves.append(move)
-    return min(moves, key=lambda m: (m["rate"], -m["entered_from"]), default=None)
+    """The forward move that loses the most records."""
+    moves = [m for m in metrics["transitions"] if m["rate"] is not None and m["entered_from"] and _forward(project, m)]
+    return max(moves, key=lambda m: (m["entered_from"] - m["converted"], -m["rate"]), default=None)
 
 
 def funnel_title(project: Project, metrics: dict[str, Any]) -> str:
@@ -90,14 +93,16 @@ def funnel_title(project: Project, metrics: dict[str, Any]) -> str:
         return "Records by stage in the CRM today"
     a, b = project.stage(drop["from"]).short, project.stage(drop["to"]).short
     share = drop["rate"]
+    lost = drop["entered_from"] - drop["converted"]
     if 0.45 <= share <= 0.55:
-        return f"Half of the records that reach {a} never reach {b}"
-    return f"{pct(share)} of the records that reach {a} go on to {b}: the largest drop in the funnel"
+        return f"Half of the records that reach {a} never reach {b}: {lost:,} records, the largest drop"
+    only = "Only " if share < 0.5 else ""
+    return f"{only}{pct(share)} of the records that reach {a} go on to {b}: {lost:,} records lost, the largest drop"
 
 
 def time_title(project: Project, metrics: dict[str, Any]) -> str:
     """The time-in-stage chart's title: the slowest step."""
-    timed = [m for m in metrics["transitions"] if m["median_days"] is not None]
+    timed = [m for m in metrics["transitions"] if m["median_days"] is not None and _forward(project, m)]
     if not timed:
         return "No step of the funnel has both entry dates yet"
     slow = max(timed, key=lambda m: m["median_days"])
@@ -117,7 +122,7 @@ def charts(project: Project, metrics: dict[str, Any]) -> tuple[dict[str, Any], d
         funnel.append(Bar(row["stage"].short, row["entered"], note, row["stage"].golden))
     timing = []
     for move in metrics["transitions"]:
-        if move["median_days"] is None:
+        if move["median_days"] is None or not _forward(project, move):
             continue
         a, b = project.stage(move["from"]), project.stage(move["to"])
         note = f"{days(move['median_days'])} days ({plural(move['converted'], 'record')})"
