@@ -70,7 +70,7 @@ def test_audit_document_shows_funnel_values_and_recommendations(built) -> None:
         "1",
         "2",
     ]
-    assert "1 record reached a later stage without passing Marketing Qualified Lead (MQL)" in text
+    assert "without passing it: MQL (1) skipped today." in text
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert "=cmd|' /C calc'!A0" in cells
     for word in ("yaml", "deliver ", "rebuild", "audit:"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.core import stages as known
-from deliverables.core.model import Project, Stage, slugify
+from deliverables.core.model import Project, slugify
 from deliverables.documents.words.grammar import count as plural
 
 OBJECT_DOMAINS = {
@@ -181,27 +181,38 @@ def values_by_domain(project: Project, values: list[dict[str, Any]]) -> list[dic
     return out
 
 
+def _listed(items: list[tuple[str, int]], limit: int = 3) -> str:
+    shown = ", ".join(f"{name} ({n:,})" for name, n in items[:limit])
+    return shown + (f" and {plural(len(items) - limit, 'more')}" if len(items) > limit else "")
+
+
 def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[str, Any]]) -> list[str]:
-    """What to do about each finding, each pointing at a proposed stage."""
+    """What to do about each finding, each pointing at the proposed stages concerned."""
     out = []
-    for item in metrics["unmapped"][:6]:
+    unmapped = metrics["unmapped"]
+    if unmapped:
+        held = sum(u["records"] for u in unmapped)
+        values = _listed([(f"'{u['value']}'", u["records"]) for u in unmapped])
         out.append(
-            f"Move the {plural(item['records'], 'record')} with the value '{item['value']}' ({item['object']} "
-            f"{item['field']}) to the proposed stage it stands for, or retire the value."
+            f"Give the {plural(held, 'record')} holding a value no stage maps a proposed stage, or retire the "
+            f"value: {values}."
         )
-    for row in funnel_rows(project, metrics):
-        stage: Stage = row["stage"]
-        if row["stuck"] and not row["outcome"]:
-            out.append(
-                f"Review the {plural(row['stuck'], 'record')} in {stage.label} for longer than the agreed "
-                f"time against its exit criteria: move them on or out."
-            )
-        if row["skipped"]:
-            out.append(
-                f"{plural(row['skipped'], 'record')} reached a later stage without passing {stage.label}: "
-                f"make its entry criteria part of the path, so every record passes it."
-            )
-    for item in abuse[:4]:
+    rows = funnel_rows(project, metrics)
+    stuck = sorted(
+        ((r["stage"].short, r["stuck"]) for r in rows if r["stuck"] and not r["outcome"]), key=lambda x: -x[1]
+    )
+    if stuck:
+        out.append(
+            "Review the records stalled past the agreed time against their stage's exit criteria, and move them "
+            f"on or out: {_listed(stuck)}."
+        )
+    skipped = sorted(((r["stage"].short, r["skipped"]) for r in rows if r["skipped"]), key=lambda x: -x[1])
+    if skipped:
+        out.append(
+            "Make each stage's entry criteria part of the path, so no record reaches a later stage without "
+            f"passing it: {_listed(skipped)} skipped today."
+        )
+    for item in abuse[:3]:
         out.append(f"'{item['value']}': {item['fix'][0].upper()}{item['fix'][1:]}.")
     quality = metrics["quality"]
     if quality["future_dates"]:

@@ -11,8 +11,12 @@ from deliverables.core.context import Context
 from deliverables.documents.measured import days, pct
 from deliverables.documents.words.grammar import count
 
-CHART_HEIGHT_CM = 9.0
 CHART_WIDTH_CM = 16.0
+
+
+def _height(bars: int) -> float:
+    """Chart height on the page: enough for every bar's label to stay readable."""
+    return min(19.0, 3.0 + 0.62 * bars)
 
 
 def write(view: dict[str, Any], ctx: Context, funnel_png: bytes, time_png: bytes) -> bytes:
@@ -63,7 +67,7 @@ def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes)
         "the two entry dates. Skipped records reached a later stage without this one; stuck records have "
         "been in the stage longer than the agreed time."
     )
-    w.picture(w.para(""), funnel_png, "funnel.png", CHART_HEIGHT_CM, CHART_WIDTH_CM)
+    w.picture(w.para(""), funnel_png, "funnel.png", _height(len(view["funnel_chart"]["bars"])), CHART_WIDTH_CM)
     headers = ["Stage", "In it now", "Entered", "On to next", "Median days", "Skipped", "Stuck"]
     table = w.table(headers, [3.4, 1.2, 1.2, 2.2, 1.3, 1.2, 1.1])
     for row in view["funnel"]:
@@ -88,7 +92,7 @@ def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes)
         )
     w.para([("Closed outcomes are not counted as stuck: a record rests there by design.", "Muted")])
     w.heading("Time in stage", 2)
-    w.picture(w.para(""), time_png, "time-in-stage.png", CHART_HEIGHT_CM, CHART_WIDTH_CM)
+    w.picture(w.para(""), time_png, "time-in-stage.png", _height(len(view["time_chart"]["bars"])), CHART_WIDTH_CM)
 
 
 def _values(w: Writer, view: dict[str, Any]) -> None:
