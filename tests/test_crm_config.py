@@ -403,3 +403,39 @@ def test_automation_contradicting_the_sql_entry_is_a_highlighted_decision() -> N
     held = edited(HUBSPOT, ("[Discovery call booked or held]", "[Discovery call held]"))
     rows = spec_rows(files(HUBSPOT, held), "Automation rules")
     assert "When a meeting is booked with a contact, set its lifecycle to Sales Accepted Lead" in rows[2]
+
+
+@pytest.mark.parametrize(
+    ("client", "handoffs"),
+    [
+        (
+            EXAMPLE,
+            [
+                "Marketing Qualified Lead → Sales Accepted Lead",
+                "Sales Accepted Lead → Sales Qualified Lead",
+                "Sales Qualified Lead → Sales Accepted Opportunity",
+                "Verbal Commit → Closed Won",
+                "Closed Won → Pre-Onboarding",
+                "Implementation → Early Adoption",
+            ],
+        ),
+        (
+            CASES.parent / "clients" / "salesforce-v3.yaml",
+            [
+                "Marketing Qualified Lead → Sales Accepted Lead",
+                "Sales Accepted Lead → Sales Qualified Lead",
+                "Sales Qualified Lead → Sales Accepted Opportunity",
+                "Negotiation Started → Closed Won",
+                "Implementation → Early Adoption",
+            ],
+        ),
+    ],
+    ids=["example", "salesforce-v3"],
+)
+def test_conversion_report_lists_every_hand_off_into_a_golden_stage(client: Path, handoffs: list[str]) -> None:
+    out = files(client)
+    spec = next(name for name in out if name.endswith(".docx"))
+    row = next(line for line in docx_text(out[spec]).splitlines() if line.startswith("| Stage conversion |"))
+    transitions = row.removeprefix("| Stage conversion | Share of records moving along each transition: ")
+    listed = transitions.removesuffix(". |").split(", ")
+    assert [h for h in handoffs if h not in listed] == []

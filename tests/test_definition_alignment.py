@@ -25,8 +25,10 @@ MINIMAL = Path(__file__).parent / "cases" / "docx" / "minimal.yaml"
 def dad(ctx) -> bytes:
     """The rendered document's bytes."""
     files = render(DAD, ctx)
-    assert list(files) == [f"definition-alignment-v{ctx.project.version}.docx"]
-    return next(iter(files.values()))
+    clean = f"definition-alignment-v{ctx.project.version}.docx"
+    redline = [f"definition-alignment-v{ctx.project.version}-redline.docx"] if ctx.project.version else []
+    assert sorted(files) == sorted([clean, *redline])
+    return files[clean]
 
 
 @functools.cache

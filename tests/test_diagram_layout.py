@@ -21,7 +21,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 CLIENTS = ROOT / "tests" / "cases" / "clients"
 POC_AND_RENEWAL = CLIENTS / "salesforce-v3.yaml"
 FOUR_STAGES = CLIENTS / "four-stage-v0.yaml"
-FIXTURES = [EXAMPLE, *ARCHITECTURES, POC_AND_RENEWAL, FOUR_STAGES]
+FIXTURES = [
+    EXAMPLE,
+    *ARCHITECTURES,
+    POC_AND_RENEWAL,
+    FOUR_STAGES,
+    ROOT / "tests" / "cases" / "diagram" / "escaping.yaml",
+]
 EPSILON = 0.6
 """Points of tolerance: a line touching a box's border (an arrow tip) does not pass through it."""
 
@@ -234,3 +240,16 @@ def test_one_lane_can_be_laid_out_alone_without_the_edges_leaving_it() -> None:
     drawn = re.findall(r"^\s+(n\d+) -> (n\d+) ", source, re.M)
     inside = [(e["tail"], e["head"]) for e in view["edges"] if {e["tail"], e["head"]} <= members]
     assert drawn == inside and len(inside) >= 6
+
+
+def test_each_numbered_hand_off_and_its_number_show_the_full_condition_on_hover(drawn: tuple) -> None:
+    project, _, files = drawn
+    conditions = diagram.number_handoffs(project, diagram.classify_edges(project))
+    link = "{http://www.w3.org/1999/xlink}title"
+    hovers: dict[str, str] = {}
+    for group in ET.fromstring(files["svg"]).iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        anchor = group.find(f".//{SVG}a")
+        if title is not None and anchor is not None and re.fullmatch(r"badge\d+", title.text or ""):
+            hovers[title.text] = anchor.get(link)
+    assert hovers == {f"badge{c['number']}": c["full"] for c in conditions}

@@ -20,7 +20,7 @@ from deliverables.backends.word.controls import W14, W
 from deliverables.cli import cli
 
 SQL = "deliver:acme-analytics:v1:sql:{}:{}"
-BASIC = Path(__file__).parent / "cases" / "ingest" / "Tick.xba"
+BASIC = Path(__file__).parent / "cases" / "ingest" / "Module1.xba"
 
 
 @functools.cache

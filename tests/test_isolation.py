@@ -132,7 +132,7 @@ def test_package_refuses_a_version_with_a_failed_deliverable_unless_forced(
     refused = runner.invoke(cli, ["package", str(final_file), "--out", str(out)])
     assert refused.exit_code == 1
     assert (
-        "Zed Co v3 has 1 failed deliverable(s): reference-card: the branded base has no 'Card Title' style"
+        "Zed Co v3 has 1 failed deliverable: reference-card: the branded base has no 'Card Title' style"
         in refused.stderr
     )
     assert not list((out / "zed").glob("*.zip"))

@@ -191,3 +191,20 @@ def test_not_a_package_is_an_error(tmp_path):
         archive.writestr("word/document.xml", "<w:document")
     problems = [re.sub(r":\d+: .*", "", p) for p in validate_package(path)]
     assert problems == ["[Content_Types].xml: missing", "word/document.xml"]
+
+
+def test_branded_base_with_a_zoom_word_would_repair_still_gives_a_valid_docx(tmp_path):
+    from docx_support import context, render
+
+    from deliverables.core.paths import templates_root
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    rewritten(
+        templates_root() / "base.docx",
+        theme / "base.docx",
+        {"word/settings.xml": once('<w:zoom w:percent="100"/>', '<w:zoom w:val="bestFit"/>')},
+    )
+    out = render("faq", context(EXAMPLE, theme=theme))
+    (tmp_path / "faq.docx").write_bytes(out["faq-v1.docx"])
+    assert validate_package(tmp_path / "faq.docx") == []

@@ -44,7 +44,8 @@ def text_form(name: str, data: bytes) -> str:
             lines = [_decode(data)]
         else:
             lines = [f"binary file: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"]
-    text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+    # Zero-width spaces only mark where a long API name may wrap: not part of the text.
+    text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").replace("\u200b", "")
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -62,7 +63,7 @@ def visible_text(paragraph: Any) -> str:
     and inserted revisions; deleted revisions are left out, as after Accept All."""
     from docx.oxml.ns import qn
 
-    return "".join(run.text for run in paragraph._p.iter(qn("w:r")))
+    return "".join(run.text for run in paragraph._p.iter(qn("w:r"))).replace("\u200b", "")
 
 
 def _cell_text(cell: Any) -> str:

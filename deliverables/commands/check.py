@@ -29,7 +29,32 @@ def check_file(path: Path, *, final: bool = False, strict: bool = False) -> File
     assumed = project.assumed_count()
     summary = f"{count(len(project.stages), 'stage')}, {count(assumed, 'item')} assumed"
     problems = list(doc.warnings) + _layout_problems(doc, project)
+    problems += [p for p in _build_warnings(doc, project) if p not in problems]
     return FileReport(str(path), problems, lint(doc, project, final=final, strict=strict), summary)
+
+
+def _build_warnings(doc: Any, project: Any) -> list[Problem]:
+    """What `build` would warn about, found by planning every deliverable's view (nothing is
+    rendered or written): characters a font cannot draw, CRM values that will be cut, a
+    schedule that cannot be dated, ... A view that cannot be made at all is an error here."""
+    from deliverables.core.context import Context
+    from deliverables.core.errors import DeliverError
+    from deliverables.pipeline import graph, registry
+
+    try:
+        nodes = graph.plan(Context(project, doc), registry.names())
+    except DeliverError as exc:
+        return [doc.problem((), exc.message)]
+    found: list[Problem] = []
+    for node in nodes:
+        found += [w for w in node.ctx.warnings if w not in found and not _about_output(w)]
+    return found
+
+
+def _about_output(problem: Problem) -> bool:
+    """A warning about the output folder (no earlier version built there): `check` reads no
+    output folder, so only `build` can say it."""
+    return problem.where == "version" and problem.message.startswith("no earlier version")
 
 
 def _layout_problems(doc: Any, project: Any) -> list[Problem]:

@@ -28,7 +28,7 @@ from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
 from deliverables.pipeline.manifest import digest as sha256
-from deliverables.pipeline.storage import safe_relative, write_file
+from deliverables.pipeline.storage import read_output, safe_relative, write_file
 
 _LISTED = 12
 
@@ -85,8 +85,9 @@ def not_final_message(project: Project) -> str:
 def failed_message(project: Project, failed: dict[str, str]) -> str:
     """Why the package is refused: which deliverables failed, and why."""
     reasons = "; ".join(f"{name}: {why}" for name, why in sorted(failed.items()))
+    noun = "deliverable" if len(failed) == 1 else "deliverables"
     return (
-        f"{project.client.name} v{project.version} has {len(failed)} failed deliverable(s): {reasons}. "
+        f"{project.client.name} v{project.version} has {len(failed)} failed {noun}: {reasons}. "
         "Fix them and build again, or pass --force for a DRAFT package without their current files"
     )
 
@@ -121,9 +122,10 @@ def _entries(folder: Path) -> tuple[list[Entry], list[str]]:
     for name, digest in sorted(manifest.section(record, "files").items()):
         if name in manifest.INTERNAL:
             continue
-        safe_relative(name)
-        path = folder / name
-        data = path.read_bytes() if path.is_file() else b""
+        try:
+            data = read_output(folder, name)
+        except OSError:
+            data = b""
         if sha256(data) != digest:
             changed.append(name)
         entries.append(Entry(name, data, owners.get(name, "")))

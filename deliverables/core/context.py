@@ -9,6 +9,7 @@ of another reaches it here, as a declared artefact, never through shared state.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,8 @@ class Context:
 
     def template(self, name: str) -> Path:
         """A template file: the theme folder's copy when it has one, else the built-in."""
-        if self.theme is not None and (self.theme / name).is_file():
+        # Anything at the name counts: a FIFO or a folder there is an error when read, not a silent fallback.
+        if self.theme is not None and os.path.lexists(self.theme / name):
             return self.theme / name
         found = templates_root().joinpath(*name.split("/"))
         if not found.is_file():

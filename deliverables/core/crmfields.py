@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
 
 ALIASES = {"salesforce": "salesforce", "hubspot": "hubspot"}
+OUTSIDE_CRM = "measured outside the CRM"
+"""What a metric reads for stages the client measures outside the CRM (web analytics)."""
 
 
 class Fields:
@@ -44,18 +47,23 @@ class Fields:
     def of(self, stages: Sequence[Stage], short: bool = False) -> str:
         """The fields a metric on these stages reads: `contacts.lifecyclestage = mql, sal`."""
         grouped: dict[str, list[str]] = {}
-        for stage in stages:
+        inside = [stage for stage in stages if not known.outside_crm(stage)]
+        if not inside:  # the client measures these stages outside the CRM
+            return OUTSIDE_CRM
+        for stage in inside:
             obj, field, value = self.field(stage)
             values = grouped.setdefault(f"{obj}.{field}", [])
             if value not in values:
                 values.append(value)
         parts = [f"{name} = {', '.join(values)}" for name, values in grouped.items()]
+        parts += [f"{stage.name} {OUTSIDE_CRM}" for stage in stages if stage not in inside]
         text = "; ".join(parts)
         return text if short else f"{text}, {self.text['stamps'][self.crm]}"
 
     def summary(self) -> str:
         """Every stage field of the lifecycle, one per object, with its date stamps."""
-        names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in self.project.flow()))
+        flow = [s for s in self.project.flow() if not known.outside_crm(s)]
+        names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in flow))
         return f"{'; '.join(names)}, {self.text['stamps'][self.crm]}"
 
     def where(self, report: str) -> str:

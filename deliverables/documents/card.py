@@ -21,7 +21,7 @@ from typing import Any
 from deliverables.core import marks, teams
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
-from deliverables.core.model import Project, Stage, slugify
+from deliverables.core.model import Project, Stage, department_title, slugify
 from deliverables.documents.words import grammar
 
 # A sentence ends at . ! or ? followed by a space and a capital letter, a digit
@@ -85,12 +85,19 @@ def cards(project: Project) -> list[dict[str, Any]]:
     split = project.card.split
     team_split = teams.team_split(project)
     if split == "never" or len(team_split) < 2 or (split == "auto" and _fits(whole, LEGIBLE)):
-        return [{**whole, "floor": FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR}]
-    overview = _overview(project)
-    found = [{**overview, "floor": LEGIBLE if _fits(overview, LEGIBLE) else FLOOR}]
+        single = [{**whole, "floor": FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR}]
+        return single if split == "never" else single + _training_cards(project, team_split)
+    found = _overviews(project)
     for team, stages in team_split.items():
         found += _team_cards(project, team, stages)
     return found
+
+
+def _training_cards(project: Project, team_split: dict[str, tuple[Stage, ...]]) -> list[dict[str, Any]]:
+    """The cards of the teams `enablement.audiences` trains, beside the whole card: each
+    team takes its own card to its training, even when the whole architecture fits one."""
+    trained = dict.fromkeys(department_title(a.team) for a in project.enablement.audiences)
+    return [card for team in trained if team in team_split for card in _team_cards(project, team, team_split[team])]
 
 
 def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[dict[str, Any]]:
@@ -150,16 +157,42 @@ def _card(project: Project, stages: tuple[Stage, ...], file: str, title: str) ->
     }
 
 
-def _overview(project: Project) -> dict[str, Any]:
-    """Every stage name by domain; each domain's header names the teams working in it,
-    and where a domain has several, the first stage of each run of one team says whose."""
-    card = _card(project, project.flow(), f"{base_name(project)}.pdf", f"{TITLE} · Overview")
+def _overviews(project: Project) -> list[dict[str, Any]]:
+    """The overview card; for an architecture whose names alone overflow a page (some
+    300 stages), the fewest even parts of it that each fit, the first under the usual name."""
+    whole = _overview(project, project.flow(), f"{base_name(project)}.pdf", f"{TITLE} · Overview")
+    for floor in (LEGIBLE, FLOOR):
+        if _fits(whole, floor):
+            return [{**whole, "floor": floor}]
+    flow = project.flow()
+    for count in range(2, len(flow) + 1):
+        size = -(-len(flow) // count)
+        runs = [flow[i : i + size] for i in range(0, len(flow), size)]
+        parts = [
+            _overview(
+                project,
+                run,
+                f"{base_name(project)}.pdf" if number == 1 else f"{base_name(project)}-overview-{number}.pdf",
+                f"{TITLE} · Overview ({number} of {len(runs)})",
+            )
+            for number, run in enumerate(runs, 1)
+        ]
+        if all(_fits(part, LEGIBLE) for part in parts):
+            return [{**part, "floor": LEGIBLE} for part in parts]
+    return [{**whole, "floor": FLOOR}]
+
+
+def _overview(project: Project, shown: tuple[Stage, ...], file: str, title: str) -> dict[str, Any]:
+    """The names of the `shown` stages by domain; each domain's header names the teams working
+    in it, and where a domain has several, the first stage of each run of one team says whose."""
+    card = _card(project, shown, file, title)
     team_of = teams.stage_teams(project)
     draft = not project.is_final()
-    order = [d for d in project.domain_order() if project.stages_in(d)]
+    ids = {s.id for s in shown}
+    order = [d for d in project.domain_order() if any(s.id in ids for s in project.stages_in(d))]
     for entry, domain in zip(card["domains"], order):
-        stages = project.stages_in(domain)
-        names = list(dict.fromkeys(team_of[s.id] for s in stages))
+        stages = tuple(s for s in project.stages_in(domain) if s.id in ids)
+        names = list(dict.fromkeys(team_of[s.id] for s in project.stages_in(domain)))
         entry["title"] = f"{entry['title']} · {', '.join(names)}"
         entry["stages"] = []
         for number, stage in enumerate(stages):

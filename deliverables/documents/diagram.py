@@ -199,6 +199,7 @@ def number_handoffs(project: Project, edges: list[dict[str, Any]]) -> list[dict[
         edge["number"] = len(conditions) + 1
         condition = edge["when"] or (head.entry[0] if head.entry else "")
         text = f"{tail.short} → {head.short}" + (f": {condition}" if condition else "")
+        edge["tooltip"] = text
         conditions.append({"number": edge["number"], "text": text, "full": text})
     return conditions
 

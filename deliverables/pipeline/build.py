@@ -44,7 +44,8 @@ class BuildResult:
         """A BuildError naming every failed deliverable and why, when one failed."""
         if self.failed:
             reasons = "; ".join(f"{name}: {why}" for name, why in sorted(self.failed.items()))
-            raise BuildError(f"{len(self.failed)} deliverable(s) failed: {reasons}")
+            many = len(self.failed) != 1
+            raise BuildError(f"{len(self.failed)} deliverable{'s' if many else ''} failed: {reasons}")
 
 
 def select(only: Sequence[str] | None) -> tuple[str, ...]:
@@ -107,7 +108,13 @@ def context(source: Path, out_root: Path | None = None, theme: Path | None = Non
     doc = load_document(source, text)
     project = validate_document(doc)
     previous = load_previous(out_root, project) if out_root is not None else None
-    ctx = Context(project, doc, previous, resolve_theme(source, project, theme))
+    try:
+        chosen = resolve_theme(source, project, theme)
+    except TemplateError as exc:
+        if theme is not None:
+            raise
+        raise InputError([doc.problem(("theme",), exc.format_message())]) from None
+    ctx = Context(project, doc, previous, chosen)
     ctx.warnings.extend(doc.warnings)
     return ctx
 
@@ -207,7 +214,8 @@ def resolve_theme(source: Path, project: Project, option: Path | None) -> Path |
     if chosen is None:
         return None
     if not chosen.is_dir():
-        raise TemplateError(f"theme folder '{chosen}' does not exist")
+        what = "is not a folder" if chosen.exists() else "does not exist"
+        raise TemplateError(f"theme folder '{chosen}' {what}")
     return chosen
 
 

@@ -18,7 +18,7 @@ from deliverables.core.context import EVERY, Context, Listing
 from deliverables.core.errors import BuildError, DeliverError
 from deliverables.pipeline import incremental, inputs, manifest, registry, workers
 from deliverables.pipeline.registry import Deliverable
-from deliverables.pipeline.storage import safe_relative
+from deliverables.pipeline.storage import read_output, safe_relative
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _previous_files(folder: Path | None, entry: Any, hashes: dict[str, Any]) -> 
     files = {}
     for name in entry["files"]:
         try:
-            data = (folder / safe_relative(str(name))).read_bytes()
+            data = read_output(folder, str(name))
         except (OSError, DeliverError):
             continue
         if manifest.digest(data) == hashes.get(name):
@@ -185,7 +185,7 @@ def _reuse(folder: Path | None, entry: Any, node: Node, hashes: dict[str, Any]) 
     if folder is None or not isinstance(entry, dict) or entry.get("key") != node.key:
         return None
     try:
-        files = {name: (folder / safe_relative(name)).read_bytes() for name in entry["files"]}
+        files = {name: read_output(folder, name) for name in entry["files"]}
     except (OSError, KeyError, TypeError, DeliverError):
         return None
     # A file changed by hand since it was built must not be carried forward.

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat as _stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from deliverables.core import paths as layout
 from deliverables.pipeline.manifest import digest
 
 INDEX_DIR = ".deliver"
+LARGE = 64 * 1024 * 1024
+"""Files above this size (more than any template or logo may be) are keyed by size, not read."""
 
 
 def tree_stamp(root: Path | None) -> str:
@@ -36,7 +39,10 @@ def tree_stamp(root: Path | None) -> str:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
-            stat = os.stat(os.path.join(dirpath, name))
+            stat = os.lstat(os.path.join(dirpath, name))
+            if not _stat.S_ISREG(stat.st_mode):  # a FIFO or device is never read (nor waited on)
+                entries.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:special:{stat.st_mode}")
+                continue
             entries.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
     return digest("\n".join(entries).encode())
 
@@ -62,8 +68,19 @@ def tree_content(root: Path | None) -> str:
         for name in sorted(f for f in filenames if not f.endswith(".pyc")):
             path = os.path.join(dirpath, name)
             hasher.update(os.path.relpath(path, root).encode() + b"\0")
+            mode = os.lstat(path).st_mode
+            if not _stat.S_ISREG(mode):
+                hasher.update(f"special:{mode}".encode())
+                continue
+            size = os.lstat(path).st_size
+            if size > LARGE:  # refused when read: its size alone keys it, without reading it all
+                hasher.update(f"large:{size}".encode())
+                continue
+            content = hashlib.sha256()
             with open(path, "rb") as handle:
-                hasher.update(hashlib.sha256(handle.read()).digest())
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    content.update(chunk)
+            hasher.update(content.digest())
     return hasher.hexdigest()
 
 
@@ -124,7 +141,7 @@ def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], t
         if manifest.get("input_sha256") != entry["input_sha256"]:
             return None
         sizes = entry["sizes"]
-        if any(not (folder / n).is_file() or (folder / n).stat().st_size != s for n, s in sizes.items()):
+        if any(not _regular(folder / n) or (folder / n).stat().st_size != s for n, s in sizes.items()):
             return None
         if entry["previous_model"] != _previous_model_key(folder):
             return None
@@ -133,6 +150,11 @@ def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], t
         return folder
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a symbolic link (an output file replaced by a link is never up to date)."""
+    return path.is_file() and not path.is_symlink()
 
 
 def file_stamps(files: Iterable[str]) -> dict[str, list[int] | None]:

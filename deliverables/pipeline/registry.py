@@ -52,6 +52,7 @@ REGISTRY: dict[str, str] = {
     "maintenance": "deliverables.documents.maintenance",
     "measurement-framework": "deliverables.documents.measures",
     "training": "deliverables.documents.decks.training",
+    "hypercare": "deliverables.documents.hypercare",
     "kickoff-deck": "deliverables.documents.decks.kickoff",
     "refinement-deck": "deliverables.documents.decks.refinement",
     "handoff-deck": "deliverables.documents.decks.handoff",

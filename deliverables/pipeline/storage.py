@@ -77,6 +77,35 @@ def safe_relative(name: str) -> PurePosixPath:
     return path
 
 
+def refuse_links(folder: Path) -> None:
+    """An OutputError when anything inside `folder` is a symbolic link: files of an
+    output folder are copied and packaged, and a link would pull in whatever it points at."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                raise OutputError(
+                    f"{path} is a symbolic link; deliver never follows links in its output folders: "
+                    "remove it and build again"
+                )
+
+
+def read_output(folder: Path, name: str) -> bytes:
+    """The bytes of the file `name` of an output folder, never through a symbolic link
+    (OutputError when one is on the way, OSError when it cannot be read)."""
+    path = folder
+    for part in safe_relative(name).parts:
+        path = path / part
+        if path.is_symlink():
+            raise OutputError(
+                f"{path} is a symbolic link; deliver never follows links in its output folders: "
+                "remove it and build again"
+            )
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
 def write_file(target: Path, data: bytes) -> None:
     """Write one file atomically: temp file in the same folder, then `os.replace`."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +192,8 @@ def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> 
         raise OutputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
     try:
         if keep and target.is_dir():
-            shutil.copytree(target, staging, dirs_exist_ok=True)
+            refuse_links(target)
+            shutil.copytree(target, staging, symlinks=True, dirs_exist_ok=True)
         for name, data in sorted(files.items()):
             path = staging / safe_relative(name)
             path.parent.mkdir(parents=True, exist_ok=True)

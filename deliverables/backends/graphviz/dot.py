@@ -81,7 +81,7 @@ def layout(view: dict[str, Any]) -> tuple[gridlib.Grid, legendlib.Legend]:
     narrowest = legendlib.natural_width(view)
     header = header_width(view)
     grid = gridlib.lay_out(rows, heights, pairs, top=TITLE_HEIGHT, min_width=narrowest, header_width=header)
-    legend = legendlib.lay_out(view, grid.lanes[0].w if grid.lanes else narrowest, grid.height)
+    legend = legendlib.lay_out(view, grid.lanes[0].w if grid.lanes else narrowest, grid.height, _left(grid))
     wanted = (legend.bottom + MARGIN) * PAGE_SHAPE - (grid.width - grid.lanes[0].w if grid.lanes else 0)
     if grid.lanes and wanted > grid.lanes[0].w:
         columns = max(len(row) for lane in rows for row in lane)
@@ -89,7 +89,7 @@ def layout(view: dict[str, Any]) -> tuple[gridlib.Grid, legendlib.Legend]:
         grid = gridlib.lay_out(
             rows, heights, pairs, top=TITLE_HEIGHT, min_width=max(narrowest, min(wanted, widest)), header_width=header
         )
-        legend = legendlib.lay_out(view, grid.lanes[0].w, grid.height)
+        legend = legendlib.lay_out(view, grid.lanes[0].w, grid.height, _left(grid))
     return grid, legend
 
 
@@ -115,7 +115,7 @@ def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
     styles: dict[str, list[str]] = {}
     # Graphviz fits the picture to what it draws: an invisible canvas keeps the margins.
     graph.node("canvas", "", style="invis", width=inches(width), height=inches(height), pos=flip.canvas(width, height))
-    _title(graph, view, flip, styles)
+    _title(graph, view, flip, styles, _left(grid))
     nodes = {node["id"]: node for node in view["nodes"]}
     for number, (lane, rect, header) in enumerate(zip(view["lanes"], grid.lanes, grid.headers)):
         members = [nodes[n] for row in lane["rows"] for n in row]
@@ -230,7 +230,12 @@ def inches(points: float) -> str:
     return f"{points / 72:.4f}"
 
 
-def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list[str]]) -> None:
+def _left(grid: gridlib.Grid) -> float:
+    """Where the lanes start: the title and the legend line up with them."""
+    return grid.lanes[0].x if grid.lanes else gridlib.GUTTER_CLEAR
+
+
+def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list[str]], left: float) -> None:
     """Title and subtitle, left-aligned at the top left."""
     lines = [view["title"], view["subtitle"]]
     text = bold_label(lines, 16)
@@ -244,7 +249,7 @@ def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list
         fontsize="16",
         width=inches(width),
         height=inches(42),
-        pos=flip.pos(gridlib.GUTTER_CLEAR + width / 2, 26),
+        pos=flip.pos(left + width / 2, 26),
     )
 
 
@@ -312,8 +317,8 @@ def box_attrs(node: dict[str, Any], rect: gridlib.Rect, flip: _Flip) -> dict[str
 
 def _edge_attr(edge: dict[str, Any]) -> dict[str, str]:
     attrs = dict(EDGE_STYLES[edge["kind"]], arrowsize="0.7")
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     return attrs
 
 
@@ -323,8 +328,8 @@ def _badge(graph: Any, node_id: str, number: int, route: gridlib.Route, flip: _F
     step = gridlib.CLEAR / 2 + 1
     y = y0 + step if y1 > y0 else y0 - step
     attrs = badge_attrs(number)
-    if edge.get("when"):
-        attrs["tooltip"] = label([edge["when"]])
+    if edge.get("tooltip") or edge.get("when"):
+        attrs["tooltip"] = label([edge.get("tooltip") or edge["when"]])
     graph.node(node_id, str(number), pos=flip.pos(x0, y), **attrs)
 
 

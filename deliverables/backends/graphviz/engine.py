@@ -125,29 +125,47 @@ def cache_file(wasm: bytes) -> Path:
     return Path(root) / f"graphviz-{key}.cwasm"
 
 
+_MAGIC = b"deliver-cwasm 1\n"
+"""Header of a cache file: then `<size> <sha256>\n` of the compiled module, then the module."""
+
+
 def _load_cached(engine: Any, wasm: bytes) -> Any:
+    """The cached compiled module, only when its size and hash match what was written:
+    loading damaged machine code would crash the process, so anything else recompiles."""
     import wasmtime
 
     path = cache_file(wasm)
-    if not path.is_file():
-        return None
     try:
-        return wasmtime.Module.deserialize_file(engine, str(path))
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(_MAGIC):
+        return None
+    header, _, payload = blob[len(_MAGIC) :].partition(b"\n")
+    size, _, digest = header.partition(b" ")
+    if not size.isdigit() or int(size) != len(payload) or hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None  # stale, truncated or damaged: recompile and rewrite
+    try:
+        return wasmtime.Module.deserialize(engine, payload)
     except (wasmtime.WasmtimeError, OSError):
-        return None  # stale or damaged cache: recompile
+        return None
 
 
 def _compile_and_cache(engine: Any, wasm: bytes) -> Any:
     import wasmtime
 
     module = wasmtime.Module(engine, wasm)
+    payload = module.serialize()
+    blob = _MAGIC + f"{len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
     path = cache_file(wasm)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             temporary = handle.name
-            handle.write(module.serialize())
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only home only costs the compile time on the next run

@@ -3,8 +3,8 @@
 Lanes are stacked top to bottom, all the same width; each lane is a header
 cell on the left and rows of equal columns. Between rows and between lanes run
 horizontal channels, between columns and right of every lane vertical ones
-(the spine, right of all lanes, carries edges between lanes that are not
-neighbours, so no edge ever enters a third lane). Every edge is a polyline
+(the spines, right and left of all lanes, carry edges between lanes that are
+not neighbours, so no edge ever enters a third lane). Every edge is a polyline
 through channels: a hand-off leaves the bottom (or top) of its source, runs
 through the gutter between the lanes and enters the top (or bottom) of its
 target; a return to an earlier stage of the same lane stays inside the lane.
@@ -117,7 +117,7 @@ def lay_out(
         n: _Place(a, r, c) for a, rows in enumerate(lanes) for r, row in enumerate(rows) for c, n in enumerate(row)
     }
     columns = max((len(row) for rows in lanes for row in rows), default=1)
-    paths = [_path(tail, head, place, lanes) for tail, head in edges if tail in place and head in place]
+    paths = [_path(tail, head, place, lanes, columns) for tail, head in edges if tail in place and head in place]
     ports = _ports(paths, place)
     _assign_tracks(paths, place, ports, columns, lanes)
     vertical = _count(paths, "v")
@@ -125,9 +125,9 @@ def lay_out(
     natural = header_width + columns * BOX_WIDTH + (columns + 1) * gap
     if min_width > natural:
         gap += (min_width - natural) / (columns + 1)
-    geometry = _Geometry(lanes, heights, paths, columns, gap, top, header_width)
+    geometry = _Geometry(lanes, heights, paths, columns, gap, top, header_width, vertical.get(("spine", "left"), 0))
     return Grid(
-        width=geometry.spine_x + vertical.get(("spine",), 0) * TRACK + GUTTER_CLEAR,
+        width=geometry.spine_x + vertical.get(("spine", "right"), 0) * TRACK + GUTTER_CLEAR,
         height=geometry.bottom,
         boxes=geometry.boxes,
         lanes=geometry.lanes,
@@ -137,9 +137,11 @@ def lay_out(
     )
 
 
-def _path(tail: str, head: str, place: dict[str, _Place], lanes: list[list[list[str]]]) -> _Path:
+def _path(tail: str, head: str, place: dict[str, _Place], lanes: list[list[list[str]]], columns: int) -> _Path:
     """The channels an edge runs through, by the rules in the module docstring."""
     src, dst = place[tail], place[head]
+    # Between lanes that are not neighbours: down the margin nearer both ends (the title cells count as a column).
+    side = "left" if src.col + dst.col + 1 < 2 * (columns - 1) - src.col - dst.col else "right"
     last = [len(rows) - 1 for rows in lanes]
     if src.lane == dst.lane:
         return _within_lane(tail, head, src, dst)
@@ -150,7 +152,7 @@ def _path(tail: str, head: str, place: dict[str, _Place], lanes: list[list[list[
             legs += [_Leg("h", ("lane", src.lane, src.row + 1)), _Leg("v", ("gap", "from"))]
         legs.append(_Leg("h", ("gutter", src.lane + 1)))
         if dst.lane > src.lane + 1:
-            legs += [_Leg("v", ("spine",)), _Leg("h", ("gutter", dst.lane))]
+            legs += [_Leg("v", ("spine", side)), _Leg("h", ("gutter", dst.lane))]
         if dst.row > 0:
             legs += [_Leg("v", ("gap", "to")), _Leg("h", ("lane", dst.lane, dst.row))]
         path.end = "top"
@@ -159,7 +161,7 @@ def _path(tail: str, head: str, place: dict[str, _Place], lanes: list[list[list[
             legs += [_Leg("h", ("lane", src.lane, src.row)), _Leg("v", ("gap", "from"))]
         legs.append(_Leg("h", ("gutter", src.lane)))
         if dst.lane < src.lane - 1:
-            legs += [_Leg("v", ("spine",)), _Leg("h", ("gutter", dst.lane + 1))]
+            legs += [_Leg("v", ("spine", side)), _Leg("h", ("gutter", dst.lane + 1))]
         if dst.row < last[dst.lane]:
             legs += [_Leg("v", ("gap", "to")), _Leg("h", ("lane", dst.lane, dst.row + 1))]
         path.end = "bottom"
@@ -192,8 +194,8 @@ def _ports(paths: list[_Path], place: dict[str, _Place]) -> dict[tuple[int, str]
     for k, path in enumerate(paths):
         for node, side, other in ((path.tail, path.start, path.head), (path.head, path.end, path.tail)):
             if side in ("top", "bottom"):
-                spine = any(leg.channel == ("spine",) for leg in path.legs)
-                toward = 1000 if spine else place[other].col - place[node].col
+                spine = next((leg.channel[1] for leg in path.legs if leg.channel[0] == "spine"), "")
+                toward = {"left": -1000, "right": 1000}.get(spine, place[other].col - place[node].col)
                 sides.setdefault((node, side), []).append((toward, k, "tail" if node == path.tail else "head"))
     offsets: dict[tuple[int, str], float] = {}
     for (_, side), ends in sides.items():
@@ -273,13 +275,14 @@ def _ordinal_xs(
     src, dst = place[path.tail], place[path.head]
     start = 2 * src.col + 1 + ports.get((k, "tail"), 0.0) / BOX_WIDTH
     end = 2 * dst.col + 1 + ports.get((k, "head"), 0.0) / BOX_WIDTH
-    spine = 2 * columns + 2
-    uses_spine = any(leg.channel == ("spine",) for leg in path.legs)
+    side = next((leg.channel[1] for leg in path.legs if leg.channel[0] == "spine"), "")
+    spine = 2 * columns + 2 if side == "right" else -2
+    uses_spine = bool(side)
     xs = [(start, start)]
     for leg in path.legs:
         if leg.kind != "v":
             continue
-        if leg.channel == ("spine",):
+        if leg.channel[0] == "spine":
             xs.append((spine - 0.5, spine + 0.5))
             continue
         if leg.channel[1] == "from":
@@ -306,11 +309,12 @@ class _Geometry:
         gap: float,
         top: float,
         header_width: float,
+        left_tracks: int = 0,
     ):
         horizontal = _count(paths, "h")
         self.header_width = header_width
         self.gap, self.columns = gap, columns
-        self.left = GUTTER_CLEAR
+        self.left = GUTTER_CLEAR + (left_tracks * TRACK + GUTTER_CLEAR if left_tracks else 0.0)
         self.lane_width = header_width + columns * BOX_WIDTH + (columns + 1) * gap
         self.spine_x = self.left + self.lane_width + GUTTER_CLEAR + TRACK
         self.channel_top: dict[tuple, float] = {}
@@ -348,8 +352,10 @@ class _Geometry:
         return self.channel_top[channel] + clear + track * TRACK
 
     def track_x(self, channel: tuple, track: int) -> float:
-        if channel == ("spine",):
+        if channel == ("spine", "right"):
             return self.spine_x + track * TRACK
+        if channel == ("spine", "left"):
+            return self.left - GUTTER_CLEAR - track * TRACK
         gap_left = self.left + self.header_width + channel[1] * (BOX_WIDTH + self.gap)
         return gap_left + GUTTER_CLEAR + track * TRACK
 

@@ -54,11 +54,10 @@ def natural_width(view: dict[str, Any]) -> float:
     return 24 + boxes + 44 + max(measure.text_width(text, NOTE) for text in texts) + 8
 
 
-def lay_out(view: dict[str, Any], width: float, top: float) -> Legend:
-    """Where the legend's parts go, for lanes `width` wide ending at `top`."""
+def lay_out(view: dict[str, Any], width: float, top: float, left: float = gridlib.GUTTER_CLEAR) -> Legend:
+    """Where the legend's parts go, for lanes `width` wide from `left`, ending at `top`."""
     from deliverables.backends.graphviz import dot
 
-    left = gridlib.GUTTER_CLEAR
     x, y = left + 12, top + 26
     legend = Legend(gridlib.Rect(left, top + 4, width, 0))
     legend.texts.append(("legend_title", ["Legend"], "legendhead", _heading(x, top + 8, "Legend")))

@@ -36,6 +36,14 @@ Rich = str | Sequence[Run]
 # XML 1.0 cannot carry these at all; python-docx raises on them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAK = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_API_NAME = re.compile(r"[A-Za-z0-9]+(?:[._][A-Za-z0-9_]*)+")
+_API_BREAK = re.compile(r"(?<=[._])(?=[A-Za-z0-9]{3})")
+BREAK_OPPORTUNITY = "\u200b"
+"""A zero-width space: where a long API name may wrap, and nowhere else."""
+LONG_NAME = 16
+"""API names at least this long get break opportunities."""
+KEEP_ROWS = 2
+"""Rows at each end of a table that never stand alone on a page."""
 
 BASE_STYLES: tuple[str, ...] = (
     "Normal",
@@ -84,8 +92,80 @@ def add_runs(paragraph: Paragraph, rich: Rich, ids: dict[str, str] | None = None
             if index:
                 run.add_break()
             if line:
-                run.add_text(line)
+                run.add_text(breakable(line))
     return paragraph
+
+
+def breakable(text: str) -> str:
+    """The text with a break opportunity after each `_` or `.` inside long API names
+    (`Account.Customer_Lifecycle_Stage__c`), so a narrow column wraps them at a boundary,
+    never mid-token; a part shorter than three characters stays with the one before."""
+    return _API_NAME.sub(lambda m: _API_BREAK.sub(BREAK_OPPORTUNITY, m[0]) if len(m[0]) >= LONG_NAME else m[0], text)
+
+
+def keep_tables_together(document: Any) -> None:
+    """No table row stranded on a page: the paragraph before each table, its header and first
+    rows, and the rows before its last ones keep with the next, so a table that must break
+    leaves at least KEEP_ROWS rows on each page (a short table moves whole)."""
+    body = document.element.body
+    for tbl in body.iterchildren(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        last = len(rows) - 1
+        for index, tr in enumerate(rows[:last]):
+            if index <= KEEP_ROWS or index >= last - KEEP_ROWS:
+                for p in tr.iter(qn("w:p")):
+                    _keep_with_next(p)
+        before = tbl.getprevious()
+        if before is not None and before.tag == qn("w:p"):
+            _keep_with_next(before)
+
+
+def _keep_with_next(p: Any) -> None:
+    p_pr = p.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        p_pr.insert_element_before(OxmlElement("w:keepNext"), *_AFTER_KEEP_NEXT)
+
+
+# CT_PPr children that follow w:keepNext in the schema's sequence.
+_AFTER_KEEP_NEXT = tuple(
+    f"w:{name}"
+    for name in (
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+)
 
 
 def writer(ctx: Any, styles: Iterable[str], what: str) -> Writer:
@@ -109,6 +189,7 @@ class Writer:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        _valid_zoom(self.doc)
 
     # ------------------------------------------------------------- text
 
@@ -206,9 +287,18 @@ class Writer:
         props.revision = 1
         props.comments = props.keywords = props.category = ""
         declare_w14(self.doc.element)
+        keep_tables_together(self.doc)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))
+
+
+def _valid_zoom(doc: Document) -> None:
+    """A branded base saved by python-docx has `<w:zoom w:val="bestFit"/>`; the schema
+    requires w:percent, without which Word offers to repair the file."""
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
 
 
 def fill(cell: _Cell, paragraphs: Sequence[tuple[str, Rich]], ids: dict[str, str]) -> None:

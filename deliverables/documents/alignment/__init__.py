@@ -4,6 +4,7 @@ client's leadership approves and signs before any CRM work starts."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from deliverables.documents.words import templates as wording
 NAME = "definition-alignment"
 SUFFIXES = (".docx",)
 DESCRIPTION = (
-    "Definition Alignment Document: terms to approve, stage definitions per domain, open items, sign-off (Word)."
+    "Definition Alignment Document: terms to approve, stage definitions per domain, open items, sign-off (Word), "
+    "and a copy showing the changes since the previous version as tracked changes."
 )
 TITLE = "Definition Alignment Document"
 CONSUMES = ()
@@ -42,12 +44,42 @@ def meeting_title(meeting: str) -> str:
 
 
 def files(project: Project) -> tuple[str, ...]:
-    """The file names this deliverable writes for the project's version."""
-    return (f"definition-alignment-v{project.version}.docx",)
+    """The file names this deliverable writes for the project's version: from v1 on also the redline."""
+    clean = f"definition-alignment-v{project.version}.docx"
+    return (clean, f"definition-alignment-v{project.version}-redline.docx") if project.version else (clean,)
 
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
-    """Everything the document says, in order, as plain data."""
+    """Everything the document says, in order, as plain data; from v1 on, with the
+    previous version's document for the redline."""
+    found = document(project, ctx)
+    found["redline"] = _redline(project, ctx, found)
+    return found
+
+
+def _redline(project: Project, ctx: Context, current: dict[str, Any]) -> dict[str, Any] | None:
+    """From v1 on: the previous version's document as the current code writes it, for the redline.
+
+    Its changes section is the current one, so the redline leaves that section
+    unmarked: it is itself the list of changes. With the previous version unknown
+    (the build has warned) the redline has no revisions, as the document has no
+    changes section."""
+    if not project.version:
+        return None
+    earlier = None
+    if ctx.previous is not None and current["changes"] is not None:
+        earlier = document(ctx.previous, replace(ctx, project=ctx.previous, previous=None, warnings=[]))
+        earlier["changes"] = current["changes"]
+    return {
+        "file": f"definition-alignment-v{project.version}-redline.docx",
+        "previous": earlier,
+        "author": project.architect or TITLE,
+        "date": ctx.date,
+    }
+
+
+def document(project: Project, ctx: Context) -> dict[str, Any]:
+    """What one version's document says, in order, as plain data."""
     final, state = project.is_final(), project.state
     client = project.client.name
     return {
@@ -264,7 +296,15 @@ def _signoff_row(project: Project, key: str, scope: str, date: dt.date | None) -
 
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
-    """The .docx file."""
+    """The .docx file, and from v1 on the redline against the previous version."""
     from deliverables.documents.alignment.word import write
 
-    return {view["file"]: write(view, ctx)}
+    clean = write(view, ctx)
+    files = {view["file"]: clean}
+    if view["redline"]:
+        from deliverables.backends.word.redline import redline
+
+        red = view["redline"]
+        old = write(red["previous"], ctx) if red["previous"] else clean
+        files[red["file"]] = redline(old, clean, red["author"], red["date"])
+    return files

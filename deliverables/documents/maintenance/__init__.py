@@ -49,11 +49,12 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     """What the schedule says, dated from the launch, else the final review, else relative to launch."""
     text = tdata.load(ctx, "maintenance/standard.yaml")
     launch, note_key = anchor(project)
-    if launch is None:
+    if launch is None and project.meeting in REVIEW_MEETINGS:
+        # Before the final review an open launch date is normal, and the schedule says when it is set.
         ctx.warn(
             ("client",),
-            "no client.launch_date and no final-review date: the maintenance schedule times its checks "
-            "relative to launch and no calendar file is written",
+            "no client.launch_date and no date for this final-review version: the maintenance schedule "
+            "times its checks relative to launch and no calendar file is written",
         )
     lists, standard = _lists(project, text)
     client, state = project.client.name, project.state
