@@ -186,6 +186,13 @@ def test_libreoffice_accept_all_gives_the_new_version_text(tmp_path: Path):
     office = [SOFFICE, "--headless", f"-env:UserInstallation={profile.as_uri()}"]
     subprocess.run([*office, "--terminate_after_init"], check=True, capture_output=True, timeout=300)
     shutil.copy(BASIC, profile / "user" / "basic" / "Standard" / "Module1.xba")
+    listed = tmp_path / "changes.txt"
+    call = f'macro:///Standard.Module1.ListChanges("{red}","{listed}")'
+    subprocess.run([*office, call], check=True, capture_output=True, timeout=300)
+    changes = listed.read_text(encoding="utf-8", errors="replace").splitlines()
+    # Manage Changes lists insertions and deletions, all by the architect.
+    assert {c.split("|")[0] for c in changes} == {"Insert", "Delete"} and len(changes) > 20
+    assert {c.split("|", 1)[1] for c in changes} == {"Sam Rivera"}
     accepted = tmp_path / "accepted.txt"
     call = f'macro:///Standard.Module1.AcceptAllAsText("{red}","{accepted}")'
     subprocess.run([*office, call], check=True, capture_output=True, timeout=300)

@@ -36,8 +36,10 @@ class Snapshot:
     page: dict[str, Any]
 
     def file_of(self, deliverable: str, suffix: str) -> str | None:
-        """The deliverable's file ending in `suffix`, if it was built."""
-        return next((n for n in self.owners.get(deliverable, ()) if n.endswith(suffix)), None)
+        """The deliverable's main file ending in `suffix`, if it was built: the one with the
+        shortest name (a reference card split by team shows its overview)."""
+        found = [n for n in self.owners.get(deliverable, ()) if n.endswith(suffix)]
+        return min(found, key=lambda n: (len(n), n)) if found else None
 
 
 @dataclass
