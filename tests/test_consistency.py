@@ -17,8 +17,8 @@ GOLD = f" {marks.GOLDEN}"
 
 
 def one(texts: dict[str, str], prefix: str) -> str:
-    """The text of the one file whose name starts with `prefix`."""
-    found = [text for name, text in texts.items() if name.startswith(prefix)]
+    """The text of the one file named `prefix` + version + suffix (not its redline or per-team copies)."""
+    found = [text for name, text in texts.items() if re.fullmatch(re.escape(prefix) + r"\d+\.\w+", name)]
     assert len(found) == 1, (prefix, sorted(texts))
     return found[0]
 
