@@ -57,6 +57,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
             "times its checks relative to launch and no calendar file is written",
         )
     lists, standard = _lists(project, text)
+    _name_reports(lists, text, tdata.load(ctx, "measures/framework.yaml"))
     client, state = project.client.name, project.state
     data = {"client": client, "architect": project.architect or "The architect"}
     events = _events(project, text, lists, launch) if launch else []
@@ -73,6 +74,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "footer": f"v{project.version} · {state}",
         "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
         "purpose": text["purpose"],
+        "framework_note": text["framework_note"],
         "launch_note": tdata.fill(text[note_key], launch=long_date(launch) if launch else ""),
         "owner": tdata.fill(text["owner"][project.client.engagement], **data),
         "standard_note": tdata.fill(text["standard_note"], lists=grammar.and_list(standard)) if standard else "",
@@ -149,6 +151,16 @@ def _lists(project: Project, text: dict[str, Any]) -> tuple[dict[str, list[dict[
             result[key] = [{f: item.get(f, "") for f in fields} for item in text[key]]
             standard.append(label)
     return result, standard
+
+
+def _name_reports(lists: dict[str, list[dict[str, str]]], text: dict[str, Any], framework: dict[str, Any]) -> None:
+    """Give each monthly and quarterly check the framework report it reads, by words in its name."""
+    for key in ("monthly", "quarterly"):
+        for item in lists[key]:
+            name = item["task"].casefold()
+            found = next((c for c, words in text["framework_reports"].items() if any(w in name for w in words)), None)
+            title = framework["categories"][found]["title"] if found else ""
+            item["report"] = tdata.fill(text["framework_label"], report=title) if title else ""
 
 
 def _window(items: list[dict[str, str]], launch: dt.date | None, first: int, last: int) -> dict[str, Any]:
