@@ -17,8 +17,8 @@ GOLD = f" {marks.GOLDEN}"
 
 
 def one(texts: dict[str, str], prefix: str) -> str:
-    """The text of the one file whose name starts with `prefix`."""
-    found = [text for name, text in texts.items() if name.startswith(prefix)]
+    """The text of the one file named `prefix` + version + suffix (`stage-summary-v3.md`)."""
+    found = [text for name, text in texts.items() if re.fullmatch(re.escape(prefix) + r"\d+\.\w+", name)]
     assert len(found) == 1, (prefix, sorted(texts))
     return found[0]
 
@@ -121,7 +121,9 @@ def _agree(path) -> None:
     platforms = 2 if project.client.crm == "other" else 1
     assert crm_spec(texts) == [(names, statuses, domains)] * platforms, "CRM spec"
     assert card(project, texts) == (len(names), statuses), "reference card"
-    svg = next(data for name, data in client_files(path).items() if name.endswith(".svg"))
+    svg = next(
+        data for name, data in client_files(path).items() if re.fullmatch(r"lifecycle-architecture-v\d+\.svg", name)
+    )
     assert sorted(names_in_svg(svg)) == sorted(expected_name(s) for s in project.stages), "diagram"
     people = {p.label for p in project.stakeholders}
     # Without a stakeholder, a department stands for its lead (approvals, sign-off rows).
