@@ -48,7 +48,7 @@ def _number(n: int) -> str:
     return f"{n:,}"
 
 
-def _forward(project: Project, move: dict[str, Any]) -> bool:
+def forward(project: Project, move: dict[str, Any]) -> bool:
     """A move on to a later, not lost stage (not a recycle back, not a loss)."""
     order = {s.id: i for i, s in enumerate(project.stages)}
     target = project.stage(move["to"])
@@ -59,7 +59,7 @@ def funnel_rows(project: Project, metrics: dict[str, Any]) -> list[dict[str, Any
     """One row per observed stage in presentation order, with the conversion to its first next stage."""
     onward: dict[str, dict[str, Any]] = {}
     for move in metrics["transitions"]:
-        if _forward(project, move):
+        if forward(project, move):
             onward.setdefault(move["from"], move)
     rows = []
     for stage in project.flow():
@@ -82,7 +82,7 @@ def funnel_rows(project: Project, metrics: dict[str, Any]) -> list[dict[str, Any
 
 def _largest_drop(project: Project, metrics: dict[str, Any]) -> dict[str, Any] | None:
     """The forward move that loses the most records."""
-    moves = [m for m in metrics["transitions"] if m["rate"] is not None and m["entered_from"] and _forward(project, m)]
+    moves = [m for m in metrics["transitions"] if m["rate"] is not None and m["entered_from"] and forward(project, m)]
     return max(moves, key=lambda m: (m["entered_from"] - m["converted"], -m["rate"]), default=None)
 
 
@@ -102,7 +102,7 @@ def funnel_title(project: Project, metrics: dict[str, Any]) -> str:
 
 def time_title(project: Project, metrics: dict[str, Any]) -> str:
     """The time-in-stage chart's title: the slowest step."""
-    timed = [m for m in metrics["transitions"] if m["median_days"] is not None and _forward(project, m)]
+    timed = [m for m in metrics["transitions"] if m["median_days"] is not None and forward(project, m)]
     if not timed:
         return "No step of the funnel has both entry dates yet"
     slow = max(timed, key=lambda m: m["median_days"])
@@ -122,7 +122,7 @@ def charts(project: Project, metrics: dict[str, Any]) -> tuple[dict[str, Any], d
         funnel.append(Bar(row["stage"].short, row["entered"], note, row["stage"].golden))
     timing = []
     for move in metrics["transitions"]:
-        if move["median_days"] is None or not _forward(project, move):
+        if move["median_days"] is None or not forward(project, move):
             continue
         a, b = project.stage(move["from"]), project.stage(move["to"])
         note = f"{days(move['median_days'])} days ({plural(move['converted'], 'record')})"

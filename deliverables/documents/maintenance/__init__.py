@@ -107,7 +107,7 @@ def _baselines(project: Project, ctx: Context) -> dict[str, Any] | None:
     rows = []
     for move in result.metrics["transitions"]:
         a, b = project.stage(move["from"]), project.stage(move["to"])
-        if move["rate"] is None or b is None or measured.known.closes_lost(b):
+        if move["rate"] is None or not measured.forward(project, move):
             continue
         today = measured.pct(move["rate"])
         rows.append(
