@@ -52,7 +52,10 @@ def test_baseline_given_in_the_file_is_printed_and_the_note_changes() -> None:
         EXAMPLE,
         edited(EXAMPLE, ("target: 35%, owner: sdr-manager}", "target: 35%, baseline: 21%, owner: sdr-manager}")),
     )
-    assert "| SAL → SQL | SQL ÷ SAL | contacts · lifecyclestage ⏎ = salesacceptedlead ⏎ deals · dealstage ⏎ = sql |" in text
+    assert (
+        "| SAL → SQL | SQL ÷ SAL | contacts · lifecyclestage ⏎ = salesacceptedlead ⏎ deals · dealstage ⏎ = sql |"
+        in text
+    )
     assert "| 35% | 21% |" in text
     assert "Baselines shown here are today's values as agreed with Acme Analytics" in text
 
