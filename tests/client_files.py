@@ -50,11 +50,15 @@ def project_of(path: Path) -> Project:
 
 
 @functools.cache
-def client_texts(path: Path) -> dict[str, str]:
-    """The text form of every client-facing file the build of `path` writes, by file name."""
+def client_files(path: Path) -> dict[str, bytes]:
+    """Every client-facing file the build of `path` writes, by file name."""
     doc = load_document(path)
     ctx = Context(validate_document(doc), doc, None, None)
     files, _, _ = render_files(ctx, registry.names())
-    return {
-        name: text_form(name, data) for name, data in sorted(files.items()) if name.lower().endswith(CLIENT_SUFFIXES)
-    }
+    return {name: data for name, data in sorted(files.items()) if name.lower().endswith(CLIENT_SUFFIXES)}
+
+
+@functools.cache
+def client_texts(path: Path) -> dict[str, str]:
+    """The text form of every client-facing file the build of `path` writes, by file name."""
+    return {name: text_form(name, data) for name, data in client_files(path).items()}

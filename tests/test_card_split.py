@@ -110,6 +110,18 @@ def test_a_150_stage_client_builds_every_deliverable_with_one_page_cards(tmp_pat
     assert {".pdf", ".docx", ".pptx", ".svg"} <= suffixes
 
 
+def test_each_trained_team_gets_its_own_one_page_card_beside_the_whole_card(tmp_path: Path) -> None:
+    from conftest import EXAMPLE
+    from pypdf import PdfReader
+
+    result = build_file(EXAMPLE, tmp_path / "out", only=["reference-card"])
+    made = sorted(p.name for p in result.folder.glob("stage-reference-card-*.pdf"))
+    teams = ("customer-success", "marketing", "revops", "sales", "sdr-team")
+    assert made == sorted(["stage-reference-card-v1.pdf", *(f"stage-reference-card-v1-{t}.pdf" for t in teams)])
+    for name in made:
+        assert len(PdfReader(result.folder / name).pages) == 1, name
+
+
 @pytest.mark.slow
 def test_300_stage_names_split_the_overview_into_one_page_parts(tmp_path: Path) -> None:
     from deliverables.backends.pdf.card import render_card

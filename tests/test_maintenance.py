@@ -155,3 +155,11 @@ def test_fold_keeps_every_line_within_75_octets_and_whole_characters() -> None:
     assert all(len(part) <= 75 for part in folded)
     assert b"".join(p[1:] if i else p for i, p in enumerate(folded)).decode() == line
     assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_checks_name_the_measurement_framework_report_they_read() -> None:
+    text = docx_text(files(EXAMPLE)["maintenance-schedule-v1.docx"])
+    assert "Report: Conversion (Lifecycle Measurement Framework)" in text
+    assert "Report: Cost per stage (Lifecycle Measurement Framework)" in text
+    rogue = next(line for line in text.splitlines() if line.startswith("| Rogue stage audit |"))
+    assert "Report:" not in rogue

@@ -27,7 +27,12 @@ THREE = client_yaml(3, long_every=0, token_every=0, name="Three Co")
 def build_card(source: Path, out: Path) -> tuple[bytes, list]:
     """Build only the card through the pipeline; its bytes and the warnings."""
     result = build_file(source, out, only=[CARD])
-    [pdf] = result.folder.glob("stage-reference-card-v*.pdf")
+    # The whole card: a client that lists training audiences also gets one card per team.
+    [pdf] = [
+        p
+        for p in result.folder.glob("stage-reference-card-v*.pdf")
+        if re.fullmatch(r"stage-reference-card-v\d+", p.stem)
+    ]
     return pdf.read_bytes(), result.warnings
 
 

@@ -135,3 +135,29 @@ def test_training_decks_follow_the_deck_design_rules() -> None:
                     assert run.font.name == "Calibri", (name, number, run.text)
                     if shape.name not in ("Footer", "Page number") and not shape.name.startswith("Tracker"):
                         assert run.font.size.pt >= 12, (name, number, shape.name, run.text)
+
+
+def test_leadership_session_covers_the_golden_stages_metrics_and_red_flags() -> None:
+    text = edited(
+        EXAMPLE,
+        (
+            "    - {team: revops, date: 2027-01-13, trainer: crm-admin}\n",
+            "    - {team: revops, date: 2027-01-13, trainer: crm-admin}\n    - {team: leadership}\n",
+        ),
+    )
+    files, _ = built(EXAMPLE, text)
+    deck = text_form("d.pptx", files["training-leadership-v1.pptx"])
+    titles = [line for line in deck.splitlines() if line.startswith("title: ")]
+    assert titles == [
+        "title: Leadership: working the Acme Analytics lifecycle",
+        "title: 30 minutes to move records the same way, every time",
+        "title: One set of stage definitions means Acme Analytics' reports mean the same thing to every team",
+        "title: Move a record to Sales Qualified Lead (SQL) only when both entry criteria are true",
+        "title: Move a record to Closed Won only when both entry criteria are true",
+        "title: Move a record to Early Adoption only when both entry criteria are true",
+        "title: 6 metric categories tell you whether the lifecycle is healthy",
+        "title: 4 red flags mean it is time to act",
+        "title: Questions have a home: office hours every week for the first 2 weeks",
+    ]
+    assert "| 0–3 | Why |" in deck and "| 10–19 | Metrics |" in deck and "| 26–30 | Questions |" in deck
+    assert "| Conversion | What share of records moves on from each stage? | Monthly |" in deck

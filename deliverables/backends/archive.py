@@ -40,6 +40,15 @@ UNDATED_PROPERTIES = (
 """Core properties that carry a date: left out of an undated draft."""
 
 
+CORE_PROPERTY_MAX = 255
+"""Longest text Word and PowerPoint keep in a core property (title, subject, author)."""
+
+
+def core_text(text: str, limit: int = CORE_PROPERTY_MAX) -> str:
+    """`text` cut to fit a core property, with an ellipsis when cut (the pages keep it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def drop_dates(core_properties: Any) -> None:
     """Remove the dates from an Office file's core properties element, so a version the
     client file gives no date never claims one."""

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from deliverables.core.errors import DeliverError, InputError
+from deliverables.core.errors import DeliverError, InputError, OutputError
 from deliverables.core.model import Project
 from deliverables.core.source import decode, load_document
 from deliverables.core.suggest import did_you_mean
@@ -62,7 +62,10 @@ def _confirm(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
         return report + ["nothing to change"]
     new_text = apply(text, edits)
     updated, _ = load_project(path, new_text)  # never write a file that no longer loads
-    write_through(path, _encode(new_text, raw))
+    try:
+        write_through(path, _encode(new_text, raw))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; the file is unchanged") from None
     return report + [f"{count(updated.assumed_count(), 'item')} still ASSUMED in {path}"]
 
 

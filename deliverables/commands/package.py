@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from deliverables import __version__
 from deliverables.core.dates import document_date
-from deliverables.core.errors import DeliverError
+from deliverables.core.errors import DeliverError, OutputError
 from deliverables.core.model import Project
 from deliverables.core.validate import load_project
 from deliverables.documents.words.grammar import count
@@ -28,7 +28,7 @@ from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
 from deliverables.pipeline.manifest import digest as sha256
-from deliverables.pipeline.storage import read_output, safe_relative, write_file
+from deliverables.pipeline.storage import locked, read_output, safe_relative, write_file
 
 _LISTED = 12
 
@@ -54,7 +54,14 @@ def write_package(source: Path, out_root: Path, force: bool = False) -> Path:
     draft = draft or bool(failed)
     suffix = "-DRAFT" if draft else ""
     target = out_root / project.slug / f"{project.slug}-handoff-v{project.version}{suffix}.zip"
-    write_file(target, package_bytes(project, entries, draft))
+    data = package_bytes(project, entries, draft)
+    if target.is_dir() or target.is_symlink():
+        raise OutputError(f"cannot write {target}: a {'folder' if target.is_dir() else 'link'} is in the way; move it")
+    try:
+        with locked(target.parent):
+            write_file(target, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
 
 

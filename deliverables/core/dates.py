@@ -30,7 +30,17 @@ def document_date(project: Project) -> dt.date:
         return project.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            day = dt.date.max
+        if not 1980 <= day.year <= 2099:
+            from deliverables.core.errors import DeliverError
+
+            raise DeliverError(
+                f"SOURCE_DATE_EPOCH={epoch} is outside the years 1980 to 2099; unset it or give the client file a date"
+            )
+        return day
     return FALLBACK_DATE
 
 

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
     from deliverables.core.flow import Routes
@@ -58,6 +58,20 @@ def _one_or_many(value: object) -> object:
 TextList = Annotated[tuple[str, ...], BeforeValidator(_one_or_many)]
 
 
+YEARS = (1980, 2099)
+"""The years a date may fall in: what zip archives, Word and calendars all carry."""
+
+
+def _in_years(value: dt.date) -> dt.date:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"expected a date in the years {YEARS[0]} to {YEARS[1]}")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_in_years)]
+"""A calendar date within `YEARS`."""
+
+
 class Model(BaseModel):
     """Base of every client-file class: immutable, unknown keys refused."""
 
@@ -87,7 +101,7 @@ class Client(Model):
     """Single project: the customer owns maintenance; dedicated: the architect does."""
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
     """Folder name under the output root; derived from `name` when absent."""
-    launch_date: dt.date | None = None
+    launch_date: Date | None = None
     """The date the configured lifecycle goes live; anchors the maintenance calendar."""
     logo: str | None = None
     """Path to the client's logo image (PNG or JPEG), relative to the client file."""
@@ -252,7 +266,7 @@ class Signoff(Model):
     """Stakeholder or department id."""
     scope: str = "definitions"
     """What is signed: definitions, architecture, crm-configuration, ..."""
-    date: dt.date | None = None
+    date: Date | None = None
     """When it was signed; empty leaves a line to sign."""
 
 
@@ -352,7 +366,7 @@ class Comparison(Model):
 class CurrentState(Model):
     """The current-state audit presented at kickoff."""
 
-    audited: dt.date | None = None
+    audited: Date | None = None
     """When the audit was run."""
     domains: tuple[CurrentDomain, ...] = ()
     """Findings per domain."""
@@ -406,7 +420,7 @@ class AuditExport(Model):
 class Audit(Model):
     """The current-state audit computed from the client's CRM exports."""
 
-    as_of: dt.date | None = None
+    as_of: Date | None = None
     """The day the exports were taken; default: the file's `date`."""
     exports: tuple[AuditExport, ...] = Field(min_length=1)
     """The export files, each with its CRM object."""
@@ -528,7 +542,7 @@ class Audience(Model):
     """Session type: technical for RevOps, leadership for `leadership`, else end-user."""
     minutes: int | None = Field(default=None, ge=15, le=180)
     """Session length in minutes; default: its type's length under `enablement.sessions`."""
-    date: dt.date | None = None
+    date: Date | None = None
     """When the session is held."""
     trainer: str = ""
     """Who runs it: a stakeholder id or a name; default: `enablement.trainer`."""
@@ -564,7 +578,7 @@ class Project(Model):
     """The vN of the documents: 0 before kickoff, then one more per meeting."""
     meeting: Literal["kickoff", "refinement-1", "refinement-2", "final-review", "handoff"] = "kickoff"
     """The meeting this version is prepared for."""
-    date: dt.date | None = None
+    date: Date | None = None
     """Date of this version; when absent the documents say "undated draft" and `check` warns."""
     architect: str = ""
     """The architect running the engagement; author of every document."""

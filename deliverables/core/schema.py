@@ -67,6 +67,9 @@ def _type_name(annotation: Any) -> str:
     text = text.replace("typing.", "").replace("datetime.", "").replace("deliverables.core.model.", "")
     text = text.replace("Annotated[tuple[str, ...], BeforeValidator(func=<function _one_or_many at", "list[str]")
     text = re.sub(r"Annotated\[(\w+), FieldInfo\(.*?\)\]\]", r"\1", text)
+    text = re.sub(
+        r"Annotated\[date, AfterValidator\(func=<function _in_years at 0x[0-9a-f]+>\)\]", "date (1980-2099)", text
+    )
     text = re.sub(r"Literal\[([^]]*)\]", lambda m: m.group(1).replace("'", "").replace(", ", " | "), text)
     if "list[str]" in text and "0x" in text:
         text = "list[str]"

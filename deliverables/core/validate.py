@@ -165,6 +165,8 @@ def _type_message(kind: str, error: dict[str, Any], value: Any, loc: tuple[Any, 
         return f"expected an id of letters, digits, '-', '_' or '.', without spaces, found {found}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, found {found}"
+    if kind == "value_error":
+        return f"{str(error['msg']).removeprefix('Value error, ')}, found {found}"
     return f"{error['msg']}, found {found}"
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from deliverables.core import marks, teams
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
-from deliverables.core.model import Project, Stage, slugify
+from deliverables.core.model import Project, Stage, department_title, slugify
 from deliverables.documents.words import grammar
 
 # A sentence ends at . ! or ? followed by a space and a capital letter, a digit
@@ -85,11 +85,19 @@ def cards(project: Project) -> list[dict[str, Any]]:
     split = project.card.split
     team_split = teams.team_split(project)
     if split == "never" or len(team_split) < 2 or (split == "auto" and _fits(whole, LEGIBLE)):
-        return [_set(whole, FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR)]
+        single = [_set(whole, FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR)]
+        return single if split == "never" else single + _training_cards(project, team_split)
     found = _overviews(project)
     for team, stages in team_split.items():
         found += _team_cards(project, team, stages)
     return found
+
+
+def _training_cards(project: Project, team_split: dict[str, tuple[Stage, ...]]) -> list[dict[str, Any]]:
+    """The cards of the teams `enablement.audiences` trains, beside the whole card: each
+    team takes its own card to its training, even when the whole architecture fits one."""
+    trained = dict.fromkeys(department_title(a.team) for a in project.enablement.audiences)
+    return [card for team in trained if team in team_split for card in _team_cards(project, team, team_split[team])]
 
 
 def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[dict[str, Any]]:

@@ -184,6 +184,12 @@ def build_file(
     with workers.pool(jobs) as pool:
         ctx = context(source, out_root, theme)
         folder = version_folder(out_root, ctx.project)
+        if manifest.damaged(folder):
+            ctx.warn(
+                ("version",),
+                f"{folder / manifest.MANIFEST} is damaged (not a JSON object): read as absent, so every "
+                "deliverable is rendered again",
+            )
         # One build of a client at a time: the previous version it reuses and keeps
         # cannot change under it, and nobody else's staging folder is touched.
         with locked(folder.parent):

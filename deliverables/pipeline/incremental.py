@@ -24,7 +24,8 @@ from typing import Any
 
 from deliverables import __version__
 from deliverables.core import paths as layout
-from deliverables.pipeline.manifest import digest
+from deliverables.pipeline.manifest import digest, section
+from deliverables.pipeline.manifest import read as read_manifest
 
 INDEX_DIR = ".deliver"
 LARGE = 64 * 1024 * 1024
@@ -137,7 +138,7 @@ def up_to_date(source: Path, raw: bytes, out_root: Path, names: Iterable[str], t
         chosen = theme if theme is not None else (Path(entry["theme"]) if entry["theme"] else None)
         if entry["environment"] != environment_key(chosen):
             return None
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(folder)
         if manifest.get("input_sha256") != entry["input_sha256"]:
             return None
         sizes = entry["sizes"]
@@ -196,14 +197,14 @@ def record(
     from deliverables.pipeline.storage import write_file
 
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(folder)
         entry = {
             "folder": str(folder),
             "input_sha256": digest(raw),
             "deliverables": sorted(set(names) | _built_from(out_root, source, raw, folder)),
             "theme": str(theme) if theme else "",
             "environment": environment_key(theme),
-            "sizes": {n: (folder / n).stat().st_size for n in [*manifest["files"], "manifest.json"]},
+            "sizes": {n: (folder / n).stat().st_size for n in [*section(manifest, "files"), "manifest.json"]},
             "previous_model": _previous_model_key(folder),
             "externals": file_stamps(str(p) for p in externals),
         }

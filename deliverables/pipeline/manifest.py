@@ -55,3 +55,14 @@ def failed(manifest: dict[str, Any]) -> dict[str, str]:
     """Deliverable -> why it failed, for the deliverables a version folder holds no
     current files of (its `failed` section)."""
     return {str(k): str(v) for k, v in section(manifest, "failed").items()}
+
+
+def damaged(folder: Path) -> bool:
+    """Whether the folder has a `manifest.json` that is not a JSON object (read as none)."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return False
+    try:
+        return not isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return True

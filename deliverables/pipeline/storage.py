@@ -188,6 +188,7 @@ def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> 
         parent.mkdir(parents=True, exist_ok=True)
         repair(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{_owner_tag(os.getpid())}-", dir=parent))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; a version folder is not
     except OSError as exc:
         raise OutputError(f"cannot write into {parent}: {exc.strerror or exc}") from None
     try:

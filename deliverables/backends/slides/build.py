@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from deliverables.backends.archive import drop_dates, normalize_zip
+from deliverables.backends.archive import core_text, drop_dates, normalize_zip
 from deliverables.backends.slides import chrome, shapes
 from deliverables.backends.slides import draw as deckdraw
 from deliverables.backends.slides import fit as deckfit
@@ -231,8 +231,8 @@ def _is_field(shape) -> bool:
 
 def _properties(prs, deck: Deck, date: dt.date) -> None:
     props = prs.core_properties
-    props.title = deck.title[:250]
-    props.author = props.last_modified_by = deck.author[:250]
+    props.title = core_text(deck.title)
+    props.author = props.last_modified_by = core_text(deck.author)
     props.revision = 1
     props.created = props.modified = dt.datetime(date.year, date.month, date.day)
     props.last_printed = dt.datetime(date.year, date.month, date.day)

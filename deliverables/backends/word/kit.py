@@ -24,7 +24,7 @@ from docx.shared import Emu
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from deliverables.backends.archive import drop_dates, normalize_zip
+from deliverables.backends.archive import core_text, drop_dates, normalize_zip
 from deliverables.backends.word.controls import Checkbox, TextBox, add_control, declare_w14
 from deliverables.core.dates import FALLBACK_DATE
 from deliverables.core.errors import BuildError, TemplateError
@@ -279,8 +279,8 @@ class Writer:
         """The document's bytes with core properties from the input and fixed zip dates."""
         props = self.doc.core_properties
         stamp = dt.datetime(date.year, date.month, date.day)
-        props.title, props.subject = clean(title), clean(subject)
-        props.author = props.last_modified_by = clean(author)
+        props.title, props.subject = core_text(clean(title)), core_text(clean(subject))
+        props.author = props.last_modified_by = core_text(clean(author))
         props.created = props.modified = stamp
         if date == FALLBACK_DATE:
             drop_dates(props._element)

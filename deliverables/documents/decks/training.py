@@ -28,8 +28,12 @@ DESCRIPTION = (
 )
 CONSUMES = ()
 EXTERNAL = ("base.pptx",)
-WEIGHTS = {"why": 2, "changes": 3, "stages": 9, "fields": 3, "scenarios": 7, "mistakes": 3, "questions": 3}
-"""Share of a session per agenda block: at 30 minutes, exactly these minutes."""
+WEIGHTS = {
+    "end-user": {"why": 2, "changes": 3, "stages": 9, "fields": 3, "scenarios": 7, "mistakes": 3, "questions": 3},
+    "technical": {"why": 2, "changes": 3, "stages": 9, "fields": 3, "scenarios": 7, "mistakes": 3, "questions": 3},
+    "leadership": {"why": 3, "stages": 7, "metrics": 9, "flags": 7, "questions": 4},
+}
+"""Share of a session per agenda block, by session type: at 30 minutes, exactly these minutes."""
 
 
 def files(project: Project) -> tuple[str, ...]:
@@ -58,6 +62,8 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     words, common = Words(ctx, "training"), Words(ctx, "common")
     fields = Fields(project, tdata.load(ctx, "crm/defaults.yaml"), tdata.load(ctx, "measures/framework.yaml"))
     parts = Parts(project, words, fields, stage_teams(project))
+    parts.framework = tdata.load(ctx, "measures/framework.yaml")
+    parts.maintenance = tdata.load(ctx, "maintenance/standard.yaml")
     decks, tracks = [], {}
     for session in _sessions(project):
         deck = _deck(project, session, words, common, parts)
@@ -66,11 +72,14 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     return {"decks": decks, "tracks": tracks}
 
 
-def split(minutes: int) -> dict[str, int]:
-    """The session's minutes per agenda block, scaled from `WEIGHTS`; questions take the remainder."""
-    total = sum(WEIGHTS.values())
-    shares = {key: max(1, round(weight * minutes / total)) for key, weight in WEIGHTS.items() if key != "questions"}
-    shares["questions"] = max(1, minutes - sum(shares.values()))
+def split(minutes: int, kind: str = "end-user") -> dict[str, int]:
+    """The session's minutes per agenda block, scaled from its type's `WEIGHTS`; questions take
+    the remainder; a block the type does not hold gets none (and shows no slide)."""
+    weights = WEIGHTS[kind]
+    total = sum(weights.values())
+    shares = dict.fromkeys(WEIGHTS["end-user"], 0) | {"metrics": 0, "flags": 0}
+    shares |= {key: max(1, round(w * minutes / total)) for key, w in weights.items() if key != "questions"}
+    shares["questions"] = max(1, minutes - sum(v for k, v in shares.items() if k != "questions"))
     return shares
 
 
@@ -82,12 +91,16 @@ def _deck(project: Project, session: Session, words: Words, common: Words, parts
         words("title_notes", session.team, session.minutes, len(session.stages)),
         subtitle=words("subtitle", session.minutes, session.kind, date, session.trainer),
     )
-    body = [parts.why(session), parts.changes(session)]
-    body += [parts.stage(session, stage) for stage in session.stages]
-    body += [parts.fields_slide(session), parts.field_map(session)]
-    body += [parts.scenarios(session), parts.mistakes(session), parts.help(session)]
+    if session.kind == "leadership":
+        body = [parts.why(session), *(parts.stage(session, stage) for stage in session.stages)]
+        body += [parts.metrics(), parts.flags(), parts.help(session)]
+    else:
+        body = [parts.why(session), parts.changes(session)]
+        body += [parts.stage(session, stage) for stage in session.stages]
+        body += [parts.fields_slide(session), parts.field_map(session)]
+        body += [parts.scenarios(session), parts.mistakes(session), parts.help(session)]
     body = [slide for slide in body if slide is not None]
-    slides, sections = assemble(words, [head], body, split(session.minutes))
+    slides, sections = assemble(words, [head], body, split(session.minutes, session.kind))
     name = f"training-{session.slug}-v{project.version}.pptx"
     deck_name = words("deck_name", session.team)
     return Deck(

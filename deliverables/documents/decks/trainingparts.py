@@ -13,6 +13,8 @@ from deliverables.documents.decks.common import Words
 from deliverables.documents.words import grammar
 from deliverables.lint import RULES
 
+CATEGORIES = ("conversion", "velocity", "production", "drop-off", "cost", "segmentation")
+"""The measurement framework's six categories, in the order the playbook gives them."""
 END_USER_RULES = ("status-as-stage", "internal-signal-stage")
 TECHNICAL_RULES = ("status-as-stage", "cs-stage-in-sales-pipeline", "time-based-stage", "missing-entry-criteria")
 
@@ -24,6 +26,8 @@ class Parts:
         self.project, self.words, self.fields, self.teams = project, words, fields, teams
         order = {s.id: i for i, s in enumerate(project.flow())}
         self.order = order
+        self.framework: dict = {}
+        self.maintenance: dict = {}
 
     # ------------------------------------------------------------ opening
 
@@ -200,6 +204,37 @@ class Parts:
             topic=w("map_topic"),
             section="fields",
             table=Table(w.cells("map_columns"), (4, 8), rows),
+        )
+
+    def metrics(self) -> Slide:
+        """Leadership: the framework's six categories, what each answers and how often it is read."""
+        w, text = self.words, self.framework
+        rows = tuple(
+            (cell(c["title"], "bold"), cell(c["question"]), cell(text["cadences"][c["cadence"]]))
+            for c in (text["categories"][key] for key in CATEGORIES)
+        )
+        return Slide(
+            TABLE,
+            w("metrics_title", len(rows)),
+            w("metrics_notes"),
+            topic=w("metrics_topic"),
+            section="metrics",
+            table=Table(w.cells("metrics_columns"), (3, 7, 2), rows),
+        )
+
+    def flags(self) -> Slide:
+        """Leadership: the monthly checks' red flags, the client's own or the standard ones."""
+        w = self.words
+        own = self.project.maintenance.monthly
+        items = [(t.task, t.red_flag) for t in own] or [(t["task"], t["red_flag"]) for t in self.maintenance["monthly"]]
+        rows = tuple((cell(task, "bold"), cell(flag, "alert")) for task, flag in items if flag)
+        return Slide(
+            TABLE,
+            w("flags_title", len(rows)),
+            w("flags_notes"),
+            topic=w("flags_topic"),
+            section="flags",
+            table=Table(w.cells("flags_columns"), (4, 8), rows),
         )
 
     # ---------------------------------------------------------- scenarios

@@ -17,7 +17,7 @@ NAME = "maintenance"
 SUFFIXES = (".docx", ".ics")
 DESCRIPTION = "Maintenance Schedule (.docx) with a calendar of the recurring checks (.ics)."
 CONSUMES = ()
-EXTERNAL = ("base.docx",)
+EXTERNAL = ("base.docx", "exports")
 LISTS = (
     ("monthly", "monthly tasks", ("task", "check", "red_flag")),
     ("quarterly", "quarterly tasks", ("task", "check", "action")),
@@ -57,6 +57,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
             "times its checks relative to launch and no calendar file is written",
         )
     lists, standard = _lists(project, text)
+    _name_reports(lists, text, tdata.load(ctx, "measures/framework.yaml"))
     client, state = project.client.name, project.state
     data = {"client": client, "architect": project.architect or "The architect"}
     events = _events(project, text, lists, launch) if launch else []
@@ -73,6 +74,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "footer": f"v{project.version} · {state}",
         "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
         "purpose": text["purpose"],
+        "framework_note": text["framework_note"],
         "launch_note": tdata.fill(text[note_key], launch=long_date(launch) if launch else ""),
         "owner": tdata.fill(text["owner"][project.client.engagement], **data),
         "standard_note": tdata.fill(text["standard_note"], lists=grammar.and_list(standard)) if standard else "",
@@ -86,7 +88,47 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "schedule": _schedule(project, text, events),
         "stamp": ctx.date,
         "calendar_name": f"{client} · {text['title']}",
+        "baselines": _baselines(project, ctx),
     }
+
+
+DROP_POINTS = 5
+"""A conversion rate falling by more than this many points from its audit baseline is a red flag."""
+
+
+def _baselines(project: Project, ctx: Context) -> dict[str, Any] | None:
+    """Red-flag thresholds measured from the current-state audit, when there is one."""
+    if project.audit is None:
+        return None
+    from deliverables.backends.data import measure
+    from deliverables.documents import measured
+
+    result = measure(project, ctx.document)
+    rows = []
+    for move in result.metrics["transitions"]:
+        a, b = project.stage(move["from"]), project.stage(move["to"])
+        if move["rate"] is None or not measured.forward(project, move):
+            continue
+        today = measured.pct(move["rate"])
+        rows.append(
+            {
+                "measure": f"{a.short} → {b.short} conversion",
+                "today": today,
+                "red_flag": f"{a.short} → {b.short} is {today} today: act on a drop of more than {DROP_POINTS} points",
+            }
+        )
+    for row in measured.funnel_rows(project, result.metrics):
+        if row["stuck"] and not row["outcome"]:
+            stage = row["stage"]
+            days = project.audit.stuck_days(stage.id)
+            rows.append(
+                {
+                    "measure": f"Records in {stage.short} for over {days} days",
+                    "today": f"{row['stuck']:,}",
+                    "red_flag": f"{row['stuck']:,} today: act when the number grows from one month to the next",
+                }
+            )
+    return {"as_of": long_date(result.as_of), "rows": rows} if rows else None
 
 
 def _schedule(project: Project, text: dict[str, Any], events: list[Event]) -> list[dict[str, str]]:
@@ -109,6 +151,16 @@ def _lists(project: Project, text: dict[str, Any]) -> tuple[dict[str, list[dict[
             result[key] = [{f: item.get(f, "") for f in fields} for item in text[key]]
             standard.append(label)
     return result, standard
+
+
+def _name_reports(lists: dict[str, list[dict[str, str]]], text: dict[str, Any], framework: dict[str, Any]) -> None:
+    """Give each monthly and quarterly check the framework report it reads, by words in its name."""
+    for key in ("monthly", "quarterly"):
+        for item in lists[key]:
+            name = item["task"].casefold()
+            found = next((c for c, words in text["framework_reports"].items() if any(w in name for w in words)), None)
+            title = framework["categories"][found]["title"] if found else ""
+            item["report"] = tdata.fill(text["framework_label"], report=title) if title else ""
 
 
 def _window(items: list[dict[str, str]], launch: dt.date | None, first: int, last: int) -> dict[str, Any]:

@@ -24,10 +24,13 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     w.para(view["purpose"])
     w.para([(view["owner"], "Strong")])
     w.para(view["launch_note"])
+    w.para(view["framework_note"])
     if view["standard_note"]:
         w.para([(view["standard_note"], "Muted")])
     for key, title, headers, fields in TABLES[:2]:
-        _table(w, title, headers, [[row[f] for f in fields] for row in view[key]])
+        _table(w, title, headers, [[row[f] for f in fields] + [row.get("report", "")] for row in view[key]])
+        if key == "monthly" and view.get("baselines"):
+            _baselines(w, view["baselines"])
     _checks(w, "After the first business cycle", view["first_cycle"])
     _checks(w, "Every 6 to 12 months", view["review"])
     key, title, headers, fields = TABLES[2]
@@ -44,7 +47,24 @@ def _table(w: Writer, title: str, headers: tuple[str, ...], rows: list[list[str]
     w.heading(title, 1)
     table = w.table(list(headers), [2.2, 4, 3.4])
     for row in rows:
-        w.row(table, [[("Table Text", [(row[0], "Strong")])]] + [[("Table Text", cell)] for cell in row[1:]])
+        report = row[3:] and row[3]
+        check = [("Table Text", row[1])] + ([("Table Text", [(report, "Muted")])] if report else [])
+        w.row(table, [[("Table Text", [(row[0], "Strong")])], check] + [[("Table Text", row[2])]])
+
+
+def _baselines(w: Writer, baselines: dict[str, Any]) -> None:
+    w.heading("Baselines from the current-state audit", 2)
+    w.para(f"Measured in the CRM exports of {baselines['as_of']}; each monthly check compares against them.")
+    table = w.table(["Measure", "Today", "Red flag"], [3.2, 1.2, 5.2])
+    for row in baselines["rows"]:
+        w.row(
+            table,
+            [
+                [("Table Text", [(row["measure"], "Strong")])],
+                [("Table Text", row["today"])],
+                [("Table Text", row["red_flag"])],
+            ],
+        )
 
 
 def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:
