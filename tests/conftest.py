@@ -12,6 +12,14 @@ EXAMPLE = ROOT / "examples" / "acme-analytics.yaml"
 ARCHITECTURES = sorted((ROOT / "architectures").glob("*.yaml"))
 
 
+def with_exports(folder: Path) -> Path:
+    """Copy the example's CRM exports (its `audit:` inputs) beside a copy of the example in `folder`."""
+    import shutil
+
+    shutil.copytree(EXAMPLE.parent / "exports", folder / "exports", dirs_exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A click runner keeping stderr apart from stdout."""

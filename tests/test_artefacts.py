@@ -8,7 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, with_exports
 from PIL import Image
 
 from deliverables.cli import cli
@@ -35,7 +35,7 @@ def _png(colour: str, size: tuple[int, int]) -> bytes:
 
 
 def test_owner_change_redraws_the_diagram_every_deck_embeds(runner, tmp_path: Path) -> None:
-    source = tmp_path / "acme.yaml"
+    source = with_exports(tmp_path) / "acme.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
     source.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
@@ -55,7 +55,7 @@ def test_owner_change_redraws_the_diagram_every_deck_embeds(runner, tmp_path: Pa
 
 
 def test_replacing_the_logo_rebuilds_the_documents_that_show_it(runner, tmp_path: Path) -> None:
-    source = tmp_path / "acme.yaml"
+    source = with_exports(tmp_path) / "acme.yaml"
     source.write_text(
         EXAMPLE.read_text(encoding="utf-8").replace(
             "  slug: acme-analytics", "  slug: acme-analytics\n  logo: logo.png"

@@ -33,7 +33,7 @@ HUBSPOT = {
         ("lead", 2, 6, 0, 1),
         ("mql", 2, 3, 1, 2),
         ("sal", 2, 2, 0, 2),
-        ("sql", 1, 3, 1, 0),
+        ("sql", 1, 3, 0, 0),
         ("won", 2, 2, 0, 2),
         ("lost", 1, 1, 0, 1),
     ),
@@ -257,3 +257,36 @@ def test_a_bad_date_format_is_positioned(tmp_path: Path, runner, monkeypatch) ->
         "c.yaml:7:51: audit.exports[path=e.csv].date_format: unusable date format: unknown directive '%Q'; "
         "known: %Y, %y, %m, %d, %H, %I, %M, %S, %p, %z, %b"
     )
+
+
+def test_dates_read_every_accepted_shape_to_utc_seconds() -> None:
+    import datetime as dt
+
+    import ibis
+
+    from deliverables.backends.data import dates
+
+    values = {
+        "2026-01-05": dt.datetime(2026, 1, 5),
+        "2026-01-05 10:30": dt.datetime(2026, 1, 5, 10, 30),
+        "2026-01-05T10:30:15Z": dt.datetime(2026, 1, 5, 10, 30, 15),
+        "2026-01-05T10:30:15.123-05:00": dt.datetime(2026, 1, 5, 15, 30, 15),
+        "1/5/2026": dt.datetime(2026, 1, 5),
+        "01/05/2026 3:45 PM": dt.datetime(2026, 1, 5, 15, 45),
+        "12/05/2026 12:10 AM": dt.datetime(2026, 12, 5, 0, 10),
+        "05.01.2026": dt.datetime(2026, 1, 5),
+        "": None,
+        "garbage": "bad",
+        "2026-13-01": "bad",
+    }
+    table = ibis.memtable({"v": list(values)}, schema={"v": "string"})
+    seconds, readable = dates.read(table.v, dates.shapes("%d.%m.%Y"))
+    rows = ibis.duckdb.connect().to_pyarrow(table.select("v", s=seconds, ok=readable)).to_pylist()
+    epoch = dt.datetime(1970, 1, 1)
+    for row in rows:
+        expected = values[row["v"]]
+        if expected == "bad":
+            assert (row["ok"], row["s"]) == (False, None), row
+        else:
+            assert row["ok"] is True, row
+            assert row["s"] == (None if expected is None else int((expected - epoch).total_seconds())), row

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ARCHITECTURES, EXAMPLE
+from conftest import ARCHITECTURES, EXAMPLE, with_exports
 
 from deliverables.cli import cli
 from deliverables.core.validate import load_project
@@ -24,7 +24,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    target = tmp_path / "acme.yaml"
+    target = with_exports(tmp_path) / "acme.yaml"
     shutil.copy(EXAMPLE, target)
     return target
 

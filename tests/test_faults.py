@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, with_exports
 
 from deliverables.core.errors import DeliverError
 from deliverables.pipeline import registry
@@ -34,7 +34,7 @@ def assert_intact(folder: Path, before: dict[str, bytes]) -> None:
 
 
 def test_sigkill_at_random_points_never_damages_the_previous_version(tmp_path: Path) -> None:
-    source = tmp_path / "acme.yaml"
+    source = with_exports(tmp_path) / "acme.yaml"
     source.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     build_file(source, out)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE
+from conftest import EXAMPLE, with_exports
 from docx_support import context, render
 from lxml import etree
 
@@ -63,7 +63,7 @@ def returned(data: bytes, ticks: dict[str, bool] = {}, comments: dict[str, str] 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Path:
-    path = tmp_path / "acme.yaml"
+    path = with_exports(tmp_path) / "acme.yaml"
     shutil.copy(EXAMPLE, path)
     return path
 

@@ -30,11 +30,11 @@ def test_salesforce_framework_matches_golden() -> None:
 def test_targets_owners_and_cadences_come_from_the_client_file() -> None:
     text = framework(EXAMPLE)
     assert (
-        "| SQL → Closed Won ★ | Closed Won ÷ SQL | deals.dealstage = sql, closedwon | Sales | 22% | To be measured |"
+        "| SQL → Closed Won ★ | Closed Won ÷ SQL | deals · dealstage ⏎ = sql, closedwon | Sales | 22% | To be measured |"
         in text
     )
     assert (
-        "| Cost per MQL | Marketing spend ÷ records entering MQL | contacts.lifecyclestage = marketingqualifiedlead"
+        "| Cost per MQL | Marketing spend ÷ records entering MQL | contacts · lifecyclestage ⏎ = marketingqualifiedlead"
         in text
     )
     assert "| Weekly | Lead response time |" in text
@@ -52,7 +52,10 @@ def test_baseline_given_in_the_file_is_printed_and_the_note_changes() -> None:
         EXAMPLE,
         edited(EXAMPLE, ("target: 35%, owner: sdr-manager}", "target: 35%, baseline: 21%, owner: sdr-manager}")),
     )
-    assert "| SAL → SQL | SQL ÷ SAL | contacts.lifecyclestage = salesacceptedlead; deals.dealstage = sql |" in text
+    assert (
+        "| SAL → SQL | SQL ÷ SAL | contacts · lifecyclestage ⏎ = salesacceptedlead ⏎ deals · dealstage ⏎ = sql |"
+        in text
+    )
     assert "| 35% | 21% |" in text
     assert "Baselines shown here are today's values as agreed with Acme Analytics" in text
 

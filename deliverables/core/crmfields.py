@@ -52,19 +52,24 @@ class Fields:
             return OUTSIDE_CRM
         for stage in inside:
             obj, field, value = self.field(stage)
-            values = grouped.setdefault(f"{obj}.{field}", [])
+            # In narrow table cells the object goes apart from the field, so a line may
+            # break between them rather than inside an API name.
+            values = grouped.setdefault(f"{obj} · {field}" if short else f"{obj}.{field}", [])
             if value not in values:
                 values.append(value)
-        parts = [f"{name} = {', '.join(values)}" for name, values in grouped.items()]
-        parts += [f"{stage.name} {OUTSIDE_CRM}" for stage in stages if stage not in inside]
-        text = "; ".join(parts)
-        return text if short else f"{text}, {self.text['stamps'][self.crm]}"
+        outside = [f"{stage.name} {OUTSIDE_CRM}" for stage in stages if stage not in inside]
+        if short:
+            # One field a line, its values below: a line never breaks inside an API name.
+            return "\n".join([f"{name}\n= {', '.join(values)}" for name, values in grouped.items()] + outside)
+        text = "; ".join([f"{name} = {', '.join(values)}" for name, values in grouped.items()] + outside)
+        return f"{text}, {self.text['stamps'][self.crm]}"
 
     def summary(self) -> str:
         """Every stage field of the lifecycle, one per object, with its date stamps."""
         flow = [s for s in self.project.flow() if not known.outside_crm(s)]
         names = list(dict.fromkeys(".".join(self.field(s)[:2]) for s in flow))
-        return f"{'; '.join(names)}, {self.text['stamps'][self.crm]}"
+        stamps = self.text["stamps"][self.crm]
+        return "\n".join(names) + f"\n{stamps[:1].upper()}{stamps[1:]}."
 
     def where(self, report: str) -> str:
         """Where the report is built on the client's platform."""

@@ -85,7 +85,7 @@ def cards(project: Project) -> list[dict[str, Any]]:
     split = project.card.split
     team_split = teams.team_split(project)
     if split == "never" or len(team_split) < 2 or (split == "auto" and _fits(whole, LEGIBLE)):
-        single = [{**whole, "floor": FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR}]
+        single = [_set(whole, FLOOR if split == "never" else LEGIBLE if _fits(whole, LEGIBLE) else FLOOR)]
         return single if split == "never" else single + _training_cards(project, team_split)
     found = _overviews(project)
     for team, stages in team_split.items():
@@ -106,7 +106,7 @@ def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[
     stem = f"{base_name(project)}-{slugify(team) or 'team'}"
     card = _team_card(project, team, stages, f"{stem}.pdf", f"{TITLE} · {team}")
     if _fits(card, LEGIBLE):
-        return [{**card, "floor": LEGIBLE}]
+        return [_set(card, LEGIBLE)]
     found = []
     domains = list(dict.fromkeys(s.domain for s in stages))
     for domain in domains:
@@ -116,7 +116,7 @@ def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[
         for number, part in enumerate(parts, 1):
             suffix = f"-{slugify(domain)}" + (f"-{number}" if len(parts) > 1 else "")
             shown = f"{title} ({number} of {len(parts)})" if len(parts) > 1 else title
-            found.append({**_team_card(project, team, part, f"{stem}{suffix}.pdf", shown), "floor": LEGIBLE})
+            found.append(_set(_team_card(project, team, part, f"{stem}{suffix}.pdf", shown), LEGIBLE))
     return found
 
 
@@ -163,7 +163,7 @@ def _overviews(project: Project) -> list[dict[str, Any]]:
     whole = _overview(project, project.flow(), f"{base_name(project)}.pdf", f"{TITLE} · Overview")
     for floor in (LEGIBLE, FLOOR):
         if _fits(whole, floor):
-            return [{**whole, "floor": floor}]
+            return [_set(whole, floor)]
     flow = project.flow()
     for count in range(2, len(flow) + 1):
         size = -(-len(flow) // count)
@@ -178,8 +178,8 @@ def _overviews(project: Project) -> list[dict[str, Any]]:
             for number, run in enumerate(runs, 1)
         ]
         if all(_fits(part, LEGIBLE) for part in parts):
-            return [{**part, "floor": LEGIBLE} for part in parts]
-    return [{**whole, "floor": FLOOR}]
+            return [_set(part, LEGIBLE) for part in parts]
+    return [_set(whole, FLOOR)]
 
 
 def _overview(project: Project, shown: tuple[Stage, ...], file: str, title: str) -> dict[str, Any]:
@@ -239,20 +239,32 @@ def _handoff(handoff: teams.Handoff, other: str) -> dict[str, Any]:
     return _brief(label, False, False, note)
 
 
-_FITS: dict[str, bool] = {}
+_FITS: dict[str, list[float] | None] = {}
 
 
-def _fits(card: dict[str, Any], floor: float) -> bool:
-    """True when the card fits its one page at body type of at least `floor` pt (measured
-    once per card content: `files` and `view` ask the same questions)."""
+def _fit(card: dict[str, Any], floor: float) -> list[float] | None:
+    """The definition level and body size the card's page is set at with body type of at
+    least `floor` pt, None when it cannot fit (measured once per card content: `files` and
+    `view` ask the same questions, and the render starts from the answer)."""
     key = json.dumps([card, floor], sort_keys=True, default=str)
     if key not in _FITS:
-        from deliverables.backends.pdf.card import fits
+        from deliverables.backends.pdf.card import fitting
 
         if len(_FITS) > 512:
             _FITS.clear()
-        _FITS[key] = fits(card, floor)
+        _FITS[key] = fitting(card, floor)
     return _FITS[key]
+
+
+def _fits(card: dict[str, Any], floor: float) -> bool:
+    """True when the card fits its one page at body type of at least `floor` pt."""
+    return _fit(card, floor) is not None
+
+
+def _set(card: dict[str, Any], floor: float) -> dict[str, Any]:
+    """The card with the floor it is set at and the layout found for it (None: the render
+    reports why it cannot fit)."""
+    return {**card, "floor": floor, "fit": _fit(card, floor)}
 
 
 def fit_problems(project: Project) -> list[tuple[tuple[str | int, ...], str]]:

@@ -48,7 +48,10 @@ def load(roles: Iterable[str], ctx: Context) -> dict[str, bytes]:
     """The declared external files by role; a missing logo is a warning on `ctx`."""
     found = {}
     for role in roles:
-        data = _logo(ctx) if role == "logo" else _template(role, ctx)
+        if role == EXPORTS:
+            data = _exports(ctx)
+        else:
+            data = _logo(ctx) if role == "logo" else _template(role, ctx)
         if data is not None:
             found[role] = data
     return found
@@ -56,7 +59,41 @@ def load(roles: Iterable[str], ctx: Context) -> dict[str, bytes]:
 
 def external_paths(ctx: Context) -> list[Path]:
     """External files outside the templates and theme folders that a build may read."""
-    return [_logo_path(ctx)] if ctx.project.client.logo else []
+    logo = [_logo_path(ctx)] if ctx.project.client.logo else []
+    return logo + _export_paths(ctx)
+
+
+EXPORTS = "exports"
+"""Role of the CRM exports named under `audit:`: their content fingerprint, not their bytes."""
+
+
+def _export_paths(ctx: Context) -> list[Path]:
+    audit = ctx.project.audit
+    if audit is None:
+        return []
+    base = Path(ctx.document.path).parent
+    return [base / e.path for e in audit.exports if e.path not in audit.tables]
+
+
+def _exports(ctx: Context) -> bytes | None:
+    """One line per export: its path and the SHA-256 of its bytes (read in chunks: exports can be large)."""
+    import hashlib
+
+    audit = ctx.project.audit
+    if audit is None:
+        return None
+    lines = [f"source {audit.source or ''}"] + [f"table {k} {v}" for k, v in sorted(audit.tables.items())]
+    for i, path in enumerate(_export_paths(ctx)):
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            where = ("audit", "exports", i, "path")
+            raise InputError([ctx.document.problem(where, f"export file '{path}' not found")]) from None
+        lines.append(f"{path.name} {digest.hexdigest()}")
+    return "\n".join(lines).encode("utf-8")
 
 
 def _logo_path(ctx: Context) -> Path:

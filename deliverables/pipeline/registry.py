@@ -48,6 +48,7 @@ REGISTRY: dict[str, str] = {
     "reference-card": "deliverables.documents.card",
     "faq": "deliverables.documents.faq",
     "crm-config": "deliverables.documents.crm",
+    "current-state-audit": "deliverables.documents.audit",
     "maintenance": "deliverables.documents.maintenance",
     "measurement-framework": "deliverables.documents.measures",
     "training": "deliverables.documents.decks.training",

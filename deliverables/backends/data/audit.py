@@ -50,6 +50,8 @@ class Result:
     as_of: dt.date
     sources: list[Source] = field(default_factory=list)
     warnings: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
+    values: list[dict[str, Any]] = field(default_factory=list)
+    """Every current value found: object, field, value, stage (or None), records."""
 
 
 def _connect(project: Project, doc: Document):
@@ -230,9 +232,10 @@ def _run(
     start = dates.epoch(as_of)
     cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed}
     rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick))
-    from deliverables.backends.data.report import assemble
+    from deliverables.backends.data.report import assemble, values_in_use
 
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
+    result.values = values_in_use(plans, observed, rows["values"])
     return result
 
 

@@ -73,6 +73,8 @@ def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...], 
         rows.select(rid=rid, export=ibis.literal(plan.index), pipe=pipe, **_segments(plan, rows, segments))
     )
     for column, field_name in layout.current:
+        if plan.column_key(field_name) not in plan.values:
+            continue
         value = rows[column].strip()
         col = ibis.literal(plan.column_key(field_name))
         parts["current"].append(rows.select(rid=rid, col=col, raw=value, norm=norm(value), pipe=pipe))
@@ -240,6 +242,8 @@ def compute(
     out.update(_transitions(t, entered, seg, keys, moves, execute))
     unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
     out["unmapped"] = execute(counted(unmapped.select("rid", "col", "raw"), ["col", "raw"]))
+    used = t.current.filter(t.current.raw.nullif("").notnull())
+    out["values"] = execute(used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique()))
     undated = seg.anti_join(t.dated, "rid")
     out["undated"] = execute(undated.group_by(keys).agg(n=undated.rid.nunique()))
     ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")

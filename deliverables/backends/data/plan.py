@@ -74,7 +74,9 @@ def plan_export(
     plan = ExportPlan(index, export, layout, obj)
     for column, field_name in layout.current:
         accepted = {key(field_name), key(column)}
-        plan.values[plan.column_key(field_name)] = [m for m in mine if m.field in accepted]
+        candidates = [m for m in mine if m.field in accepted]
+        if candidates:  # a field no stage is stored in (e.g. Lead Status) is not audited
+            plan.values[plan.column_key(field_name)] = candidates
     if layout.history is not None:
         for field_key in {m.field for m in mine}:
             plan.values[plan.column_key(field_key)] = [m for m in mine if m.field == field_key]
@@ -102,27 +104,28 @@ def _date_stage(date: formats.DateColumn, mine: list[Mapped]) -> int | None:
     return None
 
 
-def _reachable(project: Project, start: Stage) -> set[str]:
+def _reachable(project: Project, start: Stage, track: set[str]) -> set[str]:
+    """Stages reachable from `start` through exits that stay on its object and pipeline."""
     seen, todo = set(), [start]
     while todo:
         for target in project.routes.targets(todo.pop()):
-            if target.id not in seen:
+            if target.id in track and target.id not in seen:
                 seen.add(target.id)
                 todo.append(target)
     return seen
 
 
 def later_pairs(project: Project, stages: list[Mapped]) -> Iterator[tuple[int, int]]:
-    """(stage, later stage) of the same object and pipeline: after it in the file and
-    reachable from it through the exits (so a lost outcome is not "later" than a won one)."""
+    """(stage, later stage) of the same object and pipeline: after it in the file,
+    reachable from it through that pipeline's exits, and not a lost outcome (a deal
+    lost early has not skipped the stages it never needed)."""
+    from deliverables.core import stages as known
+
     for m in stages:
-        reach = _reachable(project, m.stage)
-        for other in stages:
-            if (
-                (other.object, other.pipeline) == (m.object, m.pipeline)
-                and other.pos > m.pos
-                and other.stage.id in reach
-            ):
+        same = [o for o in stages if (o.object, o.pipeline) == (m.object, m.pipeline)]
+        reach = _reachable(project, m.stage, {o.stage.id for o in same})
+        for other in same:
+            if other.pos > m.pos and other.stage.id in reach and not known.closes_lost(other.stage):
                 yield m.pos, other.pos
 
 

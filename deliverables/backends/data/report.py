@@ -109,3 +109,16 @@ def _unmapped(found: dict[tuple[str, str], int], names: dict[str, tuple[str, str
             totals[(obj, field_name, raw)] += n
     rows = [{"object": o, "field": f, "value": v, "records": n} for (o, f, v), n in totals.items()]
     return sorted(rows, key=lambda r: (-r["records"], r["object"], r["field"], key(r["value"]), r["value"]))
+
+
+def values_in_use(plans: list[ExportPlan], observed: list[Mapped], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every current value found, with its records and the stage it maps to (None when none), most records first."""
+    names = _fields(plans, observed)
+    by_pos = {m.pos: m.stage.id for m in observed}
+    totals: dict[tuple[str, str, str, str | None], int] = defaultdict(int)
+    for row in rows:
+        if row["col"] in names:
+            obj, field_name = names[row["col"]]
+            totals[(obj, field_name, row["raw"], by_pos.get(row["pos"]))] += row["n"]
+    found = [{"object": o, "field": f, "value": v, "stage": s, "records": n} for (o, f, v, s), n in totals.items()]
+    return sorted(found, key=lambda r: (-r["records"], r["object"], r["field"], r["value"]))

@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from deliverables.backends.pdf.blocks import ENTRY_MARK, LEFT_OUT
-from deliverables.backends.pdf.fit import FLOOR_SIZE, Layout, choose, header_paragraph
+from deliverables.backends.pdf.fit import FLOOR_SIZE, Candidate, Layout, choose, header_paragraph
 from deliverables.backends.pdf.markup import markup
 from deliverables.backends.pdf.style import COLUMN_GAP, MARGIN, Geometry, chrome_styles, ink, register_fonts
 from deliverables.core import marks
@@ -38,12 +38,18 @@ def _room(view: dict[str, Any]) -> tuple[Geometry, dict, list[tuple[Paragraph, f
 
 def fits(view: dict[str, Any], floor: float) -> bool:
     """True when the card's stages fit its one page with body type of at least `floor` pt."""
+    return fitting(view, floor) is not None
+
+
+def fitting(view: dict[str, Any], floor: float) -> list[float] | None:
+    """The definition level and body size that fit the card's stages on its page at body type
+    of at least `floor` pt, None when nothing does."""
     geometry, _, _, _, body = _room(view)
     try:
-        choose(view, geometry, body, floor)
+        layout = choose(view, geometry, body, floor)
     except BuildError:
-        return False
-    return True
+        return None
+    return [layout.level, layout.style.size]
 
 
 def overflow(view: dict[str, Any], floor: float) -> str | None:
@@ -60,7 +66,10 @@ def overflow(view: dict[str, Any], floor: float) -> str | None:
 def render_card(view: dict[str, Any], ctx: Context, floor: float = FLOOR_SIZE) -> bytes:
     """The card's PDF bytes; BuildError when the stages cannot fit one page at `floor` pt."""
     geometry, chrome, head, head_height, body = _room(view)
-    layout = choose(view, geometry, body, floor)
+    known = view.get("fit")
+    layout = Candidate(view, int(known[0]), float(known[1])).best(geometry, body) if known else None
+    if layout is None:
+        layout = choose(view, geometry, body, floor)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(geometry.width, geometry.height), invariant=1, pageCompression=1)
     _metadata(canvas, view)

@@ -26,7 +26,7 @@ NAME = "kickoff-deck"
 SUFFIXES = (".pptx",)
 DESCRIPTION = "Kickoff deck: agenda, current-state findings, architecture diagram, terms to align, open questions and next steps (PowerPoint)."
 CONSUMES = DECK_CONSUMES
-EXTERNAL = DECK_EXTERNAL
+EXTERNAL = (*DECK_EXTERNAL, "exports")
 _STATE_STYLE = {"approved": "", "pending": "muted", "rejected": "assumed"}
 
 
@@ -38,7 +38,7 @@ def files(project: Project) -> tuple[str, ...]:
 def view(project: Project, ctx: Context) -> Deck:
     """Every slide of the kickoff deck, in order; sections with nothing to show are left out."""
     words, common = Words(ctx, "kickoff"), Words(ctx, "common")
-    body = [*_current_state(project, words)]
+    body = [*_measured(project, ctx, words), *_current_state(project, words)]
     if project.version > 0:
         from deliverables.documents.decks.changes import changes_slide
 
@@ -50,6 +50,79 @@ def view(project: Project, ctx: Context) -> Deck:
     name = files(project)[0]
     return Deck(
         name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
+    )
+
+
+def _measured(project: Project, ctx: Context, words: Words) -> list[Slide]:
+    """The current-state slides drawn from the audit of the CRM exports, when there is one."""
+    if project.audit is None:
+        return []
+    from deliverables.backends.data import measure
+    from deliverables.core.dates import long_date
+    from deliverables.documents import measured
+
+    result = measure(project, ctx.document)
+    metrics = result.metrics
+    as_of = long_date(result.as_of)
+    rows = []
+    for row in measured.funnel_rows(project, metrics):
+        stage = row["stage"]
+        onward = f"{measured.pct(row['rate'])} to {row['next']}" if row["next"] else "—"
+        stuck = "—" if row["outcome"] else f"{row['stuck']:,}"
+        rows.append(
+            (
+                flagged(stage.short, "confirmed", stage.golden),
+                cell(f"{row['current']:,}"),
+                cell(f"{row['entered']:,}"),
+                cell(onward),
+                cell(measured.days(row["median_days"])),
+                cell(stuck),
+            )
+        )
+    records = sum(s.records for s in result.sources if s.format != "Salesforce field history")
+    funnel = Slide(
+        TABLE,
+        measured.funnel_title(project, metrics),
+        words("funnel_notes", as_of, records),
+        topic=words("funnel_topic"),
+        section="current-state",
+        lead=words("funnel_lead", as_of, records, len(result.sources)),
+        table=Table(words.cells("funnel_columns"), (3, 1.5, 1.5, 2.2, 1.6, 1.2), tuple(rows)),
+    )
+    return [funnel, _audit_findings(project, result, words)]
+
+
+def _audit_findings(project: Project, result, words: Words) -> Slide:
+    """What the audit found besides the funnel: values no stage maps, misuse, stalls, quality."""
+    from deliverables.documents import measured
+
+    metrics = result.metrics
+    unmapped = metrics["unmapped"]
+    held = sum(u["records"] for u in unmapped)
+    paras = []
+    if unmapped:
+        shown = ", ".join(f"{u['value']} ({u['records']:,})" for u in unmapped[:5])
+        paras.append(para(words("unmapped_line", len(unmapped), held, shown)))
+    for item in measured.misuse(project, result.values)[:3]:
+        paras.append(para(words("misuse_line", item["value"], item["rule"]), level=0))
+    rows = measured.funnel_rows(project, metrics)
+    stuck = [r for r in rows if r["stuck"] and not r["outcome"]]
+    if stuck:
+        worst = max(stuck, key=lambda r: r["stuck"])
+        paras.append(para(words("stuck_line", sum(r["stuck"] for r in stuck), worst["stage"].short, worst["stuck"])))
+    skipped = [r for r in rows if r["skipped"]]
+    if skipped:
+        worst = max(skipped, key=lambda r: r["skipped"])
+        paras.append(para(words("skipped_line", worst["stage"].short, worst["skipped"])))
+    q = metrics["quality"]
+    paras.append(para(words("quality_line", q["records_without_dates"], q["future_dates"], q["out_of_order"])))
+    return Slide(
+        BULLETS,
+        words("audit_title", len(unmapped), held),
+        words("audit_notes"),
+        topic=words("audit_topic"),
+        section="current-state",
+        paras=tuple(paras),
     )
 
 

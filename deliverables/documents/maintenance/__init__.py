@@ -17,7 +17,7 @@ NAME = "maintenance"
 SUFFIXES = (".docx", ".ics")
 DESCRIPTION = "Maintenance Schedule (.docx) with a calendar of the recurring checks (.ics)."
 CONSUMES = ()
-EXTERNAL = ("base.docx",)
+EXTERNAL = ("base.docx", "exports")
 LISTS = (
     ("monthly", "monthly tasks", ("task", "check", "red_flag")),
     ("quarterly", "quarterly tasks", ("task", "check", "action")),
@@ -88,7 +88,47 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "schedule": _schedule(project, text, events),
         "stamp": ctx.date,
         "calendar_name": f"{client} · {text['title']}",
+        "baselines": _baselines(project, ctx),
     }
+
+
+DROP_POINTS = 5
+"""A conversion rate falling by more than this many points from its audit baseline is a red flag."""
+
+
+def _baselines(project: Project, ctx: Context) -> dict[str, Any] | None:
+    """Red-flag thresholds measured from the current-state audit, when there is one."""
+    if project.audit is None:
+        return None
+    from deliverables.backends.data import measure
+    from deliverables.documents import measured
+
+    result = measure(project, ctx.document)
+    rows = []
+    for move in result.metrics["transitions"]:
+        a, b = project.stage(move["from"]), project.stage(move["to"])
+        if move["rate"] is None or not measured.forward(project, move):
+            continue
+        today = measured.pct(move["rate"])
+        rows.append(
+            {
+                "measure": f"{a.short} → {b.short} conversion",
+                "today": today,
+                "red_flag": f"{a.short} → {b.short} is {today} today: act on a drop of more than {DROP_POINTS} points",
+            }
+        )
+    for row in measured.funnel_rows(project, result.metrics):
+        if row["stuck"] and not row["outcome"]:
+            stage = row["stage"]
+            days = project.audit.stuck_days(stage.id)
+            rows.append(
+                {
+                    "measure": f"Records in {stage.short} for over {days} days",
+                    "today": f"{row['stuck']:,}",
+                    "red_flag": f"{row['stuck']:,} today: act when the number grows from one month to the next",
+                }
+            )
+    return {"as_of": long_date(result.as_of), "rows": rows} if rows else None
 
 
 def _schedule(project: Project, text: dict[str, Any], events: list[Event]) -> list[dict[str, str]]:

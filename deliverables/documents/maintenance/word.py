@@ -29,6 +29,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
         w.para([(view["standard_note"], "Muted")])
     for key, title, headers, fields in TABLES[:2]:
         _table(w, title, headers, [[row[f] for f in fields] + [row.get("report", "")] for row in view[key]])
+        if key == "monthly" and view.get("baselines"):
+            _baselines(w, view["baselines"])
     _checks(w, "After the first business cycle", view["first_cycle"])
     _checks(w, "Every 6 to 12 months", view["review"])
     key, title, headers, fields = TABLES[2]
@@ -48,6 +50,21 @@ def _table(w: Writer, title: str, headers: tuple[str, ...], rows: list[list[str]
         report = row[3:] and row[3]
         check = [("Table Text", row[1])] + ([("Table Text", [(report, "Muted")])] if report else [])
         w.row(table, [[("Table Text", [(row[0], "Strong")])], check] + [[("Table Text", row[2])]])
+
+
+def _baselines(w: Writer, baselines: dict[str, Any]) -> None:
+    w.heading("Baselines from the current-state audit", 2)
+    w.para(f"Measured in the CRM exports of {baselines['as_of']}; each monthly check compares against them.")
+    table = w.table(["Measure", "Today", "Red flag"], [3.2, 1.2, 5.2])
+    for row in baselines["rows"]:
+        w.row(
+            table,
+            [
+                [("Table Text", [(row["measure"], "Strong")])],
+                [("Table Text", row["today"])],
+                [("Table Text", row["red_flag"])],
+            ],
+        )
 
 
 def _checks(w: Writer, title: str, block: dict[str, Any]) -> None:

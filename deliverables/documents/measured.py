@@ -1,0 +1,245 @@
+"""What the current-state audit measured, as plain data for every deliverable that
+shows it (the audit itself, the kickoff deck, the maintenance baselines): the
+funnel rows, the chart titles that state the finding, the values in use per
+domain, the misuse the playbook warns about (the lint rules run over the CRM's
+own values), quality and recommendations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliverables.core import stages as known
+from deliverables.core.model import Project, slugify
+from deliverables.documents.words.grammar import count as plural
+
+OBJECT_DOMAINS = {
+    "contact": "lead",
+    "lead": "lead",
+    "deal": "sales",
+    "opportunity": "sales",
+    "ticket": "customer",
+    "company": "company",
+    "account": "company",
+}
+"""Domain a CRM object's values belong to when no stage of that object says otherwise."""
+NAMING_RULES = (
+    "activity-name",
+    "deal-outcome-in-lifecycle",
+    "status-as-stage",
+    "cs-stage-in-sales-pipeline",
+    "time-based-stage",
+    "internal-signal-stage",
+    "task-level-stage",
+    "company-type-as-stage",
+)
+
+
+def pct(rate: float | None) -> str:
+    """A rate as a whole percentage ("33%"), or a dash."""
+    return "—" if rate is None else f"{round(rate * 100):d}%"
+
+
+def days(value: float | None) -> str:
+    """Median days as written in the tables."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}"
+
+
+def forward(project: Project, move: dict[str, Any]) -> bool:
+    """A move on to a later, not lost stage (not a recycle back, not a loss)."""
+    order = {s.id: i for i, s in enumerate(project.stages)}
+    target = project.stage(move["to"])
+    return target is not None and not known.closes_lost(target) and order[move["to"]] > order[move["from"]]
+
+
+def funnel_rows(project: Project, metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per observed stage in presentation order, with the conversion to its first next stage."""
+    onward: dict[str, dict[str, Any]] = {}
+    for move in metrics["transitions"]:
+        if forward(project, move):
+            onward.setdefault(move["from"], move)
+    rows = []
+    for stage in project.flow():
+        found = metrics["stages"].get(stage.id)
+        if found is None:
+            continue
+        move = onward.get(stage.id)
+        rows.append(
+            {
+                "stage": stage,
+                **found,
+                "next": project.stage(move["to"]).short if move else "",
+                "rate": move["rate"] if move else None,
+                "median_days": move["median_days"] if move else None,
+                "outcome": known.outcome(stage),
+            }
+        )
+    return rows
+
+
+def _largest_drop(project: Project, metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """The forward move that loses the most records."""
+    moves = [m for m in metrics["transitions"] if m["rate"] is not None and m["entered_from"] and forward(project, m)]
+    return max(moves, key=lambda m: (m["entered_from"] - m["converted"], -m["rate"]), default=None)
+
+
+def funnel_title(project: Project, metrics: dict[str, Any]) -> str:
+    """The funnel chart's title: its largest drop, as a sentence."""
+    drop = _largest_drop(project, metrics)
+    if drop is None:
+        return "Records by stage in the CRM today"
+    a, b = project.stage(drop["from"]).short, project.stage(drop["to"]).short
+    share = drop["rate"]
+    lost = drop["entered_from"] - drop["converted"]
+    if 0.45 <= share <= 0.55:
+        return f"Half of the records that reach {a} never reach {b}: {lost:,} records, the largest drop"
+    only = "Only " if share < 0.5 else ""
+    return f"{only}{pct(share)} of the records that reach {a} go on to {b}: {lost:,} records lost, the largest drop"
+
+
+def time_title(project: Project, metrics: dict[str, Any]) -> str:
+    """The time-in-stage chart's title: the slowest step."""
+    timed = [m for m in metrics["transitions"] if m["median_days"] is not None and forward(project, m)]
+    if not timed:
+        return "No step of the funnel has both entry dates yet"
+    slow = max(timed, key=lambda m: m["median_days"])
+    a, b = project.stage(slow["from"]).short, project.stage(slow["to"]).short
+    return f"Records wait longest between {a} and {b}: {days(slow['median_days'])} days at the median"
+
+
+def charts(project: Project, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The funnel and time-in-stage charts as plain data (bars with their direct labels)."""
+    from deliverables.backends.data.charts import Bar
+
+    funnel = []
+    for row in funnel_rows(project, metrics):
+        note = f"{_number(row['entered'])} entered"
+        if row["rate"] is not None:
+            note += f" · {pct(row['rate'])} on to {row['next']}"
+        funnel.append(Bar(row["stage"].short, row["entered"], note, row["stage"].golden))
+    timing = []
+    for move in metrics["transitions"]:
+        if move["median_days"] is None or not forward(project, move):
+            continue
+        a, b = project.stage(move["from"]), project.stage(move["to"])
+        note = f"{days(move['median_days'])} days ({plural(move['converted'], 'record')})"
+        timing.append(Bar(f"{a.short} → {b.short}", move["median_days"], note, b.golden))
+    return (
+        {"title": funnel_title(project, metrics), "bars": funnel, "unit": "Records that ever entered each stage"},
+        {"title": time_title(project, metrics), "bars": timing, "unit": "Median days between the two entry dates"},
+    )
+
+
+def _domain_of(project: Project, obj: str) -> str:
+    for stage in project.stages:
+        if stage.crm and slugify(stage.crm.object) == slugify(obj):
+            return stage.domain
+    return OBJECT_DOMAINS.get(obj.lower(), "lead")
+
+
+def misuse(project: Project, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The playbook's naming gotchas found in the CRM's own values: the lint rules run over them."""
+    from deliverables.core.model import Project as Model
+    from deliverables.lint import RULES
+
+    pseudo, origin = [], {}
+    for i, item in enumerate(values):
+        ident = f"v{i}"
+        domain = _domain_of(project, item["object"])
+        pseudo.append({"id": ident, "name": item["value"][:200] or "-", "domain": domain})
+        origin[ident] = item
+    if not pseudo:
+        return []
+    probe = Model.model_validate({"client": {"name": project.client.name}, "stages": pseudo})
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for rule_id in NAMING_RULES:
+        rule = RULES.get(rule_id)
+        if rule is None:
+            continue
+        for hit in rule.check(probe):
+            item = origin.get(hit.stage or "")
+            if item is None:
+                continue
+            found.setdefault((rule_id, item["value"]), {"rule": rule.summary, "fix": rule.fix, **item})
+    return sorted(found.values(), key=lambda f: (-f["records"], f["value"]))
+
+
+def values_by_domain(project: Project, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per domain: each proposed stage with the CRM values found for it, then the values no stage maps."""
+    out = []
+    for domain in project.domain_order():
+        rows = []
+        for stage in project.stages_in(domain):
+            seen = [v for v in values if v["stage"] == stage.id]
+            rows.append({"stage": stage, "values": seen, "records": sum(v["records"] for v in seen)})
+        extra = [v for v in values if v["stage"] is None and _domain_of(project, v["object"]) == domain]
+        if any(r["values"] for r in rows) or extra:
+            out.append({"domain": project.domain_title(domain), "rows": rows, "unmapped": extra})
+    return out
+
+
+def _listed(items: list[tuple[str, int]], limit: int = 3) -> str:
+    shown = ", ".join(f"{name} ({n:,})" for name, n in items[:limit])
+    return shown + (f" and {plural(len(items) - limit, 'more')}" if len(items) > limit else "")
+
+
+def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[str, Any]]) -> list[str]:
+    """What to do about each finding, each pointing at the proposed stages concerned."""
+    out = []
+    unmapped = metrics["unmapped"]
+    if unmapped:
+        held = sum(u["records"] for u in unmapped)
+        values = _listed([(f"'{u['value']}'", u["records"]) for u in unmapped])
+        out.append(
+            f"Give the {plural(held, 'record')} holding a value no stage maps a proposed stage, or retire the "
+            f"value: {values}."
+        )
+    rows = funnel_rows(project, metrics)
+    stuck = sorted(
+        ((r["stage"].short, r["stuck"]) for r in rows if r["stuck"] and not r["outcome"]), key=lambda x: -x[1]
+    )
+    if stuck:
+        out.append(
+            "Review the records stalled past the agreed time against their stage's exit criteria, and move them "
+            f"on or out: {_listed(stuck)}."
+        )
+    skipped = sorted(((r["stage"].short, r["skipped"]) for r in rows if r["skipped"]), key=lambda x: -x[1])
+    if skipped:
+        out.append(
+            "Make each stage's entry criteria part of the path, so no record reaches a later stage without "
+            f"passing it: {_listed(skipped)} skipped today."
+        )
+    for item in abuse[:3]:
+        out.append(f"'{item['value']}': {item['fix'][0].upper()}{item['fix'][1:]}.")
+    quality = metrics["quality"]
+    if quality["future_dates"]:
+        out.append(f"Correct the {plural(quality['future_dates'], 'entry date')} set after the export date.")
+    if quality["out_of_order"]:
+        out.append(
+            f"Check the {plural(quality['out_of_order'], 'record')} whose entry dates run against the flow: "
+            "stage dates were set by hand or imported."
+        )
+    return out
+
+
+def summary(project: Project, result) -> dict[str, Any]:
+    """Everything the document needs besides the cover."""
+    metrics = result.metrics
+    abuse = misuse(project, result.values)
+    funnel, timing = charts(project, metrics)
+    return {
+        "sources": [vars(s) for s in result.sources],
+        "domains": values_by_domain(project, result.values),
+        "unmapped": metrics["unmapped"],
+        "misuse": abuse,
+        "funnel": funnel_rows(project, metrics),
+        "funnel_chart": funnel,
+        "time_chart": timing,
+        "quality": metrics["quality"],
+        "records_total": sum(s.records for s in result.sources if s.format != "Salesforce field history"),
+        "recommendations": recommendations(project, metrics, abuse),
+        "stuck_days": project.audit.stuck_after_days,
+    }

@@ -1,0 +1,111 @@
+"""The Current State Audit deliverable: its files, their determinism, rebuilds when an
+export changes, and nothing written when an export is bad."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from deliverables.pipeline.build import build_file
+
+CASE = Path(__file__).parent / "cases" / "audit"
+NAMES = [
+    "audit-funnel-v0.png",
+    "audit-funnel-v0.svg",
+    "audit-time-in-stage-v0.png",
+    "audit-time-in-stage-v0.svg",
+    "audit-v0.json",
+    "current-state-audit-v0.docx",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("audit")
+    shutil.copytree(CASE, root / "case")
+    result = build_file(root / "case" / "client.yaml", root / "out", only=["current-state-audit"], jobs=1)
+    return root, result.folder
+
+
+def test_audit_writes_document_metrics_and_charts(built) -> None:
+    _, folder = built
+    assert sorted(p.name for p in folder.iterdir() if p.name not in ("manifest.json", "model.json")) == NAMES
+    metrics = json.loads((folder / "audit-v0.json").read_text())
+    assert metrics["stages"]["mql"] == {"current": 2, "entered": 3, "skipped": 1, "stuck": 2}
+    assert (folder / "audit-funnel-v0.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (folder / "audit-funnel-v0.svg").read_text()
+    assert "<dc:date>" not in svg and "Matplotlib" not in svg
+
+
+def test_audit_document_shows_funnel_values_and_recommendations(built) -> None:
+    from docx import Document
+
+    _, folder = built
+    doc = Document(str(folder / "current-state-audit-v0.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        "Scope and sources",
+        "The funnel today",
+        "Time in stage",
+        "Values in use against the proposed architecture",
+        "Lead",
+        "Sales",
+        "Values no stage maps",
+        "Misuse patterns in the CRM's values",
+        "Data quality",
+        "Recommendations",
+    ]
+    assert "This audit reads 2 exports of Crafted Co's CRM, taken on 6 November 2026: 13 records in all." in text
+    funnel = doc.tables[1]
+    assert [c.text for c in funnel.rows[2].cells] == [
+        "Marketing Qualified Lead (MQL)",
+        "2",
+        "3",
+        "33% to SAL",
+        "10.0",
+        "1",
+        "2",
+    ]
+    assert "without passing it: MQL (1) skipped today." in text
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert "=cmd|' /C calc'!A0" in cells
+    for word in ("yaml", "deliver ", "rebuild", "audit:"):
+        assert word not in text.lower()
+
+
+def test_same_input_gives_the_same_bytes(built, tmp_path) -> None:
+    root, folder = built
+    again = build_file(root / "case" / "client.yaml", tmp_path / "out", only=["current-state-audit"], jobs=1).folder
+    for name in NAMES:
+        assert (again / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_changing_an_export_rebuilds_the_audit(built, tmp_path) -> None:
+    root, _ = built
+    case = tmp_path / "case"
+    shutil.copytree(root / "case", case)
+    out = tmp_path / "out"
+    build_file(case / "client.yaml", out, only=["current-state-audit"], jobs=1)
+    deals = case / "exports" / "deals.csv"
+    deals.write_text(deals.read_text() + "d6,Closed Lost,New Business,,,2026-06-01\n")
+    result = build_file(case / "client.yaml", out, only=["current-state-audit"], jobs=1)
+    assert not result.up_to_date
+    assert json.loads((result.folder / "audit-v0.json").read_text())["stages"]["lost"]["current"] == 2
+
+
+def test_a_bad_export_fails_the_build_and_writes_nothing(tmp_path) -> None:
+    from deliverables.core.errors import InputError
+
+    case = tmp_path / "case"
+    shutil.copytree(CASE, case)
+    (case / "exports" / "deals.csv").write_text(
+        'Record ID,Deal Stage,Date entered "Qualified (New Business)"\nd1,Qualified,tomorrow\n'
+    )
+    with pytest.raises(InputError) as caught:
+        build_file(case / "client.yaml", tmp_path / "out", only=["current-state-audit"], jobs=1)
+    assert any("unreadable date 'tomorrow'" in str(p) for p in caught.value.problems)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
