@@ -367,7 +367,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        # A usage error (FILE is a folder, --out is a file) is a user error like any other: exit 1.
+        sys.exit(1 if isinstance(exc, click.UsageError) else exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)

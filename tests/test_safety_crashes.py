@@ -154,3 +154,39 @@ def test_package_on_a_read_only_disk_is_a_clean_error(small_disk: Path) -> None:
     result = deliver("package", "acme.yaml", "--out", "out", "--force", cwd=small_disk)
     assert_user_error(result, "Read-only file system")
     assert not list((small_disk / "out").rglob("*.zip"))
+
+
+# ---------------------------------------------------------------- 14. corrupt theme base, 15. bad logos
+
+
+def _theme_client(tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", client().replace("architect: Sam Rivera\n", "architect: Sam Rivera\ntheme: brand\n"))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not-a-zip"])
+def test_a_corrupt_theme_base_pptx_is_an_error_naming_it(damage: str, tmp_path: Path) -> None:
+    from deliverables.core.paths import templates_root
+
+    _theme_client(tmp_path)
+    base = (templates_root() / "base.pptx").read_bytes()
+    data = base[: len(base) // 2] if damage == "truncated" else b"not a presentation"
+    write(tmp_path / "brand" / "base.pptx", data)
+    result = deliver("build", "acme.yaml", "--only", "kickoff-deck", "--out", "out", cwd=tmp_path)
+    assert_user_error(result, "brand/base.pptx")
+    assert not list((tmp_path / "out").rglob("*.pptx"))
+
+
+@pytest.mark.parametrize("kind", ["truncated", "bomb"])
+def test_a_bad_logo_is_an_error_naming_it(kind: str, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    if kind == "truncated":
+        Image.new("RGB", (64, 64), (200, 30, 30)).save(logo)
+        logo.write_bytes(logo.read_bytes()[:60])
+    else:
+        Image.new("1", (15000, 15000)).save(logo)  # 225 million pixels in a few kilobytes
+    write(tmp_path / "acme.yaml", client().replace("  crm: hubspot\n", "  crm: hubspot\n  logo: logo.png\n"))
+    result = deliver("build", "acme.yaml", "--only", "definition-alignment", "--out", "out", cwd=tmp_path)
+    assert_user_error(result, "logo.png")
+    assert not list((tmp_path / "out").rglob("*.docx"))

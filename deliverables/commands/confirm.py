@@ -21,7 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliverables.core.errors import DeliverError, InputError, OutputError
 from deliverables.core.model import Project
-from deliverables.core.source import decode, load_document
+from deliverables.core.source import clean_key, decode, load_document
 from deliverables.core.suggest import did_you_mean
 from deliverables.core.validate import load_project
 from deliverables.documents.words.grammar import count
@@ -134,7 +134,9 @@ def _item(root: MappingNode, section: str, index: int) -> MappingNode:
 
 
 def _value(mapping: MappingNode, key: str) -> Node | None:
-    return next((v for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == key), None)
+    """The value of `key`, matched as the loader matches keys: a `status` typed with a
+    no-break or zero-width space is the same key, never one to add a second time."""
+    return next((v for k, v in mapping.value if isinstance(k, ScalarNode) and clean_key(str(k.value)) == key), None)
 
 
 def set_scalar(text: str, mapping: MappingNode, key: str, value: str) -> Edit:

@@ -317,6 +317,11 @@ def _join_pair(match: re.Match[str]) -> str:
 _INVISIBLE = re.compile("[\u00a0\u200b\u200c\u200d\u2060\ufeff]")
 
 
+def clean_key(key: str) -> str:
+    """A mapping key as the loader reads it (no-break and zero-width spaces dropped)."""
+    return _clean_key(key)
+
+
 def _clean_key(key: str) -> str:
     """Keys pasted from Word may carry NBSP or zero-width characters."""
     return _INVISIBLE.sub("", key).strip()

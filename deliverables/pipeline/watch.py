@@ -60,8 +60,15 @@ def watch(
     while stop is None or not stop.is_set():
         time.sleep(interval)
         stamp = _stamp(source)
-        if stamp is None or stamp == last:
+        if stamp is None:
+            if last is not None:
+                err(f"{source} was deleted or renamed; the last good output stays, waiting for it to return")
+            last = None
             continue
+        if stamp == last:
+            continue
+        if last is None:
+            echo(f"{source} is back")
         time.sleep(interval / 2)  # let the editor finish writing
         last = _stamp(source)
         echo(f"{source} changed")

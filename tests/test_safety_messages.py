@@ -1,0 +1,83 @@
+"""Messages and interruptions: a watched file that goes away, Ctrl-C during a
+build, invisible characters in keys, usage errors."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+from safety_support import assert_user_error, client, deliver, leftovers, start, write
+
+LIMIT = 600
+
+
+def _wait_for(predicate, limit: float = LIMIT) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+# ---------------------------------------------------------------- 19. watch on delete and rename
+
+
+def test_watch_says_when_the_file_goes_away_and_resumes_when_it_returns(tmp_path: Path) -> None:
+    source = write(tmp_path / "acme.yaml", client())
+    proc = start("watch", "acme.yaml", "--out", "out", cwd=tmp_path)
+    try:
+        folder = tmp_path / "out" / "acme" / "v1"
+        assert _wait_for(lambda: (folder / "manifest.json").is_file())
+        source.rename(tmp_path / "moved.yaml")
+        time.sleep(2)
+        (tmp_path / "moved.yaml").rename(source)
+        write(source, client(version=2))
+        assert _wait_for(lambda: (tmp_path / "out" / "acme" / "v2" / "manifest.json").is_file())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=LIMIT)
+    assert "acme.yaml was deleted or renamed" in err, err
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- 19. one Ctrl-C never leaves a staging folder
+
+
+def test_ctrl_c_during_a_build_leaves_no_staging_folder(tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", client())
+    for delay in (1.0, 2.5, 4.0):
+        proc = start("build", "acme.yaml", "--out", "out", cwd=tmp_path)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=LIMIT)
+        assert "Traceback" not in err, err
+        if (tmp_path / "out").exists():
+            assert leftovers(tmp_path / "out") == []
+        write(tmp_path / "acme.yaml", client(definition=f"Plain text {delay}."))
+
+
+# ---------------------------------------------------------------- 19. invisible characters in keys
+
+
+def test_confirm_sets_a_status_key_typed_with_invisible_characters(tmp_path: Path) -> None:
+    """`status\\u00a0:` and `\\u200bstatus:` are the key `status`: confirm changes their
+    values instead of adding a second `status` and reporting a duplicate on a wrong line."""
+    text = client().replace("    owner: marketing\n", "    owner: marketing\n    status\u00a0: assumed\n")
+    text = text.replace("    owner: sales\n", "    owner: sales\n    \u200bstatus: assumed\n")
+    path = write(tmp_path / "acme.yaml", text)
+    result = deliver("confirm", "acme.yaml", "mql", "sql", cwd=tmp_path)
+    assert result.returncode == 0 and "duplicate" not in result.stderr, result.stderr
+    after = path.read_text(encoding="utf-8")
+    assert "    status\u00a0: confirmed\n" in after and "    \u200bstatus: confirmed\n" in after
+    assert after.count("status") == text.count("status") + 1  # only the term, which had none, gains one
+    assert deliver("check", "acme.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_usage_errors_exit_1_with_clicks_message(tmp_path: Path) -> None:
+    (tmp_path / "folder.yaml").mkdir()
+    assert_user_error(deliver("build", "folder.yaml", cwd=tmp_path), "is a directory")
+    write(tmp_path / "acme.yaml", client())
+    write(tmp_path / "out", "a file")
+    assert_user_error(deliver("build", "acme.yaml", "--out", "out", cwd=tmp_path), "is a file")
