@@ -16,6 +16,7 @@ import importlib
 import os
 import pickle
 import queue
+import sys
 import threading
 import traceback
 from collections.abc import Iterator, Mapping
@@ -70,10 +71,26 @@ def render(job: Job, artefacts: Artefacts) -> tuple[dict[str, bytes], list[Any]]
 
 
 def _warm() -> None:
+    _die_with_parent()
     for name in WARM:
         # A backend whose library is missing fails later, in its own job.
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the build that forked it dies (even by SIGKILL),
+    so an interrupted build never leaves workers behind."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(0)
 
 
 @contextmanager
