@@ -121,7 +121,9 @@ def _agree(path) -> None:
     platforms = 2 if project.client.crm == "other" else 1
     assert crm_spec(texts) == [(names, statuses, domains)] * platforms, "CRM spec"
     assert card(project, texts) == (len(names), statuses), "reference card"
-    svg = next(data for name, data in client_files(path).items() if name.endswith(".svg"))
+    svg = next(
+        data for name, data in client_files(path).items() if re.fullmatch(r"lifecycle-architecture-v\d+\.svg", name)
+    )
     assert sorted(names_in_svg(svg)) == sorted(expected_name(s) for s in project.stages), "diagram"
     people = {p.label for p in project.stakeholders}
     # Without a stakeholder, a department stands for its lead (approvals, sign-off rows).

@@ -9,7 +9,7 @@ from deliverables.backends.word.parts import COVER_STYLES as STYLES
 from deliverables.backends.word.parts import cover, stage_name
 from deliverables.core.context import Context
 from deliverables.documents.measured import days, pct
-from deliverables.documents.words.grammar import count
+from deliverables.documents.words.grammar import count, possessive
 
 CHART_WIDTH_CM = 16.0
 
@@ -49,7 +49,7 @@ def _scope(w: Writer, view: dict[str, Any]) -> None:
     w.heading("Scope and sources", 1)
     sources = view["sources"]
     w.para(
-        f"This audit reads {count(len(sources), 'export')} of {view['client']}'s CRM, taken on {view['as_of']}: "
+        f"This audit reads {count(len(sources), 'export')} of {possessive(view['client'])} CRM, taken on {view['as_of']}: "
         f"{count(view['records_total'], 'record')} in all. Every figure below is counted from these files, "
         "matched to the proposed stages through the CRM field and value each stage is stored in."
     )
