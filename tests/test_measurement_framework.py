@@ -57,16 +57,16 @@ def test_baseline_given_in_the_file_is_printed_and_the_note_changes() -> None:
         in text
     )
     assert "| 35% | 21% |" in text
-    assert "Baselines shown here are today's values as agreed with Acme Analytics" in text
+    assert "Baselines come from the current-state audit of the CRM" in text
 
 
 def test_without_launch_date_baselines_are_measured_in_the_first_month_undated() -> None:
-    text = framework(EXAMPLE, edited(EXAMPLE, ("  launch_date: 2027-01-15\n", "")))
+    text = framework(SALESFORCE, edited(SALESFORCE, ("  launch_date: 2027-02-01\n", "")))
     assert "Baselines are measured in the first month after launch and become the reference" in text
 
 
 def test_launch_date_dates_the_first_month() -> None:
-    assert "first month after launch (15 January 2027 to 14 February 2027)" in framework(EXAMPLE)
+    assert "first month after launch (1 February 2027 to 28 February 2027)" in framework(SALESFORCE)
 
 
 def test_metrics_whose_stages_are_missing_are_left_out() -> None:
@@ -77,3 +77,11 @@ def test_metrics_whose_stages_are_missing_are_left_out() -> None:
 def test_spend_is_written_in_the_clients_currency() -> None:
     text = framework(EXAMPLE, edited(EXAMPLE, ("currency: USD", "currency: EUR")))
     assert "€180,000 a month for Marketing and €420,000 a month for Sales" in text
+
+
+def test_the_audit_supplies_the_baselines_it_measured() -> None:
+    text = framework(Path(__file__).parent / "cases" / "audit" / "client.yaml")
+    assert "Baselines come from the current-state audit of the CRM on 6 November 2026" in text
+    assert "| MQL → SAL | SAL ÷ MQL | contacts · lifecyclestage ⏎ = marketingqualifiedlead, salesacceptedlead |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| MQL → SAL |"))
+    assert row.endswith("| To be agreed | 33% |")

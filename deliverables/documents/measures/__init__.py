@@ -5,11 +5,12 @@ formula in stage names, the CRM fields it reads, where to build it, cadence and 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from deliverables.backends.ical import add_months
 from deliverables.core import marks, teams
-from deliverables.core.context import Context
+from deliverables.core.context import Consumes, Context
 from deliverables.core.crmfields import Fields
 from deliverables.core.dates import long_date, version_line
 from deliverables.core.model import Project, Stage
@@ -23,7 +24,8 @@ DESCRIPTION = (
     "Lifecycle Measurement Framework: every metric on the client's own stages with its formula,"
     " CRM fields, report, cadence and owner (Word)."
 )
-CONSUMES = ()
+CONSUMES = (Consumes("current-state-audit", ".json"),)
+"""The audit's metrics, when the client has an audit: its rates and times become the baselines."""
 EXTERNAL = ("base.docx",)
 CATEGORIES = ("conversion", "velocity", "production", "drop-off", "cost", "segmentation")
 BUSINESS = ("cac", "cltv", "nrr", "grr", "response-time")
@@ -64,7 +66,17 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "business": business,
         "rhythm": book.rhythm(categories, business),
         "rhythm_intro": text["rhythm_intro"],
+        "baselines_audit": _audit_note(project, text),
+        "to_measure": text["to_measure"],
     }
+
+
+def _audit_note(project: Project, text: dict[str, Any]) -> str:
+    """What the baselines sentence says when the audit supplies them."""
+    if project.audit is None:
+        return ""
+    day = project.audit.as_of or project.date
+    return tdata.fill(text["baselines_audit"], day=long_date(day) if day else "")
 
 
 def _baselines(project: Project, text: dict[str, Any]) -> str:
@@ -177,6 +189,8 @@ class Book:
             "baseline": target.baseline if target and target.baseline else self.text["to_measure"],
             "golden": golden,
             "cadence": target.cadence if target else None,
+            "metric": metric,
+            "ids": [s.id for s in stages],
         }
 
     def _owner(self, target: Any, default: str) -> str:
@@ -308,7 +322,41 @@ def _money(value: float, currency: str) -> str:
 
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
-    """The framework document."""
+    """The framework document, with the audit's rates and times as baselines when it has them."""
     from deliverables.documents.measures import word
 
+    data = ctx.artefacts.get(("current-state-audit", ".json"))
+    if data and view["baselines_audit"]:
+        view = with_audit(view, json.loads(data))
     return {view["file"]: word.write(view, ctx)}
+
+
+def with_audit(view: dict[str, Any], audit: dict[str, Any]) -> dict[str, Any]:
+    """The view with each conversion and time the audit measured as its baseline."""
+    found = {(t["from"], t["to"]): t for t in audit.get("transitions", ())}
+    filled = 0
+    categories = []
+    for category in view["categories"]:
+        rows = []
+        for row in category["rows"]:
+            measured = found.get(tuple(row.get("ids", ()))) if len(row.get("ids", ())) == 2 else None
+            if measured and row["baseline"] == view["to_measure"]:
+                value = _measured(row["metric"], measured)
+                if value:
+                    row, filled = {**row, "baseline": value}, filled + 1
+            rows.append(row)
+        categories.append({**category, "rows": rows})
+    intro = list(view["intro"])
+    if filled:
+        intro[3] = view["baselines_audit"]
+    return {**view, "categories": categories, "intro": intro}
+
+
+def _measured(metric: str, transition: dict[str, Any]) -> str:
+    """`33%` for a conversion, `10 days` for a time between stages, from the audit."""
+    if metric == "conversion" and transition.get("rate") is not None:
+        return f"{round(transition['rate'] * 100)}%"
+    if metric == "velocity" and transition.get("median_days") is not None:
+        days = round(transition["median_days"])
+        return f"{days} day" + ("" if days == 1 else "s")
+    return ""
