@@ -81,3 +81,23 @@ def test_usage_errors_exit_1_with_clicks_message(tmp_path: Path) -> None:
     write(tmp_path / "acme.yaml", client())
     write(tmp_path / "out", "a file")
     assert_user_error(deliver("build", "acme.yaml", "--out", "out", cwd=tmp_path), "is a file")
+
+
+# ---------------------------------------------------------------- 18. every user error positioned
+
+
+def test_an_unsafe_crm_name_is_a_positioned_error(tmp_path: Path) -> None:
+    mapping = "    crm: {object: lead, field: ../../evil__c, value: x}\n"
+    text = client(crm="salesforce").replace("    owner: marketing\n", "    owner: marketing\n" + mapping)
+    write(tmp_path / "acme.yaml", text)
+    line = text.splitlines().index(mapping.rstrip("\n")) + 1
+    result = deliver("build", "acme.yaml", "--only", "crm-config", "--out", "out", cwd=tmp_path)
+    assert_user_error(result, f"acme.yaml:{line}:32: stages[id=mql].crm.field:", "'../../evil__c'")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*evil*"))
+
+
+def test_a_card_overflow_never_echoes_a_5000_character_stage_name(tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", client(stage_name="X" * 5000))
+    result = deliver("build", "acme.yaml", "--only", "reference-card", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "X" * 200 not in result.stderr and "acme.yaml" in result.stderr

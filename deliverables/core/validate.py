@@ -184,6 +184,7 @@ def cross_check(doc: Document) -> Iterator[Problem]:
     yield from _unique(doc, "stages", stages, "stage id")
     yield from _unique(doc, "domains", declared, "domain id")
     yield from _unique_terms(doc)
+    yield from _crm_names(doc, stages)
     domains = set(model.CANONICAL_DOMAINS) | {str(d.get("id")) for _, d in declared}
     stage_ids = [str(s.get("id")) for _, s in stages if s.get("id") is not None]
     parties = party_ids(data)
@@ -257,6 +258,22 @@ def _audit_references(doc: Document, stage_ids: list[str]) -> Iterator[Problem]:
             yield doc.problem(("audit", "tables", key), _unknown("export path", str(key), paths, ""), key=True)
     if isinstance(tables, dict) and tables and not audit.get("source"):
         yield doc.problem(("audit", "tables"), "tables need a `source`: the connection URL of their database")
+
+
+def _crm_names(doc: Document, stages: list[tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
+    """CRM object and field names become file names of the deployable configuration:
+    one that could leave its folder is refused where it is written."""
+    for i, stage in stages:
+        mapping = stage.get("crm")
+        if not isinstance(mapping, dict):
+            continue
+        for key in ("object", "field", "pipeline"):
+            value = mapping.get(key)
+            if isinstance(value, str) and ("/" in value or "\\" in value or value.strip().startswith(".")):
+                yield doc.problem(
+                    ("stages", i, "crm", key),
+                    f"expected a CRM {key} name without '/', '\\' or a leading '.', found {describe(value)}",
+                )
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:

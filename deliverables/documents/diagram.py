@@ -62,7 +62,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "subtitle": _subtitle(project, ctx, assumed),
         "client": project.client.name,
         "author": project.architect,
-        "date": ctx.date.isoformat(),
+        "date": shown_date(project),
         "nodes": [_node(project, stage, i) for i, stage in enumerate(project.stages)],
         "lanes": lanes,
         "edges": edges,
