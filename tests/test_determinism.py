@@ -41,6 +41,9 @@ def build_pair(sources: list[Path], roots: tuple[Path, Path], **env: str) -> tup
         root.mkdir(parents=True)
         for source in sources:
             shutil.copy(source, root / source.name)
+            # the CRM exports the example audits travel with it, so the audit is compared too
+            if (source.parent / "exports").is_dir() and not (root / "exports").exists():
+                shutil.copytree(source.parent / "exports", root / "exports")
         environ = {**os.environ, "PYTHONHASHSEED": str(seed), **env}
         command = [sys.executable, "-m", "deliverables", "build", *(s.name for s in sources), "--out", "output"]
         runs.append(subprocess.Popen(command, cwd=root, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE))

@@ -126,7 +126,8 @@ def test_stages_are_found_by_id_abbreviation_or_name():
         .replace("to: sal\n", "to: accepted\n")
         .replace(" sal]", " accepted]")
         .replace("[sal,", "[accepted,")
-        .replace("to: sao\n", "to: opp\n"),
+        .replace("to: sao\n", "to: opp\n")
+        .replace(" sao: ", " opp: "),
     )
     assert lookup.stage(by_name.project, "sal").id == "accepted"
     assert lookup.term(project, "ftv").term == "First Time to Value (FTV)"
