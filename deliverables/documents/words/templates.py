@@ -68,9 +68,54 @@ def compiled(source: str) -> jinja2.Template:
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+"""A wording template larger than this is refused before it is compiled."""
+MAX_OUTPUT_CHARS = 2_000_000
+"""A rendered wording larger than this is a template error, not a document."""
+
+
 def render(ctx: Context, name: str, **data: Any) -> str:
-    """Render the template `name` (theme first, then built-in) with `data`."""
+    """Render the template `name` (theme first, then built-in) with `data`.
+
+    A theme's template is the client's own code: whatever it does wrong (a syntax
+    error, a division by zero, endless recursion, an `include` of another file,
+    text that is not UTF-8, a loop that builds megabytes) is a `TemplateError`
+    naming the file and, where known, its line, never a crash."""
+    path = ctx.template(name)
     try:
-        return compiled(ctx.template_text(name)).render(**data)
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"template '{name}': {exc}") from None
+        raw = _read_bounded(path)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
+    try:
+        out = compiled(text).render(**data)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{path}:{exc.lineno}: template '{name}': {exc.message}") from None
+    except (jinja2.TemplateError, ArithmeticError, RecursionError, TypeError, ValueError, LookupError) as exc:
+        line = _template_line(exc)
+        where = f"{path}:{line}" if line else str(path)
+        why = "it calls itself without end" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        raise TemplateError(f"{where}: template '{name}' failed: {why}") from None
+    if len(out) > MAX_OUTPUT_CHARS:
+        raise TemplateError(f"{path}: template '{name}' produced more than {MAX_OUTPUT_CHARS:,} characters")
+    return out
+
+
+def _read_bounded(path: Any) -> bytes:
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_TEMPLATE_BYTES + 1)
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise OSError(0, f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
+    return raw
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a rendering error came from (Jinja maps its frames to `<template>`)."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
