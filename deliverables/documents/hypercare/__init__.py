@@ -10,11 +10,11 @@ from typing import Any
 from deliverables.core import enablement
 from deliverables.core import stages as known
 from deliverables.core.context import Context
-from deliverables.core.dates import long_date, version_line
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project
 from deliverables.core.teams import handoffs
 from deliverables.documents.words import data as tdata
-from deliverables.documents.words import grammar
+from deliverables.documents.words import grammar, prose
 
 NAME = "hypercare"
 SUFFIXES = (".docx",)
@@ -35,7 +35,7 @@ def files(project: Project) -> tuple[str, ...]:
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """What the plan says, dated from the launch when it is known."""
     text = tdata.load(ctx, "hypercare/plan.yaml")
-    client, state, plan = project.client.name, project.state, project.enablement
+    plan = project.enablement
     weeks = plan.hypercare_weeks
     architect = project.architect or "The architect"
     launch = project.client.launch_date
@@ -50,14 +50,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         intro.append(tdata.fill(text["help"], help=plan.help))
     return {
         "file": files(project)[0],
-        "title": text["title"],
-        "client": client,
-        "author": project.architect,
-        "date": ctx.date,
-        "state": state,
-        "header": f"{client} · {text['title']}",
-        "footer": f"v{project.version} · {state}",
-        "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
+        **prose.cover(project, ctx, text["title"]),
         "intro": intro,
         "hours_intro": text["hours_intro"],
         "hours": _hours(project, text),

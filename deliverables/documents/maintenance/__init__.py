@@ -8,10 +8,10 @@ from typing import Any
 
 from deliverables.backends.ical import Event, add_months
 from deliverables.core.context import Context
-from deliverables.core.dates import long_date, version_line
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project
 from deliverables.documents.words import data as tdata
-from deliverables.documents.words import grammar
+from deliverables.documents.words import grammar, prose
 
 NAME = "maintenance"
 SUFFIXES = (".docx", ".ics")
@@ -58,21 +58,14 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         )
     lists, standard = _lists(project, text)
     _name_reports(lists, text, tdata.load(ctx, "measures/framework.yaml"))
-    client, state = project.client.name, project.state
+    client = project.client.name
     data = {"client": client, "architect": project.architect or "The architect"}
     events = _events(project, text, lists, launch) if launch else []
     names = files(project)
     return {
         "file": names[0],
         "ics": names[1] if len(names) > 1 else None,
-        "title": text["title"],
-        "client": client,
-        "author": project.architect,
-        "date": ctx.date,
-        "state": state,
-        "header": f"{client} · {text['title']}",
-        "footer": f"v{project.version} · {state}",
-        "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
+        **prose.cover(project, ctx, text["title"]),
         "purpose": text["purpose"],
         "framework_note": text["framework_note"],
         "launch_note": tdata.fill(text[note_key], launch=long_date(launch) if launch else ""),

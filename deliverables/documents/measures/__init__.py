@@ -12,11 +12,11 @@ from deliverables.backends.ical import add_months
 from deliverables.core import marks, teams
 from deliverables.core.context import Consumes, Context
 from deliverables.core.crmfields import Fields
-from deliverables.core.dates import long_date, version_line
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project, Stage
 from deliverables.documents.measures import metrics
 from deliverables.documents.words import data as tdata
-from deliverables.documents.words import grammar
+from deliverables.documents.words import grammar, prose
 
 NAME = "measurement-framework"
 SUFFIXES = (".docx",)
@@ -41,19 +41,12 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     text = tdata.load(ctx, "measures/framework.yaml")
     fields = Fields(project, tdata.load(ctx, "crm/defaults.yaml"), text)
     book = Book(project, text, fields)
-    client, state = project.client.name, project.state
+    client = project.client.name
     categories = [book.category(key) for key in CATEGORIES]
     business = [b for b in (book.business(key) for key in BUSINESS) if b is not None]
     return {
         "file": files(project)[0],
-        "title": text["title"],
-        "client": client,
-        "author": project.architect,
-        "date": ctx.date,
-        "state": state,
-        "header": f"{client} · {text['title']}",
-        "footer": f"v{project.version} · {state}",
-        "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
+        **prose.cover(project, ctx, text["title"]),
         "intro": [
             tdata.fill(text["purpose"], client=client),
             tdata.fill(text["owner"], owner=book.owner),

@@ -43,3 +43,20 @@ def blocks(text: str) -> list[Block]:
     if paragraph:
         out.append(("p", " ".join(paragraph)))
     return out
+
+
+def cover(project: Any, ctx: Any, title: str) -> dict[str, Any]:
+    """The cover, header and footer fields every Word document's view carries."""
+    from deliverables.core.dates import version_line
+
+    client, state = project.client.name, project.state
+    return {
+        "title": title,
+        "client": client,
+        "author": project.architect,
+        "date": ctx.date,
+        "state": state,
+        "header": f"{client} · {title}",
+        "footer": f"v{project.version} · {state}",
+        "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
+    }
