@@ -281,7 +281,10 @@ def _run(
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)
     start = dates.epoch(as_of)
-    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed}
+    from deliverables.core import stages as known
+
+    # An outcome (won, lost, churned) ends the flow: a record there is done, never stuck.
+    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed if not known.outcome(m.stage)}
     rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick), cache)
     from deliverables.backends.data.report import assemble, values_in_use
 

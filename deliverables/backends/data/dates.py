@@ -185,14 +185,20 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
     """The `keep` columns of `table` with `ts`, the seconds since 1970 of text column
     `column` (null when blank or unreadable), and `ok`: readable (blank is readable).
 
-    Three small projections, so the query stays small on any backend: which shape the
-    text matches first (one regular expression per shape); that shape's numbers; then
-    the date arithmetic and its checks (month, day of that month, hour, minute,
+    Small projections, so the query stays small on any backend: which shape the text
+    matches first (one regular expression per shape); its parts (by position for ISO,
+    else one rewrite, only for the rows of that shape); its numbers; then the date
+    arithmetic and its checks (month, day of that month, hour, minute,
     second), written once whatever the number of shapes."""
     text = table[column].strip()
     shape = ibis.cases(*((text.re_search(s.pattern), i) for i, s in enumerate(known)), else_=ibis.null("int64"))
-    joined = {f"_j{i}": _joined(text, s) for i, s in enumerate(known) if s is not ISO}
-    found = table.select(*keep, _text=text, _shape=shape, **joined)
+    found = table.select(*keep, _text=text, _shape=shape)
+    joined = {
+        f"_j{i}": (found._shape == i).ifelse(_joined(found._text, s), ibis.null("string"))
+        for i, s in enumerate(known)
+        if s is not ISO
+    }
+    found = found.select(*keep, "_text", "_shape", **joined)
     texts = {}
     for i, s in enumerate(known):
         for role, part in _parts(found._text, found[f"_j{i}"] if s is not ISO else None, s).items():
