@@ -278,10 +278,18 @@ def test_dates_read_every_accepted_shape_to_utc_seconds() -> None:
         "": None,
         "garbage": "bad",
         "2026-13-01": "bad",
+        "2026-02-30": "bad",
+        "2026-04-31 10:00": "bad",
+        "2025-02-29": "bad",
+        "2028-02-29": dt.datetime(2028, 2, 29),
+        "2/30/2026": "bad",
+        "31.06.2026": "bad",
+        "2026-01-05 24:00": "bad",
     }
     table = ibis.memtable({"v": list(values)}, schema={"v": "string"})
-    seconds, readable = dates.read(table.v, dates.shapes("%d.%m.%Y"))
-    rows = ibis.duckdb.connect().to_pyarrow(table.select("v", s=seconds, ok=readable)).to_pylist()
+    read = dates.read(table, "v", dates.shapes("%d.%m.%Y"), ("v",))
+    rows = ibis.duckdb.connect().to_pyarrow(read.select("v", s=read.ts, ok=read.ok)).to_pylist()
+    assert len(rows) == len(values)
     epoch = dt.datetime(1970, 1, 1)
     for row in rows:
         expected = values[row["v"]]

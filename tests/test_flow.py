@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import write
 from docx_support import context, docx_text, find_row, render
 
+from deliverables.core.flow import exits_of
 from deliverables.core.source import load_document
 from deliverables.core.validate import validate_document
 from deliverables.documents.diagram import classify_edges
@@ -24,7 +25,7 @@ def client(tmp_path: Path, *stages: tuple[str, str, str, str]) -> Path:
 
 def exits(path: Path) -> dict[str, list[str]]:
     project = validate_document(load_document(path))
-    return {s.id: [e.to for e in project.exits(s)] for s in project.stages}
+    return {s.id: [e.to for e in exits_of(project, s)] for s in project.stages}
 
 
 FOUR = (

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from deliverables.core.flow import exits_of
 from deliverables.preview import pagedata
 from deliverables.preview.app import Hub, create_app, sse
 from deliverables.preview.derived import NOTES, Renderings
@@ -60,7 +61,7 @@ def test_state_lists_stages_open_items_and_the_files_built(client: TestClient, b
     assert [s["name"] for s in page["stages"]] == ["Marketing Qualified Lead", "Sales Qualified Lead"]
     project = built.snapshot.project  # exits are the model's (the next stage, or a hand-off), named for the page
     expected = [
-        {"to": e.to, "name": project.stage(e.to).label, "when": e.when} for e in project.exits(project.stages[0])
+        {"to": e.to, "name": project.stage(e.to).label, "when": e.when} for e in exits_of(project, project.stages[0])
     ]
     assert page["stages"][0]["exits"] == expected and page["stages"][0]["node"] == "n0"
     assert page["stages"][1]["exits"] == []

@@ -11,6 +11,7 @@ from conftest import write
 from docx_support import context, docx_text, render
 
 from deliverables.core import stages as known
+from deliverables.core.flow import exits_of
 from deliverables.core.source import load_document
 from deliverables.core.validate import validate_document
 from deliverables.documents.crm import config, mapping
@@ -116,7 +117,7 @@ def test_a_won_stage_by_any_name_is_won_for_lint_crm_and_hand_off(tmp_path: Path
         ("Closed Lost", False, 0),
     ]
     won = found.stage("deal-won")
-    assert [e.to for e in found.exits(won)] == ["ea"]  # the hand-off to the first Customer stage
+    assert [e.to for e in exits_of(found, won)] == ["ea"]  # the hand-off to the first Customer stage
 
 
 def test_the_crm_sql_stage_and_the_faq_use_the_same_stage(tmp_path: Path) -> None:

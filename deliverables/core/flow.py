@@ -39,6 +39,19 @@ SIDE_LOOPS = ("renewal", "expansion")
 """Domains entered from the Customer stage where renewal opens, returning to it when won."""
 
 
+def routes_of(project: Project) -> Routes:
+    """Every stage's ways out of the project, computed once per project."""
+    found = project.derived.get("routes")
+    if not isinstance(found, Routes):
+        found = project.derived["routes"] = Routes(project)
+    return found
+
+
+def exits_of(project: Project, stage: Stage) -> tuple[Exit, ...]:
+    """A stage's exits: its own, else the default next stage or hand-off."""
+    return routes_of(project).exits(stage)
+
+
 class Routes:
     """Every stage's exits (own or default), computed once in linear time."""
 

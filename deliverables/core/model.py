@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-
-if TYPE_CHECKING:
-    from deliverables.core.flow import Routes
 
 CANONICAL_DOMAINS: tuple[str, ...] = (
     "lead",
@@ -654,16 +651,11 @@ class Project(Model):
         """Every stage in presentation order: domains in order, flow order within each."""
         return tuple(stage for domain in self.domain_order() for stage in self.stages_in(domain))
 
-    def exits(self, stage: Stage) -> tuple[Exit, ...]:
-        """A stage's exits: its own, else the default next stage or hand-off (see `core.flow`)."""
-        return self.routes.exits(stage)
-
     @functools.cached_property
-    def routes(self) -> Routes:
-        """Every stage's ways out, computed once (`core.flow`)."""
-        from deliverables.core.flow import Routes
-
-        return Routes(self)
+    def derived(self) -> dict[str, object]:
+        """Values modules above the model compute once from this frozen project, by name
+        (`core.flow` keeps every stage's ways out here)."""
+        return {}
 
     def stakeholder(self, key: str | None) -> Stakeholder | None:
         """The stakeholder with this id, if any."""

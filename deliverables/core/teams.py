@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from deliverables.core.flow import exits_of
 from deliverables.core.model import department_title
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def handoffs(project: Project) -> list[Handoff]:
     teams = stage_teams(project)
     found = []
     for stage in project.flow():
-        for way in project.exits(stage):
+        for way in exits_of(project, stage):
             target = project.stage(way.to)
             if target is not None and teams[target.id] != teams[stage.id]:
                 found.append(Handoff(stage, target, way.when, teams[stage.id], teams[target.id]))

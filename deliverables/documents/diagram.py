@@ -18,6 +18,7 @@ from typing import Any
 from deliverables.core import marks
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
+from deliverables.core.flow import routes_of
 from deliverables.core.model import Exit, Project, Stage
 from deliverables.documents.words import grammar
 
@@ -139,7 +140,7 @@ def classify_edges(project: Project) -> list[dict[str, Any]]:
 
 def exit_map(project: Project) -> dict[str, tuple[Exit, ...]]:
     """Each stage's exits to existing stages, own or default (`core.flow`)."""
-    routes = project.routes
+    routes = routes_of(project)
     return {s.id: tuple(e for e in routes.exits(s) if e.to in routes.by_id) for s in project.stages}
 
 

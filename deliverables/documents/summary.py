@@ -6,6 +6,7 @@ from typing import Any
 
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
+from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import Project, Stage
 from deliverables.documents.words import grammar
 from deliverables.documents.words import templates as wording
@@ -33,7 +34,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
                     "label": stage.label,
                     "golden": stage.golden,
                     "entry": list(stage.entry) or ["none written yet"],
-                    "exits": [_exit_text(project, stage, e.to, e.when) for e in project.exits(stage)]
+                    "exits": [_exit_text(project, stage, e.to, e.when) for e in exits_of(project, stage)]
                     or ["end of the flow"],
                     "owner": project.owner_name(stage.owner) or "owner to be named",
                     "status": stage.status.upper(),
@@ -55,7 +56,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
 
 def _exit_text(project: Project, stage: Stage, to: str, when: str) -> str:
     """`Sales Qualified Lead (discovery booked)`, or for a default hand-off `... (hand-off to Sales)`."""
-    target = project.routes.by_id.get(to)
+    target = routes_of(project).by_id.get(to)
     name = target.name if target else to
     if not when and target is not None and target.domain != stage.domain and not stage.exit:
         when = f"hand-off to {project.domain_title(target.domain)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deliverables.core.flow import MAIN_LINE
+from deliverables.core.flow import MAIN_LINE, routes_of
 from deliverables.core.model import Project
 from deliverables.lint.base import Hit, at, rule
 
@@ -30,7 +30,7 @@ def unconnected(project: Project) -> Iterator[Hit]:
     domains = [d for d in project.domain_order() if d not in PARALLEL]
     if len(domains) < 2:
         return
-    crossing = list(project.routes.crossing())
+    crossing = list(routes_of(project).crossing())
     entered = {target.domain for _, target in crossing}
     left = {stage.domain for stage, _ in crossing}
     main = [d for d in MAIN_LINE if d in domains]

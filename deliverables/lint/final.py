@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deliverables.core import stages as known
+from deliverables.core.flow import exits_of
 from deliverables.core.model import Project, Signoff
 from deliverables.core.stages import norm, words
 from deliverables.lint.base import Hit, at, rule
@@ -64,7 +65,7 @@ def final_unapproved(project: Project) -> Iterator[Hit]:
 def final_exit_without_when(project: Project) -> Iterator[Hit]:
     """Default exits and explicit exits lacking `when`."""
     for stage in project.stages:
-        if not stage.exit and (exits := project.exits(stage)):
+        if not stage.exit and (exits := exits_of(project, stage)):
             target = project.stage(exits[0].to)
             name = target.name if target else exits[0].to
             yield at(project, stage, f"'{stage.name}' moves on to '{name}' with no exit criteria")

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliverables.core.changes import Change, changelog
+from deliverables.core.flow import exits_of
 
 if TYPE_CHECKING:
     from deliverables.core.errors import Problem
@@ -50,7 +51,7 @@ def page(project: Project, previous: Project | None, findings: Sequence[Finding]
 
 def _stage(project: Project, index: int, stage: Stage) -> dict[str, Any]:
     exits = []
-    for exit_ in project.exits(stage):
+    for exit_ in exits_of(project, stage):
         target = project.stage(exit_.to)
         exits.append({"to": exit_.to, "name": target.label if target else exit_.to, "when": exit_.when})
     return {

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from deliverables.backends.data import formats
 from deliverables.backends.data.formats import Layout, key
+from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import AuditExport, Project, Stage
 
 ANY = "*"
@@ -108,7 +109,7 @@ def _reachable(project: Project, start: Stage, track: set[str]) -> set[str]:
     """Stages reachable from `start` through exits that stay on its object and pipeline."""
     seen, todo = set(), [start]
     while todo:
-        for target in project.routes.targets(todo.pop()):
+        for target in routes_of(project).targets(todo.pop()):
             if target.id in track and target.id not in seen:
                 seen.add(target.id)
                 todo.append(target)
@@ -137,7 +138,7 @@ def transitions(project: Project, stages: list[Mapped]) -> list[tuple[int, int]]
         source = by_id.get(stage.id)
         if source is None:
             continue
-        for exit_ in project.exits(stage):
+        for exit_ in exits_of(project, stage):
             target = by_id.get(exit_.to)
             if target is not None and (target.object, target.pipeline) == (source.object, source.pipeline):
                 pairs.append((source.pos, target.pos))

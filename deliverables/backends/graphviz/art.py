@@ -16,7 +16,7 @@ from typing import Any
 
 from deliverables.backends import text as measure
 from deliverables.backends.graphviz import engine as gvengine
-from deliverables.backends.graphviz.dot import STYLE_SIZES
+from deliverables.backends.graphviz.boxes import STYLE_SIZES
 from deliverables.core import marks
 
 FAMILY = "DejaVu Sans"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deliverables.backends import text as measure
+from deliverables.backends.graphviz import boxes
 from deliverables.backends.graphviz import grid as gridlib
 from deliverables.core import marks
 
@@ -56,8 +57,6 @@ def natural_width(view: dict[str, Any]) -> float:
 
 def lay_out(view: dict[str, Any], width: float, top: float, left: float = gridlib.GUTTER_CLEAR) -> Legend:
     """Where the legend's parts go, for lanes `width` wide from `left`, ending at `top`."""
-    from deliverables.backends.graphviz import dot
-
     x, y = left + 12, top + 26
     legend = Legend(gridlib.Rect(left, top + 4, width, 0))
     legend.texts.append(("legend_title", ["Legend"], "legendhead", _heading(x, top + 8, "Legend")))
@@ -67,11 +66,12 @@ def lay_out(view: dict[str, Any], width: float, top: float, left: float = gridli
             continue
         sample = SAMPLES[item["kind"]]
         lines = [(sample["name"], "name")] + [
-            (t, "note") for t in measure.wrap_words(item["text"].split(": ", 1)[-1], dot.TEXT_WIDTH, NOTE, max_lines=2)
+            (t, "note")
+            for t in measure.wrap_words(item["text"].split(": ", 1)[-1], boxes.TEXT_WIDTH, NOTE, max_lines=2)
         ]
         if sample["assumed"]:
             lines.append((marks.ASSUMED, "tag"))
-        rect = gridlib.Rect(x, y, gridlib.BOX_WIDTH, dot.box_height(lines))
+        rect = gridlib.Rect(x, y, gridlib.BOX_WIDTH, boxes.box_height(lines))
         legend.boxes.append((f"legend{i}", sample, lines, rect))
         x += gridlib.BOX_WIDTH + 14
         tallest = max(tallest, rect.h)
@@ -125,9 +125,8 @@ def _conditions(conditions: list[dict[str, Any]], legend: Legend, left: float, t
 
 def _heading(x: float, y: float, text: str) -> gridlib.Rect:
     """A heading's box exactly as wide as its text: the styling step left-aligns it on that width."""
-    from deliverables.backends.graphviz import dot
 
-    return gridlib.Rect(x, y, measure.text_width(dot.padded([text], HEADING)[0], HEADING), 16)
+    return gridlib.Rect(x, y, measure.text_width(boxes.padded([text], HEADING)[0], HEADING), 16)
 
 
 def draw(graph: Any, legend: Legend, flip: Any, styles: dict[str, list[str]]) -> None:
@@ -138,32 +137,31 @@ def draw(graph: Any, legend: Legend, flip: Any, styles: dict[str, list[str]]) ->
 
 
 def _draw_parts(graph: Any, legend: Legend, flip: Any, styles: dict[str, list[str]]) -> None:
-    from deliverables.backends.graphviz import dot
 
     for node_id, sample, lines, rect in legend.boxes:
         styles[node_id] = [style for _, style in lines]
-        graph.node(node_id, dot.label([t for t, _ in lines]), **dot.box_attrs(sample, rect, flip))
+        graph.node(node_id, boxes.label([t for t, _ in lines]), **boxes.box_attrs(sample, rect, flip))
     for node_id, kind, rect in legend.lines:
         for end, x in (("a", rect.x), ("b", rect.right)):
             graph.node(f"{node_id}{end}", "", shape="point", width="0.01", style="invis", pos=flip.pos(x, rect.y))
         points = [(rect.x, rect.y), (rect.right, rect.y)]
-        graph.edge(f"{node_id}a", f"{node_id}b", pos=flip.spline(points), arrowsize="0.7", **dot.EDGE_STYLES[kind])
+        graph.edge(f"{node_id}a", f"{node_id}b", pos=flip.spline(points), arrowsize="0.7", **boxes.EDGE_STYLES[kind])
     for node_id, lines, style, rect in legend.texts:
         styles[node_id] = [style] * len(lines)
         size = f"{HEADING:g}" if style == "legendhead" else f"{NOTE:g}"
-        text = dot.bold_label(lines, HEADING) if style == "legendhead" else dot.left_label(lines)
+        text = boxes.bold_label(lines, HEADING) if style == "legendhead" else boxes.left_label(lines)
         graph.node(
             node_id,
             text,
             shape="plaintext",
             fontsize=size,
-            width=dot.inches(rect.w),
-            height=dot.inches(rect.h),
+            width=boxes.inches(rect.w),
+            height=boxes.inches(rect.h),
             pos=flip.centre(rect),
             margin="0",
         )
     for k, (number, x, y, full) in enumerate(legend.badges):
-        attrs = dot.badge_attrs(number)
+        attrs = boxes.badge_attrs(number)
         if full:
-            attrs["tooltip"] = dot.label([full])
+            attrs["tooltip"] = boxes.label([full])
         graph.node(f"legend_badge{k}", str(number), pos=flip.pos(x, y), **attrs)

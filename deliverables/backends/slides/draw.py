@@ -4,13 +4,14 @@ text boxes and table cells written with exactly the sizes, spacing and insets
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from deliverables.backends import text as measure
 from deliverables.backends.slides.fit import BULLET_STEP, CELL_X, CELL_Y, FAMILY, INSET_X, INSET_Y, SPACE_BEFORE
@@ -38,6 +39,39 @@ COLOURS: dict[str, str | None] = {
 HEADER_FILL, BAND_FILL, ROW_FILL = marks.ACCENT, "F3F4F6", "FFFFFF"
 PANEL, RULE = "F3F4F6", "D1D5DB"
 
+_A_P, _A_PPR, _A_R, _A_RPR, _A_T, _A_BR = (qn(f"a:{t}") for t in ("p", "pPr", "r", "rPr", "t", "br"))
+_A_END, _A_LATIN, _A_FILL, _A_RGB = (qn(f"a:{t}") for t in ("endParaRPr", "latin", "solidFill", "srgbClr"))
+_A_LNSPC, _A_SPCBEF, _A_SPCAFT, _A_SPCPTS = (qn(f"a:{t}") for t in ("lnSpc", "spcBef", "spcAft", "spcPts"))
+_PPR_ORDER = tuple(
+    qn(f"a:{t}")
+    for t in (
+        "lnSpc",
+        "spcBef",
+        "spcAft",
+        "buClrTx",
+        "buClr",
+        "buSzTx",
+        "buSzPct",
+        "buSzPts",
+        "buFontTx",
+        "buFont",
+        "buNone",
+        "buAutoNum",
+        "buChar",
+        "buBlip",
+        "tabLst",
+        "defRPr",
+        "extLst",
+    )
+)
+"""The children of `a:pPr` in schema order."""
+_A_NOAUTOFIT = qn("a:noAutofit")
+_AUTOFIT = frozenset(qn(f"a:{t}") for t in ("noAutofit", "normAutofit", "spAutoFit"))
+_BODY_AFTER_AUTOFIT = tuple(qn(f"a:{t}") for t in ("scene3d", "sp3d", "flatTx", "extLst"))
+_P_AFTER_PPR = tuple(qn(f"a:{t}") for t in ("r", "br", "fld", "endParaRPr"))
+_CONTROL = re.compile(r"([\x00-\x08\x0B-\x1F])")
+"""Control characters DrawingML text cannot hold: written as `_xHHHH_`, as python-pptx does."""
+
 
 def emu(points: float) -> Emu:
     """Points to EMU, rounded up so that a box is never smaller than measured."""
@@ -50,51 +84,96 @@ def points(value: int) -> float:
 
 
 def prepare(frame, inset_x: float = INSET_X, inset_y: float = INSET_Y) -> None:
-    """A text frame that wraps, never auto-fits, with the insets the measure assumes."""
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.margin_left = frame.margin_right = emu(inset_x)
-    frame.margin_top = frame.margin_bottom = emu(inset_y)
-    frame.vertical_anchor = MSO_ANCHOR.TOP
+    """A text frame that wraps, never auto-fits, with the insets the measure assumes.
+
+    Written as python-pptx's setters write it: an inset equal to the default is
+    left out, the autofit choice sits at its place in the schema."""
+    body = frame._bodyPr
+    body.set("wrap", "square")
+    for old in body:
+        if old.tag in _AUTOFIT:
+            body.remove(old)
+    _insert(body, etree.Element(_A_NOAUTOFIT), _BODY_AFTER_AUTOFIT)
+    x, y = int(emu(inset_x)), int(emu(inset_y))
+    for name, value, default in (("lIns", x, 91440), ("rIns", x, 91440), ("tIns", y, 45720), ("bIns", y, 45720)):
+        if value == default:
+            body.attrib.pop(name, None)
+        else:
+            body.set(name, str(value))
+    body.set("anchor", "t")
 
 
 def write_runs(paragraph, runs: Sequence[Run], size: float) -> None:
     """Styled runs into a paragraph; newlines become line breaks.
 
     The paragraph's end mark gets the same size: an empty paragraph (a blank
-    cell) would otherwise take the base's default size and grow its row."""
-    end = paragraph._p.get_or_add_endParaRPr()
-    end.set("sz", str(round(size * 100)))
-    font_of_end = end.find(qn("a:latin"))
-    if font_of_end is None:
-        etree.SubElement(end, qn("a:latin")).set("typeface", FONT)
+    cell) would otherwise take the base's default size and grow its row.
+    Written straight into the XML, element for element what python-pptx's
+    setters write, at a fraction of their cost (a deck writes thousands)."""
+    p = paragraph._p
+    end = p.find(_A_END)
+    if end is None:
+        end = etree.SubElement(p, _A_END)
+    end.set("sz", _centipoints(size))
+    if end.find(_A_LATIN) is None:
+        etree.SubElement(end, _A_LATIN).set("typeface", FONT)
     for text, style in runs:
         for index, piece in enumerate(text.split("\n")):
             if index:
-                paragraph.add_line_break()
+                end.addprevious(etree.Element(_A_BR))
             if piece:
-                _run(paragraph, piece, style, size)
+                end.addprevious(_run(piece, style, size))
 
 
-def _run(paragraph, text: str, style: str, size: float) -> None:
-    run = paragraph.add_run()
-    run.text = text
-    font = run.font
-    font.name = FONT
-    font.size = Pt(size)
-    font.bold = style in measure.BOLD_STYLES
-    colour = COLOURS.get(style, marks.INK)
-    if colour is not None:  # None: the layout's colour (a title on a dark title slide is white)
-        font.color.rgb = RGBColor.from_string(colour)
+def _run(text: str, style: str, size: float) -> etree._Element:
+    """One `a:r`: size, weight, colour (None: the layout's, e.g. a white title), strike-through."""
+    run = etree.Element(_A_R)
+    rpr = etree.SubElement(run, _A_RPR)
+    rpr.set("sz", _centipoints(size))
+    rpr.set("b", "1" if style in measure.BOLD_STYLES else "0")
     if style == "removed":
-        run._r.get_or_add_rPr().set("strike", "sngStrike")
+        rpr.set("strike", "sngStrike")
+    colour = COLOURS.get(style, marks.INK)
+    if colour is not None:
+        etree.SubElement(etree.SubElement(rpr, _A_FILL), _A_RGB).set("val", colour.upper())
+    etree.SubElement(rpr, _A_LATIN).set("typeface", FONT)
+    etree.SubElement(run, _A_T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    return run
 
 
 def spacing(paragraph, size: float, before: float = 0.0) -> None:
     """Exact line spacing and paragraph spacing, as measured."""
-    paragraph.line_spacing = Pt(size * measure.LINE)
-    paragraph.space_before = Pt(before)
-    paragraph.space_after = Pt(0)
+    ppr = _ppr(paragraph)
+    for tag, points in ((_A_LNSPC, size * measure.LINE), (_A_SPCBEF, before), (_A_SPCAFT, 0.0)):
+        for old in ppr.findall(tag):
+            ppr.remove(old)
+        spacer = etree.Element(tag)
+        etree.SubElement(spacer, _A_SPCPTS).set("val", _centipoints(points))
+        _insert(ppr, spacer, _PPR_ORDER[_PPR_ORDER.index(tag) + 1 :])
+
+
+def _ppr(paragraph) -> etree._Element:
+    """The paragraph's `a:pPr`, added before its runs when it has none."""
+    p = paragraph._p
+    ppr = p.find(_A_PPR)
+    if ppr is None:
+        ppr = etree.Element(_A_PPR)
+        _insert(p, ppr, _P_AFTER_PPR)
+    return ppr
+
+
+def _insert(parent: etree._Element, child: etree._Element, successors: Sequence[str]) -> None:
+    """`child` before the first of `parent`'s children that the schema puts after it."""
+    for existing in parent:
+        if existing.tag in successors:
+            existing.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _centipoints(points: float) -> str:
+    """Points as the hundredths of a point DrawingML stores, rounded as python-pptx's `Pt` does."""
+    return str(int(points * 12700) // 127)
 
 
 def write_text(frame, runs: Sequence[Run], size: float, *, inset_x: float = INSET_X, inset_y: float = INSET_Y) -> None:
@@ -130,7 +209,7 @@ def write_plain(frame, paras: Sequence[Para], size: float) -> None:
 
 
 def _bullet(paragraph, level: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = _ppr(paragraph)
     ppr.set("marL", str(int(emu(BULLET_STEP * (level + 1)))))
     ppr.set("indent", str(-int(emu(BULLET_STEP * 0.8))))
     for tag in ("a:buNone", "a:buChar", "a:buAutoNum"):
@@ -141,7 +220,7 @@ def _bullet(paragraph, level: int) -> None:
 
 
 def _no_bullet(paragraph) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = _ppr(paragraph)
     ppr.set("marL", "0")
     ppr.set("indent", "0")
     if ppr.find(qn("a:buNone")) is None:

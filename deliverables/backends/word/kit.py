@@ -103,6 +103,12 @@ def breakable(text: str) -> str:
     return _API_NAME.sub(lambda m: _API_BREAK.sub(BREAK_OPPORTUNITY, m[0]) if len(m[0]) >= LONG_NAME else m[0], text)
 
 
+def space_before(paragraph: Paragraph, points: float) -> Paragraph:
+    """The paragraph with `points` of space above it (e.g. right below a table)."""
+    paragraph.paragraph_format.space_before = Emu(int(points * 12700))
+    return paragraph
+
+
 def keep_tables_together(document: Any) -> None:
     """No table row stranded on a page: the paragraph before each table, its header and first
     rows, and the rows before its last ones keep with the next, so a table that must break

@@ -12,6 +12,7 @@ from deliverables.core import marks, tags
 from deliverables.core.changes import since_previous
 from deliverables.core.context import Context
 from deliverables.core.dates import long_date, shown_date
+from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term
 from deliverables.documents.words import grammar, prose
 from deliverables.documents.words import templates as wording
@@ -231,8 +232,8 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
 def _exits(project: Project, stage: Stage) -> list[dict[str, str]]:
     """Each way out: destination label, condition, and the domain when it crosses one."""
     out = []
-    for exit_ in project.exits(stage):
-        target = project.routes.by_id.get(exit_.to)
+    for exit_ in exits_of(project, stage):
+        target = routes_of(project).by_id.get(exit_.to)
         label = target.label if target else exit_.to
         crossing = target is not None and target.domain != stage.domain
         when = exit_.when

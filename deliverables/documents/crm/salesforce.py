@@ -11,7 +11,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from deliverables.core.flow import Routes
+from deliverables.core.flow import Routes, routes_of
 from deliverables.core.model import Project
 from deliverables.documents.crm.config import Option, Picklist, Pipeline, PlatformConfig
 from deliverables.documents.crm.mapping import exit_lines
@@ -221,7 +221,7 @@ def files(project: Project, cfg: PlatformConfig, texts: dict[str, str]) -> dict[
             "PathAssistant",
             "Lead_Lifecycle",
             "pathAssistants/Lead_Lifecycle.pathAssistant-meta.xml",
-            path_assistant(project.routes, "Lead", "Status", "__MASTER__", texts["lead_path"], steps),
+            path_assistant(routes_of(project), "Lead", "Status", "__MASTER__", texts["lead_path"], steps),
         )
     deals = tuple(p for p in cfg.pipelines if p.object == "Opportunity")
     if deals:
@@ -268,7 +268,7 @@ def _pipeline_files(  # type: ignore[no-untyped-def]
         "PathAssistant",
         f"{name}_Path",
         f"pathAssistants/{name}_Path.pathAssistant-meta.xml",
-        path_assistant(project.routes, "Opportunity", "StageName", name, pipeline.name, steps),
+        path_assistant(routes_of(project), "Opportunity", "StageName", name, pipeline.name, steps),
     )
 
 

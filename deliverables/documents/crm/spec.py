@@ -8,6 +8,7 @@ from typing import Any
 
 from deliverables.core import marks
 from deliverables.core import stages as known
+from deliverables.core.flow import routes_of
 from deliverables.core.model import Project, Stage
 from deliverables.documents.crm import mapping
 from deliverables.documents.crm.config import Pipeline, PlatformConfig
@@ -209,7 +210,7 @@ def _lead_status(cfg: PlatformConfig) -> tuple:  # type: ignore[type-arg]
 
 def dashboards(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:
     """The five lifecycle reports, naming this client's stages and fields."""
-    routes = project.routes
+    routes = routes_of(project)
     # a stage measured outside the CRM has no records there to report on
     flow = [stage for stage in project.flow() if not known.outside_crm(stage)]
     transitions = [

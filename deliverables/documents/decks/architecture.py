@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from deliverables.backends.slides.model import FLOW, IMAGE, Flow, Para, Slide, Step
 from deliverables.core import marks
+from deliverables.core.flow import exits_of
 from deliverables.core.model import Project
 from deliverables.documents.decks.common import Words
 
@@ -82,7 +83,7 @@ def _handoffs(project: Project, domain: str) -> str:
     """The stages of other domains this domain's stages exit to, each once, in flow order."""
     seen: dict[str, None] = {}
     for stage in project.stages_in(domain):
-        for exit_ in project.exits(stage):
+        for exit_ in exits_of(project, stage):
             target = project.stage(exit_.to)
             if target is not None and target.domain != domain:
                 seen.setdefault(f"{target.label} ({project.domain_title(target.domain)})", None)

@@ -8,6 +8,7 @@ from deliverables.core import stages as known
 from deliverables.core.crmfields import Fields
 from deliverables.core.dates import long_date
 from deliverables.core.enablement import Session
+from deliverables.core.flow import exits_of
 from deliverables.core.model import Project, Stage
 from deliverables.documents.decks.common import Words
 from deliverables.documents.words import grammar
@@ -83,7 +84,7 @@ class Parts:
         mine = {s.id for s in session.stages}
         found: dict[str, None] = {}
         for stage in session.stages:
-            for exit_ in self.project.exits(stage):
+            for exit_ in exits_of(self.project, stage):
                 target = self.project.stage(exit_.to)
                 if target is None or target.id in mine or known.closes_lost(target):
                     continue
@@ -105,7 +106,7 @@ class Parts:
         paras += [para(text, level=1) for text in incoming] or [para(w("stage_first"), "muted", 1)]
         paras.append(para(w("stage_out"), "bold"))
         outgoing = []
-        for exit_ in self.project.exits(stage):
+        for exit_ in exits_of(self.project, stage):
             target = self.project.stage(exit_.to)
             if target is not None:
                 outgoing.append(self._named(target) + (f": {exit_.when}" if exit_.when else ""))
@@ -131,12 +132,12 @@ class Parts:
         return f"{stage.label} ({self.teams[stage.id]})"
 
     def _incoming(self, stage: Stage) -> list[Stage]:
-        return [s for s in self.project.flow() if any(e.to == stage.id for e in self.project.exits(s))]
+        return [s for s in self.project.flow() if any(e.to == stage.id for e in exits_of(self.project, s))]
 
     def _drops(self, stage: Stage) -> list[tuple[Stage, str]]:
         """(target, condition) of the ways out of `stage` that do not move it forward."""
         found = []
-        for exit_ in self.project.exits(stage):
+        for exit_ in exits_of(self.project, stage):
             target = self.project.stage(exit_.to)
             if target is None:
                 continue

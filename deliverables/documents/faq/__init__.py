@@ -17,6 +17,7 @@ from deliverables.core import marks
 from deliverables.core import stages as lookup
 from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
+from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import Project, Stage, Term
 from deliverables.documents.words import prose
 from deliverables.documents.words import templates as wording
@@ -115,7 +116,7 @@ def _sal_vs_sql(project: Project) -> dict[str, Any] | None:
     sal, sql = lookup.stage(project, "sal"), lookup.stage(project, "sql")
     if sal is None or sql is None:
         return None
-    exit_ = next((e for e in project.exits(sal) if e.to == sql.id), None)
+    exit_ = next((e for e in exits_of(project, sal) if e.to == sql.id), None)
     handoff = exit_ is not None and not sal.exit and sal.domain != sql.domain
     move = exit_.when if exit_ else ""
     return {"sal": _stage(project, sal), "sql": _stage(project, sql), "move": prose.keep(move), "handoff": handoff}
@@ -161,10 +162,10 @@ def _stage(project: Project, stage: Stage) -> dict[str, Any]:
     """A stage as template data; every client string made safe by `prose.keep`."""
     keep = prose.keep
     exits = []
-    for exit_ in project.exits(stage):
+    for exit_ in exits_of(project, stage):
         target = project.stage(exit_.to)
         exits.append({"to": keep(target.label if target else exit_.to), "when": keep(exit_.when)})
-    incoming = [keep(s.label) for s in project.routes.incoming.get(stage.id, ())]
+    incoming = [keep(s.label) for s in routes_of(project).incoming.get(stage.id, ())]
     return {
         "label": keep(stage.label),
         "name": keep(stage.name),

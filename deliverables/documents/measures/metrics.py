@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from deliverables.core import stages as known
+from deliverables.core.flow import exits_of
 from deliverables.core.model import MeasureTarget, Project, Stage
 
 
@@ -35,7 +36,7 @@ def forward_pairs(project: Project) -> list[Pair]:
     for stage in project.flow():
         if leaves(stage):
             continue
-        for exit_ in project.exits(stage):
+        for exit_ in exits_of(project, stage):
             target = project.stage(exit_.to)
             if target is None or leaves(target) or order[target.id] <= order[stage.id]:
                 continue
@@ -58,7 +59,7 @@ def drop_exits(project: Project, stage: Stage) -> list[Stage]:
     """The stages a record leaves `stage` for without moving forward: lost outcomes and earlier stages."""
     order = {s.id: i for i, s in enumerate(project.flow())}
     found = []
-    for exit_ in project.exits(stage):
+    for exit_ in exits_of(project, stage):
         target = project.stage(exit_.to)
         if target is not None and (leaves(target) or order[target.id] < order[stage.id]):
             found.append(target)
