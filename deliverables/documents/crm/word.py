@@ -60,7 +60,9 @@ def _platform(w: Writer, p: dict[str, Any], intro: str, files: list[str]) -> Non
 
 def _stage_table(w: Writer, p: dict[str, Any]) -> None:
     w.heading("Where each stage lives", 2)
-    table = w.table(["Stage", "Domain", "Object", "Field", "Value", "Pipeline"], [3, 1.4, 1.4, 2, 2.4, 1.6])
+    # objects, fields and values are API names: they never wrap, their columns widen to fit them
+    whole = {column: [s[key] for s in p["stages"]] for column, key in ((2, "object"), (3, "field"), (4, "value"))}
+    table = w.table(["Stage", "Domain", "Object", "Field", "Value", "Pipeline"], [3, 1.4, 1.4, 2, 2.4, 1.6], whole)
     for s in p["stages"]:
         cells = [
             stage_name(s["label"], s["golden"], s["assumed"]),
