@@ -52,6 +52,12 @@ def heights(document: Any, paragraphs: Sequence[Paragraph]) -> list[float]:
     return out
 
 
+def text_font(document: Any, style_name: str) -> tuple[float, measure.Family]:
+    """Size (pt) and measured family of a paragraph style's text."""
+    look = _look(document, document.styles[style_name])
+    return look.size, measure.family_named(look.font)
+
+
 def page_height(document: Any) -> float:
     """Height in points of the text area of the last section's pages."""
     section = document.sections[-1]
