@@ -329,8 +329,8 @@ def test_base_lacking_layouts_and_placeholders_names_all_of_them(tmp_path: Path)
     ctx.theme = tmp_path
     with pytest.raises(TemplateError) as caught:
         build("kickoff-deck", ctx)
-    assert caught.value.message == (
-        f"{tmp_path / 'base.pptx'}: the base presentation cannot be used: "
+    assert caught.value.message == (  # a theme set on the context, as --theme does
+        f"--theme: {tmp_path / 'base.pptx'}: the base presentation cannot be used: "
         "slide layout 'Title and Content' has no body placeholder; "
         "no slide layout named 'Title Only' (it has 'Title Slide', 'Title and Content', 'Section Header', 'Exhibit')"
     )

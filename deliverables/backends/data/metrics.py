@@ -300,22 +300,25 @@ def compute(
     cutoffs: dict[int, int],
     future: int,
     execute,
+    cache,
 ) -> dict[str, Any]:
-    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}."""
-    seg = segment_rows(t.records, segments)
+    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}; the
+    segment rows and the stages entered are materialised first, so each metric's own
+    query stays small (compiling grows faster than the expression)."""
+    seg = cache(segment_rows(t.records, segments))
     keys = list(SEGMENT_KEYS)
     current = t.current.filter(t.current.pos.notnull())
-    entered = ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True)
-    out: dict[str, Any] = {}
+    entered = cache(ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True))
+    out: dict[str, ibis.Table] = {}
 
     def counted(table: ibis.Table, by: list[str], name: str = "n") -> ibis.Table:
         joined = table.inner_join(seg, "rid")
         return joined.group_by(keys + by).agg(**{name: joined.rid.nunique()})
 
     ex = t.exports.select("rid", "export").distinct()
-    out["records"] = execute(counted(ex, ["export"]))
-    out["current"] = execute(counted(current.select("rid", "pos"), ["pos"]))
-    out["entered"] = execute(counted(entered, ["pos"]))
+    out["records"] = counted(ex, ["export"])
+    out["current"] = counted(current.select("rid", "pos"), ["pos"])
+    out["entered"] = counted(entered, ["pos"])
     laters: dict[int, list[int]] = {}
     for a, b in later:
         laters.setdefault(a, []).append(b)
@@ -323,26 +326,26 @@ def compute(
         entered.filter(entered.pos.isin(sorted(set(bs)))).select("rid", pos=_int(a)) for a, bs in sorted(laters.items())
     ]
     skipped = union(reached).distinct().anti_join(entered, ["rid", "pos"]) if reached else nothing(entered)
-    out["skipped"] = execute(counted(skipped, ["pos"]))
+    out["skipped"] = counted(skipped, ["pos"])
     stuck = current.select("rid", "pos").inner_join(t.entries, ["rid", "pos"])
     if cutoffs:
         cutoff = ibis.cases(*((stuck.pos == pos, at) for pos, at in sorted(cutoffs.items())), else_=ibis.null("int64"))
         stuck = stuck.filter(stuck["last"] < cutoff).select("rid", "pos")
     else:
         stuck = nothing(stuck.select("rid", "pos"))
-    out["stuck"] = execute(counted(stuck, ["pos"]))
-    out.update(_transitions(t, entered, seg, keys, moves, execute))
+    out["stuck"] = counted(stuck, ["pos"])
+    out.update(_transitions(t, entered, seg, keys, moves))
     unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
-    out["unmapped"] = execute(counted(unmapped.select("rid", "col", "raw"), ["col", "raw"]))
+    out["unmapped"] = counted(unmapped.select("rid", "col", "raw"), ["col", "raw"])
     used = t.current.filter(t.current.raw.nullif("").notnull())
-    out["values"] = execute(used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique()))
+    out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
     undated = seg.anti_join(t.dated, "rid")
-    out["undated"] = execute(undated.group_by(keys).agg(n=undated.rid.nunique()))
+    out["undated"] = undated.group_by(keys).agg(n=undated.rid.nunique())
     ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")
-    out["future"] = execute(ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count()))
+    out["future"] = ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count())
     order = _both(t.entries, later, "first").filter(ibis._["bfirst"] < ibis._["afirst"]).select("rid").distinct()
-    out["disorder"] = execute(counted(order, []))
-    return out
+    out["disorder"] = counted(order, [])
+    return {name: execute(query) for name, query in out.items()}
 
 
 def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str) -> ibis.Table:
@@ -355,10 +358,10 @@ def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str) -> ibi
     return both.filter(pairs(both.src, both.dst, found)).drop("bid")
 
 
-def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves, execute) -> dict[str, Any]:
+def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves) -> dict[str, ibis.Table]:
     both = _both(entered, moves).inner_join(seg, "rid")
     converted = both.group_by(keys + ["src", "dst"]).agg(n=both.rid.nunique())
     timed = _both(t.entries, moves, "first")
     timed = timed.select("rid", "src", "dst", days=(timed.bfirst - timed.afirst) / 86400.0).inner_join(seg, "rid")
     median = timed.group_by(keys + ["src", "dst"]).agg(days=timed.days.median())
-    return {"converted": execute(converted), "median": execute(median)}
+    return {"converted": converted, "median": median}

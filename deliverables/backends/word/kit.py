@@ -178,11 +178,13 @@ class Writer:
         try:
             self.doc: Document = docx.Document(io.BytesIO(base or b""))
         except Exception as exc:  # python-docx raises several unrelated types for a bad package
-            raise TemplateError(f"base document '{label}' cannot be opened as .docx: {exc}") from None
+            raise TemplateError(
+                f"base document '{label}' cannot be opened as .docx: {exc}, expected a Word document", label
+            ) from None
         self.ids = {style.name: style.style_id for style in self.doc.styles}
         for name in dict.fromkeys((*BASE_STYLES, *styles)):
             if name not in self.ids:
-                raise TemplateError(f"base document '{label}' lacks the style '{name}' needed by the {what}")
+                raise TemplateError(f"base document '{label}' lacks the style '{name}' needed by the {what}", label)
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
