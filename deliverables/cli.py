@@ -94,6 +94,11 @@ def _report(outcome) -> None:
         if name in result.bugs:
             click.echo(result.bugs[name].rstrip(), err=True)
         kept = "kept its earlier files" if _has_files(result.folder, name) else "not written"
+        if name in result.problems:
+            for problem in result.problems[name]:
+                click.echo(str(problem), err=True)
+            click.echo(f"{outcome.source}: error: {name} failed ({kept})", err=True)
+            continue
         click.echo(f"{outcome.source}: error: {name} failed ({kept}): {reason}", err=True)
     if result.bugs:
         click.echo("deliver: internal error (a bug): please report it with the traceback above", err=True)

@@ -187,8 +187,9 @@ def test_theme_base_missing_a_style_is_named(tmp_path: Path):
     docx.Document().save(tmp_path / "base.docx")
     with pytest.raises(TemplateError) as caught:
         dad(context(EXAMPLE, theme=tmp_path))
-    assert caught.value.message == (
-        f"base document '{tmp_path / 'base.docx'}' lacks the style 'Legend' needed by the Definition Alignment Document"
+    assert caught.value.message == (  # the theme came from the option, not the client file
+        f"--theme: base document '{tmp_path / 'base.docx'}' lacks the style 'Legend' "
+        "needed by the Definition Alignment Document"
     )
 
 

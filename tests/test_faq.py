@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
 from docx_support import context, docx_text, edited, render
@@ -161,3 +165,55 @@ def test_markdown_escapes_client_markup_and_keeps_line_breaks():
 
 def test_rebuild_is_byte_identical():
     assert faq(context(EXAMPLE)) == faq(context(EXAMPLE))
+
+
+CLIENTS_DIR = Path(__file__).parent / "cases" / "clients"
+CLIENTS = sorted(CLIENTS_DIR.glob("*.yaml"))
+
+
+def _question_breaks(data: bytes) -> list[str]:
+    """The questions that start a page of their own."""
+    document = docx.Document(io.BytesIO(data))
+    return [p.text for p in document.paragraphs if p.paragraph_format.page_break_before]
+
+
+def test_the_question_that_runs_over_a_nearly_empty_last_page_starts_that_page():
+    ctx = context(CLIENTS_DIR / "four-stage-v0.yaml")
+    markdown, data = faq(ctx)
+    assert _question_breaks(data) == [f"3. {questions(markdown)[-1]}"]
+    # A FAQ whose last page is well filled flows without a forced break.
+    assert _question_breaks(faq(context(CLIENTS_DIR / "salesforce-v3.yaml"))[1]) == []
+
+
+def _last_page_fill(data: bytes, tmp_path: Path) -> tuple[int, float]:
+    """Pages, and the share of the last page's text area its body text reaches down to."""
+    from pypdf import PdfReader
+
+    source = tmp_path / "faq.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pages = PdfReader(tmp_path / "faq.pdf").pages
+    height = float(pages[-1].mediabox.height)
+    margin = 1134 / 20  # the base's top and bottom margins, in points
+    lows: list[float] = []
+
+    def seen(text, cm, tm, font, size):
+        y = tm[5]
+        if text.strip() and margin < y < height - margin:
+            lows.append(y)
+
+    pages[-1].extract_text(visitor_text=seen)
+    return len(pages), (height - margin - min(lows)) / (height - 2 * margin)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("path", [*CLIENTS, *ARCHITECTURES], ids=lambda p: p.stem)
+def test_no_faq_ends_on_a_nearly_empty_page(path: Path, tmp_path: Path):
+    pages, fill = _last_page_fill(faq(context(path))[1], tmp_path)
+    assert pages == 1 or fill >= 0.2, f"last of {pages} pages filled to {fill:.0%}"

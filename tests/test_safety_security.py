@@ -76,48 +76,125 @@ def _with(text: str, key: str, value: str) -> str:
     return text.replace("architect: Sam Rivera\n", f"architect: Sam Rivera\ntheme: {value}\n")
 
 
+LOGO_AT = "acme.yaml:4:9: client.logo: "
+THEME_AT = "acme.yaml:7:8: theme: "
+LOGO_FILE = "a PNG or JPEG image file"
+THEME_FOLDER = "a folder holding base.docx, base.pptx or wording templates"
+PPTX = "a PowerPoint presentation (.pptx)"
+
+
+def _make(tmp_path: Path, make: str, name: str) -> None:
+    """Something bad at `tmp_path / name`."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "huge":
+        with open(path, "wb") as handle:
+            handle.truncate(200 * 1024 * 1024)  # sparse: cheap on disk
+    elif make == "dir":
+        path.mkdir()
+    elif make == "loop":
+        os.symlink(path.name + ".other", path)
+        os.symlink(path.name, path.with_name(path.name + ".other"))
+    elif make == "text":
+        path.write_text("not an image, not a presentation\n", encoding="utf-8")
+    elif make in ("truncated", "bomb"):
+        from PIL import Image
+
+        if make == "truncated":
+            Image.new("RGB", (64, 64), (200, 30, 30)).save(path, format="PNG")
+            path.write_bytes(path.read_bytes()[:60])
+        else:
+            Image.new("1", (15000, 15000)).save(path, format="PNG")  # 225 million pixels in a few kilobytes
+
+
+LOGO_CASES = {
+    "dir": "logo file 'logo.png' is a folder, expected a PNG or JPEG image file",
+    "fifo": "logo file 'logo.png' is a FIFO, expected a PNG or JPEG image file",
+    "/dev/null": "logo file '/dev/null' is a device, expected a PNG or JPEG image file",
+    "/dev/zero": "logo file '/dev/zero' is a device, expected a PNG or JPEG image file",
+    "loop": "logo file 'logo.png' cannot be read (Too many levels of symbolic links), "
+    "expected a readable PNG or JPEG image file",
+    "huge": "logo file 'logo.png' is larger than 10 MB, expected a PNG or JPEG image file of at most 10 MB",
+    "truncated": "logo file 'logo.png' is a damaged image (Truncated File Read), expected a readable PNG or JPEG image",
+    "bomb": "logo file 'logo.png' has too many pixels, expected an image of at most 40 million pixels",
+}
+
+
+@pytest.mark.parametrize("make", sorted(LOGO_CASES))
+def test_a_bad_logo_is_an_error_at_the_logo_key(make: str, tmp_path: Path) -> None:
+    value = make if make.startswith("/") else "logo.png"
+    if not make.startswith("/"):
+        _make(tmp_path, make, value)
+    write(tmp_path / "acme.yaml", _with(client(), "logo", value))
+    result = deliver("build", "acme.yaml", "--only", "definition-alignment", "--out", "out", cwd=tmp_path)
+    assert_user_error(result)
+    assert LOGO_AT + LOGO_CASES[make] in result.stderr.splitlines(), result.stderr
+    assert not (tmp_path / "out" / "acme" / "v1").exists()
+
+
 @pytest.mark.parametrize(
-    ("key", "make", "fragment"),
+    ("make", "expected"),
     [
-        ("logo", "zero", "not a regular file"),
-        ("logo", "fifo", "not a regular file"),
-        ("logo", "huge", "larger than"),
-        ("logo", "dir", "not a regular file"),
-        ("theme", "zero", "acme.yaml:7:8: theme: theme folder '/dev/zero' is not a folder"),
-        ("theme", "fifo-in", "base.pptx"),
-        ("theme", "huge-in", "base.pptx"),
+        ("missing", "logo file 'logo.png' not found; the cover has no logo"),
+        ("text", "logo file 'logo.png' is not a PNG or JPEG image; the cover has no logo"),
     ],
 )
-def test_theme_and_logo_that_are_not_plain_files_are_clear_errors(
-    key: str, make: str, fragment: str, tmp_path: Path
-) -> None:
-    if make == "zero":
-        value = "/dev/zero"
-    elif make in ("fifo", "huge", "dir"):
-        value = "logo.png"
-        if make == "fifo":
-            os.mkfifo(tmp_path / value)
-        elif make == "huge":
-            with open(tmp_path / value, "wb") as handle:
-                handle.truncate(200 * 1024 * 1024)  # sparse: cheap on disk
-        else:
-            (tmp_path / value).mkdir()
-    else:
-        value = "brand"
-        theme = tmp_path / value
-        theme.mkdir()
-        if make == "fifo-in":
-            os.mkfifo(theme / "base.pptx")
-        elif make == "huge-in":
-            with open(theme / "base.pptx", "wb") as handle:
-                handle.truncate(200 * 1024 * 1024)
-        else:
-            os.mkfifo(theme / "notes.txt")
-    write(tmp_path / "acme.yaml", _with(client(), key, value))
-    only = "definition-alignment" if key == "logo" else "kickoff-deck"
-    result = deliver("build", "acme.yaml", "--only", only, "--out", "out", cwd=tmp_path)
-    assert_user_error(result, "acme.yaml", fragment)
-    assert not (tmp_path / "out" / "acme" / "v1").exists()
+def test_a_missing_or_foreign_logo_is_a_warning_at_the_logo_key(make: str, expected: str, tmp_path: Path) -> None:
+    _make(tmp_path, make, "logo.png")
+    write(tmp_path / "acme.yaml", _with(client(), "logo", "logo.png"))
+    result = deliver("build", "acme.yaml", "--only", "definition-alignment", "--out", "out", cwd=tmp_path)
+    assert_ok(result)
+    assert LOGO_AT + "warning: " + expected in result.stderr.splitlines(), result.stderr
+
+
+THEME_CASES = {
+    # the theme folder itself
+    "missing": f"theme folder 'brand' does not exist, expected {THEME_FOLDER}",
+    "text": f"theme folder 'brand' is a file, expected {THEME_FOLDER}",
+    "fifo": f"theme folder 'brand' is a FIFO, expected {THEME_FOLDER}",
+    "/dev/zero": f"theme folder '/dev/zero' is a device, expected {THEME_FOLDER}",
+    "loop": f"theme folder 'brand' cannot be read (Too many levels of symbolic links), expected {THEME_FOLDER}",
+    # a file in it
+    "fifo-in": f"template 'brand/base.pptx' is a FIFO, expected {PPTX}",
+    "huge-in": f"template 'brand/base.pptx' is larger than 50 MB, expected {PPTX} of at most 50 MB",
+    "dir-in": f"template 'brand/base.pptx' is a folder, expected {PPTX}",
+    "loop-in": "template 'brand/base.pptx' cannot be read (Too many levels of symbolic links), expected a readable file",
+    "text-in": "base presentation 'brand/base.pptx' cannot be opened as .pptx: File is not a zip file, "
+    "expected a PowerPoint presentation",
+}
+
+
+def _theme(tmp_path: Path, make: str) -> str:
+    if make.startswith("/"):
+        return make
+    if make.endswith("-in"):
+        (tmp_path / "brand").mkdir()
+        _make(tmp_path, make.removesuffix("-in"), "brand/base.pptx")
+    elif make != "missing":
+        _make(tmp_path, make, "brand")
+    return "brand"
+
+
+@pytest.mark.parametrize("make", sorted(THEME_CASES))
+def test_a_bad_theme_is_an_error_at_the_theme_key(make: str, tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", _with(client(), "theme", _theme(tmp_path, make)))
+    result = deliver("build", "acme.yaml", "--only", "kickoff-deck", "--out", "out", cwd=tmp_path)
+    assert_user_error(result)
+    assert THEME_AT + THEME_CASES[make] in result.stderr.splitlines(), result.stderr
+    assert not list((tmp_path / "out").rglob("*.pptx"))
+
+
+@pytest.mark.parametrize("make", ["missing", "fifo-in", "text-in"])
+def test_a_bad_theme_option_is_an_error_naming_the_option(make: str, tmp_path: Path) -> None:
+    write(tmp_path / "acme.yaml", client())
+    result = deliver(
+        "build", "acme.yaml", "--only", "kickoff-deck", "--theme", _theme(tmp_path, make), "--out", "out", cwd=tmp_path
+    )
+    assert_user_error(result, f"--theme: {THEME_CASES[make]}")
+    assert ": theme: " not in result.stderr, result.stderr  # the client file names no theme
+    assert not list((tmp_path / "out").rglob("*.pptx"))
 
 
 def test_a_fifo_beside_the_theme_files_is_never_waited_on(tmp_path: Path) -> None:

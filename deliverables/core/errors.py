@@ -66,6 +66,10 @@ class InputError(DeliverError):
         errors = [p for p in self.problems if p.severity == "error"]
         super().__init__(f"{len(errors)} error{'' if len(errors) == 1 else 's'}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Carried back from a worker process whole, with its problems.
+        return (type(self), (self.problems,))
+
     def show(self, file: IO[Any] | None = None) -> None:
         out = file or sys.stderr
         for problem in self.problems:
@@ -76,7 +80,17 @@ class InputError(DeliverError):
 
 
 class TemplateError(DeliverError):
-    """A template or branded base that lacks what a renderer needs."""
+    """A template or branded base that lacks what a renderer needs.
+
+    `file` is the template file at fault, when known: the build then positions the
+    error at the client file's `theme:` when that file comes from its theme."""
+
+    def __init__(self, message: str, file: object = None):
+        super().__init__(message)
+        self.file = None if file is None else str(file)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.file))
 
 
 class BuildError(DeliverError):

@@ -39,6 +39,8 @@ class BuildResult:
     """Deliverable -> why it could not be rendered; it kept its earlier files, if any."""
     bugs: dict[str, str] = field(default_factory=dict)
     """Of the failed, those that failed on a bug rather than on their input: the traceback."""
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    """Of the failed, those that failed on a positioned problem of the client file: the problems."""
 
     def raise_failed(self) -> None:
         """A BuildError naming every failed deliverable and why, when one failed."""
@@ -211,18 +213,35 @@ def build_file(
                 incremental.record(source, raw, out_root, folder, names, ctx.theme, inputs.external_paths(ctx))
     rebuilt = [n for n, r in report.items() if r["action"] == "rebuilt"]
     bugs = {n: _traceback(e) for n, e in errors.items() if n in failed and not isinstance(e, DeliverError)}
-    return BuildResult(source, folder, record["files"], warnings, rebuilt=rebuilt, failed=failed, bugs=bugs)
+    problems = {n: e.problems for n, e in errors.items() if n in failed and isinstance(e, InputError)}
+    return BuildResult(
+        source, folder, record["files"], warnings, rebuilt=rebuilt, failed=failed, bugs=bugs, problems=problems
+    )
 
 
 def resolve_theme(source: Path, project: Project, option: Path | None) -> Path | None:
     """The theme folder from `--theme` or the file's `theme` key (relative to the file)."""
+    import os
+    import stat
+
     chosen = option or (source.parent / project.theme if project.theme else None)
     if chosen is None:
         return None
-    if not chosen.is_dir():
-        what = "is not a folder" if chosen.exists() else "does not exist"
-        raise TemplateError(f"theme folder '{chosen}' {what}")
-    return chosen
+    try:
+        mode = os.stat(chosen).st_mode
+    except FileNotFoundError:
+        what = "does not exist"
+    except OSError as exc:
+        what = f"cannot be read ({exc.strerror or exc})"
+    else:
+        if stat.S_ISDIR(mode):
+            return chosen
+        what = f"is {inputs.kind(mode)}"
+    named = "--theme: " if option is not None else ""
+    raise TemplateError(f"{named}theme folder '{chosen}' {what}, expected {THEME_EXPECTED}")
+
+
+THEME_EXPECTED = "a folder holding base.docx, base.pptx or wording templates"
 
 
 def _manifest(raw: bytes, files: dict[str, bytes], report: dict[str, Any], folder: Path, keep: bool) -> dict[str, Any]:

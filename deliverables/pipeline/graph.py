@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from deliverables.core.context import EVERY, Context, Listing
-from deliverables.core.errors import BuildError, DeliverError
+from deliverables.core.errors import BuildError, DeliverError, InputError
 from deliverables.pipeline import incremental, inputs, manifest, registry, workers
 from deliverables.pipeline.registry import Deliverable
 from deliverables.pipeline.storage import read_output, safe_relative
@@ -179,6 +179,8 @@ def produce(nodes: Iterable[Node], earlier: Path | None, pool: Any = None) -> di
 
 def failure_reason(exc: BaseException) -> str:
     """One line saying why a deliverable could not be rendered."""
+    if isinstance(exc, InputError):
+        return "; ".join(f"{p.file}:{p.line}:{p.column}: {p.where}: {p.message}" for p in exc.problems)
     if isinstance(exc, DeliverError):
         return exc.format_message()
     text = str(exc).strip().splitlines()
@@ -189,6 +191,7 @@ def _failed(
     node: Node, exc: BaseException, outcomes: dict[str, Any], earlier: Path | None, entry: Any, hashes: dict[str, Any]
 ) -> Produced:
     producer = next((n for n in node.needs if outcomes.get(n) is exc), None)
+    exc = inputs.placed(node.ctx, exc)
     own = failure_reason(exc).removeprefix(f"{node.name}: ")
     reason = f"it uses the files of '{producer}', which failed" if producer else own
     files = _previous_files(earlier, entry, hashes)

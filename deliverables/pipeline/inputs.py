@@ -28,20 +28,43 @@ class NotReadable(Exception):
     """An external file that is not a regular file or is too large."""
 
 
+def kind(mode: int) -> str:
+    """What a file that is not a regular one is: `a folder`, `a FIFO`, `a device`..."""
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file, not a regular one"
+
+
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them (FileNotFoundError when absent)."""
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise NotReadable("is not a regular file")
+        raise NotReadable(f"is {kind(info.st_mode)}")
     if info.st_size > limit:
-        raise NotReadable(f"is larger than {limit // (1024 * 1024)} MB")
+        raise NotReadable(f"is larger than {_mb(limit)}")
     # O_NONBLOCK: should the path be swapped for a FIFO after the check, open must not hang.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise NotReadable(f"is larger than {limit // (1024 * 1024)} MB")
+        raise NotReadable(f"is larger than {_mb(limit)}")
     return data
+
+
+def _mb(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB"
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or exc})"
 
 
 def load(roles: Iterable[str], ctx: Context) -> dict[str, bytes]:
@@ -100,27 +123,67 @@ def _logo_path(ctx: Context) -> Path:
     return Path(ctx.document.path).parent / (ctx.project.client.logo or "")
 
 
+LOGO_EXPECTED = "PNG or JPEG image file"
+
+
 def _logo(ctx: Context) -> bytes | None:
     if not ctx.project.client.logo:
         return None
     path = _logo_path(ctx)
     try:
-        return read_bounded(path, LIMITS["logo"])
+        data = read_bounded(path, LIMITS["logo"])
     except FileNotFoundError:
         ctx.warn(("client", "logo"), f"logo file '{path}' not found; the cover has no logo")
+        return None
     except NotReadable as exc:
-        raise InputError([ctx.document.problem(("client", "logo"), f"logo file '{path}' {exc}")]) from None
+        bound = f" of at most {_mb(LIMITS['logo'])}" if "larger" in str(exc) else ""
+        raise _logo_error(ctx, f"logo file '{path}' {exc}, expected a {LOGO_EXPECTED}{bound}") from None
     except OSError as exc:
-        raise InputError(
-            [ctx.document.problem(("client", "logo"), f"logo file '{path}' cannot be read: {exc.strerror or exc}")]
-        ) from None
-    return None
+        raise _logo_error(ctx, f"logo file '{path}' {_unreadable(exc)}, expected a readable {LOGO_EXPECTED}") from None
+    from deliverables.backends import images
+
+    damage = images.damage(data)
+    if damage is not None:
+        raise _logo_error(ctx, f"logo file '{path}' {damage}")
+    return data
+
+
+def _logo_error(ctx: Context, message: str) -> InputError:
+    return InputError([ctx.document.problem(("client", "logo"), message)])
+
+
+EXPECTED = {
+    "base.docx": "a Word document (.docx)",
+    "base.pptx": "a PowerPoint presentation (.pptx)",
+}
 
 
 def _template(role: str, ctx: Context) -> bytes:
     path = ctx.template(role)
+    expected = EXPECTED.get(role, "a template file")
     try:
         return read_bounded(path, TEMPLATE_LIMIT)
-    except (NotReadable, OSError) as exc:
-        reason = str(exc) if isinstance(exc, NotReadable) else f"cannot be read: {exc.strerror or exc}"
-        raise TemplateError(f"template '{path}' {reason}") from None
+    except NotReadable as exc:
+        bound = f" of at most {_mb(TEMPLATE_LIMIT)}" if "larger" in str(exc) else ""
+        error = TemplateError(f"template '{path}' {exc}, expected {expected}{bound}", path)
+    except OSError as exc:
+        error = TemplateError(f"template '{path}' {_unreadable(exc)}, expected a readable file", path)
+    raise placed(ctx, error) from None
+
+
+def from_client_file(ctx: Context) -> bool:
+    """True when the theme in use is the one the client file's `theme:` names (not `--theme`)."""
+    named = ctx.project.theme
+    return bool(named) and ctx.theme == Path(ctx.document.path).parent / str(named)
+
+
+def placed(ctx: Context, exc: BaseException) -> BaseException:
+    """A template error about a file of the theme, positioned where the client file names
+    the theme (or naming `--theme` when the option chose it); any other error as it is."""
+    if not isinstance(exc, TemplateError) or exc.file is None or ctx.theme is None:
+        return exc
+    if not Path(exc.file).is_relative_to(ctx.theme):
+        return exc
+    if from_client_file(ctx):
+        return InputError([ctx.document.problem(("theme",), exc.message)])
+    return TemplateError(f"--theme: {exc.message}", exc.file)

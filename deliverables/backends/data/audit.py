@@ -126,45 +126,48 @@ def _shapes(project: Project, doc: Document) -> tuple[dict[int, tuple[dates.Shap
     return shapes, problems
 
 
-def _date_columns(p: ExportPlan) -> list[str]:
-    columns = [c for c, _ in p.dates]
-    if p.layout.created:
-        columns.append(p.layout.created)
-    if p.layout.history is not None:
-        columns.append(p.layout.history[2])
-    return list(dict.fromkeys(columns))
-
-
-def _bad_dates(doc: Document, p: ExportPlan, table, shapes, execute, label: str) -> list[Any]:
+def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, labels: dict[int, str]) -> list[Any]:
+    """The unreadable dates of every export, from the one parsed long table of dates:
+    a summary per export and its first rows, in (row, column) order."""
     import ibis
 
-    from deliverables.backends.data.files import ROW
-
-    parts = []
-    for column in _date_columns(p):
-        _, readable = dates.read(table[column], shapes)
-        bad = table.filter(~readable).select(row=table[ROW], column=ibis.literal(column), value=table[column])
-        parts.append(bad)
-    if not parts:
+    if parsed is None:
         return []
-    bad = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
-    total = execute(bad.aggregate(n=bad.count()))[0]["n"]
-    if not total:
-        return []
-    shown = execute(bad.order_by(["row", "column"]).limit(SHOWN))
-    listed = f" (the first {SHOWN} listed)" if total > SHOWN else ""
-    noun = "an unreadable date" if total == 1 else f"{total} unreadable dates"
-    summary = doc.problem(
-        ("audit", "exports", p.index),
-        f"export '{p.export.path}' has {noun}{listed}; expected {dates.EXPECTED}, or set `date_format`",
+    bad = parsed.filter(parsed.bad.notnull())
+    listed = bad.mutate(
+        total=bad.slot.count().over(ibis.window(group_by="export")),
+        rank=ibis.row_number().over(ibis.window(group_by="export", order_by=["row", "slot"])),
     )
-    rows = [
-        RowProblem(
-            label, r["row"], 0, "", f"column '{r['column']}': unreadable date {r['value']!r}; expected {dates.EXPECTED}"
+    found = execute(listed.filter(listed["rank"] < SHOWN).order_by(["export", "rank"]))
+    columns = {s.number: s.column for s in slots}
+    by_export: dict[int, list[dict[str, Any]]] = {}
+    for r in found:
+        by_export.setdefault(r["export"], []).append(r)
+    problems: list[Any] = []
+    for p in plans:
+        rows = by_export.get(p.index)
+        if not rows:
+            continue
+        total = rows[0]["total"]
+        listed_note = f" (the first {SHOWN} listed)" if total > SHOWN else ""
+        noun = "an unreadable date" if total == 1 else f"{total} unreadable dates"
+        problems.append(
+            doc.problem(
+                ("audit", "exports", p.index),
+                f"export '{p.export.path}' has {noun}{listed_note}; expected {dates.EXPECTED}, or set `date_format`",
+            )
         )
-        for r in shown
-    ]
-    return [summary, *rows]
+        problems += [
+            RowProblem(
+                labels[p.index],
+                r["row"],
+                0,
+                "",
+                f"column '{columns[r['slot']]}': unreadable date {r['bad']!r}; expected {dates.EXPECTED}",
+            )
+            for r in rows
+        ]
+    return problems
 
 
 def run(project: Project, doc: Document, progress: Progress | None = None) -> Result:
@@ -178,28 +181,66 @@ def run(project: Project, doc: Document, progress: Progress | None = None) -> Re
     from deliverables.backends.data import files
 
     with files.workspace() as folder:
-        con = _connect(project, doc)
-        cached: list[Any] = []
+        db = Database(_connect(project, doc))
         try:
-            return _run(project, doc, con, folder, as_of, progress, cached)
+            return _run(project, doc, db, folder, as_of, progress)
         finally:
-            for table in cached:
+            db.close()
+
+
+class Database:
+    """Runs the audit's ibis expressions. On the embedded DuckDB they run as the SQL ibis
+    compiles, rows fetched as plain tuples and tidy tables kept as temporary tables (no
+    detour through Arrow, whose import alone outweighs a small audit); elsewhere through
+    ibis itself (`to_pyarrow`, `cache`)."""
+
+    def __init__(self, con) -> None:
+        self.con = con
+        self.direct = con.name == "duckdb"
+        self.cached: list[Any] = []
+
+    def execute(self, expr) -> list[dict[str, Any]]:
+        """The rows of a table expression, as dicts."""
+        if self.direct:
+            cursor = self.con.raw_sql(self.con.compile(expr))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return self.con.to_pyarrow(expr).to_pylist()
+
+    def cache(self, expr):
+        """The expression materialised once, as a table the next expressions read."""
+        if not self.direct:
+            table = expr.cache()
+            self.cached.append(table)
+            return table
+        import ibis
+
+        name = f"audit_{len(self.cached)}"
+        self.con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {self.con.compile(expr)}')
+        self.cached.append(name)
+        return ibis.table(expr.schema(), name=name)
+
+    def small(self) -> None:
+        """Few rows: on DuckDB one thread, as starting more costs more than they save."""
+        if self.direct:
+            self.con.raw_sql("SET threads = 1")
+
+    def close(self) -> None:
+        if not self.direct:
+            for table in self.cached:
                 with contextlib.suppress(Exception):  # the connection closes next anyway
                     table.release()
-            con.disconnect()
+        self.con.disconnect()
 
 
 def _run(
-    project: Project, doc: Document, con, folder: str, as_of: dt.date, progress: Progress | None, cached: list[Any]
+    project: Project, doc: Document, db: Database, folder: str, as_of: dt.date, progress: Progress | None
 ) -> Result:
     from deliverables.backends.data import metrics
 
     audit = project.audit
-
-    def execute(expr) -> list[dict[str, Any]]:
-        return con.to_pyarrow(expr).to_pylist()
-
-    tables, problems = _open(project, doc, con, folder)
+    execute = db.execute
+    tables, problems = _open(project, doc, db.con, folder)
     shapes, shape_problems = _shapes(project, doc)
     problems += shape_problems
     stages = planning.mapped_stages(project)
@@ -214,38 +255,44 @@ def _run(
     if problems:
         raise InputError(problems)
     base = Path(doc.path).parent
-    counts = {p.index: execute(tables[p.index].aggregate(n=tables[p.index].count()))[0]["n"] for p in plans}
-    total_steps = len(plans) + 12
-    tick = _ticker(progress if sum(counts.values()) > LARGE else None, total_steps)
-    for p in plans:
-        label = str(base / p.export.path) if not audit.source else f"{audit.tables[p.export.path]}"
-        problems += _bad_dates(doc, p, tables[p.index], shapes[p.index], execute, label)
-        tick()
+    stats = _stats(plans, tables, execute)
+    large = sum(s["rows"] for s in stats.values()) > LARGE
+    if not large:
+        db.small()
+    total_steps = 14
+    tick = _ticker(progress if large else None, total_steps)
+    labels = {
+        p.index: str(base / p.export.path) if not audit.source else f"{audit.tables[p.export.path]}" for p in plans
+    }
+    slots = metrics.date_slots(plans)
+    cache = db.cache
+    parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index])
+    if parsed is not None:
+        parsed = cache(parsed)
+    tick()
+    problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
+    tick()
     if problems:
         raise InputError(problems)
     result = Result({}, as_of)
-    result.sources, result.warnings = _sources(plans, tables, counts, execute)
-    tidy = metrics.tidy(plans, tables, audit.segments, lambda p: shapes[p.index], _cacher(cached))
+    result.sources, result.warnings = _sources(plans, stats)
+    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache)
     observed = [m for m in stages if m.object in {p.object for p in plans}]
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)
     start = dates.epoch(as_of)
-    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed}
-    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick))
+    from deliverables.core import stages as known
+
+    # An outcome (won, lost, churned) ends the flow: a record there is done, never stuck.
+    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed if not known.outcome(m.stage)}
+    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick), cache)
     from deliverables.backends.data.report import assemble, values_in_use
 
+    if progress is not None and large:
+        progress(total_steps, total_steps)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])
     return result
-
-
-def _cacher(cached: list[Any]):
-    def cache(expr):
-        table = expr.cache()
-        cached.append(table)
-        return table
-
-    return cache
 
 
 def files_row() -> str:
@@ -284,15 +331,29 @@ def _segment_problems(project: Project, doc: Document, tables: dict[int, Any]) -
     ]
 
 
-def _sources(plans: list[ExportPlan], tables, counts, execute) -> tuple[list[Source], list]:
-    sources, warnings = [], []
+def _stats(plans: list[ExportPlan], tables, execute) -> dict[int, dict[str, int]]:
+    """Rows, distinct ids and rows with an id of every export, in one query."""
+    import ibis
+
+    parts = []
     for p in plans:
         table = tables[p.index]
         ident = table[p.layout.id].strip().nullif("")
-        stats = execute(table.aggregate(ids=ident.nunique(), with_id=ident.count()))[0]
-        rows, records = counts[p.index], stats["ids"]
+        counted = table.aggregate(rows=table.count(), ids=ident.nunique(), with_id=ident.count())
+        parts.append(counted.mutate(export=ibis.literal(p.index, "int64")))
+    if not parts:
+        return {}
+    found = execute(ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0])
+    return {r["export"]: r for r in found}
+
+
+def _sources(plans: list[ExportPlan], stats: dict[int, dict[str, int]]) -> tuple[list[Source], list]:
+    sources, warnings = [], []
+    for p in plans:
+        found = stats[p.index]
+        rows, records = found["rows"], found["ids"]
         history = p.layout.history is not None
-        duplicates = 0 if history else stats["with_id"] - records
+        duplicates = 0 if history else found["with_id"] - records
         sources.append(Source(p.export.path, p.export.object, p.layout.format, rows, records, duplicates))
         where = ("audit", "exports", p.index, "path")
         if duplicates:
@@ -302,11 +363,11 @@ def _sources(plans: list[ExportPlan], tables, counts, execute) -> tuple[list[Sou
                     f"export '{p.export.path}' has {duplicates} duplicate row(s) by '{p.layout.id}': the last row of each id is used",
                 )
             )
-        if rows - stats["with_id"]:
+        if rows - found["with_id"]:
             warnings.append(
                 (
                     where,
-                    f"export '{p.export.path}' has {rows - stats['with_id']} row(s) without '{p.layout.id}', left out",
+                    f"export '{p.export.path}' has {rows - found['with_id']} row(s) without '{p.layout.id}', left out",
                 )
             )
         if not p.dates and not history and not p.layout.current:

@@ -85,10 +85,32 @@ def _number(text: ibis.Value) -> ibis.Value:
     return text.nullif("").cast("int64")
 
 
-def _parts(value: ibis.Value, shape: Shape) -> dict[str, ibis.Value]:
+ROLE_NAMES = {
+    "Y": "year",
+    "y": "year2",
+    "m": "month",
+    "b": "mon",
+    "d": "day",
+    "H": "hour",
+    "M": "minute",
+    "S": "second",
+    "p": "half",
+    "z": "zone",
+}
+"""Column name of each part (the database may not tell `M` from `m`)."""
+
+
+def _parts(value: ibis.Value, joined: ibis.Value | None, shape: Shape) -> dict[str, ibis.Value]:
+    """The text of each part of a value known to match the shape: ISO by position, any
+    other shape from `joined`, the value rewritten by its pattern into parts joined by '|'."""
     if shape is ISO:
         return _iso_parts(value)
-    return {role: value.re_extract(shape.pattern, i + 1) for i, role in enumerate(shape.roles)}
+    pieces = joined.split("|")
+    return {role: pieces[i] for i, role in enumerate(shape.roles)}
+
+
+def _joined(value: ibis.Value, shape: Shape) -> ibis.Value:
+    return value.re_replace(shape.pattern, "|".join(f"\\{i + 1}" for i in range(len(shape.roles))))
 
 
 def _iso_parts(value: ibis.Value) -> dict[str, ibis.Value]:
@@ -107,38 +129,49 @@ def _iso_parts(value: ibis.Value) -> dict[str, ibis.Value]:
     }
 
 
-def _epoch(parts: dict[str, ibis.Value]) -> tuple[ibis.Value, ibis.Value]:
-    """Seconds since 1970 of the parts, and whether they make a real date and time."""
+FIELDS = ("year", "month", "day", "hour", "minute", "second", "offset")
+
+
+def _fields(parts: dict[str, ibis.Value]) -> dict[str, ibis.Value]:
+    """The numbers of one shape's parts: year, month, day, hour, minute, second, zone offset."""
     year = _number(parts["Y"]) if "Y" in parts else _number(parts["y"]) + 2000
     if "b" in parts:
         name = parts["b"].lower()
         month = ibis.cases(*((name == m, i + 1) for i, m in enumerate(MONTHS)), else_=ibis.null("int64"))
     else:
         month = _number(parts["m"])
-    day = _number(parts["d"])
-    hour = _number(parts["H"]).coalesce(0) if "H" in parts else ibis.literal(0, "int64")
-    minute = _number(parts["M"]).coalesce(0) if "M" in parts else ibis.literal(0, "int64")
-    second = _number(parts["S"]).coalesce(0) if "S" in parts else ibis.literal(0, "int64")
+    zero = ibis.literal(0, "int64")
+    hour = _number(parts["H"]).coalesce(0) if "H" in parts else zero
     if "p" in parts:
         half = parts["p"].lower()
         hour = ibis.cases(
             ((half == "pm") & (hour < 12), hour + 12), ((half == "am") & (hour == 12), hour - 12), else_=hour
         )
-    valid = month.between(1, 12) & day.between(1, 31) & hour.between(0, 23) & minute.between(0, 59)
-    seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
-    if "z" in parts:
-        seconds = seconds - _offset(parts["z"])
-    return seconds, valid & second.between(0, 60)
+    return {
+        "year": year,
+        "month": month,
+        "day": _number(parts["d"]),
+        "hour": hour,
+        "minute": _number(parts["M"]).coalesce(0) if "M" in parts else zero,
+        "second": _number(parts["S"]).coalesce(0) if "S" in parts else zero,
+        "offset": _offset(parts["z"]) if "z" in parts else zero,
+    }
+
+
+def _month_days(year: ibis.Value, month: ibis.Value) -> ibis.Value:
+    """Days in the month (proleptic Gregorian): 2026-02-30 is no date at all."""
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return ibis.cases(
+        (month == 2, leap.ifelse(29, 28)), (month.isin([4, 6, 9, 11]), 30), else_=ibis.literal(31, "int64")
+    )
 
 
 def _days(year: ibis.Value, month: ibis.Value, day: ibis.Value) -> ibis.Value:
-    """Days since 1970-01-01 of a civil date, in integer arithmetic (proleptic Gregorian)."""
-    shifted = year - (month <= 2).ifelse(1, 0)
-    era = shifted // 400
-    yoe = shifted - era * 400
+    """Days since 1970-01-01 of a civil date, in integer arithmetic (proleptic Gregorian,
+    years counted from March so the leap day ends the year)."""
+    march = year - (month <= 2).ifelse(1, 0)
     doy = (153 * (month + (month > 2).ifelse(-3, 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
+    return march * 365 + march // 4 - march // 100 + march // 400 + doy - 719468
 
 
 def _offset(zone: ibis.Value) -> ibis.Value:
@@ -148,19 +181,58 @@ def _offset(zone: ibis.Value) -> ibis.Value:
     return (zone.nullif("").isnull() | (zone == "Z")).ifelse(0, sign * (hours * 3600 + minutes * 60))
 
 
-def read(value: ibis.Value, known: tuple[Shape, ...]) -> tuple[ibis.Value, ibis.Value]:
-    """(seconds since 1970 or null, readable) of a text column: blank is null and readable."""
-    text = value.strip()
-    cases_seconds, cases_valid = [], []
-    for shape in known:
-        matched = text.re_search(shape.pattern)
-        seconds, valid = _epoch(_parts(text, shape))
-        cases_seconds.append((matched & valid, seconds))
-        cases_valid.append((matched, valid))
-    blank = text.nullif("").isnull()
-    seconds = ibis.cases(*cases_seconds, else_=ibis.null("int64"))
-    readable = blank | ibis.cases(*cases_valid, else_=False)
-    return seconds, readable
+def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[str, ...] = ()) -> ibis.Table:
+    """The `keep` columns of `table` with `ts`, the seconds since 1970 of text column
+    `column` (null when blank or unreadable), and `ok`: readable (blank is readable).
+
+    Small projections, so the query stays small on any backend: which shape the text
+    matches first (one regular expression per shape); its parts (by position for ISO,
+    else one rewrite, only for the rows of that shape); its numbers; then the date
+    arithmetic and its checks (month, day of that month, hour, minute,
+    second), written once whatever the number of shapes."""
+    found = table.select(*keep, _text=table[column].strip())
+    text = found._text
+    shape = ibis.cases(*((text.re_search(s.pattern), i) for i, s in enumerate(known)), else_=ibis.null("int64"))
+    found = found.select(*keep, "_text", _shape=shape)
+    joined = {
+        f"_j{i}": (found._shape == i).ifelse(_joined(found._text, s), ibis.null("string"))
+        for i, s in enumerate(known)
+        if s is not ISO
+    }
+    found = found.select(*keep, "_text", "_shape", **joined)
+    texts = {}
+    for i, s in enumerate(known):
+        for role, part in _parts(found._text, found[f"_j{i}"] if s is not ISO else None, s).items():
+            texts[f"_{i}{ROLE_NAMES[role]}"] = part
+    split = found.select(*keep, "_text", "_shape", **texts)
+    numbers = [
+        _fields(
+            {
+                role: split[f"_{i}{ROLE_NAMES[role]}"]
+                for role in (ROLE_NAMES if s is not ISO else "YmdHMSz")
+                if f"_{i}{ROLE_NAMES[role]}" in texts
+            }
+        )
+        for i, s in enumerate(known)
+    ]
+    picked = {
+        name: ibis.cases(*((split._shape == i, n[name]) for i, n in enumerate(numbers)), else_=ibis.null("int64"))
+        for name in FIELDS
+    }
+    found = split
+    parts = found.select(*keep, _blank=found._text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
+    year, month, day = parts._year, parts._month, parts._day
+    hour, minute, second = parts._hour, parts._minute, parts._second
+    valid = (
+        month.between(1, 12)
+        & day.between(1, 31)
+        & (day <= _month_days(year, month))
+        & hour.between(0, 23)
+        & minute.between(0, 59)
+        & second.between(0, 60)
+    ).fill_null(False)
+    seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - parts._offset
+    return parts.select(*keep, ts=valid.ifelse(seconds, ibis.null("int64")), ok=parts._blank | valid)
 
 
 def epoch(day) -> int:

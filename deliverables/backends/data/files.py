@@ -75,7 +75,8 @@ def _xlsx(path: Path, folder: str) -> Path:
 
 
 def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> ibis.Table:
-    """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`."""
+    """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
+    expression over the table by name, for `Database` to run as SQL."""
     source = _xlsx(path, folder) if path.suffix.lower() in (".xlsx", ".xlsm") else path
     if source is path and not _utf8(path):
         source = _transcode(path, folder)
@@ -91,7 +92,8 @@ def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> ibis
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise Unreadable(f"cannot be read as CSV: {first}") from None
     con.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{name}_rows" AS SELECT rowid + 2 AS "{ROW}", * FROM "{name}"')
-    return con.table(f"{name}_rows")
+    header = [row[0] for row in con.raw_sql(f'DESCRIBE "{name}"').fetchall()]
+    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows")
 
 
 def load_table(con: ibis.BaseBackend, table: str) -> ibis.Table:

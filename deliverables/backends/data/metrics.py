@@ -41,16 +41,21 @@ class Tidy:
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
-    return ibis.literal(plan.object + ":") + table[plan.layout.id].strip()
+    return ibis.literal(plan.object + ":") + table["_id"]
+
+
+def _int(value: int) -> ibis.Value:
+    return ibis.literal(value, "int64")
 
 
 def dedupe(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
-    """One row per id, the last one winning; rows without an id are dropped."""
-    ident = table[plan.layout.id].strip()
-    kept = table.filter(ident.nullif("").notnull())
+    """One row per id (`_id`, stripped once), the last one winning; rows without an id
+    are dropped. History exports keep every row with an id."""
+    stripped = table.mutate(_id=table[plan.layout.id].strip())
+    kept = stripped.filter(stripped["_id"] != "")
     if plan.layout.history is not None:
         return kept
-    rank = ibis.row_number().over(group_by=kept[plan.layout.id].strip(), order_by=ibis.desc(kept[ROW]))
+    rank = ibis.row_number().over(group_by=kept["_id"], order_by=ibis.desc(kept[ROW]))
     return kept.mutate(_rank=rank).filter(ibis._["_rank"] == 0).drop("_rank")
 
 
@@ -62,40 +67,99 @@ def _segments(plan: ExportPlan, table: ibis.Table, names: tuple[str, ...]) -> di
     return out
 
 
-def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...], shapes) -> dict[str, list[ibis.Table]]:
-    """The tidy parts of one export (lists to be unioned across exports)."""
+@dataclass(frozen=True)
+class Slot:
+    """One date column of one export, numbered across the audit: the long table of
+    dates holds (export, row, slot, text), so every date is parsed by one expression."""
+
+    number: int
+    export: int
+    column: str
+    stages: tuple[int, ...]
+    """Positions of the stages this column gives the entry date of."""
+    created: bool
+    changed: bool
+
+
+def date_slots(plans: list[ExportPlan]) -> list[Slot]:
+    """Every date column read, numbered in (export, column name) order so the row and
+    slot order is the order problems are listed in."""
+    found = []
+    for p in plans:
+        stages: dict[str, list[int]] = {}
+        for column, pos in p.dates:
+            stages.setdefault(column, []).append(pos)
+        if p.layout.created:
+            stages.setdefault(p.layout.created, [])
+            if p.created_stage is not None:
+                stages[p.layout.created].append(p.created_stage)
+        changed = p.layout.history[2] if p.layout.history is not None else None
+        if changed:
+            stages.setdefault(changed, [])
+        for column in sorted(stages):
+            found.append(
+                Slot(len(found), p.index, column, tuple(stages[column]), column == p.layout.created, column == changed)
+            )
+    return found
+
+
+def long_dates(
+    plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: list[Slot], shapes_of
+) -> ibis.Table | None:
+    """(export, row, slot, ts, bad) of every non-blank date cell of every row: ts in seconds
+    since 1970 (null when unreadable), bad the text of an unreadable one (else null)."""
+    parts = []
+    for slot in slots:
+        table = tables[slot.export]
+        parts.append(
+            table.select(
+                export=_int(slot.export),
+                row=table[ROW].cast("int64"),
+                slot=_int(slot.number),
+                text=table[slot.column],
+            )
+        )
+    long = union(parts)
+    if long is None:
+        return None
+    long = long.filter(long.text != "")  # blank after stripping is no date either: `dates.read` says so
+    groups: dict[tuple, list[int]] = {}
+    for p in plans:
+        groups.setdefault(tuple(shapes_of(p)), []).append(p.index)
+    parsed = []
+    for shapes, exports in groups.items():
+        part = long if len(groups) == 1 else long.filter(long.export.isin(exports))
+        read = dates.read(part, "text", shapes, ("export", "row", "slot", "text"))
+        parsed.append(read.select("export", "row", "slot", "ts", bad=read.ok.ifelse(ibis.null("string"), read.text)))
+    return union(parsed)
+
+
+def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...]) -> dict[str, list[ibis.Table]]:
+    """The tidy parts of one export's deduplicated rows (lists to be unioned across exports)."""
     layout = plan.layout
     rows = dedupe(plan, table)
     rid = _rid(plan, rows)
     pipe = norm(rows[layout.pipeline]).nullif("") if layout.pipeline else ibis.null("string")
-    parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": [], "entries": [], "dated": []}
+    parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
+    row = rows[ROW].cast("int64")
     parts["records"].append(
-        rows.select(rid=rid, export=ibis.literal(plan.index), pipe=pipe, **_segments(plan, rows, segments))
+        rows.select(sid=rid, export=_int(plan.index), row=row, pipe=pipe, **_segments(plan, rows, segments))
     )
     for column, field_name in layout.current:
         if plan.column_key(field_name) not in plan.values:
             continue
-        value = rows[column].strip()
         col = ibis.literal(plan.column_key(field_name))
-        parts["current"].append(rows.select(rid=rid, col=col, raw=value, norm=norm(value), pipe=pipe))
-    for column, pos in plan.dates:
-        seconds, _ = dates.read(rows[column], shapes)
-        entry = rows.select(rid=rid, pos=ibis.literal(pos), ts=seconds)
-        parts["entries"].append(entry.filter(entry.ts.notnull()))
-    if layout.created:
-        seconds, _ = dates.read(rows[layout.created], shapes)
-        dated = rows.select(rid=rid, ts=seconds)
-        parts["dated"].append(dated.filter(dated.ts.notnull()).select("rid"))
-        if plan.created_stage is not None:
-            entry = rows.select(rid=rid, pos=ibis.literal(plan.created_stage), ts=seconds)
-            parts["entries"].append(entry.filter(entry.ts.notnull()))
+        value = rows.select(export=_int(plan.index), row=row, col=col, raw=rows[column].strip(), pipe=pipe)
+        parts["current"].append(
+            value.mutate(norm=norm(value.raw)).select("export", "row", "col", "raw", "norm", "pipe")
+        )
     if layout.history is not None:
-        parts["changes"].append(_changes(plan, rows, rid, shapes))
+        parts["changes"].append(_changes(plan, rows))
     return parts
 
 
-def _changes(plan: ExportPlan, rows: ibis.Table, rid: ibis.Value, shapes) -> ibis.Table:
-    field_column, new, changed = plan.layout.history
+def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
+    field_column, new, _ = plan.layout.history
     if field_column:
         raw_field = norm(rows[field_column])
         aliases = {key(a): key(history_field(a)) for a in ("Stage", "Lead Status", "Status", "StageName")}
@@ -107,35 +171,43 @@ def _changes(plan: ExportPlan, rows: ibis.Table, rid: ibis.Value, shapes) -> ibi
         ibis._["_col"].isin(list(plan.values) or [""])
     )
     return rows.select(
-        rid=rid,
         col=rows["_col"],
         raw=rows[new].strip(),
         norm=norm(rows[new].strip()),
         pipe=ibis.null("string"),
-        ts=dates.read(rows[changed], shapes)[0],
-        row=rows[ROW],
+        export=_int(plan.index),
+        row=rows[ROW].cast("int64"),
     )
 
 
-def mapping_table(plans: list[ExportPlan]) -> ibis.Table:
-    """(column key, value key, pipeline key, stage position) of every stage a value may map to."""
-    rows = {"mcol": [], "mnorm": [], "mpipe": [], "mpos": []}
+def map_values(values: ibis.Table, plans: list[ExportPlan]) -> ibis.Table:
+    """Each value with the first stage (file order) it maps to, null when none: one CASE
+    over the stages each column's values may map to, earliest stage first."""
+    cases = []
     for plan in plans:
         for col, candidates in plan.values.items():
-            for m in candidates:
-                for value_key in sorted(m.keys):
-                    for name, item in zip(rows, (col, value_key, m.pipeline, m.pos)):
-                        rows[name].append(item)
-    schema = {"mcol": "string", "mnorm": "string", "mpipe": "string", "mpos": "int64"}
-    return ibis.memtable(rows, schema=schema)
+            for m in sorted(candidates, key=lambda m: m.pos):
+                matched = (values.col == col) & values.norm.isin(sorted(m.keys))
+                if m.pipeline != ANY:
+                    matched &= values["pipe"].isnull() | (values["pipe"] == m.pipeline)
+                cases.append((matched, m.pos))
+    pos = ibis.cases(*cases, else_=ibis.null("int64")) if cases else ibis.null("int64")
+    return values.select("rid", "col", "raw", pos=pos.cast("int64"))
 
 
-def map_values(values: ibis.Table, mapping: ibis.Table) -> ibis.Table:
-    """Each value with the first stage (file order) it maps to, null when none."""
-    joined = values.inner_join(mapping, [values.col == mapping.mcol, values.norm == mapping.mnorm])
-    joined = joined.filter((joined.mpipe == ANY) | joined["pipe"].isnull() | (joined.mpipe == joined["pipe"]))
-    best = joined.group_by(["rid", "col", "raw"]).agg(pos=joined.mpos.min())
-    return values.left_join(best, ["rid", "col", "raw"]).select(values.rid, values.col, values.raw, best.pos)
+def pairs(first: ibis.Value, second: ibis.Value, found: list[tuple[int, int]]) -> ibis.Value:
+    """Whether (first, second) is one of the stage-position pairs `found`."""
+    by_first: dict[int, list[int]] = {}
+    for a, b in found:
+        by_first.setdefault(a, []).append(b)
+    if not by_first:
+        return ibis.literal(False)
+    return ibis.or_(*((first == a) & second.isin(sorted(set(bs))) for a, bs in sorted(by_first.items())))
+
+
+def nothing(table: ibis.Table) -> ibis.Table:
+    """The table with no rows (its columns kept)."""
+    return table.filter(ibis.literal(False))
 
 
 def union(tables: list[ibis.Table]) -> ibis.Table | None:
@@ -145,46 +217,104 @@ def union(tables: list[ibis.Table]) -> ibis.Table | None:
     return ibis.union(*tables, distinct=False) if len(tables) > 1 else tables[0]
 
 
-def tidy(plans: list[ExportPlan], tables: dict[int, ibis.Table], segments: tuple[str, ...], shapes_of, cache) -> Tidy:
-    """The tidy tables of every export, materialised once with `cache`."""
-    parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": [], "entries": [], "dated": []}
+ROWS_PER_EXPORT = 1 << 40
+"""Record numbers of an object kept in one record export: export * this + row."""
+
+
+def _numbered(plans: list[ExportPlan], parts: list[ibis.Table]) -> ibis.Table:
+    """The records of every export with `rid`, a number per record: joins and distinct
+    counts then run on integers, not on ids. An object kept in one record export only
+    (deduplicated, so one row per record) is numbered by its export and row; the
+    records of an object spread over several exports (records and their history) are
+    matched by id and numbered from -1 down, in no particular order (the number is
+    only ever joined and counted)."""
+    exports_of: dict[str, list[ExportPlan]] = {}
+    for plan in plans:
+        exports_of.setdefault(plan.object, []).append(plan)
+    alone = {ps[0].index for ps in exports_of.values() if len(ps) == 1 and ps[0].layout.history is None}
+    direct = [t for p, t in zip(plans, parts) if p.index in alone]
+    shared = [t for p, t in zip(plans, parts) if p.index not in alone]
+    numbered = [t.mutate(rid=t.export * ROWS_PER_EXPORT + t.row).drop("sid") for t in direct]
+    if shared:
+        named = union(shared)
+        numbers = named.select("sid").distinct()
+        numbers = numbers.mutate(rid=-1 - ibis.row_number().cast("int64"))
+        numbered.append(named.inner_join(numbers, "sid").drop("sid"))
+    return union(numbered)
+
+
+def tidy(
+    plans: list[ExportPlan],
+    tables: dict[int, ibis.Table],
+    segments: tuple[str, ...],
+    slots: list[Slot],
+    parsed: ibis.Table | None,
+    cache,
+) -> Tidy:
+    """The tidy tables of every export, each materialised once with `cache`; `parsed` is
+    the (cached) long table of dates from `long_dates`."""
+    parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
     with_records = {p.object for p in plans if p.layout.history is None}
     for plan in plans:
-        for name, items in tidy_export(plan, tables[plan.index], segments, shapes_of(plan)).items():
+        for name, items in tidy_export(plan, tables[plan.index], segments).items():
             parts[name] += items
-    mapping = mapping_table(plans)
-    exports = cache(union(parts["records"]))
+    exports = cache(_numbered(plans, parts["records"]))
     seg_cols = [f"seg{i}" for i in range(len(segments))]
     records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
-    current_parts = list(parts["current"])
-    entries_parts = list(parts["entries"])
+    keyed = exports.select("export", "row", "rid")
+    current_parts = []
+    if parts["current"]:
+        values = union(parts["current"]).inner_join(keyed, ["export", "row"])
+        current_parts.append(values.select("rid", "col", "raw", "norm", "pipe"))
+    entries_parts = []
+    known = parsed.filter(parsed.ts.notnull()).select("export", "row", "slot", "ts") if parsed is not None else None
+    entry = [s for s in slots if s.stages]
+    if known is not None and entry:
+        first = known.filter(known.slot.isin([s.number for s in entry]))
+        staged = [
+            first.select("export", "row", "ts", pos=ibis.cases(*((first.slot == s.number, s.stages[0]) for s in entry)))
+        ]
+        for s in entry:
+            more = known.filter(known.slot == s.number)
+            staged += [more.select("export", "row", "ts", pos=_int(pos)) for pos in s.stages[1:]]
+        found = union(staged).inner_join(keyed, ["export", "row"])
+        entries_parts.append(found.select("rid", "pos", "ts"))
     changes = union(parts["changes"])
     if changes is not None:
-        changes = cache(changes)
-        mapped = map_values(changes.select("rid", "col", "raw", "norm", "pipe"), mapping)
+        changed = [s.number for s in slots if s.changed]
+        times = known.filter(known.slot.isin(changed)).select("export", "row", "ts")
+        changes = changes.inner_join(keyed, ["export", "row"])
+        changes = cache(
+            changes.left_join(times, ["export", "row"]).select(
+                "rid", "export", "row", "col", "raw", "norm", "pipe", "ts"
+            )
+        )
+        mapped = map_values(changes.select("rid", "col", "raw", "norm", "pipe"), plans).distinct()
         timed = changes.select("rid", "col", "raw", "ts", "row")
         hist = mapped.inner_join(timed, ["rid", "col", "raw"]).filter(ibis._["pos"].notnull())
         entries_parts.append(hist.select("rid", "pos", "ts").filter(ibis._["ts"].notnull()))
-        objects = tuple(sorted(with_records))
-        latest = changes.filter(~changes.rid.re_search("^(" + "|".join(objects) + "):")) if objects else changes
+        # A record's current value comes from its record export when there is one,
+        # else from the last change its history records.
+        alone = [p.index for p in plans if p.layout.history is not None and p.object not in with_records]
+        latest = changes.filter(changes.export.isin(alone or [-1]))
         rank = ibis.row_number().over(
             group_by=["rid", "col"], order_by=[ibis.desc(latest.ts), ibis.desc(latest["row"])]
         )
         last = latest.mutate(_rank=rank).filter(ibis._["_rank"] == 0)
         current_parts.append(last.select("rid", "col", "raw", "norm", "pipe"))
-    empty_values = ibis.memtable(
-        {"rid": [], "col": [], "raw": [], "norm": [], "pipe": []},
-        schema={"rid": "string", "col": "string", "raw": "string", "norm": "string", "pipe": "string"},
-    )
+    text = ibis.null("string")
+    empty_values = nothing(exports.select("rid", col=text, raw=text, norm=text, pipe=text))
     values = union(current_parts) if current_parts else empty_values
-    current = cache(map_values(values, mapping))
-    empty_entries = ibis.memtable(
-        {"rid": [], "pos": [], "ts": []}, schema={"rid": "string", "pos": "int64", "ts": "int64"}
-    )
+    current = cache(map_values(values, plans))
+    empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries
     entries = cache(raw_entries.group_by(["rid", "pos"]).agg(first=raw_entries.ts.min(), last=raw_entries.ts.max()))
-    dated_parts = [entries.select("rid"), *parts["dated"]]
+    dated_parts = [entries.select("rid")]
+    created = [s.number for s in slots if s.created]
+    if known is not None and created:
+        made = known.filter(known.slot.isin(created)).inner_join(keyed, ["export", "row"])
+        dated_parts.append(made.select("rid"))
     dated = union(dated_parts).distinct()
     return Tidy(cache(records), exports, current, entries, dated)
 
@@ -199,12 +329,6 @@ def segment_rows(records: ibis.Table, segments: tuple[str, ...]) -> ibis.Table:
     return union(parts)
 
 
-def pairs_table(pairs: list[tuple[int, int]], names: tuple[str, str]) -> ibis.Table:
-    """A memtable of stage-position pairs."""
-    a, b = names
-    return ibis.memtable({a: [p[0] for p in pairs], b: [p[1] for p in pairs]}, schema={a: "int64", b: "int64"})
-
-
 def compute(
     t: Tidy,
     segments: tuple[str, ...],
@@ -213,63 +337,68 @@ def compute(
     cutoffs: dict[int, int],
     future: int,
     execute,
+    cache,
 ) -> dict[str, Any]:
-    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}."""
-    seg = segment_rows(t.records, segments)
+    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}; the
+    segment rows and the stages entered are materialised first, so each metric's own
+    query stays small (compiling grows faster than the expression)."""
+    seg = cache(segment_rows(t.records, segments))
     keys = list(SEGMENT_KEYS)
     current = t.current.filter(t.current.pos.notnull())
-    entered = ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True)
-    out: dict[str, Any] = {}
+    entered = cache(ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True))
+    out: dict[str, ibis.Table] = {}
 
     def counted(table: ibis.Table, by: list[str], name: str = "n") -> ibis.Table:
         joined = table.inner_join(seg, "rid")
         return joined.group_by(keys + by).agg(**{name: joined.rid.nunique()})
 
     ex = t.exports.select("rid", "export").distinct()
-    out["records"] = execute(counted(ex, ["export"]))
-    out["current"] = execute(counted(current.select("rid", "pos"), ["pos"]))
-    out["entered"] = execute(counted(entered, ["pos"]))
-    later_t = pairs_table(later, ("pos", "later"))
-    reached = entered.inner_join(later_t, entered.pos == later_t.later).select("rid", pos=later_t.pos).distinct()
-    skipped = reached.anti_join(entered, ["rid", "pos"])
-    out["skipped"] = execute(counted(skipped, ["pos"]))
-    cut = ibis.memtable(
-        {"pos": list(cutoffs), "cutoff": list(cutoffs.values())}, schema={"pos": "int64", "cutoff": "int64"}
-    )
-    stuck = current.select("rid", "pos").inner_join(t.entries, ["rid", "pos"]).inner_join(cut, "pos")
-    stuck = stuck.filter(stuck["last"] < stuck.cutoff).select("rid", "pos")
-    out["stuck"] = execute(counted(stuck, ["pos"]))
-    out.update(_transitions(t, entered, seg, keys, moves, execute))
+    out["records"] = counted(ex, ["export"])
+    out["current"] = counted(current.select("rid", "pos"), ["pos"])
+    out["entered"] = counted(entered, ["pos"])
+    laters: dict[int, list[int]] = {}
+    for a, b in later:
+        laters.setdefault(a, []).append(b)
+    reached = [
+        entered.filter(entered.pos.isin(sorted(set(bs)))).select("rid", pos=_int(a)) for a, bs in sorted(laters.items())
+    ]
+    skipped = union(reached).distinct().anti_join(entered, ["rid", "pos"]) if reached else nothing(entered)
+    out["skipped"] = counted(skipped, ["pos"])
+    stuck = current.select("rid", "pos").inner_join(t.entries, ["rid", "pos"])
+    if cutoffs:
+        cutoff = ibis.cases(*((stuck.pos == pos, at) for pos, at in sorted(cutoffs.items())), else_=ibis.null("int64"))
+        stuck = stuck.filter(stuck["last"] < cutoff).select("rid", "pos")
+    else:
+        stuck = nothing(stuck.select("rid", "pos"))
+    out["stuck"] = counted(stuck, ["pos"])
+    out.update(_transitions(t, entered, seg, keys, moves))
     unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
-    out["unmapped"] = execute(counted(unmapped.select("rid", "col", "raw"), ["col", "raw"]))
+    out["unmapped"] = counted(unmapped.select("rid", "col", "raw"), ["col", "raw"])
     used = t.current.filter(t.current.raw.nullif("").notnull())
-    out["values"] = execute(used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique()))
+    out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
     undated = seg.anti_join(t.dated, "rid")
-    out["undated"] = execute(undated.group_by(keys).agg(n=undated.rid.nunique()))
+    out["undated"] = undated.group_by(keys).agg(n=undated.rid.nunique())
     ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")
-    out["future"] = execute(ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count()))
-    a = t.entries.select(rid="rid", apos="pos", afirst="first")
-    b = t.entries.select(bid="rid", bpos="pos", bfirst="first")
-    order = a.inner_join(b, a.rid == b.bid).inner_join(
-        later_t, [ibis._.apos == later_t.pos, ibis._.bpos == later_t.later]
-    )
-    order = order.filter(order.bfirst < order.afirst).select("rid").distinct()
-    out["disorder"] = execute(counted(order, []))
-    return out
+    out["future"] = ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count())
+    order = _both(t.entries, later, "first").filter(ibis._["bfirst"] < ibis._["afirst"]).select("rid").distinct()
+    out["disorder"] = counted(order, [])
+    return {name: execute(query) for name, query in out.items()}
 
 
-def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves, execute) -> dict[str, Any]:
-    moves_t = pairs_table(moves, ("src", "dst"))
-    a = entered.select(rid="rid", apos="pos")
-    b = entered.select(bid="rid", bpos="pos")
-    both = a.inner_join(b, a.rid == b.bid).inner_join(moves_t, [ibis._.apos == moves_t.src, ibis._.bpos == moves_t.dst])
-    both = both.select("rid", "src", "dst").inner_join(seg, "rid")
+def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str) -> ibis.Table:
+    """(rid, src, dst, a<carried>, b<carried>) for each record in both stages of a pair."""
+    a = table.filter(table.pos.isin(sorted({x for x, _ in found}) or [-1]))
+    a = a.select(rid="rid", src="pos", **{f"a{c}": c for c in carried})
+    b = table.filter(table.pos.isin(sorted({y for _, y in found}) or [-1]))
+    b = b.select(bid="rid", dst="pos", **{f"b{c}": c for c in carried})
+    both = a.inner_join(b, a.rid == b.bid)
+    return both.filter(pairs(both.src, both.dst, found)).drop("bid")
+
+
+def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves) -> dict[str, ibis.Table]:
+    both = _both(entered, moves).inner_join(seg, "rid")
     converted = both.group_by(keys + ["src", "dst"]).agg(n=both.rid.nunique())
-    ea = t.entries.select(rid="rid", apos="pos", afirst="first")
-    eb = t.entries.select(bid="rid", bpos="pos", bfirst="first")
-    timed = ea.inner_join(eb, ea.rid == eb.bid).inner_join(
-        moves_t, [ibis._.apos == moves_t.src, ibis._.bpos == moves_t.dst]
-    )
+    timed = _both(t.entries, moves, "first")
     timed = timed.select("rid", "src", "dst", days=(timed.bfirst - timed.afirst) / 86400.0).inner_join(seg, "rid")
     median = timed.group_by(keys + ["src", "dst"]).agg(days=timed.days.median())
-    return {"converted": execute(converted), "median": execute(median)}
+    return {"converted": converted, "median": median}

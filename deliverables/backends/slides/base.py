@@ -63,10 +63,12 @@ def open_base(data: bytes | None, name: str) -> Base:
     try:
         prs = Presentation(io.BytesIO(data or b""))
     except Exception as exc:  # python-pptx raises several unrelated types for a bad package
-        raise TemplateError(f"base presentation '{name}' cannot be opened as .pptx: {exc}") from None
+        raise TemplateError(
+            f"base presentation '{name}' cannot be opened as .pptx: {exc}, expected a PowerPoint presentation", name
+        ) from None
     lacking = problems(prs)
     if lacking:
-        raise TemplateError(f"{name}: the base presentation cannot be used: " + "; ".join(lacking))
+        raise TemplateError(f"{name}: the base presentation cannot be used: " + "; ".join(lacking), name)
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     content = rect(placeholder(layouts["Title and Content"], BODIES))
     return Base(prs, name, layouts, content)

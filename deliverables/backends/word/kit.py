@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,7 +25,9 @@ from docx.shared import Emu
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from deliverables.backends import text as measure
 from deliverables.backends.archive import core_text, drop_dates, normalize_zip
+from deliverables.backends.word import pages
 from deliverables.backends.word.controls import Checkbox, TextBox, add_control, declare_w14
 from deliverables.core.dates import FALLBACK_DATE
 from deliverables.core.errors import BuildError, TemplateError
@@ -36,12 +39,8 @@ Rich = str | Sequence[Run]
 # XML 1.0 cannot carry these at all; python-docx raises on them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAK = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
-_API_NAME = re.compile(r"[A-Za-z0-9]+(?:[._][A-Za-z0-9_]*)+")
-_API_BREAK = re.compile(r"(?<=[._])(?=[A-Za-z0-9]{3})")
-BREAK_OPPORTUNITY = "\u200b"
-"""A zero-width space: where a long API name may wrap, and nowhere else."""
-LONG_NAME = 16
-"""API names at least this long get break opportunities."""
+WHOLE_FLOOR = 6.5
+"""Smallest font size (pt) a column of whole API names shrinks to so that its longest name fits."""
 KEEP_ROWS = 2
 """Rows at each end of a table that never stand alone on a page."""
 
@@ -92,15 +91,14 @@ def add_runs(paragraph: Paragraph, rich: Rich, ids: dict[str, str] | None = None
             if index:
                 run.add_break()
             if line:
-                run.add_text(breakable(line))
+                run.add_text(line)
     return paragraph
 
 
-def breakable(text: str) -> str:
-    """The text with a break opportunity after each `_` or `.` inside long API names
-    (`Account.Customer_Lifecycle_Stage__c`), so a narrow column wraps them at a boundary,
-    never mid-token; a part shorter than three characters stays with the one before."""
-    return _API_NAME.sub(lambda m: _API_BREAK.sub(BREAK_OPPORTUNITY, m[0]) if len(m[0]) >= LONG_NAME else m[0], text)
+def space_before(paragraph: Paragraph, points: float) -> Paragraph:
+    """The paragraph with `points` of space above it (e.g. right below a table)."""
+    paragraph.paragraph_format.space_before = Emu(int(points * 12700))
+    return paragraph
 
 
 def keep_tables_together(document: Any) -> None:
@@ -180,16 +178,20 @@ class Writer:
         try:
             self.doc: Document = docx.Document(io.BytesIO(base or b""))
         except Exception as exc:  # python-docx raises several unrelated types for a bad package
-            raise TemplateError(f"base document '{label}' cannot be opened as .docx: {exc}") from None
+            raise TemplateError(
+                f"base document '{label}' cannot be opened as .docx: {exc}, expected a Word document", label
+            ) from None
         self.ids = {style.name: style.style_id for style in self.doc.styles}
         for name in dict.fromkeys((*BASE_STYLES, *styles)):
             if name not in self.ids:
-                raise TemplateError(f"base document '{label}' lacks the style '{name}' needed by the {what}")
+                raise TemplateError(f"base document '{label}' lacks the style '{name}' needed by the {what}", label)
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         _valid_zoom(self.doc)
+        self._sizes: dict[int, dict[int, float]] = {}
+        """Font size (pt) of the columns of whole API names that had to shrink, by table."""
 
     # ------------------------------------------------------------- text
 
@@ -225,13 +227,23 @@ class Writer:
 
     # ------------------------------------------------------------ tables
 
-    def table(self, headers: Sequence[str], weights: Sequence[float]) -> Table:
+    def table(
+        self, headers: Sequence[str], weights: Sequence[float], whole: dict[int, Iterable[str]] | None = None
+    ) -> Table:
         """A fixed-layout table spanning the text width, columns sized by weight,
-        with a header row repeated on every page."""
+        with a header row repeated on every page.
+
+        `whole` maps a column to the texts it will hold whose words must never wrap (API
+        names such as `Account.Customer_Lifecycle_Stage__c`): the column widens, taken from
+        the others (each keeps room for its header), until its longest word fits on one line;
+        when the others cannot give enough, its text shrinks too, down to WHOLE_FLOOR."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Deliver Table"]
         table.autofit = False
         widths = _split(self.text_width(), weights)
+        if whole:
+            widths, sizes = _fit_whole(self.doc, headers, widths, whole)
+            self._sizes[id(table._tbl)] = sizes
         _fix_layout(table, widths)
         for cell, header in zip(table.rows[0].cells, headers):
             fill(cell, [("Table Header", header)], self.ids)
@@ -246,6 +258,10 @@ class Writer:
         new = added.cells
         for cell, paragraphs in zip(new, cells):
             fill(cell, paragraphs, self.ids)
+        for column, size in self._sizes.get(id(table._tbl), {}).items():
+            for paragraph in new[column].paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Emu(int(size * 12700))
         return list(new)
 
     # ---------------------------------------------------------- sections
@@ -324,6 +340,54 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
     twip = 635
     whole = sum(weights)
     return [int(total * w / whole) // twip * twip for w in weights]
+
+
+def _fit_whole(
+    doc: Document, headers: Sequence[str], widths: list[int], whole: dict[int, Iterable[str]]
+) -> tuple[list[int], dict[int, float]]:
+    """Column widths (EMU) in which every word of the `whole` columns fits one line, and the
+    smaller font size of those columns where that needs one. The other columns give width in
+    proportion to what they can spare: each keeps room for its header's longest word (bold)
+    and for half its width."""
+    size, family = pages.text_font(doc, "Table Text")
+    pt = 12700
+    padding = (_cell_padding(doc) + 1.0) * pt  # both margins, and a point for the borders
+
+    def widest(texts: Iterable[str], bold: bool = False) -> float:
+        found = (measure.text_width(w, size, bold, family) for t in texts for w in t.split())
+        return max(found, default=0.0) * pt / measure.SAFETY
+
+    words = {c: widest(texts) for c, texts in whole.items()}
+    floors = {
+        i: min(widths[i], max(widths[i] // 2, int(widest([headers[i]], True) + padding)))
+        for i in range(len(widths))
+        if i not in whole
+    }
+    spare = sum(widths[i] - floor for i, floor in floors.items())
+    scale = 1.0
+    if sum(max(0.0, words[c] + padding - widths[c]) for c in whole) > spare:
+        room = sum(widths[c] for c in whole) + spare - len(whole) * padding
+        scale = max(WHOLE_FLOOR / size, min(1.0, room / max(sum(words.values()), 1.0)))
+    grow = {c: max(0, int(max(words[c] * scale, widest([headers[c]], True)) + padding) - widths[c]) for c in whole}
+    share = min(1.0, spare / sum(grow.values())) if sum(grow.values()) else 0.0
+    taken = sum(int(g * share) for g in grow.values())
+    out = [
+        w + int(grow[i] * share) if i in whole else w - (int(taken * (w - floors[i]) / spare) if spare else 0)
+        for i, w in enumerate(widths)
+    ]
+    twip = 635
+    sizes = {c: math.floor(size * scale * 2) / 2 for c in whole} if scale < 1.0 else {}
+    return [w // twip * twip for w in out], sizes
+
+
+def _cell_padding(doc: Document) -> float:
+    """Left plus right cell margins (pt) of the Deliver Table style (Word's default: 0.19 cm each)."""
+    margins = doc.styles["Deliver Table"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    total = 0.0
+    for side in ("left", "right"):
+        found = None if margins is None else margins.find(qn(f"w:{side}"))
+        total += (int(found.get(qn("w:w"))) if found is not None else 108) / 20
+    return total
 
 
 def _fix_layout(table: Table, widths: list[int]) -> None:

@@ -1,20 +1,24 @@
 """Word layout of the CRM Configuration Spec (python-docx lives here, not in the view).
 
 One part per platform ("For Salesforce", "For HubSpot"), then the part common
-to both: build order, QA checklist and the drop-off reasons by stage.
+to both: build order, QA checklist and the drop-off reasons by stage. The first
+part follows the introduction on its page; only a second platform's part starts
+a page of its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from deliverables.backends.word.kit import Rich, Writer, writer
+from deliverables.backends.word.kit import Rich, Writer, space_before, writer
 from deliverables.backends.word.parts import COVER_STYLES, cover, legend, stage_name
 from deliverables.core.context import Context
 
 STYLES = COVER_STYLES
 PROPOSED = " (proposed)"
 BOX = "☐ "
+AFTER_TABLE = 8
+"""Points between a table and the paragraph right below it."""
 
 
 def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
@@ -24,11 +28,11 @@ def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
     w.para(view["purpose"])
     w.para(view["proposed_note"])
     legend(w, view["legend"])
-    for platform in view["platforms"]:
-        w.doc.add_page_break()
+    for index, platform in enumerate(view["platforms"]):
+        if index:  # each platform's part starts a page of its own, for its own admin
+            w.doc.add_page_break()
         files = [n for n in names if n.startswith(f"crm/{platform['id']}/")]
         _platform(w, platform, view["files_intro"], files)
-    w.doc.add_page_break()
     _common(w, view)
     w.header_footer(view["header"], view["footer"])
     return w.save(view["title"], view["client"], view["author"], view["date"])
@@ -56,7 +60,9 @@ def _platform(w: Writer, p: dict[str, Any], intro: str, files: list[str]) -> Non
 
 def _stage_table(w: Writer, p: dict[str, Any]) -> None:
     w.heading("Where each stage lives", 2)
-    table = w.table(["Stage", "Domain", "Object", "Field", "Value", "Pipeline"], [3, 1.4, 1.4, 2, 2.4, 1.6])
+    # objects, fields and values are API names: they never wrap, their columns widen to fit them
+    whole = {column: [s[key] for s in p["stages"]] for column, key in ((2, "object"), (3, "field"), (4, "value"))}
+    table = w.table(["Stage", "Domain", "Object", "Field", "Value", "Pipeline"], [3, 1.4, 1.4, 2, 2.4, 1.6], whole)
     for s in p["stages"]:
         cells = [
             stage_name(s["label"], s["golden"], s["assumed"]),
@@ -73,8 +79,10 @@ def _pipelines(w: Writer, p: dict[str, Any]) -> None:
     if not p["pipelines"]:
         return
     w.heading("Pipeline stages and probabilities", 2)
-    for pipeline in p["pipelines"]:
-        w.para([(f"{pipeline['name']} ({pipeline['object']})", "Strong")])
+    for index, pipeline in enumerate(p["pipelines"]):
+        label = w.para([(f"{pipeline['name']} ({pipeline['object']})", "Strong")])
+        if index:  # the pipeline before ends in a table: leave room between the two
+            space_before(label, AFTER_TABLE)
         headers = ["Stage", "Probability", "Type"] if pipeline["deal"] else ["Stage", "Type"]
         table = w.table(headers, [4, 1.5, 2][: len(headers) - 1] + [2])
         for r in pipeline["rows"]:
@@ -136,7 +144,7 @@ def _dashboards(w: Writer, p: dict[str, Any]) -> None:
     table = w.table(["Report", "What it shows"], [2, 7])
     for d in p["dashboards"]:
         w.row(table, [[("Table Text", [(d["name"], "Strong")])], [("Table Text", d["what"])]])
-    w.para([(p["dashboards_how"], "Muted")])
+    space_before(w.para([(p["dashboards_how"], "Muted")]), AFTER_TABLE)
 
 
 def _common(w: Writer, view: dict[str, Any]) -> None:
