@@ -34,8 +34,9 @@ HUBSPOT = {
         ("mql", 2, 3, 1, 2),
         ("sal", 2, 2, 0, 2),
         ("sql", 1, 3, 0, 0),
-        ("won", 2, 2, 0, 2),
-        ("lost", 1, 1, 0, 1),
+        # Outcomes end the flow: the two won deals and the lost one are done, not stuck.
+        ("won", 2, 2, 0, 0),
+        ("lost", 1, 1, 0, 0),
     ),
     "transitions": [
         _move("lead", "mql", 6, 3, 0.5, 4.5),
@@ -72,7 +73,7 @@ ORGANIC = {
 SALESFORCE = {
     "records": {"exports/opportunities.csv": 3, "exports/opportunity-field-history.csv": 3},
     "stages": _stages(
-        ("prospecting", 1, 3, 1, 1), ("qualification", 0, 2, 0, 0), ("won", 1, 1, 0, 1), ("lost", 0, 0, 0, 0)
+        ("prospecting", 1, 3, 1, 1), ("qualification", 0, 2, 0, 0), ("won", 1, 1, 0, 0), ("lost", 0, 0, 0, 0)
     ),
     "transitions": [
         _move("prospecting", "qualification", 3, 1, 0.3333, 10.0),
@@ -248,6 +249,23 @@ def test_unreadable_dates_list_export_rows_then_a_count(tmp_path: Path, runner, 
     ]
     assert len(lines) == 22 and lines[20].startswith("e.csv:21: ")
     assert lines[-1] == "21 errors in c.yaml, e.csv"
+
+
+def test_days_a_month_lacks_are_unreadable_dates_not_the_next_month(tmp_path: Path, runner, monkeypatch) -> None:
+    rows = "1,Lead,2026-01-31\n2,Lead,2026-02-30\n3,Lead,2026-13-01\n4,Lead,02/29/2026\n5,Lead,2028-02-29\n"
+    _client(
+        tmp_path,
+        "    - {path: e.csv, object: contact}\n",
+        {"e.csv": "Record ID,Lifecycle Stage,Became a Lead Date\n" + rows},
+    )
+    expected = "expected ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]"
+    assert _errors(runner, monkeypatch, tmp_path) == [
+        f"c.yaml:7:7: audit.exports[path=e.csv]: export 'e.csv' has 3 unreadable dates; {expected}, or set `date_format`",
+        f"e.csv:3: column 'Became a Lead Date': unreadable date '2026-02-30'; {expected}",
+        f"e.csv:4: column 'Became a Lead Date': unreadable date '2026-13-01'; {expected}",
+        f"e.csv:5: column 'Became a Lead Date': unreadable date '02/29/2026'; {expected}",
+        "4 errors in c.yaml, e.csv",
+    ]
 
 
 def test_a_bad_date_format_is_positioned(tmp_path: Path, runner, monkeypatch) -> None:

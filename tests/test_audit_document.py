@@ -109,3 +109,57 @@ def test_a_bad_export_fails_the_build_and_writes_nothing(tmp_path) -> None:
         build_file(case / "client.yaml", tmp_path / "out", only=["current-state-audit"], jobs=1)
     assert any("unreadable date 'tomorrow'" in str(p) for p in caught.value.problems)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
+
+
+def _views(client: Path, monkeypatch) -> tuple[dict, list[int]]:
+    """The views of the three deliverables that show the audit, planned as one build,
+    and how many times the audit ran for them."""
+    from deliverables.backends.data import audit
+    from deliverables.pipeline import graph
+    from deliverables.pipeline.build import context
+
+    runs = []
+    real = audit.run
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "run", counted)
+    nodes = graph.plan(context(client), ["current-state-audit", "kickoff-deck", "maintenance"])
+    return {n.name: n.view for n in nodes}, runs
+
+
+def test_one_build_measures_the_exports_once_for_every_deliverable_showing_them(tmp_path, monkeypatch) -> None:
+    shutil.copytree(CASE, tmp_path / "case")
+    views, runs = _views(tmp_path / "case" / "client.yaml", monkeypatch)
+    assert {"current-state-audit", "kickoff-deck", "maintenance"} <= set(views)
+    assert views["current-state-audit"]["metrics"]["stages"]["mql"]["current"] == 2
+    assert len(runs) == 1
+
+
+def test_an_export_changed_in_place_with_the_same_size_and_time_is_measured_again(tmp_path, monkeypatch) -> None:
+    import os
+
+    shutil.copytree(CASE, tmp_path / "case")
+    client = tmp_path / "case" / "client.yaml"
+    contacts = tmp_path / "case" / "exports" / "contacts.csv"
+    before, _ = _views(client, monkeypatch)
+    stat = contacts.stat()
+    text = contacts.read_text()
+    assert text.count("\n7,Marketing Qualified Lead,") == 1
+    # Same length, same size, same modification time: only the bytes tell.
+    contacts.write_text(text.replace("\n7,Marketing Qualified Lead,", "\n7,Marketing Qualified Leed,"))
+    os.utime(contacts, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (contacts.stat().st_size, contacts.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    after, runs = _views(client, monkeypatch)
+    assert len(runs) == 1
+    assert before["current-state-audit"]["metrics"]["stages"]["mql"]["current"] == 2
+    assert after["current-state-audit"]["metrics"]["stages"]["mql"]["current"] == 1
+    unmapped = after["current-state-audit"]["metrics"]["unmapped"]
+    assert {
+        "object": "contact",
+        "field": "lifecyclestage",
+        "value": "Marketing Qualified Leed",
+        "records": 1,
+    } in unmapped

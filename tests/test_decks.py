@@ -189,26 +189,67 @@ def test_client_text_is_printed_not_evaluated() -> None:
     assert "{{ 7*7 }}" in outline(one("kickoff-deck", small()))
 
 
+def _package_slides(data: bytes) -> list:
+    return [s for s in open_deck(data).slides if named(s, "Table") and " files: " in s.shapes.title.text]
+
+
+def _package_documents(slide) -> dict[str, str]:
+    """Each document of the package slide with its file count, read from the grouped rows."""
+    out = {}
+    for row in list(named(slide, "Table")[0].table.rows)[1:]:
+        for item in row.cells[1].text.split("; "):
+            title, _, count = item.rpartition(" (")
+            out[title] = count.rstrip(")")
+    return out
+
+
 def test_documentation_package_counts_every_registered_deliverables_files(real_registry) -> None:
     from deliverables.documents.decks.handoff import _described
 
     ctx = small(1)
-    slides = [
-        s for s in open_deck(one("handoff-deck", ctx)).slides if named(s, "Table") and "files:" in s.shapes.title.text
-    ]
-    rows = {
-        row.cells[0].text: row.cells[1].text
-        for slide in slides
-        for row in list(named(slide, "Table")[0].table.rows)[1:]
-    }
+    [slide] = _package_slides(one("handoff-deck", ctx))
+    documents = _package_documents(slide)
+    expected = {}
     for name in registry.names():
         module = registry.load(name)
         found = module.files(ctx.project)
         if found:
-            count = rows[_described(name, module.DESCRIPTION)[0]]
-            assert count.startswith(f"{len(found)} file{'' if len(found) == 1 else 's'}"), (name, count)
-    shown = " ".join(cell for row in rows.items() for cell in row)
+            expected[_described(name, module.DESCRIPTION)[0]] = str(len(found))
+    assert documents == expected
+    rows = [[c.text for c in row.cells] for row in list(named(slide, "Table")[0].table.rows)[1:]]
+    assert [r[0] for r in rows] == [
+        "Everyone: the architecture",
+        "The CRM administrator",
+        "Running the lifecycle",
+        "Training the teams",
+        "The meetings",
+    ]
+    total = sum(int(r[2].split()[0]) for r in rows)
+    assert total == sum(int(c) for c in expected.values())
+    assert slide.shapes.title.text.startswith(f"{len(expected)} documents in {total} files")
+    shown = " ".join(" ".join(r) for r in rows)
     assert "-v1." not in shown and "/" not in shown  # names and counts; the paths are in the package's index
+
+
+def test_the_package_slide_of_the_example_is_one_slide(real_registry) -> None:
+    [slide] = _package_slides(one("handoff-deck", example()))
+    assert len(_package_documents(slide)) == len(
+        [n for n in registry.names() if registry.load(n).files(example().project)]
+    )
+
+
+@pytest.mark.slow
+def test_the_package_slide_stays_one_slide_at_150_stages(real_registry, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from clients import enterprise
+
+    ctx = context(enterprise(150, tmp_path / "meridian.yaml"))
+    [slide] = _package_slides(one("handoff-deck", ctx))
+    assert _package_documents(slide)["Stage Reference Card"] == str(
+        len(registry.load("reference-card").files(ctx.project))
+    )
 
 
 @pytest.mark.parametrize("name", DECKS)
@@ -342,4 +383,4 @@ def test_package_lists_what_each_deliverable_files_hook_names(monkeypatch) -> No
     monkeypatch.setattr(registry, "REGISTRY", {**registry.REGISTRY, "extra": "extra_deliverable"})
     monkeypatch.setattr(registry, "names", lambda: (*FIXED_REGISTRY, "extra"))
     text = outline(one("handoff-deck", small()))
-    assert "Extra notes | 1 file (TXT) | One more file." in text
+    assert "Other documents | Extra notes (1) | 1 file (TXT)" in text

@@ -56,6 +56,15 @@ class Context:
     """(deliverable, suffix) -> bytes of the consumed files, filled before `render`."""
     listing: Mapping[str, Listing] = field(default_factory=dict)
     """Every deliverable's description and file names, for a deliverable that consumes `EVERY`."""
+    measured: dict[bytes, object] = field(default_factory=dict, repr=False, compare=False)
+    """This build's current-state audit by the fingerprint of its CRM exports (the
+    `exports` input): the first view that needs it computes it, the others read it.
+    One dict per build: the contexts the pipeline makes of the base one share it."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker receives: everything but the audits, which only views read (and
+        which the planning thread may be adding to while a job is sent)."""
+        return {**self.__dict__, "measured": {}}
 
     @property
     def date(self) -> dt.date:

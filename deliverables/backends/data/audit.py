@@ -220,6 +220,11 @@ class Database:
         self.cached.append(name)
         return ibis.table(expr.schema(), name=name)
 
+    def small(self) -> None:
+        """Few rows: on DuckDB one thread, as starting more costs more than they save."""
+        if self.direct:
+            self.con.raw_sql("SET threads = 1")
+
     def close(self) -> None:
         if not self.direct:
             for table in self.cached:
@@ -251,8 +256,11 @@ def _run(
         raise InputError(problems)
     base = Path(doc.path).parent
     stats = _stats(plans, tables, execute)
+    large = sum(s["rows"] for s in stats.values()) > LARGE
+    if not large:
+        db.small()
     total_steps = 14
-    tick = _ticker(progress if sum(s["rows"] for s in stats.values()) > LARGE else None, total_steps)
+    tick = _ticker(progress if large else None, total_steps)
     labels = {
         p.index: str(base / p.export.path) if not audit.source else f"{audit.tables[p.export.path]}" for p in plans
     }
@@ -273,10 +281,15 @@ def _run(
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)
     start = dates.epoch(as_of)
-    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed}
-    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick))
+    from deliverables.core import stages as known
+
+    # An outcome (won, lost, churned) ends the flow: a record there is done, never stuck.
+    cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed if not known.outcome(m.stage)}
+    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick), cache)
     from deliverables.backends.data.report import assemble, values_in_use
 
+    if progress is not None and large:
+        progress(total_steps, total_steps)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])
     return result

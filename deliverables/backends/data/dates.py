@@ -85,10 +85,32 @@ def _number(text: ibis.Value) -> ibis.Value:
     return text.nullif("").cast("int64")
 
 
-def _parts(value: ibis.Value, shape: Shape) -> dict[str, ibis.Value]:
+ROLE_NAMES = {
+    "Y": "year",
+    "y": "year2",
+    "m": "month",
+    "b": "mon",
+    "d": "day",
+    "H": "hour",
+    "M": "minute",
+    "S": "second",
+    "p": "half",
+    "z": "zone",
+}
+"""Column name of each part (the database may not tell `M` from `m`)."""
+
+
+def _parts(value: ibis.Value, joined: ibis.Value | None, shape: Shape) -> dict[str, ibis.Value]:
+    """The text of each part of a value known to match the shape: ISO by position, any
+    other shape from `joined`, the value rewritten by its pattern into parts joined by '|'."""
     if shape is ISO:
         return _iso_parts(value)
-    return {role: value.re_extract(shape.pattern, i + 1) for i, role in enumerate(shape.roles)}
+    pieces = joined.split("|")
+    return {role: pieces[i] for i, role in enumerate(shape.roles)}
+
+
+def _joined(value: ibis.Value, shape: Shape) -> ibis.Value:
+    return value.re_replace(shape.pattern, "|".join(f"\\{i + 1}" for i in range(len(shape.roles))))
 
 
 def _iso_parts(value: ibis.Value) -> dict[str, ibis.Value]:
@@ -163,17 +185,42 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
     """The `keep` columns of `table` with `ts`, the seconds since 1970 of text column
     `column` (null when blank or unreadable), and `ok`: readable (blank is readable).
 
-    The first shape the text matches gives the numbers, in one projection; the date
-    arithmetic and its checks (month, day of that month, hour, minute, second) run
-    on those numbers in the next, written once whatever the number of shapes, so
-    the query stays small on any backend."""
-    text = table[column].strip()
-    matches = [text.re_search(shape.pattern) for shape in known]
-    numbers = [_fields(_parts(text, shape)) for shape in known]
-    picked = {
-        name: ibis.cases(*((m, n[name]) for m, n in zip(matches, numbers)), else_=ibis.null("int64")) for name in FIELDS
+    Small projections, so the query stays small on any backend: which shape the text
+    matches first (one regular expression per shape); its parts (by position for ISO,
+    else one rewrite, only for the rows of that shape); its numbers; then the date
+    arithmetic and its checks (month, day of that month, hour, minute,
+    second), written once whatever the number of shapes."""
+    found = table.select(*keep, _text=table[column].strip())
+    text = found._text
+    shape = ibis.cases(*((text.re_search(s.pattern), i) for i, s in enumerate(known)), else_=ibis.null("int64"))
+    found = found.select(*keep, "_text", _shape=shape)
+    joined = {
+        f"_j{i}": (found._shape == i).ifelse(_joined(found._text, s), ibis.null("string"))
+        for i, s in enumerate(known)
+        if s is not ISO
     }
-    parts = table.select(*keep, _blank=text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
+    found = found.select(*keep, "_text", "_shape", **joined)
+    texts = {}
+    for i, s in enumerate(known):
+        for role, part in _parts(found._text, found[f"_j{i}"] if s is not ISO else None, s).items():
+            texts[f"_{i}{ROLE_NAMES[role]}"] = part
+    split = found.select(*keep, "_text", "_shape", **texts)
+    numbers = [
+        _fields(
+            {
+                role: split[f"_{i}{ROLE_NAMES[role]}"]
+                for role in (ROLE_NAMES if s is not ISO else "YmdHMSz")
+                if f"_{i}{ROLE_NAMES[role]}" in texts
+            }
+        )
+        for i, s in enumerate(known)
+    ]
+    picked = {
+        name: ibis.cases(*((split._shape == i, n[name]) for i, n in enumerate(numbers)), else_=ibis.null("int64"))
+        for name in FIELDS
+    }
+    found = split
+    parts = found.select(*keep, _blank=found._text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
     year, month, day = parts._year, parts._month, parts._day
     hour, minute, second = parts._hour, parts._minute, parts._second
     valid = (

@@ -42,7 +42,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any] | None:
         return None
     from deliverables.backends.data import measure
 
-    result = measure(project, ctx.document)
+    result = measure(project, ctx)
     for where, message in result.warnings:
         ctx.warn(where, message)
     names = files(project)

@@ -61,19 +61,53 @@ def package_files(project: Project, ctx: Context) -> list[tuple[str, tuple[str, 
     return [(name, item.files, item.description) for name, item in ctx.listing.items() if item.files]
 
 
+GROUPS = {
+    "summary": "architecture",
+    "definition-alignment": "architecture",
+    "diagram": "architecture",
+    "reference-card": "architecture",
+    "faq": "architecture",
+    "crm-config": "crm",
+    "current-state-audit": "crm",
+    "maintenance": "running",
+    "measurement-framework": "running",
+    "hypercare": "running",
+    "training": "training",
+    "kickoff-deck": "meetings",
+    "refinement-deck": "meetings",
+    "handoff-deck": "meetings",
+}
+"""Which group of the package slide each deliverable belongs to (by its reader); any other
+deliverable is listed under "other"."""
+GROUP_ORDER = ("architecture", "crm", "running", "training", "meetings", "other")
+
+
 def _package(project: Project, ctx: Context, words: Words) -> Slide:
-    """Each document by name with how many files it has and of which kinds; never the paths themselves."""
+    """The package on one slide, whatever the number of stages: one row per group of documents
+    (by who reads them), each document by name with its file count, and the group's file kinds;
+    never the paths themselves (those are in the package's index)."""
     listed = package_files(project, ctx)
-    rows = []
+    groups: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for name, found, description in listed:
-        title, what = _described(name, description)
+        groups.setdefault(GROUPS.get(name, "other"), []).append((_described(name, description)[0], found))
+    rows = []
+    for key in (k for k in GROUP_ORDER if k in groups):
+        members = groups[key]
+        found = [f for _, files in members for f in files]
         kinds = sorted({Path(f).suffix.lstrip(".").upper() for f in found if Path(f).suffix})
-        rows.append((cell(title, "bold"), cell(words("package_count", len(found), ", ".join(kinds))), cell(what)))
+        documents = "; ".join(words("package_document", title, len(files)) for title, files in members)
+        rows.append(
+            (
+                cell(words("package_group", key), "bold"),
+                cell(documents),
+                cell(words("package_count", len(found), ", ".join(kinds))),
+            )
+        )
     count = sum(len(found) for _, found, _ in listed)
-    table = Table(words.cells("package_columns"), (3, 2.2, 6.8), tuple(rows))
+    table = Table(words.cells("package_columns"), (2.6, 6.6, 2.8), tuple(rows))
     return Slide(
         TABLE,
-        words("package_title", len(rows), count),
+        words("package_title", len(listed), count),
         words("package_notes", count),
         topic=words("package_topic"),
         section="package",

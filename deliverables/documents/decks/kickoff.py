@@ -61,7 +61,7 @@ def _measured(project: Project, ctx: Context, words: Words) -> list[Slide]:
     from deliverables.core.dates import long_date
     from deliverables.documents import measured
 
-    result = measure(project, ctx.document)
+    result = measure(project, ctx)
     metrics = result.metrics
     as_of = long_date(result.as_of)
     rows = []

@@ -96,7 +96,7 @@ def _baselines(project: Project, ctx: Context) -> dict[str, Any] | None:
     from deliverables.backends.data import measure
     from deliverables.documents import measured
 
-    result = measure(project, ctx.document)
+    result = measure(project, ctx)
     rows = []
     for move in result.metrics["transitions"]:
         a, b = project.stage(move["from"]), project.stage(move["to"])
