@@ -190,9 +190,10 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
     else one rewrite, only for the rows of that shape); its numbers; then the date
     arithmetic and its checks (month, day of that month, hour, minute,
     second), written once whatever the number of shapes."""
-    text = table[column].strip()
+    found = table.select(*keep, _text=table[column].strip())
+    text = found._text
     shape = ibis.cases(*((text.re_search(s.pattern), i) for i, s in enumerate(known)), else_=ibis.null("int64"))
-    found = table.select(*keep, _text=text, _shape=shape)
+    found = found.select(*keep, "_text", _shape=shape)
     joined = {
         f"_j{i}": (found._shape == i).ifelse(_joined(found._text, s), ibis.null("string"))
         for i, s in enumerate(known)

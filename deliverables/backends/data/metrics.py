@@ -41,7 +41,7 @@ class Tidy:
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
-    return ibis.literal(plan.object + ":") + table[plan.layout.id].strip()
+    return ibis.literal(plan.object + ":") + table["_id"]
 
 
 def _int(value: int) -> ibis.Value:
@@ -49,12 +49,13 @@ def _int(value: int) -> ibis.Value:
 
 
 def dedupe(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
-    """One row per id, the last one winning; rows without an id are dropped."""
-    ident = table[plan.layout.id].strip()
-    kept = table.filter(ident.nullif("").notnull())
+    """One row per id (`_id`, stripped once), the last one winning; rows without an id
+    are dropped. History exports keep every row with an id."""
+    stripped = table.mutate(_id=table[plan.layout.id].strip())
+    kept = stripped.filter(stripped["_id"] != "")
     if plan.layout.history is not None:
         return kept
-    rank = ibis.row_number().over(group_by=kept[plan.layout.id].strip(), order_by=ibis.desc(kept[ROW]))
+    rank = ibis.row_number().over(group_by=kept["_id"], order_by=ibis.desc(kept[ROW]))
     return kept.mutate(_rank=rank).filter(ibis._["_rank"] == 0).drop("_rank")
 
 
@@ -115,13 +116,13 @@ def long_dates(
                 export=_int(slot.export),
                 row=table[ROW].cast("int64"),
                 slot=_int(slot.number),
-                text=table[slot.column].strip(),
+                text=table[slot.column],
             )
         )
     long = union(parts)
     if long is None:
         return None
-    long = long.filter(long.text != "")
+    long = long.filter(long.text != "")  # blank after stripping is no date either: `dates.read` says so
     groups: dict[tuple, list[int]] = {}
     for p in plans:
         groups.setdefault(tuple(shapes_of(p)), []).append(p.index)
@@ -140,23 +141,24 @@ def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...]) 
     rid = _rid(plan, rows)
     pipe = norm(rows[layout.pipeline]).nullif("") if layout.pipeline else ibis.null("string")
     parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
+    row = rows[ROW].cast("int64")
     parts["records"].append(
-        rows.select(
-            rid=rid, export=_int(plan.index), row=rows[ROW].cast("int64"), pipe=pipe, **_segments(plan, rows, segments)
-        )
+        rows.select(sid=rid, export=_int(plan.index), row=row, pipe=pipe, **_segments(plan, rows, segments))
     )
     for column, field_name in layout.current:
         if plan.column_key(field_name) not in plan.values:
             continue
-        value = rows[column].strip()
         col = ibis.literal(plan.column_key(field_name))
-        parts["current"].append(rows.select(rid=rid, col=col, raw=value, norm=norm(value), pipe=pipe))
+        value = rows.select(export=_int(plan.index), row=row, col=col, raw=rows[column].strip(), pipe=pipe)
+        parts["current"].append(
+            value.mutate(norm=norm(value.raw)).select("export", "row", "col", "raw", "norm", "pipe")
+        )
     if layout.history is not None:
-        parts["changes"].append(_changes(plan, rows, rid))
+        parts["changes"].append(_changes(plan, rows))
     return parts
 
 
-def _changes(plan: ExportPlan, rows: ibis.Table, rid: ibis.Value) -> ibis.Table:
+def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
     field_column, new, _ = plan.layout.history
     if field_column:
         raw_field = norm(rows[field_column])
@@ -169,7 +171,6 @@ def _changes(plan: ExportPlan, rows: ibis.Table, rid: ibis.Value) -> ibis.Table:
         ibis._["_col"].isin(list(plan.values) or [""])
     )
     return rows.select(
-        rid=rid,
         col=rows["_col"],
         raw=rows[new].strip(),
         norm=norm(rows[new].strip()),
@@ -216,6 +217,32 @@ def union(tables: list[ibis.Table]) -> ibis.Table | None:
     return ibis.union(*tables, distinct=False) if len(tables) > 1 else tables[0]
 
 
+ROWS_PER_EXPORT = 1 << 40
+"""Record numbers of an object kept in one record export: export * this + row."""
+
+
+def _numbered(plans: list[ExportPlan], parts: list[ibis.Table]) -> ibis.Table:
+    """The records of every export with `rid`, a number per record: joins and distinct
+    counts then run on integers, not on ids. An object kept in one record export only
+    (deduplicated, so one row per record) is numbered by its export and row; the
+    records of an object spread over several exports (records and their history) are
+    matched by id and numbered from -1 down, in no particular order (the number is
+    only ever joined and counted)."""
+    exports_of: dict[str, list[ExportPlan]] = {}
+    for plan in plans:
+        exports_of.setdefault(plan.object, []).append(plan)
+    alone = {ps[0].index for ps in exports_of.values() if len(ps) == 1 and ps[0].layout.history is None}
+    direct = [t for p, t in zip(plans, parts) if p.index in alone]
+    shared = [t for p, t in zip(plans, parts) if p.index not in alone]
+    numbered = [t.mutate(rid=t.export * ROWS_PER_EXPORT + t.row).drop("sid") for t in direct]
+    if shared:
+        named = union(shared)
+        numbers = named.select("sid").distinct()
+        numbers = numbers.mutate(rid=-1 - ibis.row_number().cast("int64"))
+        numbered.append(named.inner_join(numbers, "sid").drop("sid"))
+    return union(numbered)
+
+
 def tidy(
     plans: list[ExportPlan],
     tables: dict[int, ibis.Table],
@@ -231,12 +258,15 @@ def tidy(
     for plan in plans:
         for name, items in tidy_export(plan, tables[plan.index], segments).items():
             parts[name] += items
-    exports = cache(union(parts["records"]))
+    exports = cache(_numbered(plans, parts["records"]))
     seg_cols = [f"seg{i}" for i in range(len(segments))]
     records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
-    current_parts = list(parts["current"])
-    entries_parts = []
     keyed = exports.select("export", "row", "rid")
+    current_parts = []
+    if parts["current"]:
+        values = union(parts["current"]).inner_join(keyed, ["export", "row"])
+        current_parts.append(values.select("rid", "col", "raw", "norm", "pipe"))
+    entries_parts = []
     known = parsed.filter(parsed.ts.notnull()).select("export", "row", "slot", "ts") if parsed is not None else None
     entry = [s for s in slots if s.stages]
     if known is not None and entry:
@@ -253,13 +283,20 @@ def tidy(
     if changes is not None:
         changed = [s.number for s in slots if s.changed]
         times = known.filter(known.slot.isin(changed)).select("export", "row", "ts")
-        changes = cache(changes.left_join(times, ["export", "row"]).drop("export"))
+        changes = changes.inner_join(keyed, ["export", "row"])
+        changes = cache(
+            changes.left_join(times, ["export", "row"]).select(
+                "rid", "export", "row", "col", "raw", "norm", "pipe", "ts"
+            )
+        )
         mapped = map_values(changes.select("rid", "col", "raw", "norm", "pipe"), plans).distinct()
         timed = changes.select("rid", "col", "raw", "ts", "row")
         hist = mapped.inner_join(timed, ["rid", "col", "raw"]).filter(ibis._["pos"].notnull())
         entries_parts.append(hist.select("rid", "pos", "ts").filter(ibis._["ts"].notnull()))
-        objects = tuple(sorted(with_records))
-        latest = changes.filter(~changes.rid.re_search("^(" + "|".join(objects) + "):")) if objects else changes
+        # A record's current value comes from its record export when there is one,
+        # else from the last change its history records.
+        alone = [p.index for p in plans if p.layout.history is not None and p.object not in with_records]
+        latest = changes.filter(changes.export.isin(alone or [-1]))
         rank = ibis.row_number().over(
             group_by=["rid", "col"], order_by=[ibis.desc(latest.ts), ibis.desc(latest["row"])]
         )
