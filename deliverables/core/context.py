@@ -61,6 +61,11 @@ class Context:
     `exports` input): the first view that needs it computes it, the others read it.
     One dict per build: the contexts the pipeline makes of the base one share it."""
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker receives: everything but the audits, which only views read (and
+        which the planning thread may be adding to while a job is sent)."""
+        return {**self.__dict__, "measured": {}}
+
     @property
     def date(self) -> dt.date:
         """The date of this version."""

@@ -143,7 +143,7 @@ def render_files(
 def _produce(ctx: Context, names: Sequence[str], earlier: Path | None, pool: Any) -> dict[str, Any]:
     from deliverables.pipeline import graph
 
-    return graph.produce(graph.plan(ctx, names), earlier, pool)
+    return graph.produce(graph.planned(ctx, names), earlier, pool)
 
 
 def _gather(ctx: Context, produced: dict[str, Any]) -> tuple[dict[str, bytes], dict[str, Any], list[Problem]]:

@@ -9,7 +9,7 @@ deliverable that shows it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -71,10 +71,20 @@ def closure(selected: Sequence[str]) -> tuple[str, ...]:
 
 def plan(base: Context, selected: Sequence[str]) -> list[Node]:
     """Every node of the build in dependency order, with its view and key."""
+    return list(planned(base, selected))
+
+
+def planned(base: Context, selected: Sequence[str]) -> Iterator[Node]:
+    """The nodes of the build one at a time, each with its view and key, producers first.
+
+    Lazily, so that a build renders the first nodes while it still plans the
+    later ones: the views that read the CRM exports (an audit) come last, once
+    the rest is rendering.
+    """
     env = incremental.content_key(base.theme)
     nodes: dict[str, Node] = {}
     lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
-    for name in closure(selected):
+    for name in _cheap_first(closure(selected)):
         module = registry.load(name)
         ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
         ctx.inputs = inputs.load(module.EXTERNAL, ctx)
@@ -89,7 +99,24 @@ def plan(base: Context, selected: Sequence[str]) -> list[Node]:
             node.parts["listing"] = incremental.view_key(lists)
         node.key = incremental.view_key(node.parts)
         nodes[name] = node
-    return list(nodes.values())
+        yield node
+
+
+SLOW_INPUTS = ("exports",)
+"""External inputs whose views take long to make (the audit measures the CRM exports)."""
+
+
+def _cheap_first(order: Sequence[str]) -> tuple[str, ...]:
+    """Dependency order kept, with the nodes whose views read slow inputs, and those that
+    consume them, moved after the others."""
+    late: set[str] = set()
+    for name in order:
+        module = registry.load(name)
+        if any(role in SLOW_INPUTS for role in module.EXTERNAL) or any(
+            need.deliverable in late for need in module.CONSUMES
+        ):
+            late.add(name)
+    return tuple(n for n in order if n not in late) + tuple(n for n in order if n in late)
 
 
 def _wants_lists(module: Deliverable) -> bool:
@@ -104,7 +131,7 @@ def _listing(base: Context) -> dict[str, Listing]:
     return found
 
 
-def produce(nodes: list[Node], earlier: Path | None, pool: Any = None) -> dict[str, Produced]:
+def produce(nodes: Iterable[Node], earlier: Path | None, pool: Any = None) -> dict[str, Produced]:
     """Every node's files: taken from `earlier` when its key is unchanged, else rendered.
 
     Nodes that do not consume each other render in parallel in the worker
@@ -117,12 +144,23 @@ def produce(nodes: list[Node], earlier: Path | None, pool: Any = None) -> dict[s
     before = manifest.section(recorded, "deliverables")
     hashes = manifest.section(recorded, "files")
     done: dict[str, dict[str, bytes]] = {}
-    for node in nodes:
+    planned: list[Node] = []
+    upcoming = iter(nodes)
+
+    def more() -> tuple[str, workers.Job | None, dict[str, bytes] | None] | None:
+        """Plan the next node: its job, or its files kept from `earlier`; None when all are planned."""
+        node = next(upcoming, None)
+        if node is None:
+            return None
+        planned.append(node)
         kept = _reuse(earlier, before.get(node.name), node, hashes)
         if kept is not None:
             done[node.name] = kept
-    pending = {node.name: _job(node) for node in nodes if node.name not in done}
-    outcomes = workers.run(pending, done, pool)
+            return node.name, None, kept
+        return node.name, _job(node), None
+
+    outcomes = workers.run({}, {}, pool, more)
+    nodes = planned
     produced = {}
     for node in nodes:
         outcome = outcomes.get(node.name)

@@ -19,7 +19,7 @@ import queue
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -123,34 +123,87 @@ def _can_fork() -> bool:
 # ------------------------------------------------------------------ scheduling
 
 
-def run(jobs: Mapping[str, Job], done: Mapping[str, dict[str, bytes]], workers: Any = None) -> dict[str, Any]:
+Step = tuple[str, "Job | None", "dict[str, bytes] | None"]
+
+
+def run(
+    jobs: Mapping[str, Job],
+    done: Mapping[str, dict[str, bytes]],
+    workers: Any = None,
+    more: Callable[[], Step | None] | None = None,
+) -> dict[str, Any]:
     """Every job's outcome: `(files, warnings)`, or the exception it raised.
 
     `done` holds the files of consumed deliverables that need no rendering. A
-    job whose producer failed gets the producer's exception.
+    job whose producer failed gets the producer's exception. `more`, when
+    given, plans one more deliverable per call, producers before consumers:
+    `(name, job, None)` to render, `(name, None, files)` for one that needs no
+    rendering, None once all are planned. With workers, planning runs in a
+    thread of its own, so a slow view (the audit's) never keeps a finished
+    producer's consumers from starting; an error it raises is raised here.
     """
+    jobs = dict(jobs)
     outcomes: dict[str, Any] = {}
     files: dict[str, dict[str, bytes]] = dict(done)
     started: set[str] = set()
-    finished: queue.Queue[tuple[str, Any]] = queue.Queue()
+    events: queue.Queue[tuple[str | None, Any]] = queue.Queue()
+    """(job name, outcome) when a job finishes; (None, step) when one more is planned."""
     running = 0
-    while len(outcomes) < len(jobs):
+    planning = more is not None
+    if more is not None and workers is not None:
+        _plan_aside(more, events)
+    while planning or len(outcomes) < len(jobs):
+        if planning and workers is None:
+            planning = _take(more(), jobs, files)
         for name in _ready(jobs, outcomes, started):
             started.add(name)
             failed = _failed_producer(jobs[name], outcomes)
             if failed is not None:
                 outcomes[name] = failed
-            elif _submit(workers, jobs[name], _artefacts(jobs[name], files), finished):
+            elif _submit(workers, jobs[name], _artefacts(jobs[name], files), events):
                 running += 1
             else:
                 outcomes[name] = _here(jobs[name], _artefacts(jobs[name], files))
                 _keep(name, outcomes[name], files)
-        if running:
-            name, value = finished.get()
+        if running or (planning and workers is not None):
+            name, value = events.get()
+            if name is None:
+                if isinstance(value, BaseException):
+                    raise value
+                planning = _take(value, jobs, files)
+                continue
             running -= 1
             outcomes[name] = value
             _keep(name, value, files)
     return outcomes
+
+
+def _plan_aside(more: Callable[[], Step | None], events: queue.Queue) -> None:
+    """Call `more` until it is done, in a thread, each step (or the error) put on `events`."""
+
+    def plan() -> None:
+        try:
+            while True:
+                step = more()
+                events.put((None, step))
+                if step is None:
+                    return
+        except BaseException as exc:  # raised by `run`, in the build's own thread
+            events.put((None, exc))
+
+    threading.Thread(target=plan, name="deliver-plan", daemon=True).start()
+
+
+def _take(step: Step | None, jobs: dict[str, Job], files: dict[str, dict[str, bytes]]) -> bool:
+    """Add one planned deliverable; False once every one is planned."""
+    if step is None:
+        return False
+    name, job, kept = step
+    if job is None:
+        files[name] = kept or {}
+    else:
+        jobs[name] = job
+    return True
 
 
 def _ready(jobs: Mapping[str, Job], outcomes: dict[str, Any], started: set[str]) -> list[str]:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-
 from deliverables.backends.slides.model import TABLE, TITLE, Deck, Para, Slide, Table, cell, flagged, para
 from deliverables.core.context import Consumes, Context
 from deliverables.core.dates import shown_date
-from deliverables.core.errors import TemplateError
 from deliverables.core.model import Project
 from deliverables.documents.words import grammar
 from deliverables.documents.words import templates as wording
@@ -34,21 +31,17 @@ MEETING_DEPARTMENTS: dict[str, tuple[str, ...]] = {
 
 
 class Words:
-    """The macros of one deck wording template, called by name."""
+    """The macros of one deck wording template, called by name; each call goes through
+    the wording guard (a theme's macro that fails, loops or floods is an error naming
+    its file and line)."""
 
     def __init__(self, ctx: Context, name: str):
         self.name = name
-        try:
-            self.module = wording.compiled(ctx.template_text(f"decks/{name}.j2")).module
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"template 'decks/{name}.j2': {exc}") from None
+        self.macros = wording.Macros(ctx, f"decks/{name}.j2")
 
     def __call__(self, macro: str, *args: Any, **kwargs: Any) -> str:
         """The macro's text, each line stripped, blank lines at the ends dropped."""
-        try:
-            text = str(getattr(self.module, macro)(*args, **kwargs))
-        except (jinja2.TemplateError, AttributeError, TypeError) as exc:
-            raise TemplateError(f"template 'decks/{self.name}.j2', macro '{macro}': {exc}") from None
+        text = self.macros(macro, *args, **kwargs)
         return "\n".join(line.strip() for line in text.strip().splitlines())
 
     def cells(self, macro: str, *args: Any) -> tuple[str, ...]:

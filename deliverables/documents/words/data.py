@@ -18,12 +18,18 @@ from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 from deliverables.core.paths import templates_root
-from deliverables.documents.words.templates import compiled
+from deliverables.documents.words.templates import compiled, guarded, read_bounded
 
 
 def load(ctx: Context | None, name: str) -> Any:
     """The parsed YAML template `name` (theme folder first, then built-in; no context: built-in)."""
-    text = ctx.template_text(name) if ctx is not None else templates_root().joinpath(name).read_text("utf-8")
+    path = ctx.template(name) if ctx is not None else templates_root().joinpath(name)
+    try:
+        text = read_bounded(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
     # Parsed once per process per text; each caller gets its own copy to change as it likes.
     return copy.deepcopy(_parsed(name, text))
 
@@ -32,17 +38,40 @@ def load(ctx: Context | None, name: str) -> Any:
 def _parsed(name: str, text: str) -> Any:
     def parse() -> Any:
         try:
-            return YAML(typ="safe", pure=True).load(text)
-        except YAMLError as exc:
-            raise TemplateError(f"template '{name}' is not valid YAML: {exc}") from None
+            found = YAML(typ="safe", pure=True).load(text)
+        except (YAMLError, RecursionError) as exc:
+            why = "it nests too deeply" if isinstance(exc, RecursionError) else exc
+            raise TemplateError(f"template '{name}' is not valid YAML: {why}") from None
+        if _expanded_size(found, MAX_NODES) > MAX_NODES:
+            raise TemplateError(f"template '{name}' expands to more than {MAX_NODES:,} values (aliases of aliases)")
+        return found
 
     # The pure-Python parser is slow and the built-in templates rarely change: keep the result.
     return cache.cached_json("template-data", cache.key(text) + ".json", parse)
 
 
+MAX_NODES = 200_000
+"""Values a data template may hold once its aliases are expanded: the built-in ones hold a few thousand."""
+
+
+def _expanded_size(node: Any, limit: int) -> int:
+    """How many values `node` holds with every alias expanded, counting stopped past `limit`."""
+    count, stack = 0, [node]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def fill(source: str, /, **data: Any) -> str:
-    """Render one template string with `data` in the sandboxed, strict environment."""
+    """Render one template string with `data` in the sandboxed, strict, bounded environment."""
+    where = f"template text {source[:40]!r}"
     try:
-        return compiled(source).render(**data).strip()
+        template = compiled(source)
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"template text {source[:40]!r}: {exc}") from None
+        raise TemplateError(f"{where}: {exc}") from None
+    return guarded(where, "data", lambda: template.render(**data)).strip()

@@ -6,11 +6,16 @@ definition containing `{{ 7*7 }}` prints literally. Undefined names fail loudly.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import marshal
+import os
 import re
+import stat
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -49,10 +54,54 @@ _OPTIONS = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": T
 """How templates are compiled; part of the key of cached compiled code."""
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+"""A wording template larger than this is refused before it is compiled."""
+MAX_OUTPUT_CHARS = 2_000_000
+"""A rendered wording larger than this is a template error, not a document."""
+MAX_STEPS = 5_000_000
+"""Loop steps (`range`) one template call may take: wording needs thousands, a runaway loop billions."""
+MAX_POWER = 10_000
+"""The largest exponent `**` takes: beyond it a number would take minutes to compute."""
+
+_steps: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("template_steps", default=None)
+
+
+class Sandbox(SandboxedEnvironment):
+    """The sandbox, bounded: `range` counts toward `MAX_STEPS` per guarded call, and `*` and
+    `**` refuse results that could never fit a document (Jinja's sandbox alone lets both run
+    for hours or fill the memory)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER and abs(left) > 1:
+            raise OverflowError(f"a power above {MAX_POWER:,} is too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_OUTPUT_CHARS
+                ):
+                    raise OverflowError(f"a repetition longer than {MAX_OUTPUT_CHARS:,} is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _range(*args: int) -> range:
+    found = jinja2.sandbox.safe_range(*args)
+    steps = _steps.get()
+    if steps is not None:
+        steps[0] += len(found)
+        if steps[0] > MAX_STEPS:
+            raise OverflowError(f"the template loops more than {MAX_STEPS:,} times")
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
-    """The one Jinja environment: sandboxed, strict, no autoescape (outputs are not HTML)."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, **_OPTIONS)
+    """The one Jinja environment: sandboxed, bounded, strict, no autoescape (outputs are not HTML)."""
+    env = Sandbox(undefined=jinja2.StrictUndefined, **_OPTIONS)
+    env.globals["range"] = _range
     env.filters["md"] = md
     env.filters.update(grammar.FILTERS)
     return env
@@ -68,12 +117,6 @@ def compiled(source: str) -> jinja2.Template:
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
-MAX_TEMPLATE_BYTES = 1_000_000
-"""A wording template larger than this is refused before it is compiled."""
-MAX_OUTPUT_CHARS = 2_000_000
-"""A rendered wording larger than this is a template error, not a document."""
-
-
 def render(ctx: Context, name: str, **data: Any) -> str:
     """Render the template `name` (theme first, then built-in) with `data`.
 
@@ -81,30 +124,104 @@ def render(ctx: Context, name: str, **data: Any) -> str:
     error, a division by zero, endless recursion, an `include` of another file,
     text that is not UTF-8, a loop that builds megabytes) is a `TemplateError`
     naming the file and, where known, its line, never a crash."""
+    path, template = load(ctx, name)
+    return guarded(path, name, lambda: _streamed(template, data))
+
+
+class _TooLong(Exception):
+    """Raised as soon as a rendering passes `MAX_OUTPUT_CHARS`."""
+
+
+def _streamed(template: jinja2.Template, data: dict[str, Any]) -> str:
+    """The template's text, stopped as soon as it grows past `MAX_OUTPUT_CHARS`."""
+    parts, size = [], 0
+    for part in template.generate(**data):
+        size += len(part)
+        if size > MAX_OUTPUT_CHARS:
+            raise _TooLong
+        parts.append(part)
+    return "".join(parts)
+
+
+def load(ctx: Context, name: str) -> tuple[Path, jinja2.Template]:
+    """The template `name` (theme first, then built-in) read within bounds and compiled."""
     path = ctx.template(name)
     try:
-        raw = _read_bounded(path)
-        text = raw.decode("utf-8")
+        text = read_bounded(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
     try:
-        out = compiled(text).render(**data)
+        return path, compiled(text)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{path}:{exc.lineno}: template '{name}': {exc.message}") from None
+
+
+T = TypeVar("T")
+
+
+def guarded(path: Path | str, name: str, call: Callable[[], T], what: str = "") -> T:
+    """What `call` (rendering template `name` at `path`, or calling one of its macros,
+    `what`) returns, with whatever it does wrong turned into a `TemplateError` naming
+    the file and line: its loops, powers and output bounded."""
+    token = _steps.set([0])
+    too_long = f"{path}: template '{name}'{what} produced more than {MAX_OUTPUT_CHARS:,} characters"
+    try:
+        out = _mapped(call)
+    except _TooLong:
+        raise TemplateError(too_long) from None
     except (jinja2.TemplateError, ArithmeticError, RecursionError, TypeError, ValueError, LookupError) as exc:
         line = _template_line(exc)
         where = f"{path}:{line}" if line else str(path)
         why = "it calls itself without end" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
-        raise TemplateError(f"{where}: template '{name}' failed: {why}") from None
-    if len(out) > MAX_OUTPUT_CHARS:
-        raise TemplateError(f"{path}: template '{name}' produced more than {MAX_OUTPUT_CHARS:,} characters")
+        raise TemplateError(f"{where}: template '{name}'{what} failed: {why}") from None
+    except MemoryError:
+        raise TemplateError(f"{path}: template '{name}'{what} failed: it needs more memory than there is") from None
+    finally:
+        _steps.reset(token)
+    if isinstance(out, str) and len(out) > MAX_OUTPUT_CHARS:
+        raise TemplateError(too_long)
     return out
 
 
-def _read_bounded(path: Any) -> bytes:
-    with open(path, "rb") as handle:
+def _mapped(call: Callable[[], T]) -> T:
+    """`call()`, its errors' tracebacks mapped to template lines (as `Template.render` does;
+    a macro called directly does not)."""
+    try:
+        return call()
+    except _TooLong:
+        raise
+    except Exception:
+        environment().handle_exception()
+        raise  # handle_exception always raises; for the type checker
+
+
+class Macros:
+    """The macros of one template (theme first, then built-in), each call guarded."""
+
+    def __init__(self, ctx: Context, name: str):
+        self.name = name
+        self.path, template = load(ctx, name)
+        self.module = guarded(self.path, name, lambda: template.module)
+
+    def __call__(self, macro: str, *args: Any, **kwargs: Any) -> str:
+        """The text of `macro` called with the arguments."""
+        function = getattr(self.module, macro, None)
+        if not callable(function):
+            raise TemplateError(f"{self.path}: template '{self.name}' has no macro '{macro}'")
+        return guarded(self.path, self.name, lambda: str(function(*args, **kwargs)), f", macro '{macro}'")
+
+
+def read_bounded(path: Any) -> bytes:
+    """The bytes of the regular file `path`, at most `MAX_TEMPLATE_BYTES`: anything else
+    (a FIFO, a device, a folder, a huge file) is an OSError, never a wait."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(0, "not a regular file")
+    # O_NONBLOCK: should the path be swapped for a FIFO after the check, open must not hang.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
         raw = handle.read(MAX_TEMPLATE_BYTES + 1)
     if len(raw) > MAX_TEMPLATE_BYTES:
         raise OSError(0, f"larger than {MAX_TEMPLATE_BYTES:,} bytes")
