@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ def renamed(name: str, target: Path) -> Path:
     del data["client"]["slug"]
     with target.open("w", encoding="utf-8") as handle:
         yaml.dump(data, handle)
+    # The audit's CRM exports are named relative to the client file.
+    shutil.copytree(EXAMPLE.parent / "exports", target.parent / "exports", dirs_exist_ok=True)
     return target
 
 

@@ -97,6 +97,7 @@ def _watch(runs: int, work: Path) -> dict[str, float]:
     for i in range(runs):
         source = work / f"watch{i}.yaml"
         shutil.copy(EXAMPLE, source)
+        shutil.copytree(EXAMPLE.parent / "exports", work / "exports", dirs_exist_ok=True)
         _, rss, out = run([PY, "-c", WATCH_PROBE, str(source), str(work / f"watch-out{i}")])
         seconds.append(float(out.strip().splitlines()[-1]))
         memory.append(rss / 1024)

@@ -100,6 +100,12 @@ def test_split_teams_splits_a_card_that_would_fit(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_150_stage_client_builds_every_deliverable_with_one_page_cards(tmp_path: Path) -> None:
     source = enterprise(150, tmp_path / "meridian.yaml")
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("crm: salesforce}", "crm: salesforce, launch_date: 2027-02-01}", 1), encoding="utf-8"
+    )
+    project, _ = load_project(source)
+    assert len(project.stages) == 150 and project.client.launch_date is not None
     result = build_file(source, tmp_path / "out")
     assert result.failed == {}
     cards = sorted(result.folder.glob("stage-reference-card-*.pdf"))
@@ -107,7 +113,95 @@ def test_a_150_stage_client_builds_every_deliverable_with_one_page_cards(tmp_pat
     for path in cards:
         assert len(PdfReader(path).pages) == 1, path.name
     suffixes = {p.suffix for p in result.folder.rglob("*") if p.is_file()}
-    assert {".pdf", ".docx", ".pptx", ".svg"} <= suffixes
+    assert {".pdf", ".docx", ".pptx", ".svg", ".png", ".md", ".gv", ".ics", ".xml"} <= suffixes
+    _diagram_picture_is_drawn(result.folder / "lifecycle-architecture-v2.png")
+    _summary_lists_every_stage(project, (result.folder / "stage-summary-v2.md").read_text(encoding="utf-8"))
+    _graph_has_every_stage_once(project, (result.folder / "lifecycle-architecture-v2.gv").read_text(encoding="utf-8"))
+    _calendar_is_valid(project, (result.folder / "maintenance-v2.ics").read_bytes())
+    _crm_picklists_list_every_stage_once(project, result.folder / "crm" / "salesforce")
+
+
+def _diagram_picture_is_drawn(path: Path) -> None:
+    """A PNG of sane size with a drawing on it, not a blank canvas."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        width, height = image.size
+        assert 1000 <= width <= 20000 and 500 <= height <= 20000, image.size
+        grey = image.convert("L")
+        histogram = grey.histogram()
+        inked = sum(histogram[:200]) / (width * height)
+        assert 0.01 < inked < 0.6, inked
+
+
+def _summary_lists_every_stage(project, markdown: str) -> None:
+    """Every stage is a row of the summary, once, in the file's order within its domain."""
+    rows = [
+        line.split(" | ")[0].lstrip("| ").removesuffix(" ★") for line in markdown.splitlines() if line.startswith("| ")
+    ]
+    labels = [stage.label for stage in project.stages]
+    named = [row for row in rows if row in set(labels)]
+    assert sorted(named) == sorted(labels)
+    assert len(set(named)) == 150
+
+
+def _graph_has_every_stage_once(project, source: str) -> None:
+    """The Graphviz file parses (the engine reads it back) and draws every stage in exactly one
+    node, each with an edge in or out."""
+    import json
+
+    from deliverables.backends.graphviz import engine
+
+    graph = json.loads(engine.render(source, "json", layout="nop"))
+    nodes = [o for o in graph["objects"] if "nodes" not in o and o.get("name", "").startswith("n")]
+    labels = [squeeze(o.get("label", "").replace("\\n", " ")) for o in nodes]  # "\n": a line break in the label
+    for stage in project.stages:
+        assert sum(label.startswith(squeeze(stage.label)) for label in labels) == 1, stage.label
+    touched = {end for edge in graph["edges"] for end in (edge["tail"], edge["head"])}
+    assert all(node["_gvid"] in touched for node in nodes)  # no stage drawn without a way in or out
+
+
+def _calendar_is_valid(project, data: bytes) -> None:
+    """Every event has a unique id, a summary and a start on or after the launch; recurrences parse."""
+    import datetime as dt
+
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    calendar = icalendar.Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    launch = project.client.launch_date
+    for event in events:
+        assert str(event["SUMMARY"]).strip()
+        start = event.decoded("DTSTART")
+        start = start.date() if isinstance(start, dt.datetime) else start
+        assert start >= launch, (event["SUMMARY"], start)
+        if "RRULE" in event:
+            rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time()))
+            assert rule[0].date() == start
+
+
+def _crm_picklists_list_every_stage_once(project, folder: Path) -> None:
+    """The stage picklists of the Salesforce metadata hold every stage's value exactly once, labelled with its name."""
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://soap.sforce.com/2006/04/metadata"}
+    values: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("objects/*/fields/Lifecycle_Stage_Enterprise_Region__c.field-meta.xml")):
+        root = ElementTree.parse(path).getroot()
+        values += [
+            (v.findtext("m:fullName", namespaces=ns), v.findtext("m:label", namespaces=ns))
+            for v in root.iterfind(".//m:valueSetDefinition/m:value", ns)
+        ]
+    expected = sorted((stage.crm.value, stage.label) for stage in project.stages)
+    assert sorted(values) == expected
+    package = (folder / "package.xml").read_text(encoding="utf-8")
+    for obj in ("Lead", "Opportunity", "Account"):
+        assert package.count(f"<members>{obj}.Lifecycle_Stage_Enterprise_Region__c</members>") == 1
 
 
 def test_each_trained_team_gets_its_own_one_page_card_beside_the_whole_card(tmp_path: Path) -> None:

@@ -92,17 +92,23 @@ def test_a_paragraph_right_below_a_table_has_room_above_it():
 def _stage_table_fits(data: bytes) -> list[float]:
     """Checks every object, field and value of the spec's stage table fits its column on one
     line at the size it is written in; the sizes used."""
-    from deliverables.backends import text as measure
-
     document = docx.Document(io.BytesIO(data))
     [table] = [
         t for t in document.tables if [c.text for c in t.rows[0].cells][:4] == ["Stage", "Domain", "Object", "Field"]
     ]
+    return _fits(table, (2, 3, 4))
+
+
+def _fits(table, columns: tuple[int, ...]) -> list[float]:
+    """Checks every word of the given columns fits its column on one line at the size it is
+    written in; the sizes used."""
+    from deliverables.backends import text as measure
+
     widths = [int(g.get(qn("w:w"))) / 20 for g in table._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
     assert sum(widths) <= 9637 / 20
     sizes = []
     for row in table.rows[1:]:
-        for column in (2, 3, 4):
+        for column in columns:
             for paragraph in row.cells[column].paragraphs:
                 for run in paragraph.runs:
                     size = run.font.size.pt if run.font.size is not None else 8.5
@@ -130,6 +136,20 @@ def test_no_api_name_carries_invisible_characters_and_each_fits_its_column_whole
             for name in archive.namelist():
                 if name.endswith(".xml"):
                     assert "\u200b" not in archive.read(name).decode("utf-8"), name
+
+
+def test_the_measurement_frameworks_crm_fields_stay_whole_at_150_stages(tmp_path: Path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from clients import enterprise
+
+    ctx = context(enterprise(150, tmp_path / "meridian.yaml"))
+    document = docx.Document(io.BytesIO(render("measurement-framework", ctx)["measurement-framework-v2.docx"]))
+    tables = [t for t in document.tables if "CRM field" in [c.text for c in t.rows[0].cells]]
+    assert len(tables) > 2
+    words = 0
+    for table in tables:
+        words += len(_fits(table, (2,)))
+    assert words > 150  # LEAD_010_MARKETING_QUALIFIED_LEAD and its like, each on one line
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

@@ -1,11 +1,14 @@
 """The audit's metrics, written once as ibis expressions: the same code runs on the
 embedded DuckDB and on a database where the exports already live.
 
-Each export is first reduced to three tidy tables: records (one row per record,
-with its pipeline and segment values), current values (record, column, raw
-value, stage) and stage entries (record, stage, first and last entry, in
-seconds since 1970). Every metric is then a grouped count over them, grouped by
-segment: the whole audit is segment '' = ''.
+Every date cell of every export is first put in one long table (export, row,
+date column, text) and read by one expression (`dates.read`), so the bad dates
+and the entry dates come from the same parsed column. Each export is then
+reduced to tidy tables, materialised once: records (one row per record, with a
+record number, its pipeline and segment values), current values (record,
+column, raw value, stage) and stage entries (record, stage, first and last
+entry, in seconds since 1970). Every metric is a small grouped count over them,
+grouped by segment: the whole audit is segment '' = ''.
 """
 
 from __future__ import annotations
@@ -149,9 +152,8 @@ def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...]) 
         if plan.column_key(field_name) not in plan.values:
             continue
         col = ibis.literal(plan.column_key(field_name))
-        value = rows.select(export=_int(plan.index), row=row, col=col, raw=rows[column].strip(), pipe=pipe)
         parts["current"].append(
-            value.mutate(norm=norm(value.raw)).select("export", "row", "col", "raw", "norm", "pipe")
+            rows.select(export=_int(plan.index), row=row, col=col, raw=rows[column].strip(), pipe=pipe)
         )
     if layout.history is not None:
         parts["changes"].append(_changes(plan, rows))
@@ -173,7 +175,6 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
     return rows.select(
         col=rows["_col"],
         raw=rows[new].strip(),
-        norm=norm(rows[new].strip()),
         pipe=ibis.null("string"),
         export=_int(plan.index),
         row=rows[ROW].cast("int64"),
@@ -182,17 +183,23 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
 
 def map_values(values: ibis.Table, plans: list[ExportPlan]) -> ibis.Table:
     """Each value with the first stage (file order) it maps to, null when none: one CASE
-    over the stages each column's values may map to, earliest stage first."""
+    over the stages each column's values may map to, earliest stage first, worked out
+    once per distinct (column, value, pipeline) and joined back to the records."""
+    keyed = values.mutate(_rk=values.raw.fill_null(""), _pk=values["pipe"].fill_null(""))
+    distinct = keyed.select("col", "_rk", "_pk").distinct()
+    distinct = distinct.mutate(_norm=norm(distinct["_rk"]), _pipe=distinct["_pk"].nullif(""))
     cases = []
     for plan in plans:
         for col, candidates in plan.values.items():
             for m in sorted(candidates, key=lambda m: m.pos):
-                matched = (values.col == col) & values.norm.isin(sorted(m.keys))
+                matched = (distinct.col == col) & distinct["_norm"].isin(sorted(m.keys))
                 if m.pipeline != ANY:
-                    matched &= values["pipe"].isnull() | (values["pipe"] == m.pipeline)
+                    matched &= distinct["_pipe"].isnull() | (distinct["_pipe"] == m.pipeline)
                 cases.append((matched, m.pos))
     pos = ibis.cases(*cases, else_=ibis.null("int64")) if cases else ibis.null("int64")
-    return values.select("rid", "col", "raw", pos=pos.cast("int64"))
+    mapped = distinct.select("col", "_rk", "_pk", pos=pos.cast("int64"))
+    joined = keyed.inner_join(mapped, ["col", "_rk", "_pk"])
+    return joined.select("rid", "col", "raw", "pos")
 
 
 def pairs(first: ibis.Value, second: ibis.Value, found: list[tuple[int, int]]) -> ibis.Value:
@@ -265,7 +272,7 @@ def tidy(
     current_parts = []
     if parts["current"]:
         values = union(parts["current"]).inner_join(keyed, ["export", "row"])
-        current_parts.append(values.select("rid", "col", "raw", "norm", "pipe"))
+        current_parts.append(values.select("rid", "col", "raw", "pipe"))
     entries_parts = []
     known = parsed.filter(parsed.ts.notnull()).select("export", "row", "slot", "ts") if parsed is not None else None
     entry = [s for s in slots if s.stages]
@@ -285,11 +292,9 @@ def tidy(
         times = known.filter(known.slot.isin(changed)).select("export", "row", "ts")
         changes = changes.inner_join(keyed, ["export", "row"])
         changes = cache(
-            changes.left_join(times, ["export", "row"]).select(
-                "rid", "export", "row", "col", "raw", "norm", "pipe", "ts"
-            )
+            changes.left_join(times, ["export", "row"]).select("rid", "export", "row", "col", "raw", "pipe", "ts")
         )
-        mapped = map_values(changes.select("rid", "col", "raw", "norm", "pipe"), plans).distinct()
+        mapped = map_values(changes.select("rid", "col", "raw", "pipe"), plans).distinct()
         timed = changes.select("rid", "col", "raw", "ts", "row")
         hist = mapped.inner_join(timed, ["rid", "col", "raw"]).filter(ibis._["pos"].notnull())
         entries_parts.append(hist.select("rid", "pos", "ts").filter(ibis._["ts"].notnull()))
@@ -301,9 +306,9 @@ def tidy(
             group_by=["rid", "col"], order_by=[ibis.desc(latest.ts), ibis.desc(latest["row"])]
         )
         last = latest.mutate(_rank=rank).filter(ibis._["_rank"] == 0)
-        current_parts.append(last.select("rid", "col", "raw", "norm", "pipe"))
+        current_parts.append(last.select("rid", "col", "raw", "pipe"))
     text = ibis.null("string")
-    empty_values = nothing(exports.select("rid", col=text, raw=text, norm=text, pipe=text))
+    empty_values = nothing(exports.select("rid", col=text, raw=text, pipe=text))
     values = union(current_parts) if current_parts else empty_values
     current = cache(map_values(values, plans))
     empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
@@ -348,14 +353,16 @@ def compute(
     entered = cache(ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True))
     out: dict[str, ibis.Table] = {}
 
-    def counted(table: ibis.Table, by: list[str], name: str = "n") -> ibis.Table:
+    def counted(table: ibis.Table, by: list[str], unique: bool = False) -> ibis.Table:
+        """Records per segment and `by`; `unique`: the table has one row per record and
+        `by` already, so rows are counted (far cheaper than distinct records)."""
         joined = table.inner_join(seg, "rid")
-        return joined.group_by(keys + by).agg(**{name: joined.rid.nunique()})
+        return joined.group_by(keys + by).agg(n=joined.count() if unique else joined.rid.nunique())
 
     ex = t.exports.select("rid", "export").distinct()
-    out["records"] = counted(ex, ["export"])
+    out["records"] = counted(ex, ["export"], unique=True)
     out["current"] = counted(current.select("rid", "pos"), ["pos"])
-    out["entered"] = counted(entered, ["pos"])
+    out["entered"] = counted(entered, ["pos"], unique=True)
     laters: dict[int, list[int]] = {}
     for a, b in later:
         laters.setdefault(a, []).append(b)
@@ -363,7 +370,7 @@ def compute(
         entered.filter(entered.pos.isin(sorted(set(bs)))).select("rid", pos=_int(a)) for a, bs in sorted(laters.items())
     ]
     skipped = union(reached).distinct().anti_join(entered, ["rid", "pos"]) if reached else nothing(entered)
-    out["skipped"] = counted(skipped, ["pos"])
+    out["skipped"] = counted(skipped, ["pos"], unique=True)
     stuck = current.select("rid", "pos").inner_join(t.entries, ["rid", "pos"])
     if cutoffs:
         cutoff = ibis.cases(*((stuck.pos == pos, at) for pos, at in sorted(cutoffs.items())), else_=ibis.null("int64"))
@@ -373,15 +380,15 @@ def compute(
     out["stuck"] = counted(stuck, ["pos"])
     out.update(_transitions(t, entered, seg, keys, moves))
     unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
-    out["unmapped"] = counted(unmapped.select("rid", "col", "raw"), ["col", "raw"])
+    out["unmapped"] = counted(unmapped.select("rid", "col", "raw").distinct(), ["col", "raw"], unique=True)
     used = t.current.filter(t.current.raw.nullif("").notnull())
     out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
     undated = seg.anti_join(t.dated, "rid")
-    out["undated"] = undated.group_by(keys).agg(n=undated.rid.nunique())
+    out["undated"] = undated.group_by(keys).agg(n=undated.count())
     ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")
     out["future"] = ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count())
     order = _both(t.entries, later, "first").filter(ibis._["bfirst"] < ibis._["afirst"]).select("rid").distinct()
-    out["disorder"] = counted(order, [])
+    out["disorder"] = counted(order, [], unique=True)
     return {name: execute(query) for name, query in out.items()}
 
 
@@ -397,7 +404,7 @@ def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str) -> ibi
 
 def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves) -> dict[str, ibis.Table]:
     both = _both(entered, moves).inner_join(seg, "rid")
-    converted = both.group_by(keys + ["src", "dst"]).agg(n=both.rid.nunique())
+    converted = both.group_by(keys + ["src", "dst"]).agg(n=both.count())  # one row per record and pair
     timed = _both(t.entries, moves, "first")
     timed = timed.select("rid", "src", "dst", days=(timed.bfirst - timed.afirst) / 86400.0).inner_join(seg, "rid")
     median = timed.group_by(keys + ["src", "dst"]).agg(days=timed.days.median())

@@ -130,7 +130,8 @@ def _values(w: Writer, view: dict[str, Any]) -> None:
             f"{count(sum(u['records'] for u in view['unmapped']), 'record')} hold a value that matches none of the "
             "proposed stages. Each needs a home in the new architecture, or retiring."
         )
-        table = w.table(["Value", "Object", "Field", "Records"], [4, 2, 2.6, 1.4])
+        fields = {1: [u["object"] for u in view["unmapped"]], 2: [u["field"] for u in view["unmapped"]]}
+        table = w.table(["Value", "Object", "Field", "Records"], [4, 2, 2.6, 1.4], fields)
         for u in view["unmapped"]:
             _cells(w, table, [u["value"], u["object"], u["field"], f"{u['records']:,}"])
 

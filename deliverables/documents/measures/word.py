@@ -78,8 +78,10 @@ def _category(w: Writer, category: dict[str, Any], golden: str) -> None:
                 [_strong(row["measure"]), _cell(row["formula"]), reasons, _cell(row["target"]), _cell(row["baseline"])],
             )
         return
-    table = w.table(
-        ["Measure", "Formula", "CRM field", "Owner", "Target", "Baseline"], [1.7, 1.6, 3.4, 1.3, 1.05, 1.05]
+    table = w.table(  # the CRM field column holds API names: they never wrap, the column widens to fit
+        ["Measure", "Formula", "CRM field", "Owner", "Target", "Baseline"],
+        [1.7, 1.6, 3.4, 1.3, 1.05, 1.05],
+        {2: [row["field"] for row in rows]},
     )
     for row in rows:
         cells = [_strong(row["measure"]), _cell(row["formula"]), _cell(row["field"]), _cell(row["owner"])]
