@@ -4,6 +4,7 @@ overwritten by another build, another client or another command."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from safety_support import (
     start,
     write,
 )
+
+from deliverables.pipeline import manifest
 
 LIMIT = 600
 
@@ -191,3 +194,92 @@ def test_salesforce_pipelines_whose_api_names_collide_each_get_their_own(tmp_pat
         assert len(members) == len({m.lower() for m in members}), members
         if "<name>BusinessProcess</name>" in types or "<name>RecordType</name>" in types:
             assert len(members) == 3, members
+
+
+# ---------------------------------------------------------------- 1. confirm's lock on the client file's folder
+
+
+def _waiting_on(folder: Path, pids: set[int], procs) -> None:
+    """Return once every process in `pids` waits for a lock on `folder` (read from
+    /proc/locks: a handshake, not a delay); fail when one exits first."""
+    import time
+
+    wanted = f":{os.stat(folder).st_ino} "
+    deadline = time.monotonic() + LIMIT  # a bound against a hang, not a speed target
+    while time.monotonic() < deadline:
+        blocked = set()
+        for line in Path("/proc/locks").read_text().splitlines():
+            parts = line.split()
+            if "->" in parts and "FLOCK" in parts and wanted in line + " ":
+                blocked.add(int(parts[parts.index("->") + 4]))
+        if pids <= blocked:
+            return
+        for proc in procs:
+            if proc.poll() is not None:
+                pytest.fail(f"finished without waiting for the lock: {proc.communicate()}")
+        time.sleep(0.05)
+    pytest.fail("never waited for the lock")
+
+
+def _holding(folder: Path, shared: bool = False):
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+    return fd
+
+
+needs_proc_locks = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks")
+
+
+@needs_proc_locks
+def test_two_concurrent_confirms_of_one_file_both_land(tmp_path: Path) -> None:
+    """Two `confirm`s of one file wait for the lock on its folder, so neither writes
+    over the other's edit: both stages end up confirmed."""
+    write(tmp_path / "acme.yaml", client())
+    fd = _holding(tmp_path)  # as a third confirm would
+    procs = [start("confirm", "acme.yaml", stage, cwd=tmp_path) for stage in ("mql", "sql")]
+    try:
+        _waiting_on(tmp_path, {p.pid for p in procs}, procs)
+    finally:
+        os.close(fd)
+    for code, _out, err in _run_all(procs):
+        assert code == 0, err
+    text = (tmp_path / "acme.yaml").read_text(encoding="utf-8")
+    assert text.count("status: confirmed") == 3, text  # stages mql and sql, and the term MQL
+
+
+@needs_proc_locks
+def test_a_build_reads_the_client_file_only_after_a_confirm_bump_finished(tmp_path: Path) -> None:
+    """A build started while `confirm --bump` holds the client file's folder waits, then
+    builds the bumped version from the bumped text, never a mix of both."""
+    write(tmp_path / "acme.yaml", client())
+    fd = _holding(tmp_path)  # as confirm does while it rewrites the file
+    procs = [start("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path)]
+    try:
+        _waiting_on(tmp_path, {procs[0].pid}, procs)
+        write(tmp_path / "acme.yaml", client(version=2))  # what the bump writes
+    finally:
+        os.close(fd)
+    ((code, _out, err),) = _run_all(procs)
+    assert code == 0, err
+    assert not (tmp_path / "out" / "acme" / "v1").exists()
+    record = json.loads((tmp_path / "out" / "acme" / "v2" / "manifest.json").read_text(encoding="utf-8"))
+    assert record["input_sha256"] == manifest.digest((tmp_path / "acme.yaml").read_bytes())
+
+
+@needs_proc_locks
+def test_confirm_bump_waits_for_a_running_build_of_the_file(tmp_path: Path) -> None:
+    """While a build reads a client file (a shared lock on its folder), `confirm --bump`
+    waits; then it bumps."""
+    write(tmp_path / "acme.yaml", client())
+    fd = _holding(tmp_path, shared=True)  # as a build does
+    procs = [start("confirm", "acme.yaml", "mql", "--bump", cwd=tmp_path)]
+    try:
+        _waiting_on(tmp_path, {procs[0].pid}, procs)
+        assert "version: 1\n" in (tmp_path / "acme.yaml").read_text(encoding="utf-8")
+    finally:
+        os.close(fd)
+    ((code, _out, err),) = _run_all(procs)
+    assert code == 0, err
+    assert "version: 2\n" in (tmp_path / "acme.yaml").read_text(encoding="utf-8")

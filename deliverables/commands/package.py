@@ -28,7 +28,7 @@ from deliverables.pipeline import manifest, registry
 from deliverables.pipeline.build import build_file
 from deliverables.pipeline.manifest import canonical_json
 from deliverables.pipeline.manifest import digest as sha256
-from deliverables.pipeline.storage import locked, read_output, safe_relative, write_file
+from deliverables.pipeline.storage import locked, locked_dir, read_output, safe_relative, write_file
 
 _LISTED = 12
 
@@ -44,6 +44,13 @@ class Entry:
 
 def write_package(source: Path, out_root: Path, force: bool = False) -> Path:
     """Build the version if needed, then write `<out>/<client>/<client>-handoff-v<N>[-DRAFT].zip`."""
+    # Under the lock builds take on the client file's folder: a concurrent `confirm --bump`
+    # cannot change the version between reading the file and building it.
+    with locked_dir(source.resolve().parent, shared=True, best_effort=True):
+        return _write_package(source, out_root, force)
+
+
+def _write_package(source: Path, out_root: Path, force: bool) -> Path:
     project, _ = load_project(source)
     draft = not project.is_final()
     if draft and not force:

@@ -15,7 +15,7 @@ from deliverables import __version__
 from deliverables.core import paths
 from deliverables.core.errors import BuildError, DeliverError, InputError, Problem, TemplateError
 from deliverables.pipeline import incremental, inputs, manifest, owner, registry
-from deliverables.pipeline.storage import locked, write_tree
+from deliverables.pipeline.storage import locked, locked_dir, write_tree
 
 if TYPE_CHECKING:
     from deliverables.core.context import Context
@@ -177,6 +177,20 @@ def build_file(
     1 renders in this process).
     """
     names = select(only)
+    # The client file is read once, under a lock `confirm` also takes on its folder: a
+    # build never mixes the text before and after a concurrent `confirm --bump`.
+    with locked_dir(source.resolve().parent, shared=True, best_effort=True):
+        return _build_file(source, out_root, names, only, theme, jobs)
+
+
+def _build_file(
+    source: Path,
+    out_root: Path,
+    names: tuple[str, ...],
+    only: Sequence[str] | None,
+    theme: Path | None,
+    jobs: int | None,
+) -> BuildResult:
     raw = _read(source)
     folder = incremental.up_to_date(source, raw, out_root, names, theme)
     if folder is not None:
@@ -184,7 +198,7 @@ def build_file(
     from deliverables.pipeline import workers
 
     with workers.pool(jobs) as pool:
-        ctx = context(source, out_root, theme)
+        ctx = context(source, out_root, theme, _text(source, raw))
         folder = version_folder(out_root, ctx.project)
         if manifest.damaged(folder):
             ctx.warn(
@@ -264,6 +278,13 @@ def _traceback(exc: BaseException) -> str:
     import traceback
 
     return getattr(exc, "remote_traceback", "") or "".join(traceback.format_exception(exc))
+
+
+def _text(source: Path, raw: bytes) -> str | None:
+    """The text of the bytes read (None when nothing could be: the loader then says why)."""
+    from deliverables.core.source import decode
+
+    return decode(raw, str(source)) if raw else None
 
 
 def _read(source: Path) -> bytes:

@@ -52,18 +52,30 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def locked_dir(folder: Path) -> Iterator[None]:
+def locked_dir(folder: Path, shared: bool = False, best_effort: bool = False) -> Iterator[None]:
     """Hold an advisory lock on the folder itself (created if needed): for folders
-    such as a snapshot folder, where no lock file may be left behind."""
+    such as a snapshot folder, where no lock file may be left behind.
+
+    `shared`: a lock many holders may have at once, which an exclusive one waits
+    for (builds reading client files share their folder; `confirm` writing one
+    excludes them). `best_effort`: a folder that cannot be opened is not locked
+    rather than an error (nothing there is written)."""
     try:
         import fcntl
     except ImportError:
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not best_effort:
+            folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        if not best_effort:
+            raise
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
