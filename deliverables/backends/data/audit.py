@@ -188,6 +188,13 @@ def run(project: Project, doc: Document, progress: Progress | None = None) -> Re
             db.close()
 
 
+def _literal(value: str | int) -> str:
+    """A SQL literal of a string or an integer."""
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 class Database:
     """Runs the audit's ibis expressions. On the embedded DuckDB they run as the SQL ibis
     compiles, rows fetched as plain tuples and tidy tables kept as temporary tables (no
@@ -219,6 +226,24 @@ class Database:
         self.con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {self.con.compile(expr)}')
         self.cached.append(name)
         return ibis.table(expr.schema(), name=name)
+
+    def table(self, rows: list[tuple], schema: dict[str, str]):
+        """A small table of `rows`: on DuckDB a temporary table filled with parameters
+        (an in-memory table would need pandas and Arrow), elsewhere an ibis memtable."""
+        import ibis
+
+        if not self.direct:
+            return ibis.memtable({c: [r[i] for r in rows] for i, c in enumerate(schema)}, schema=schema)
+        name = f"audit_{len(self.cached)}"
+        types = {"string": "VARCHAR", "int64": "BIGINT"}
+        columns = ", ".join(f'"{c}" {types[t]}' for c, t in schema.items())
+        self.con.raw_sql(f'CREATE TEMP TABLE "{name}" ({columns})')
+        if rows:
+            # Literals, escaped: binding parameters would load pandas just to check their types.
+            values = ", ".join("(" + ", ".join(_literal(v) for v in r) + ")" for r in rows)
+            self.con.raw_sql(f'INSERT INTO "{name}" VALUES {values}')
+        self.cached.append(name)
+        return ibis.table(schema, name=name)
 
     def small(self) -> None:
         """Few rows: on DuckDB one thread, as starting more costs more than they save."""
@@ -276,7 +301,7 @@ def _run(
         raise InputError(problems)
     result = Result({}, as_of)
     result.sources, result.warnings = _sources(plans, stats)
-    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache)
+    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache, db.table)
     observed = [m for m in stages if m.object in {p.object for p in plans}]
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)
