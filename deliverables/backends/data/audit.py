@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +206,7 @@ class Database:
         self.con = con
         self.direct = con.name == "duckdb"
         self.cached: list[Any] = []
+        self.paused = False
 
     def execute(self, expr) -> list[dict[str, Any]]:
         """The rows of a table expression, as dicts."""
@@ -246,11 +248,18 @@ class Database:
         return ibis.table(schema, name=name)
 
     def small(self) -> None:
-        """Few rows: on DuckDB one thread, as starting more costs more than they save."""
+        """Few rows: on DuckDB one thread, as starting more costs more than they save; and
+        no cyclic garbage collection until `close`. Building and compiling the expressions
+        makes many short-lived objects, freed as they go, and the collector would only
+        walk the whole process heap again and again meanwhile."""
         if self.direct:
             self.con.raw_sql("SET threads = 1")
+        self.paused = gc.isenabled()
+        gc.disable()
 
     def close(self) -> None:
+        if self.paused:
+            gc.enable()
         if not self.direct:
             for table in self.cached:
                 with contextlib.suppress(Exception):  # the connection closes next anyway
