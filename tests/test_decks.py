@@ -384,3 +384,34 @@ def test_package_lists_what_each_deliverable_files_hook_names(monkeypatch) -> No
     monkeypatch.setattr(registry, "names", lambda: (*FIXED_REGISTRY, "extra"))
     text = outline(one("handoff-deck", small()))
     assert "Other documents | Extra notes (1) | 1 file (TXT)" in text
+
+
+UNDATED_NEXT = ("next_meeting: 2026-12-04\n", "")
+
+
+@pytest.mark.parametrize("deck", ["kickoff-deck", "refinement-deck"])
+def test_next_steps_are_due_by_the_next_meeting_date_when_the_file_gives_one(deck: str, tmp_path: Path) -> None:
+    from docx_support import edited
+    from ooxml import validate_package
+
+    dated_file = one(deck, example())
+    dated = outline(dated_file)
+    undated = outline(one(deck, context(EXAMPLE, edited(EXAMPLE, UNDATED_NEXT))))
+    step = "   Priya Raman, VP Marketing: approve or reword SQL (Sales Qualified Lead), "
+    assert f"{step}by 4 December 2026 (Refinement 2)\n" in dated
+    assert f"{step}before the Refinement 2 meeting\n" in undated
+    assert "send it ahead of the Refinement 2 meeting on 4 December 2026." in dated
+    assert "send it before the next meeting." in undated
+    assert "4 December 2026" not in undated
+    (tmp_path / f"{deck}.pptx").write_bytes(dated_file)
+    assert validate_package(tmp_path / f"{deck}.pptx") == []
+
+
+def test_after_the_last_review_meeting_next_steps_are_due_before_signoff_by_the_date() -> None:
+    later = {"meeting: kickoff": "meeting: final-review\nnext_meeting: 2026-11-20"}
+    dated = outline(one("refinement-deck", small(2, **later)))
+    undated = outline(one("refinement-deck", small(2, **{"meeting: kickoff": "meeting: final-review"})))
+    assert ", before sign-off, by 20 November 2026\n" in dated
+    assert "send it ahead of the handoff meeting on 20 November 2026." in dated
+    assert ", before sign-off\n" in undated
+    assert "20 November 2026" not in undated

@@ -280,3 +280,17 @@ def test_document_converts_with_libreoffice(tmp_path: Path):
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "dad.pdf").pages) > 5
+
+
+def test_open_items_are_due_by_the_next_meeting_date_only_when_the_file_gives_one(tmp_path: Path):
+    from ooxml import validate_package
+
+    lead = "Each needs a decision before CRM configuration; they are listed by who confirms them."
+    dated = render("definition-alignment", context(EXAMPLE))["definition-alignment-v1.docx"]
+    assert f"{lead} Each person named answers by 4 December 2026 (Refinement 2).\n" in docx_text(dated)
+    text = edited(EXAMPLE, ("next_meeting: 2026-12-04\n", ""))
+    undated = docx_text(render("definition-alignment", context(EXAMPLE, text))["definition-alignment-v1.docx"])
+    assert f"{lead}\n" in undated
+    assert "4 December 2026" not in undated
+    (tmp_path / "dated.docx").write_bytes(dated)
+    assert validate_package(tmp_path / "dated.docx") == []

@@ -577,6 +577,8 @@ class Project(Model):
     """The meeting this version is prepared for."""
     date: Date | None = None
     """Date of this version; when absent the documents say "undated draft" and `check` warns."""
+    next_meeting: Date | None = None
+    """Date of the next meeting (the one after `meeting`); next steps are due by it."""
     architect: str = ""
     """The architect running the engagement; author of every document."""
     stakeholders: tuple[Stakeholder, ...] = ()

@@ -43,11 +43,18 @@ def validate_document(doc: Document) -> model.Project:
         problems = list(_type_problems(doc, exc)) + problems
     if problems:
         raise InputError(problems + doc.warnings)
+    if project.date and project.next_meeting and project.next_meeting < project.date:
+        raise InputError([doc.problem(("next_meeting",), _early_meeting(project.date))] + doc.warnings)
     _warn_undated(doc, project)
     return project
 
 
 UNDATED = 'no `date` for this version: the documents say "undated draft" where the date goes; add `date: YYYY-MM-DD`'
+
+
+def _early_meeting(day) -> str:
+    """The next meeting cannot come before the version it follows."""
+    return f"the next meeting comes before this version's date {day.isoformat()}; expected a date (YYYY-MM-DD) on or after it"
 
 
 def _warn_undated(doc: Document, project: model.Project) -> None:

@@ -14,7 +14,7 @@ from deliverables.core.context import Context
 from deliverables.core.dates import long_date, shown_date
 from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term
-from deliverables.documents.words import grammar, prose
+from deliverables.documents.words import due, grammar, prose
 from deliverables.documents.words import templates as wording
 
 NAME = "definition-alignment"
@@ -113,6 +113,7 @@ def document(project: Project, ctx: Context) -> dict[str, Any]:
         "domains": [_domain(project, domain) for domain in project.domain_order()],
         "open_items": _open_items(project),
         "open_summary": open_summary(project),
+        "open_due": due.open_items_due(project, ctx),
         "statuses": _statuses(project, ctx),
         "signoffs": _signoffs(project),
     }

@@ -42,7 +42,7 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
         w.doc.add_page_break()
     _stages(w, view)
     w.new_section(landscape=False)
-    _open_items(w, view["open_items"], view["open_summary"])
+    _open_items(w, view["open_items"], view["open_summary"], view.get("open_due", ""))
     _statuses(w, view["statuses"])
     _signoffs(w, view["signoffs"])
     w.header_footer(view["header"], view["footer"])
@@ -193,12 +193,13 @@ def _status(stage: dict[str, Any]) -> list[tuple[str, Rich]]:
     return cell
 
 
-def _open_items(w: Writer, groups: list[dict[str, Any]], summary: str) -> None:
+def _open_items(w: Writer, groups: list[dict[str, Any]], summary: str, due: str = "") -> None:
     w.heading("Open items")
     if not groups:
         w.para("Nothing is ASSUMED: every stage and term is confirmed.")
         return
-    w.para(f"{summary}. Each needs a decision before CRM configuration; they are listed by who confirms them.")
+    lead = f"{summary}. Each needs a decision before CRM configuration; they are listed by who confirms them."
+    w.para(f"{lead} {due}" if due else lead)
     table = w.table(["Who confirms", "Item", "Where", "Next step"], [4.2, 4.6, 2.4, 2.4])
     for group in groups:
         for index, item in enumerate(group["items"]):

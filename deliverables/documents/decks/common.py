@@ -12,7 +12,7 @@ from deliverables.backends.slides.model import TABLE, TITLE, Deck, Para, Slide, 
 from deliverables.core.context import Consumes, Context
 from deliverables.core.dates import shown_date
 from deliverables.core.model import Project
-from deliverables.documents.words import grammar
+from deliverables.documents.words import due, grammar
 from deliverables.documents.words import templates as wording
 
 DECK_CONSUMES = (Consumes("diagram", ".png"),)
@@ -36,7 +36,7 @@ class Words:
     its file and line)."""
 
     def __init__(self, ctx: Context, name: str):
-        self.name = name
+        self.name, self.ctx = name, ctx
         self.macros = wording.Macros(ctx, f"decks/{name}.j2")
 
     def __call__(self, macro: str, *args: Any, **kwargs: Any) -> str:
@@ -93,20 +93,19 @@ def assumed_items(project: Project, common: Words) -> dict[str, list[tuple[str, 
     return _ordered(project, groups)
 
 
-MEETINGS = ("kickoff", "refinement-1", "refinement-2", "final-review", "handoff")
-"""The engagement's meetings in order."""
-
-
-def meetings_after(project: Project) -> tuple[str, ...]:
-    """The meetings still to come after this version's meeting, up to the final review."""
-    later = MEETINGS[MEETINGS.index(project.meeting) + 1 :]
-    return tuple(m for m in later if m != "handoff")
-
-
 def next_milestone(project: Project, common: Words) -> str:
-    """What the next steps are due by: the next meeting, else the sign-off."""
-    later = meetings_after(project)
-    return common("due_meeting", common("meeting_name", later[0])) if later else common("due_signoff")
+    """What the next steps are due by: the next meeting, else the sign-off; with its date when known."""
+    return due.due_point(project, common.ctx)
+
+
+def send_next(project: Project, common: Words) -> str:
+    """When the next version reaches the client: ahead of the next meeting, on its date when known."""
+    return due.send_next(project, common.ctx)
+
+
+def answer_by(project: Project, common: Words) -> str:
+    """By when the people named answer: the next meeting's date when known."""
+    return due.answer_by(project, common.ctx)
 
 
 def next_steps(project: Project, common: Words) -> list[Para]:

@@ -12,15 +12,17 @@ from deliverables.documents.decks.common import (
     DECK_CONSUMES,
     DECK_EXTERNAL,
     Words,
+    answer_by,
     assumed_items,
     footer,
     meeting_row,
-    meetings_after,
     next_steps,
     questions_slide,
     render_deck,
+    send_next,
     title_slide,
 )
+from deliverables.documents.words.due import meetings_after
 
 NAME = "kickoff-deck"
 SUFFIXES = (".pptx",)
@@ -207,7 +209,7 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
-    paras = [para(line) for line in words("next_steps", project.version + 1).splitlines()]
+    paras = [para(line) for line in words("next_steps", project.version + 1, send_next(project, common)).splitlines()]
     steps = next_steps(project, common)
     if steps:
         paras.append(para(common("next_steps_heading"), "bold"))
@@ -216,7 +218,7 @@ def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     return Slide(
         BULLETS,
         words("next_title", project.version + 1, people),
-        words("next_notes", people),
+        words("next_notes", people, answer_by(project, common)),
         topic=words("next_topic"),
         section="next-steps",
         paras=tuple(paras),

@@ -14,12 +14,13 @@ from deliverables.documents.decks.common import (
     assumed_items,
     footer,
     meeting_people,
-    meetings_after,
     next_steps,
     questions_slide,
     render_deck,
+    send_next,
     title_slide,
 )
+from deliverables.documents.words.due import meetings_after
 
 NAME = "refinement-deck"
 SUFFIXES = (".pptx",)
@@ -81,7 +82,7 @@ def _next(project: Project, words: Words, common: Words) -> Slide:
     later = meetings_after(project)
     steps = next_steps(project, common)
     people = sum(1 for key in assumed_items(project, common) if key)
-    paras = [para(words("next_version", project.version + 1))]
+    paras = [para(words("next_version", project.version + 1, send_next(project, common)))]
     if steps:
         paras += [para(common("next_steps_heading"), "bold"), *steps]
     if later:

@@ -1,0 +1,57 @@
+"""When next steps are due: the next meeting (with its date when the client file gives
+one), else the sign-off. Shared by the decks and the Definition Alignment Document; the
+wording lives in `templates/next-steps.j2`."""
+
+from __future__ import annotations
+
+from deliverables.core.context import Context
+from deliverables.core.dates import long_date
+from deliverables.core.model import Project
+from deliverables.documents.words import templates as wording
+
+MEETINGS = ("kickoff", "refinement-1", "refinement-2", "final-review", "handoff")
+"""The engagement's meetings in order."""
+
+
+def meeting_name(key: str) -> str:
+    """`refinement-1` -> `Refinement 1`."""
+    return key.replace("-", " ").capitalize()
+
+
+def meetings_after(project: Project) -> tuple[str, ...]:
+    """The meetings still to come after this version's meeting, up to the final review."""
+    later = MEETINGS[MEETINGS.index(project.meeting) + 1 :]
+    return tuple(m for m in later if m != "handoff")
+
+
+def next_day(project: Project) -> str:
+    """The next meeting's date in the house long style, or "" when the file gives none."""
+    return long_date(project.next_meeting) if project.next_meeting is not None else ""
+
+
+def _macros(ctx: Context) -> wording.Macros:
+    return wording.Macros(ctx, "next-steps.j2")
+
+
+def due_point(project: Project, ctx: Context) -> str:
+    """`by 4 December 2026 (Refinement 2)`, else `before the Refinement 2 meeting`; after the
+    last meeting before sign-off: `before sign-off`, with the date when known."""
+    later, day, words = meetings_after(project), next_day(project), _macros(ctx)
+    return words("due_meeting", meeting_name(later[0]), day) if later else words("due_signoff", day)
+
+
+def send_next(project: Project, ctx: Context) -> str:
+    """When the next version reaches the client: ahead of the next meeting, on its date when known."""
+    index = MEETINGS.index(project.meeting) + 1
+    name = meeting_name(MEETINGS[index]) if index < len(MEETINGS) else ""
+    return _macros(ctx)("send_next", name, next_day(project))
+
+
+def answer_by(project: Project, ctx: Context) -> str:
+    """`by 4 December 2026`, else `by the next meeting`."""
+    return _macros(ctx)("answer_by", next_day(project))
+
+
+def open_items_due(project: Project, ctx: Context) -> str:
+    """The sentence a list of open items ends with when the next meeting has a date, else ""."""
+    return _macros(ctx)("open_items_due", due_point(project, ctx)) if project.next_meeting is not None else ""
