@@ -163,3 +163,22 @@ def test_an_export_changed_in_place_with_the_same_size_and_time_is_measured_agai
         "value": "Marketing Qualified Leed",
         "records": 1,
     } in unmapped
+
+
+def test_the_documents_wording_comes_from_its_template(tmp_path) -> None:
+    from docx import Document
+
+    from deliverables.core.paths import templates_root
+
+    shutil.copytree(CASE, tmp_path / "case")
+    theme = tmp_path / "theme" / "audit"
+    theme.mkdir(parents=True)
+    wording = templates_root().joinpath("audit", "document.yaml").read_text(encoding="utf-8")
+    assert "  heading: Data quality\n" in wording
+    (theme / "document.yaml").write_text(wording.replace("  heading: Data quality\n", "  heading: Data hygiene\n"))
+    folder = build_file(
+        tmp_path / "case" / "client.yaml", tmp_path / "out", only=["current-state-audit"], theme=theme.parent, jobs=1
+    ).folder
+    doc = Document(str(folder / "current-state-audit-v0.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "Data hygiene" in headings and "Data quality" not in headings

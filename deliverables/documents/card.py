@@ -14,6 +14,7 @@ it works in, and a domain too long for one page is cut into parts.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
@@ -80,7 +81,17 @@ def base_name(project: Project) -> str:
 
 def cards(project: Project) -> list[dict[str, Any]]:
     """The card views to print: the whole architecture on one card, or split by team
-    (see the module docstring), each with the body size floor it is set at."""
+    (see the module docstring), each with the body size floor it is set at.
+
+    Laid out once per project (the file names need the layout too): callers get
+    their own copy."""
+    found = project.derived.get("cards")
+    if not isinstance(found, list):
+        found = project.derived["cards"] = _laid_out(project)
+    return copy.deepcopy(found)
+
+
+def _laid_out(project: Project) -> list[dict[str, Any]]:
     whole = _card(project, project.flow(), f"{base_name(project)}.pdf", TITLE)
     split = project.card.split
     team_split = teams.team_split(project)

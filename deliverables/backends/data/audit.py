@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,13 @@ def run(project: Project, doc: Document, progress: Progress | None = None) -> Re
             db.close()
 
 
+def _literal(value: str | int) -> str:
+    """A SQL literal of a string or an integer."""
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 class Database:
     """Runs the audit's ibis expressions. On the embedded DuckDB they run as the SQL ibis
     compiles, rows fetched as plain tuples and tidy tables kept as temporary tables (no
@@ -199,6 +207,7 @@ class Database:
         self.con = con
         self.direct = con.name == "duckdb"
         self.cached: list[Any] = []
+        self.paused = False
 
     def execute(self, expr) -> list[dict[str, Any]]:
         """The rows of a table expression, as dicts."""
@@ -221,12 +230,37 @@ class Database:
         self.cached.append(name)
         return ibis.table(expr.schema(), name=name)
 
+    def table(self, rows: list[tuple], schema: dict[str, str]):
+        """A small table of `rows`: on DuckDB a temporary table filled with parameters
+        (an in-memory table would need pandas and Arrow), elsewhere an ibis memtable."""
+        import ibis
+
+        if not self.direct:
+            return ibis.memtable({c: [r[i] for r in rows] for i, c in enumerate(schema)}, schema=schema)
+        name = f"audit_{len(self.cached)}"
+        types = {"string": "VARCHAR", "int64": "BIGINT"}
+        columns = ", ".join(f'"{c}" {types[t]}' for c, t in schema.items())
+        self.con.raw_sql(f'CREATE TEMP TABLE "{name}" ({columns})')
+        if rows:
+            # Literals, escaped: binding parameters would load pandas just to check their types.
+            values = ", ".join("(" + ", ".join(_literal(v) for v in r) + ")" for r in rows)
+            self.con.raw_sql(f'INSERT INTO "{name}" VALUES {values}')
+        self.cached.append(name)
+        return ibis.table(schema, name=name)
+
     def small(self) -> None:
-        """Few rows: on DuckDB one thread, as starting more costs more than they save."""
+        """Few rows: on DuckDB one thread, as starting more costs more than they save; and
+        no cyclic garbage collection until `close`. Building and compiling the expressions
+        makes many short-lived objects, freed as they go, and the collector would only
+        walk the whole process heap again and again meanwhile."""
         if self.direct:
             self.con.raw_sql("SET threads = 1")
+        self.paused = gc.isenabled()
+        gc.disable()
 
     def close(self) -> None:
+        if self.paused:
+            gc.enable()
         if not self.direct:
             for table in self.cached:
                 with contextlib.suppress(Exception):  # the connection closes next anyway
@@ -277,7 +311,7 @@ def _run(
         raise InputError(problems)
     result = Result({}, as_of)
     result.sources, result.warnings = _sources(plans, stats)
-    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache)
+    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache, db.table)
     observed = [m for m in stages if m.object in {p.object for p in plans}]
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)

@@ -205,22 +205,12 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
         for role, part in _parts(found._text, found[f"_j{i}"] if s is not ISO else None, s).items():
             texts[f"_{i}{ROLE_NAMES[role]}"] = part
     split = found.select(*keep, "_text", "_shape", **texts)
-    numbers = [
-        _fields(
-            {
-                role: split[f"_{i}{ROLE_NAMES[role]}"]
-                for role in (ROLE_NAMES if s is not ISO else "YmdHMSz")
-                if f"_{i}{ROLE_NAMES[role]}" in texts
-            }
-        )
-        for i, s in enumerate(known)
-    ]
+    numbers = [_fields({role: split[f"_{i}{ROLE_NAMES[role]}"] for role in s.roles}) for i, s in enumerate(known)]
     picked = {
         name: ibis.cases(*((split._shape == i, n[name]) for i, n in enumerate(numbers)), else_=ibis.null("int64"))
         for name in FIELDS
     }
-    found = split
-    parts = found.select(*keep, _blank=found._text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
+    parts = split.select(*keep, _blank=split._text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
     year, month, day = parts._year, parts._month, parts._day
     hour, minute, second = parts._hour, parts._minute, parts._second
     valid = (

@@ -181,35 +181,47 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
     )
 
 
-def map_values(values: ibis.Table, plans: list[ExportPlan]) -> ibis.Table:
-    """Each value with the first stage (file order) it maps to, null when none: one CASE
-    over the stages each column's values may map to, earliest stage first, worked out
-    once per distinct (column, value, pipeline) and joined back to the records."""
+MAPPING = {"mcol": "string", "mnorm": "string", "mpipe": "string", "mpos": "int64"}
+
+
+def mapping_rows(plans: list[ExportPlan]) -> list[tuple[str, str, str, int]]:
+    """(column key, value key, pipeline key, stage position) of every stage a value may map to."""
+    return [
+        (col, value_key, m.pipeline, m.pos)
+        for plan in plans
+        for col, candidates in plan.values.items()
+        for m in candidates
+        for value_key in sorted(m.keys)
+    ]
+
+
+def map_values(values: ibis.Table, mapping: ibis.Table) -> ibis.Table:
+    """Each value with the first stage (file order) it maps to, null when none, worked
+    out once per distinct (column, value, pipeline) against the `mapping` table
+    (`mapping_rows`) and joined back to the records."""
     keyed = values.mutate(_rk=values.raw.fill_null(""), _pk=values["pipe"].fill_null(""))
     distinct = keyed.select("col", "_rk", "_pk").distinct()
     distinct = distinct.mutate(_norm=norm(distinct["_rk"]), _pipe=distinct["_pk"].nullif(""))
-    cases = []
-    for plan in plans:
-        for col, candidates in plan.values.items():
-            for m in sorted(candidates, key=lambda m: m.pos):
-                matched = (distinct.col == col) & distinct["_norm"].isin(sorted(m.keys))
-                if m.pipeline != ANY:
-                    matched &= distinct["_pipe"].isnull() | (distinct["_pipe"] == m.pipeline)
-                cases.append((matched, m.pos))
-    pos = ibis.cases(*cases, else_=ibis.null("int64")) if cases else ibis.null("int64")
-    mapped = distinct.select("col", "_rk", "_pk", pos=pos.cast("int64"))
+    joined = distinct.inner_join(mapping, [distinct.col == mapping.mcol, distinct["_norm"] == mapping.mnorm])
+    joined = joined.filter((joined.mpipe == ANY) | joined["_pipe"].isnull() | (joined.mpipe == joined["_pipe"]))
+    best = joined.group_by(["col", "_rk", "_pk"]).agg(pos=joined.mpos.min())
+    mapped = distinct.left_join(best, ["col", "_rk", "_pk"]).select(
+        distinct.col, distinct["_rk"], distinct["_pk"], best.pos
+    )
     joined = keyed.inner_join(mapped, ["col", "_rk", "_pk"])
     return joined.select("rid", "col", "raw", "pos")
 
 
+PAIR_SPAN = 1 << 20
+"""Stage positions are below this: a pair (a, b) is the one number a * PAIR_SPAN + b."""
+
+
 def pairs(first: ibis.Value, second: ibis.Value, found: list[tuple[int, int]]) -> ibis.Value:
-    """Whether (first, second) is one of the stage-position pairs `found`."""
-    by_first: dict[int, list[int]] = {}
-    for a, b in found:
-        by_first.setdefault(a, []).append(b)
-    if not by_first:
+    """Whether (first, second) is one of the stage-position pairs `found`: one membership
+    test of the pair's number, however many pairs."""
+    if not found:
         return ibis.literal(False)
-    return ibis.or_(*((first == a) & second.isin(sorted(set(bs))) for a, bs in sorted(by_first.items())))
+    return (first * PAIR_SPAN + second).isin(sorted({a * PAIR_SPAN + b for a, b in found}))
 
 
 def nothing(table: ibis.Table) -> ibis.Table:
@@ -257,15 +269,18 @@ def tidy(
     slots: list[Slot],
     parsed: ibis.Table | None,
     cache,
+    table,
 ) -> Tidy:
     """The tidy tables of every export, each materialised once with `cache`; `parsed` is
-    the (cached) long table of dates from `long_dates`."""
+    the (cached) long table of dates from `long_dates`; `table` makes a small table of
+    rows (the value-to-stage mapping)."""
     parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
     with_records = {p.object for p in plans if p.layout.history is None}
     for plan in plans:
         for name, items in tidy_export(plan, tables[plan.index], segments).items():
             parts[name] += items
     exports = cache(_numbered(plans, parts["records"]))
+    mapping = table(mapping_rows(plans), MAPPING)
     seg_cols = [f"seg{i}" for i in range(len(segments))]
     records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
     keyed = exports.select("export", "row", "rid")
@@ -294,7 +309,7 @@ def tidy(
         changes = cache(
             changes.left_join(times, ["export", "row"]).select("rid", "export", "row", "col", "raw", "pipe", "ts")
         )
-        mapped = map_values(changes.select("rid", "col", "raw", "pipe"), plans).distinct()
+        mapped = map_values(changes.select("rid", "col", "raw", "pipe"), mapping).distinct()
         timed = changes.select("rid", "col", "raw", "ts", "row")
         hist = mapped.inner_join(timed, ["rid", "col", "raw"]).filter(ibis._["pos"].notnull())
         entries_parts.append(hist.select("rid", "pos", "ts").filter(ibis._["ts"].notnull()))
@@ -310,7 +325,7 @@ def tidy(
     text = ibis.null("string")
     empty_values = nothing(exports.select("rid", col=text, raw=text, pipe=text))
     values = union(current_parts) if current_parts else empty_values
-    current = cache(map_values(values, plans))
+    current = cache(map_values(values, mapping))
     empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries

@@ -16,6 +16,7 @@ from deliverables.core.context import Context
 from deliverables.core.dates import long_date, version_line
 from deliverables.core.model import Project
 from deliverables.documents import measured as findings
+from deliverables.documents.words import data as tdata
 
 NAME = "current-state-audit"
 SUFFIXES = (".docx", ".json", ".svg", ".png")
@@ -60,6 +61,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any] | None:
         "meta": [version_line(project), f"Prepared by {project.architect}" if project.architect else ""],
         "as_of": long_date(result.as_of),
         "metrics": result.metrics,
+        "words": tdata.load(ctx, "audit/document.yaml"),
         **data,
     }
 
