@@ -7,6 +7,8 @@ pays little more than Python's start-up. Everything else goes to `cli.main`.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -31,6 +33,8 @@ def _already_built(args: list[str]) -> list[str] | None:
     lines = []
     for source in dict.fromkeys(files):
         try:
+            if not stat.S_ISREG(os.stat(source).st_mode):
+                return None  # a FIFO or a device: the full CLI says what is wrong, without reading it
             raw = source.read_bytes()
         except OSError:
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import io
+import os
 import shutil
 import subprocess
 import zipfile
@@ -298,3 +299,21 @@ def macro(tmp_path: Path, name: str, *args: object) -> None:
         timeout=300,
     )
     assert all(Path(str(a)).exists() for a in args[:2]), "the macro wrote no file"
+
+
+def test_ingest_on_a_symlinked_client_file_writes_the_real_file_and_keeps_the_link(client: Path, tmp_path: Path):
+    link = tmp_path / "link.yaml"
+    link.symlink_to(client.name)
+    copy = returned(sent(), ticks={SQL.format("marketing", "yes"): True})
+    before = client.read_text(encoding="utf-8")
+    result = ingest(link, write(tmp_path, "priya.docx", copy))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == client.resolve()
+    assert client.read_text(encoding="utf-8") != before
+
+
+def test_a_returned_copy_that_is_a_fifo_is_refused_without_waiting(client: Path, tmp_path: Path):
+    os.mkfifo(tmp_path / "priya.docx")
+    result = ingest(client, tmp_path / "priya.docx")
+    assert result.exit_code == 1, result.output
+    assert "priya.docx: the file is a FIFO, expected a returned Word document" in result.output

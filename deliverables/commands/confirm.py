@@ -12,6 +12,7 @@ else is re-emitted. The result is validated again, then written atomically.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliverables.core.errors import DeliverError, InputError, OutputError
 from deliverables.core.model import Project
-from deliverables.core.source import clean_key, decode, load_document
+from deliverables.core.source import clean_key, decode, load_document, read_client
 from deliverables.core.suggest import did_you_mean
 from deliverables.core.validate import load_project
 from deliverables.documents.words.grammar import count
@@ -51,7 +52,7 @@ def confirm_items(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
 def _confirm(path: Path, ids: tuple[str, ...], bump: bool) -> list[str]:
     project, _ = load_project(path)
     targets = resolve(path, project, ids)
-    raw = path.read_bytes()
+    raw = read_client(path)
     text = decode(raw, str(path))
     root = _compose(text, path)
     edits, report = _status_edits(text, root, project, targets)
@@ -165,20 +166,27 @@ def _add_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
     if anchor is None:
         return _before_second_key(text, mapping, key, value)
     key_node, value_node = anchor
-    line_end = text.find("\n", value_node.end_mark.index)
-    if line_end < 0:
-        line_end = len(text)
-    newline = "\r\n" if text[line_end - 1 : line_end] == "\r" else "\n"
-    at = line_end - len(newline) + 1 if line_end < len(text) else line_end
-    return Edit(at, at, f"{newline}{' ' * key_node.start_mark.column}{key}: {value}")
+    found = _BREAK.search(text, value_node.end_mark.index)
+    at = found.start() if found else len(text)
+    return Edit(at, at, f"{_newline(text)}{' ' * key_node.start_mark.column}{key}: {value}")
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _newline(text: str) -> str:
+    """The file's own line break: Windows (CR LF), old Mac (CR alone) or Unix (LF)."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
 def _before_second_key(text: str, mapping: MappingNode, key: str, value: str) -> Edit:
     """No sibling on one line (every value is a block): a line of its own before the second key."""
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = _newline(text)
     first = mapping.value[0][0].start_mark
     if len(mapping.value) < 2:
-        tail = "" if text.endswith("\n") else newline
+        tail = "" if text.endswith(("\n", "\r")) else newline
         return Edit(len(text), len(text), f"{tail}{' ' * first.column}{key}: {value}{newline}")
     second = mapping.value[1][0].start_mark
     at = second.index - second.column

@@ -47,7 +47,12 @@ def earlier_version(project: Project, out_root: Path, since: int | None) -> Proj
     if since not in versions:
         known = ", ".join(f"v{n}" for n in versions) or "none"
         raise DeliverError(f"v{since} of {project.client.name} is not built in {where} (built: {known})")
-    return load_model(versions[since])
+    earlier = load_model(versions[since])
+    if earlier.client.name != project.client.name:  # never show one client's text beside another's
+        raise DeliverError(
+            f"{versions[since]} was built for client '{earlier.client.name}', not '{project.client.name}'"
+        )
+    return earlier
 
 
 def diff_files(files: tuple[Path, ...], since: int | None, out_root: Path) -> tuple[Project, Project]:

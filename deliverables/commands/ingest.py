@@ -19,11 +19,11 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from deliverables.commands.confirm import Edit, _compose, _encode, _item, _value, apply, set_scalar
 from deliverables.core import tags
-from deliverables.core.errors import DeliverError
+from deliverables.core.errors import DeliverError, InputError, OutputError
 from deliverables.core.model import STANDARD_DEPARTMENTS, Comment, Project
-from deliverables.core.source import decode
+from deliverables.core.source import decode, read_client
 from deliverables.core.validate import load_project
-from deliverables.pipeline.storage import write_file
+from deliverables.pipeline.storage import locked_dir, write_through
 
 STATES = {(True, False): "approved", (False, True): "rejected", (False, False): "pending"}
 
@@ -54,7 +54,13 @@ class Change:
 
 def ingest(path: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path | None) -> list[str]:
     """Update the approvals and comments of the client file at `path` from the returned
-    copies; return the lines to print. Nothing is written on any problem, or with `dry_run`."""
+    copies; return the lines to print. Nothing is written on any problem, or with `dry_run`.
+    Under the lock `confirm` takes on the file's folder, so neither loses the other's edit."""
+    with locked_dir(path.resolve().parent):
+        return _ingest(path, returned, dry_run, prefer)
+
+
+def _ingest(path: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path | None) -> list[str]:
     project, _ = load_project(path)
     if prefer is not None and prefer.resolve() not in {r.resolve() for r in returned}:
         raise DeliverError(f"--prefer {prefer}: not one of the returned copies")
@@ -79,11 +85,14 @@ def ingest(path: Path, returned: tuple[Path, ...], dry_run: bool, prefer: Path |
         return [*report, f"nothing to change in {path}"]
     if dry_run:
         return [*report, f"dry run: {path} not changed"]
-    raw = path.read_bytes()
+    raw = read_client(path)
     text = decode(raw, str(path))
     new_text = apply(text, edits(text, _compose(text, path), states, comments))
     load_project(path, new_text)  # never write a file that no longer loads
-    write_file(path, _encode(new_text, raw))
+    try:
+        write_through(path, _encode(new_text, raw))
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; the file is unchanged") from None
     return [*report, f"updated {path}"]
 
 
@@ -94,7 +103,9 @@ def read_copy(project: Project, path: Path, copy_path: Path) -> tuple[Copy, list
 
     name = copy_path.name
     try:
-        controls = read_controls(copy_path.read_bytes())
+        controls = read_controls(read_client(copy_path, "a returned Word document"))
+    except InputError as exc:
+        return Copy(name), [f"{name}: {exc.problems[0].message}"]
     except (OSError, ValueError) as exc:
         return Copy(name), [f"{name}: cannot be read as a Word document ({exc})"]
     boxes: dict[Pair, dict[str, object]] = {}

@@ -571,7 +571,7 @@ class Project(Model):
 
     client: Client
     """Who the engagement is for."""
-    version: int = Field(default=0, ge=0)
+    version: int = Field(default=0, ge=0, le=999)
     """The vN of the documents: 0 before kickoff, then one more per meeting."""
     meeting: Literal["kickoff", "refinement-1", "refinement-2", "final-review", "handoff"] = "kickoff"
     """The meeting this version is prepared for."""

@@ -18,11 +18,14 @@ def data_dir(name: str) -> Path | None:
 
 
 def version_folders(client_dir: Path) -> dict[int, Path]:
-    """Version number -> folder, for every version built (with its `model.json`) in `client_dir`."""
+    """Version number -> folder, for every version built (with its `model.json`) in `client_dir`.
+
+    A symbolic link is never a version: it could lead to any folder, another client's too."""
     found = {}
-    for folder in client_dir.glob("v*") if client_dir.is_dir() else ():
+    for folder in client_dir.glob("v*") if client_dir.is_dir() and not client_dir.is_symlink() else ():
         number = folder.name[1:]
-        if number.isdigit() and (folder / "model.json").is_file():
+        model = folder / "model.json"
+        if number.isdigit() and not folder.is_symlink() and not model.is_symlink() and model.is_file():
             found[int(number)] = folder
     return dict(sorted(found.items()))
 

@@ -117,17 +117,48 @@ def decode(raw: bytes, path: str) -> str:
         raise InputError([Problem(path, line, column, "", message)]) from None
 
 
+MAX_CLIENT_BYTES = 16 * 1024 * 1024
+"""The largest client file read: the largest real one is a few hundred kilobytes."""
+
+
+def read_client(path: Path | str, what: str = "a YAML client file") -> bytes:
+    """The bytes of the client file at `path`: only a regular file, at most
+    `MAX_CLIENT_BYTES` (a FIFO or a device is an `InputError`, never a wait or an
+    endless read)."""
+    import os
+    import stat
+
+    name = str(path)
+
+    def refused(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else None
+            raise refused(f"the file is {kind or 'a device or other special file'}, expected {what}")
+        limit = f"{MAX_CLIENT_BYTES // (1024 * 1024)} MB"
+        if info.st_size > MAX_CLIENT_BYTES:
+            raise refused(f"the file is larger than {limit}, expected {what} of at most {limit}")
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, open must not hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_CLIENT_BYTES + 1)
+    except FileNotFoundError:
+        raise refused("no such file") from None
+    except OSError as exc:
+        raise refused(f"cannot read the file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CLIENT_BYTES:
+        raise refused(f"the file is larger than {limit}, expected {what} of at most {limit}")
+    return raw
+
+
 def load_document(path: Path | str, text: str | None = None) -> Document:
     """Parse the YAML file at `path` into a `Document`; raise `InputError` on failure."""
     name = str(path)
     if text is None:
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError([Problem(name, 1, 1, "", "no such file")]) from None
-        except OSError as exc:
-            raise InputError([Problem(name, 1, 1, "", f"cannot read the file ({exc.strerror})")]) from None
-        text = decode(raw, name)
+        text = decode(read_client(path), name)
     cleaned, removed = _strip_raw_controls(text)
     node = _compose(cleaned, name)
     if node is None:

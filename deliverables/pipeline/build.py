@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from deliverables import __version__
 from deliverables.core import paths
-from deliverables.core.errors import BuildError, DeliverError, InputError, Problem, TemplateError
+from deliverables.core.errors import BuildError, DeliverError, InputError, OutputError, Problem, TemplateError
 from deliverables.pipeline import incremental, inputs, manifest, owner, registry
 from deliverables.pipeline.storage import locked, locked_dir, write_tree
 
@@ -200,6 +200,11 @@ def _build_file(
     with workers.pool(jobs) as pool:
         ctx = context(source, out_root, theme, _text(source, raw))
         folder = version_folder(out_root, ctx.project)
+        if folder.parent.is_symlink():
+            raise OutputError(
+                f"{folder.parent} is a symbolic link; deliver never follows links in its output folders: "
+                "remove it and build again"
+            )
         if manifest.damaged(folder):
             ctx.warn(
                 ("version",),
@@ -288,7 +293,9 @@ def _text(source: Path, raw: bytes) -> str | None:
 
 
 def _read(source: Path) -> bytes:
+    from deliverables.core.source import read_client
+
     try:
-        return source.read_bytes()
-    except OSError:
+        return read_client(source)
+    except InputError:  # the loader says why
         return b""

@@ -108,13 +108,21 @@ def _exports(ctx: Context) -> bytes | None:
     lines = [f"source {audit.source or ''}"] + [f"table {k} {v}" for k, v in sorted(audit.tables.items())]
     for i, path in enumerate(_export_paths(ctx)):
         digest = hashlib.sha256()
+        where = ("audit", "exports", i, "path")
         try:
-            with open(path, "rb") as handle:
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):  # a FIFO would be waited on for ever, a device read without end
+                expected = "expected a CSV or XLSX export file"
+                raise InputError([ctx.document.problem(where, f"export file '{path}' is {kind(mode)}, {expected}")])
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
                 while chunk := handle.read(1 << 20):
                     digest.update(chunk)
-        except OSError:
-            where = ("audit", "exports", i, "path")
+        except FileNotFoundError:
             raise InputError([ctx.document.problem(where, f"export file '{path}' not found")]) from None
+        except OSError as exc:
+            message = f"export file '{path}' {_unreadable(exc)}, expected a readable CSV or XLSX export file"
+            raise InputError([ctx.document.problem(where, message)]) from None
         lines.append(f"{path.name} {digest.hexdigest()}")
     return "\n".join(lines).encode("utf-8")
 

@@ -216,7 +216,16 @@ def write_tree(target: Path, files: Mapping[str, bytes], keep: bool = False) -> 
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
+
+
+def _remove(path: Path) -> None:
+    """Remove a staging or swapped-out entry, a symbolic link included (rmtree refuses links)."""
+    if path.is_symlink():
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def repair(target: Path) -> None:
@@ -225,10 +234,10 @@ def repair(target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     if old.is_dir() and not target.exists():
         os.rename(old, target)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
     for stale in target.parent.glob(f".{target.name}.new-*"):
         if not _owner_alive(stale.name[len(f".{target.name}.new-") :]):
-            shutil.rmtree(stale, ignore_errors=True)
+            _remove(stale)
 
 
 def _start_time(pid: int) -> str:

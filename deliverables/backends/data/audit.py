@@ -85,7 +85,8 @@ def _open(project: Project, doc: Document, con, folder: str) -> tuple[dict[int, 
                 continue
             path = base / export.path
             if not path.is_file():
-                problems.append(doc.problem(where, f"export file '{path}' not found"))
+                what = "is not a regular file, expected a CSV or XLSX export file" if path.exists() else "not found"
+                problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
             tables[i] = files.load_file(con, path, f"export_{i}", folder)
         except files.Unreadable as exc:
