@@ -414,4 +414,14 @@ def test_after_the_last_review_meeting_next_steps_are_due_before_signoff_by_the_
     assert ", before sign-off, by 20 November 2026\n" in dated
     assert "send it ahead of the handoff meeting on 20 November 2026." in dated
     assert ", before sign-off\n" in undated
+
+
+def test_refinement_next_steps_title_names_the_meeting_or_its_date() -> None:
+    from docx_support import edited
+
+    dated = titles(one("refinement-deck", example()))
+    undated = titles(one("refinement-deck", context(EXAMPLE, edited(EXAMPLE, UNDATED_NEXT))))
+    head = "v2 follows from today's answers; 4 people have next steps "
+    assert f"{head}by 4 December 2026" in dated
+    assert f"{head}before the Refinement 2 meeting" in undated
     assert "20 November 2026" not in undated

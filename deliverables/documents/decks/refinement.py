@@ -20,6 +20,7 @@ from deliverables.documents.decks.common import (
     send_next,
     title_slide,
 )
+from deliverables.documents.words import due
 from deliverables.documents.words.due import meetings_after
 
 NAME = "refinement-deck"
@@ -95,7 +96,7 @@ def _next(project: Project, words: Words, common: Words) -> Slide:
     meeting = common("meeting_name", later[0]) if later else ""
     return Slide(
         BULLETS,
-        words("next_title", project.version + 1, people, meeting),
+        words("next_title", project.version + 1, people, meeting, due.next_day(project)),
         words("next_notes", people, meeting),
         topic=words("next_topic"),
         section="next-steps",
