@@ -163,3 +163,13 @@ def test_checks_name_the_measurement_framework_report_they_read() -> None:
     assert "Report: Cost per stage (Lifecycle Measurement Framework)" in text
     rogue = next(line for line in text.splitlines() if line.startswith("| Rogue stage audit |"))
     assert "Report:" not in rogue
+
+
+def test_standard_set_is_tailored_before_the_handoff_on_its_date_when_the_file_gives_it() -> None:
+    lead = "monthly tasks, quarterly tasks and refinement triggers below are the standard set for this kind of engagement, to be tailored together before the handoff"
+    dated = files(
+        SALESFORCE, edited(SALESFORCE, ("meeting: final-review\n", "meeting: final-review\nnext_meeting: 2026-12-04\n"))
+    )
+    assert f"{lead} on 4 December 2026." in docx_text(dated["maintenance-schedule-v3.docx"])
+    undated = docx_text(files(SALESFORCE)["maintenance-schedule-v3.docx"])
+    assert f"{lead}." in undated and "4 December 2026" not in undated

@@ -45,6 +45,11 @@ def files(project: Project) -> tuple[str, ...]:
     return names + ((f"maintenance-v{project.version}.ics",) if anchor(project)[0] else ())
 
 
+def _handoff_day(project: Project) -> str:
+    """The handoff's date when this version prepares the final review and the file dates the next meeting."""
+    return long_date(project.next_meeting) if project.meeting == "final-review" and project.next_meeting else ""
+
+
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """What the schedule says, dated from the launch, else the final review, else relative to launch."""
     text = tdata.load(ctx, "maintenance/standard.yaml")
@@ -70,7 +75,11 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "framework_note": text["framework_note"],
         "launch_note": tdata.fill(text[note_key], launch=long_date(launch) if launch else ""),
         "owner": tdata.fill(text["owner"][project.client.engagement], **data),
-        "standard_note": tdata.fill(text["standard_note"], lists=grammar.and_list(standard)) if standard else "",
+        "standard_note": tdata.fill(
+            text["standard_note"], lists=grammar.and_list(standard), handoff=_handoff_day(project)
+        )
+        if standard
+        else "",
         **lists,
         "first_cycle": _window(text["first_cycle"], launch, 30, 60),
         "review": _review(text["review"], launch),
