@@ -425,3 +425,15 @@ def test_refinement_next_steps_title_names_the_meeting_or_its_date() -> None:
     assert f"{head}by 4 December 2026" in dated
     assert f"{head}before the Refinement 2 meeting" in undated
     assert "20 November 2026" not in undated
+
+
+def test_the_next_meeting_carries_its_date_in_the_plan_and_the_refinement_next_steps() -> None:
+    from docx_support import edited
+
+    undated_ctx = lambda: context(EXAMPLE, edited(EXAMPLE, UNDATED_NEXT))  # noqa: E731
+    plan, plain = outline(one("kickoff-deck", example())), outline(one("kickoff-deck", undated_ctx()))
+    assert "   Refinement 2 / 4 December 2026 | Customer lifecycle stages" in plan
+    assert "   Refinement 2 | Customer lifecycle stages" in plain
+    after, bare = outline(one("refinement-deck", example())), outline(one("refinement-deck", undated_ctx()))
+    assert "   Refinement 2 on 4 December 2026\n" in after
+    assert "   Refinement 2\n" in bare

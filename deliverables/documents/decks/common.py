@@ -183,10 +183,18 @@ def meeting_people(project: Project, key: str, common: Words) -> str:
     return names or common("to_be_named", common("meeting_roles", key))
 
 
+def _when(name: str, day: str) -> tuple:
+    """The meeting's name in bold, its date (when known) muted on the line below."""
+    return ((name, "bold"),) + (((f"\n{day}", "muted"),) if day else ())
+
+
 def meeting_row(project: Project, key: str, common: Words) -> tuple:
-    """One row of a meeting plan: name, focus, who attends, what it produces."""
+    """One row of a meeting plan: name (with its date for the next meeting, when known),
+    focus, who attends, what it produces."""
+    later = due.meetings_after(project)
+    day = due.next_day(project) if later and key == later[0] else ""
     return (
-        cell(common("meeting_name", key), "bold"),
+        _when(common("meeting_name", key), day),
         cell(common("meeting_focus", key)),
         cell(meeting_people(project, key, common)),
         cell(common("meeting_output", key)),

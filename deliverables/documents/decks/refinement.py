@@ -89,7 +89,7 @@ def _next(project: Project, words: Words, common: Words) -> Slide:
     if later:
         after = later[0]
         paras += [
-            para(words("after_label", common("meeting_name", after)), "bold"),
+            para(words("after_label", common("meeting_name", after), due.next_day(project)), "bold"),
             para(common("meeting_focus", after), level=1),
             para(words("after_people", meeting_people(project, after, common)), level=1),
         ]
