@@ -437,3 +437,14 @@ def test_the_next_meeting_carries_its_date_in_the_plan_and_the_refinement_next_s
     after, bare = outline(one("refinement-deck", example())), outline(one("refinement-deck", undated_ctx()))
     assert "   Refinement 2 on 4 December 2026\n" in after
     assert "   Refinement 2\n" in bare
+
+
+def test_next_step_names_are_quoted_only_when_one_holds_an_and_of_its_own() -> None:
+    from deliverables.documents.decks.common import _named
+
+    assert _named(["Target Account", "Former Customer"], "stage") == "Target Account and Former Customer"
+    assert _named(["Proposal Sent and Verbal Commit", "Mature Adoption"], "term") == (
+        "\u201cProposal Sent and Verbal Commit\u201d and \u201cMature Adoption\u201d"
+    )
+    assert _named(["Proposal Sent and Verbal Commit"], "term") == "Proposal Sent and Verbal Commit"
+    assert _named(["A", "B", "C", "D"], "term") == "4 terms"

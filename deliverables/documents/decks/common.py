@@ -126,11 +126,16 @@ def next_steps(project: Project, common: Words) -> list[Para]:
 
 
 def _named(names: list[str], noun: str) -> str:
-    """Up to three items by name (`A, B and C`), more by count (`5 stages`)."""
+    """Up to three items by name (`A, B and C`), more by count (`5 stages`). Names are
+    quoted when one of them holds an "and" of its own, so the list reads one way."""
     unique = list(dict.fromkeys(names))
     if not unique:
         return ""
-    return grammar.and_list(unique) if len(unique) <= 3 else grammar.count(len(unique), noun)
+    if len(unique) > 3:
+        return grammar.count(len(unique), noun)
+    if len(unique) > 1 and any(" and " in name or ", " in name for name in unique):
+        unique = [f"\u201c{name}\u201d" for name in unique]
+    return grammar.and_list(unique)
 
 
 def _ordered(project: Project, groups: dict[str, list]) -> dict[str, list]:
