@@ -110,8 +110,24 @@ def pool(size: int | None = None) -> Iterator[Any]:
     workers.submit(int)
     try:
         yield workers
-    finally:
+    except BaseException:
+        _end(workers)  # an error or Ctrl-C: nothing the workers still do is wanted
+        raise
+    try:
         workers.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C while the workers wind down
+        _end(workers)
+        raise
+
+
+def _end(workers: Any) -> None:
+    """Stop the workers now, without waiting for what they do, so that nothing is left
+    running and the interpreter's exit never waits on them."""
+    for process in list((getattr(workers, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    with contextlib.suppress(Exception):
+        workers.shutdown(wait=False, cancel_futures=True)
 
 
 def _can_fork() -> bool:
