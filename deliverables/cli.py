@@ -111,6 +111,16 @@ def _has_files(folder: Path, name: str) -> bool:
     return bool(entry.get("files"))
 
 
+def _interruptible() -> None:
+    """Ctrl-C stops a command that runs until stopped, even one started with SIGINT
+    ignored (a background job of a script, a test runner's worker): it would never stop."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @cli.command()
 @click.argument("file", type=FILE)
 @OUT_OPTION
@@ -122,6 +132,7 @@ def watch(file: Path, out_root: Path, theme: Path | None) -> None:
     """
     from deliverables.pipeline.watch import watch as run
 
+    _interruptible()
     try:
         run(file, out_root, theme, click.echo, lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:
@@ -150,6 +161,7 @@ def serve(file: Path, out_root: Path, theme: Path | None, port: int, host: str, 
     """
     from deliverables.commands.serve import serve as run
 
+    _interruptible()
     try:
         run(file, out_root, theme, host, port, open_page, click.echo, lambda line: click.echo(line, err=True))
     except KeyboardInterrupt:

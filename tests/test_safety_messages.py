@@ -4,10 +4,11 @@ build, invisible characters in keys, usage errors."""
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from pathlib import Path
 
-from safety_support import assert_user_error, client, deliver, leftovers, start, write
+from safety_support import COMMAND, assert_user_error, client, deliver, env, leftovers, start, write
 
 LIMIT = 600
 
@@ -101,3 +102,24 @@ def test_a_card_overflow_never_echoes_a_5000_character_stage_name(tmp_path: Path
     result = deliver("build", "acme.yaml", "--only", "reference-card", "--out", "out", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "X" * 200 not in result.stderr and "acme.yaml" in result.stderr
+
+
+def test_watch_stops_on_ctrl_c_even_when_started_with_ctrl_c_ignored(tmp_path: Path) -> None:
+    # A background job of a script (or a test runner's worker) starts its children with SIGINT ignored.
+    write(tmp_path / "acme.yaml", client())
+    proc = subprocess.Popen(
+        [*COMMAND, "watch", "acme.yaml", "--out", "out"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(tmp_path),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert _wait_for(lambda: (tmp_path / "out" / "acme" / "v1" / "manifest.json").is_file())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _err = proc.communicate(timeout=LIMIT)
+    assert proc.returncode == 0
+    assert out.rstrip().endswith("stopped")
