@@ -18,18 +18,13 @@ from deliverables.core import cache
 from deliverables.core.context import Context
 from deliverables.core.errors import TemplateError
 from deliverables.core.paths import templates_root
-from deliverables.documents.words.templates import compiled, guarded, read_bounded
+from deliverables.documents.words.templates import compiled, guarded, read_text
 
 
 def load(ctx: Context | None, name: str) -> Any:
     """The parsed YAML template `name` (theme folder first, then built-in; no context: built-in)."""
     path = ctx.template(name) if ctx is not None else templates_root().joinpath(name)
-    try:
-        text = read_bounded(path).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
+    text = read_text(path, name)
     # Parsed once per process per text; each caller gets its own copy to change as it likes.
     return copy.deepcopy(_parsed(name, text))
 

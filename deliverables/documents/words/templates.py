@@ -146,12 +146,7 @@ def _streamed(template: jinja2.Template, data: dict[str, Any]) -> str:
 def load(ctx: Context, name: str) -> tuple[Path, jinja2.Template]:
     """The template `name` (theme first, then built-in) read within bounds and compiled."""
     path = ctx.template(name)
-    try:
-        text = read_bounded(path).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
+    text = read_text(path, name)
     try:
         return path, compiled(text)
     except jinja2.TemplateSyntaxError as exc:
@@ -211,6 +206,16 @@ class Macros:
         if not callable(function):
             raise TemplateError(f"{self.path}: template '{self.name}' has no macro '{macro}'")
         return guarded(self.path, self.name, lambda: str(function(*args, **kwargs)), f", macro '{macro}'")
+
+
+def read_text(path: Any, name: str) -> str:
+    """The UTF-8 text of template `name` at `path`, read within bounds; TemplateError otherwise."""
+    try:
+        return read_bounded(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{path}: template '{name}' is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: template '{name}' cannot be read: {exc.strerror or exc}") from None
 
 
 def read_bounded(path: Any) -> bytes:
