@@ -4,6 +4,7 @@ render one deliverable, and extract a docx's text in reading order."""
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import docx
@@ -48,6 +49,20 @@ def render(name: str, ctx: Context) -> dict[str, bytes]:
     files, records, warnings = render_files(ctx, [name])
     ctx.warnings[:] = warnings
     return {file_name: files[file_name] for file_name in records[name]["files"]}
+
+
+def docx_to_pdf(data: bytes, folder: Path, stem: str) -> Path:
+    """The docx laid out by LibreOffice (its own profile in `folder`): the path of the PDF."""
+    source = folder / f"{stem}.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / f"{stem}.pdf"
 
 
 def open_docx(data: bytes):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
-from docx_support import context, docx_text, edited, render
+from docx_support import context, docx_text, docx_to_pdf, edited, render
 
 from deliverables.core import stages as lookup
 from deliverables.documents.words.templates import md, md_block
@@ -189,16 +188,7 @@ def _last_page_fill(data: bytes, tmp_path: Path) -> tuple[int, float]:
     """Pages, and the share of the last page's text area its body text reaches down to."""
     from pypdf import PdfReader
 
-    source = tmp_path / "faq.docx"
-    source.write_bytes(data)
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pages = PdfReader(tmp_path / "faq.pdf").pages
+    pages = PdfReader(docx_to_pdf(data, tmp_path, "faq")).pages
     height = float(pages[-1].mediabox.height)
     margin = 1134 / 20  # the base's top and bottom margins, in points
     lows: list[float] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from client_files import CASES
 from conftest import EXAMPLE, ROOT
 from docx.oxml.ns import qn
-from docx_support import context, docx_text, edited, render
+from docx_support import context, docx_text, docx_to_pdf, edited, render
 
 from deliverables.backends.word.kit import KEEP_ROWS, WHOLE_FLOOR
 
@@ -156,18 +155,8 @@ def test_the_measurement_frameworks_crm_fields_stay_whole_at_150_stages(tmp_path
 def test_libreoffice_lays_every_field_name_out_on_one_line(tmp_path: Path):
     from pypdf import PdfReader
 
-    source = tmp_path / "spec.docx"
-    source.write_bytes(render("crm-config", context(SALESFORCE))["crm-config-spec-v3.docx"])
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    lines = {
-        line.strip() for page in PdfReader(tmp_path / "spec.pdf").pages for line in page.extract_text().splitlines()
-    }
+    pdf = docx_to_pdf(render("crm-config", context(SALESFORCE))["crm-config-spec-v3.docx"], tmp_path, "spec")
+    lines = {line.strip() for page in PdfReader(pdf).pages for line in page.extract_text().splitlines()}
     words = {w for line in lines for w in line.split()}
     for name in (
         "Customer_Lifecycle_Stage__c",
