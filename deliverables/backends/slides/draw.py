@@ -39,7 +39,7 @@ COLOURS: dict[str, str | None] = {
 HEADER_FILL, BAND_FILL, ROW_FILL = marks.ACCENT, "F3F4F6", "FFFFFF"
 PANEL, RULE = "F3F4F6", "D1D5DB"
 
-_A_P, _A_PPR, _A_R, _A_RPR, _A_T, _A_BR = (qn(f"a:{t}") for t in ("p", "pPr", "r", "rPr", "t", "br"))
+_A_PPR, _A_R, _A_RPR, _A_T, _A_BR = (qn(f"a:{t}") for t in ("pPr", "r", "rPr", "t", "br"))
 _A_END, _A_LATIN, _A_FILL, _A_RGB = (qn(f"a:{t}") for t in ("endParaRPr", "latin", "solidFill", "srgbClr"))
 _A_LNSPC, _A_SPCBEF, _A_SPCAFT, _A_SPCPTS = (qn(f"a:{t}") for t in ("lnSpc", "spcBef", "spcAft", "spcPts"))
 _PPR_ORDER = tuple(
