@@ -65,6 +65,25 @@ def docx_to_pdf(data: bytes, folder: Path, stem: str) -> Path:
     return folder / f"{stem}.pdf"
 
 
+def last_page_fill(data: bytes, tmp_path: Path, stem: str = "document") -> tuple[int, float]:
+    """Pages of the docx as LibreOffice lays it out, and the share of the last page's text
+    area its body text reaches down to."""
+    from pypdf import PdfReader
+
+    pages = PdfReader(docx_to_pdf(data, tmp_path, stem)).pages
+    height = float(pages[-1].mediabox.height)
+    margin = 1134 / 20  # the base's top and bottom margins, in points
+    lows: list[float] = []
+
+    def seen(text, cm, tm, font, size):
+        y = tm[5]
+        if text.strip() and margin < y < height - margin:
+            lows.append(y)
+
+    pages[-1].extract_text(visitor_text=seen)
+    return len(pages), (height - margin - min(lows)) / (height - 2 * margin)
+
+
 def open_docx(data: bytes):
     """A python-docx Document from bytes."""
     return docx.Document(io.BytesIO(data))

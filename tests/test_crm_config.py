@@ -3,17 +3,21 @@ the shape its platform expects; the spec's text is compared with a golden file."
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
+import shutil
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, assert_golden
-from docx_support import big_client, context, docx_text, edited, render
+from docx_support import big_client, context, docx_text, edited, last_page_fill, render
 
 CASES = Path(__file__).parent / "cases" / "crm"
 SALESFORCE, HUBSPOT = CASES / "salesforce.yaml", CASES / "hubspot.yaml"
+CLIENTS = Path(__file__).parent / "cases" / "clients"
 NS = "{http://soap.sforce.com/2006/04/metadata}"
 
 
@@ -439,3 +443,47 @@ def test_conversion_report_lists_every_hand_off_into_a_golden_stage(client: Path
     transitions = row.removeprefix("| Stage conversion | Share of records moving along each transition: ")
     listed = transitions.removesuffix(". |").split(", ")
     assert [h for h in handoffs if h not in listed] == []
+
+
+def _scaffolded(arch: str, crm: str, folder: Path) -> Path:
+    """A client file scaffolded from an architecture for one platform."""
+    from deliverables.commands.new import scaffold
+
+    target = folder / f"{arch}-{crm}.yaml"
+    target.write_text(scaffold("Spec Client", arch, crm, dt.date(2026, 11, 20)), encoding="utf-8")
+    return target
+
+
+def _large(stages: int, crm: str, folder: Path) -> Path:
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from clients import large
+
+    path = large(stages, folder / f"large-{stages}.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("crm: salesforce", f"crm: {crm}"), encoding="utf-8")
+    return path
+
+
+SPEC_CLIENTS = {
+    "example": lambda folder: EXAMPLE,
+    "four-stage-v0": lambda folder: CLIENTS / "four-stage-v0.yaml",
+    "salesforce-v3": lambda folder: CLIENTS / "salesforce-v3.yaml",
+    **{
+        f"{arch}-{crm}": (lambda folder, arch=arch, crm=crm: _scaffolded(arch, crm, folder))
+        for arch in ("plg", "poc-and-renewal", "reunification", "standard")
+        for crm in ("hubspot", "salesforce")
+    },
+    **{
+        f"large-{n}-{crm}": (lambda folder, n=n, crm=crm: _large(n, crm, folder))
+        for n in (30, 150)
+        for crm in ("hubspot", "salesforce")
+    },
+}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("name", SPEC_CLIENTS)
+def test_the_spec_never_ends_on_a_nearly_empty_page(name: str, tmp_path: Path):
+    ctx = context(SPEC_CLIENTS[name](tmp_path))
+    spec = next(v for k, v in render("crm-config", ctx).items() if k.startswith("crm-config-spec-"))
+    pages, fill = last_page_fill(spec, tmp_path, "spec")
+    assert pages == 1 or fill >= 0.25, f"last of {pages} pages filled to {fill:.0%}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ARCHITECTURES, EXAMPLE, assert_golden
-from docx_support import context, docx_text, docx_to_pdf, edited, render
+from docx_support import context, docx_text, edited, last_page_fill, render
 
 from deliverables.core import stages as lookup
 from deliverables.documents.words.templates import md, md_block
@@ -184,26 +184,8 @@ def test_the_question_that_runs_over_a_nearly_empty_last_page_starts_that_page()
     assert _question_breaks(faq(context(CLIENTS_DIR / "salesforce-v3.yaml"))[1]) == []
 
 
-def _last_page_fill(data: bytes, tmp_path: Path) -> tuple[int, float]:
-    """Pages, and the share of the last page's text area its body text reaches down to."""
-    from pypdf import PdfReader
-
-    pages = PdfReader(docx_to_pdf(data, tmp_path, "faq")).pages
-    height = float(pages[-1].mediabox.height)
-    margin = 1134 / 20  # the base's top and bottom margins, in points
-    lows: list[float] = []
-
-    def seen(text, cm, tm, font, size):
-        y = tm[5]
-        if text.strip() and margin < y < height - margin:
-            lows.append(y)
-
-    pages[-1].extract_text(visitor_text=seen)
-    return len(pages), (height - margin - min(lows)) / (height - 2 * margin)
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("path", [*CLIENTS, *ARCHITECTURES], ids=lambda p: p.stem)
 def test_no_faq_ends_on_a_nearly_empty_page(path: Path, tmp_path: Path):
-    pages, fill = _last_page_fill(faq(context(path))[1], tmp_path)
+    pages, fill = last_page_fill(faq(context(path))[1], tmp_path)
     assert pages == 1 or fill >= 0.2, f"last of {pages} pages filled to {fill:.0%}"

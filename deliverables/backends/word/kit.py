@@ -351,7 +351,7 @@ def _fit_whole(
     and for half its width."""
     size, family = pages.text_font(doc, "Table Text")
     pt = 12700
-    padding = (_cell_padding(doc) + 1.0) * pt  # both margins, and a point for the borders
+    padding = (pages.cell_padding(doc) + 1.0) * pt  # both margins, and a point for the borders
 
     def widest(texts: Iterable[str], bold: bool = False) -> float:
         found = (measure.text_width(w, size, bold, family) for t in texts for w in t.split())
@@ -378,16 +378,6 @@ def _fit_whole(
     twip = 635
     sizes = {c: math.floor(size * scale * 2) / 2 for c in whole} if scale < 1.0 else {}
     return [w // twip * twip for w in out], sizes
-
-
-def _cell_padding(doc: Document) -> float:
-    """Left plus right cell margins (pt) of the Deliver Table style (Word's default: 0.19 cm each)."""
-    margins = doc.styles["Deliver Table"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
-    total = 0.0
-    for side in ("left", "right"):
-        found = None if margins is None else margins.find(qn(f"w:{side}"))
-        total += (int(found.get(qn("w:w"))) if found is not None else 108) / 20
-    return total
 
 
 def _fix_layout(table: Table, widths: list[int]) -> None:

@@ -4,14 +4,14 @@ Word and LibreOffice lay pages out themselves, and LibreOffice does not always h
 keep-with-next chain at the end of a document; a document that must not leave a few lines
 alone on a last page places its own page break, and this module says where the pages would
 end without one. Paragraph heights come from the base's styles (size, weight, spacing, line
-spacing, indents) and the bundled metric twin of the style's font (text.py); tables are not
-measured, so only documents of paragraphs ask.
+spacing, indents) and the bundled metric twin of the style's font (text.py); a table row is as
+tall as its tallest cell, measured at the cell's width.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -38,18 +38,9 @@ class _Look:
 
 def heights(document: Any, paragraphs: Sequence[Paragraph]) -> list[float]:
     """Estimated height in points of each paragraph, spacing included."""
-    section = document.sections[-1]
-    width = (section.page_width - section.left_margin - section.right_margin) / 12700
+    width = _text_width(document)
     looks: dict[str, _Look] = {}
-    out = []
-    for paragraph in paragraphs:
-        style = paragraph.style
-        look = looks.get(style.style_id) or looks.setdefault(style.style_id, _look(document, style))
-        runs = [(paragraph.text or " ", "bold" if look.bold else "")]
-        family = measure.family_named(look.font)
-        lines = measure.line_count(runs, width - look.indent, look.size, family)
-        out.append(look.before + look.after + lines * look.size * LINE_EM * look.line)
-    return out
+    return [_height(document, looks, paragraph, width) for paragraph in paragraphs]
 
 
 def text_font(document: Any, style_name: str) -> tuple[float, measure.Family]:
@@ -64,53 +55,212 @@ def page_height(document: Any) -> float:
     return (section.page_height - section.top_margin - section.bottom_margin) / 12700
 
 
-def page_of_each(sizes: Sequence[float], page: float) -> list[int]:
-    """The page (from 0) each block of the given heights starts on, blocks never split."""
-    pages, used, current = [], 0.0, 0
-    for size in sizes:
-        if used and used + size > page:
-            current, used = current + 1, 0.0
-        pages.append(current)
-        used += size
-    return pages
+LEFT = 0.5
+"""The page a section leaves for the next is filled to at least this share of `near_empty`:
+it still holds whole sections, not a heading or a sentence."""
+SCALES = (0.96, 1.0, 1.04)
+"""How far the estimate may be off either way: a page end is trusted only when it holds in all."""
 
 
 def no_lonely_last_page(document: Any, headings: Sequence[Paragraph], near_empty: float) -> None:
-    """When the document's last page would be filled less than `near_empty` of its height, the
-    last of `headings` that starts on an earlier page starts the last page instead (if what
-    follows it fits one page): the page break falls between two sections. LibreOffice ignores
-    a keep-with-next chain at the end of a document, so the break is explicit."""
-    paragraphs = document.paragraphs
-    sizes = heights(document, paragraphs)
+    """When the document's last page might be filled less than `near_empty` of its height,
+    start that page earlier: before the last of `headings` whose section and what follows fit
+    one page and fill it to `near_empty`, when the page it leaves stays filled to LEFT of that
+    (the break falls between two sections, a part's title moving with its first section); else, when the last page continues a table,
+    with as many more of its last rows as fill the page to `near_empty`, kept together.
+
+    Estimates are a few percent off, and a chain kept together flips to the next page on such
+    a difference, so every test holds for heights SCALES apart. LibreOffice ignores a
+    keep-with-next chain of paragraphs at the end of a document, so a heading's break is
+    explicit; rows it keeps together. Call it once the tables' own keeps are set
+    (kit.keep_tables_together): it reads the keeps that are in the document."""
+    items = _items(document)
     page = page_height(document)
-    blocks_ = _blocks(paragraphs, sizes)
-    starts = page_of_each([size for _, size in blocks_], page)
-    last = starts[-1]
-    used = sum(size for (_, size), on in zip(blocks_, starts) if on == last)
-    if not last or used >= near_empty * page:
+    target = near_empty * page
+    layouts = [(scaled, _layout(scaled, page)) for scaled in (_scaled(items, s) for s in SCALES)]
+    if all(not starts[-1] or _fill(scaled, starts, starts[-1]) >= target for scaled, starts in layouts):
         return
-    page_of = {first: on for (first, _), on in zip(blocks_, starts)}
-    index = {id(p._p): i for i, p in enumerate(paragraphs)}
+    at_of = {id(item.paragraph._p): i for i, item in enumerate(items) if item.paragraph is not None}
     for heading in reversed(headings):
-        at = index[id(heading._p)]
-        if page_of[at] < last:
-            if sum(sizes[at:]) <= page:
-                heading.paragraph_format.page_break_before = True
+        at = at_of[id(heading._p)]
+        while at and items[at - 1].keep and items[at - 1].paragraph is not None:
+            at -= 1  # a heading kept with this one (a part's title) moves with it
+        tail = sum(item.height for item in items[at:])
+        if tail * SCALES[-1] > page:
+            break  # an earlier heading's section is longer still
+        fills = [_above(scaled, starts, at) for scaled, starts in layouts]
+        if tail * SCALES[0] >= target and all(not above or above >= target * LEFT for above in fills):
+            items[at].paragraph.paragraph_format.page_break_before = True
             return
+    starts = _layout(items, page)
+    if starts[-1] and _fill(items, starts, starts[-1]) < target * SCALES[-1]:
+        _more_rows(items, starts, starts[-1], target * SCALES[-1], page)
 
 
-def _blocks(paragraphs: list[Paragraph], sizes: list[float]) -> list[tuple[int, float]]:
-    """(first paragraph's index, height) of each block that stays on one page: a heading
-    travels with the paragraph after it."""
-    out: list[tuple[int, float]] = []
-    keep = False
-    for i, (paragraph, size) in enumerate(zip(paragraphs, sizes)):
-        if keep:
-            out[-1] = (out[-1][0], out[-1][1] + size)
-        else:
-            out.append((i, size))
-        keep = paragraph.style.name.startswith("Heading")
+def _scaled(items: Sequence[_Item], scale: float) -> list[_Item]:
+    return [replace(item, height=item.height * scale, header=item.header * scale) for item in items]
+
+
+def _above(items: Sequence[_Item], starts: Sequence[int], at: int) -> float:
+    """Height of what precedes item `at` on its page."""
+    return sum(item.height for item, on in zip(items[:at], starts) if on == starts[at])
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One unbreakable piece of the body: a paragraph, or a table row."""
+
+    height: float
+    keep: bool
+    """Stays on the page of the item after it (keep with next)."""
+    fresh: bool
+    """Starts a page (a page break before it)."""
+    paragraph: Paragraph | None = None
+    """The body paragraph; None for a table row."""
+    row: Any = None
+    """The table row (w:tr); None for a paragraph."""
+    table: int = -1
+    """Which table of the body the row belongs to."""
+    header: float = 0.0
+    """Height of the table's repeated header row, drawn again above a row that starts a page."""
+
+
+def _items(document: Any) -> list[_Item]:
+    """The body's paragraphs and table rows, in order, with their estimated heights."""
+    body = document.element.body
+    width = _text_width(document)
+    looks: dict[str, _Look] = {}
+    padding = cell_padding(document)
+    out: list[_Item] = []
+    broken = False
+    for child in body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document._body)
+            height = _height(document, looks, paragraph, width)
+            fresh = broken or bool(_effective(paragraph, "page_break_before"))
+            out.append(_Item(height, bool(_effective(paragraph, "keep_with_next")), fresh, paragraph))
+            broken = (
+                bool(child.xpath(".//w:br[@w:type='page']"))
+                or child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+            )
+            continue
+        out += _rows(document, looks, child, padding, len({i.table for i in out if i.table >= 0}), broken)
+        broken = False
     return out
+
+
+def _rows(document: Any, looks: dict[str, _Look], tbl: Any, padding: float, number: int, fresh: bool) -> list[_Item]:
+    vertical = _margins(document, "top") + _margins(document, "bottom")
+    grid = [int(col.get(qn("w:w"))) / 20 for col in tbl.iterchildren(qn("w:tblGrid")) for col in col]
+    heights, keeps, headers = [], [], []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        tallest, column, keep = 0.0, 0, False
+        for tc in tr.iterchildren(qn("w:tc")):
+            span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            cell_width = sum(grid[column : column + span]) - padding
+            column += span
+            paragraphs = [Paragraph(p, document._body) for p in tc.iterchildren(qn("w:p"))]
+            keep = keep or any(_effective(p, "keep_with_next") for p in paragraphs)
+            tallest = max(tallest, sum(_height(document, looks, p, cell_width) for p in paragraphs))
+        heights.append(tallest + vertical + ROW_RULE)
+        keeps.append(keep)
+        headers.append(tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
+    header = heights[0] if headers and headers[0] else 0.0
+    rows = list(tbl.iterchildren(qn("w:tr")))
+    return [
+        _Item(h, k, fresh and i == 0, row=tr, table=number, header=0.0 if i == 0 else header)
+        for i, (h, k, tr) in enumerate(zip(heights, keeps, rows))
+    ]
+
+
+ROW_RULE = 1.0
+"""Points a table row adds to its tallest cell: the rule between rows."""
+
+
+def _layout(items: Sequence[_Item], page: float) -> list[int]:
+    """The page (from 0) each item starts on: a chain of items kept with the next moves to a
+    new page whole when it does not fit the rest of the page (and fits a page)."""
+    starts: list[int] = []
+    current, used, i = 0, 0.0, 0
+    while i < len(items):
+        j = i
+        while j + 1 < len(items) and items[j].keep and not items[j + 1].fresh:
+            j += 1
+        chain = items[i : j + 1]
+        size = sum(item.height for item in chain)
+        if items[i].fresh and i:
+            current, used = current + 1, 0.0
+        elif used and used + size > page and size <= page:
+            current, used = current + 1, items[i].header
+        for item in chain:
+            if used and used + item.height > page:
+                current, used = current + 1, item.header
+            starts.append(current)
+            used += item.height
+        i = j + 1
+    return starts
+
+
+def _fill(items: Sequence[_Item], starts: Sequence[int], page: int) -> float:
+    on = [item for item, at in zip(items, starts) if at == page]
+    return on[0].header + sum(item.height for item in on)
+
+
+def _more_rows(items: Sequence[_Item], starts: Sequence[int], last: int, target: float, page: float) -> None:
+    """Keep the last rows of the table the last page continues together, from the row at which
+    the last page is filled to `target`, when those rows fit a page."""
+    first = starts.index(last)
+    table = items[first].table
+    if table < 0 or first == 0 or items[first - 1].table != table:
+        return
+    fill = _fill(items, starts, last)
+    start = first
+    while fill < target and start - 1 >= 0 and items[start - 1].table == table and items[start - 1].header:
+        start -= 1
+        fill += items[start].height
+    end = max(i for i, item in enumerate(items) if item.table == table)
+    if fill < target or fill > page or start == first:
+        return
+    for item in items[start:end]:
+        for p in item.row.iter(qn("w:p")):
+            Paragraph(p, None).paragraph_format.keep_with_next = True
+
+
+def _effective(paragraph: Paragraph, name: str) -> Any:
+    """A paragraph format flag as set on the paragraph or, failing that, its style chain."""
+    value = getattr(paragraph.paragraph_format, name)
+    style = paragraph.style
+    while value is None and style is not None:
+        value = getattr(style.paragraph_format, name)
+        style = style.base_style
+    return value
+
+
+def _height(document: Any, looks: dict[str, _Look], paragraph: Paragraph, width: float) -> float:
+    style = paragraph.style
+    look = looks.get(style.style_id) or looks.setdefault(style.style_id, _look(document, style))
+    runs = [(paragraph.text or " ", "bold" if look.bold else "")]
+    lines = measure.line_count(runs, width - look.indent, look.size, measure.family_named(look.font))
+    return look.before + look.after + lines * look.size * LINE_EM * look.line
+
+
+def _text_width(document: Any) -> float:
+    section = document.sections[-1]
+    return (section.page_width - section.left_margin - section.right_margin) / 12700
+
+
+def cell_padding(document: Any) -> float:
+    """Left plus right cell margins (pt) of the Deliver Table style (Word's default: 0.19 cm each)."""
+    return _margins(document, "left") + _margins(document, "right")
+
+
+def _margins(document: Any, side: str) -> float:
+    margins = document.styles["Deliver Table"].element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    found = None if margins is None else margins.find(qn(f"w:{side}"))
+    if found is None:
+        return 5.4 if side in ("left", "right") else 0.0
+    return int(found.get(qn("w:w"))) / 20
 
 
 def _look(document: Any, style: Any) -> _Look:

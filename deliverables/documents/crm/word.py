@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from deliverables.backends.word.kit import Rich, Writer, space_before, writer
+from deliverables.backends.word import pages
+from deliverables.backends.word.kit import Rich, Writer, keep_tables_together, space_before, writer
 from deliverables.backends.word.parts import COVER_STYLES, cover, legend, stage_name
 from deliverables.core.context import Context
 
@@ -19,10 +20,16 @@ PROPOSED = " (proposed)"
 BOX = "☐ "
 AFTER_TABLE = 8
 """Points between a table and the paragraph right below it."""
+NEAR_EMPTY = 0.3
+"""A last page filled less than this share starts earlier: at the last section's heading, or
+with more of the last table's rows."""
 
 
 def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
-    """The spec's bytes, built on the theme's base.docx or the built-in one."""
+    """The spec's bytes, built on the theme's base.docx or the built-in one.
+
+    A last page that would hold only the tail of the common part (a few rows of the drop-off
+    reasons) starts earlier, so that it is filled to NEAR_EMPTY."""
     w = writer(ctx, STYLES, view["title"])
     cover(w, view["title"], view["client"], view["meta"], view["state"])
     w.para(view["purpose"])
@@ -34,6 +41,9 @@ def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
         files = [n for n in names if n.startswith(f"crm/{platform['id']}/")]
         _platform(w, platform, view["files_intro"], files)
     _common(w, view)
+    keep_tables_together(w.doc)
+    headings = [p for p in w.doc.paragraphs if p.style.name.startswith("Heading")]
+    pages.no_lonely_last_page(w.doc, headings, NEAR_EMPTY)
     w.header_footer(view["header"], view["footer"])
     return w.save(view["title"], view["client"], view["author"], view["date"])
 
@@ -53,9 +63,10 @@ def _platform(w: Writer, p: dict[str, Any], intro: str, files: list[str]) -> Non
     _validation(w, p)
     _dashboards(w, p)
     w.heading(f"{p['title']} files", 2)
-    w.para(intro)
-    w.para(p["files_note"])
-    w.bullets(files)
+    # the list of files reads as one: it moves to the next page whole, its introduction with it
+    kept = [w.para(intro), w.para(p["files_note"]), *(w.para(name, "List Bullet") for name in files)]
+    for paragraph in kept[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _stage_table(w: Writer, p: dict[str, Any]) -> None:
