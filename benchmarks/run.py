@@ -31,13 +31,15 @@ WATCH_PROBE = """
 import sys, time
 from pathlib import Path
 from deliverables.pipeline.build import build_file
+from deliverables.pipeline.workers import Kept
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
-build_file(source, out)
-text = source.read_text(encoding="utf-8")
-source.write_text(text.replace("definition:", "definition: Revised.", 1), encoding="utf-8")
-started = time.perf_counter()
-build_file(source, out)
-print(time.perf_counter() - started)
+with Kept() as kept:  # as `deliver watch` does: one set of warm workers for every rebuild
+    build_file(source, out, kept=kept)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("definition:", "definition: Revised.", 1), encoding="utf-8")
+    started = time.perf_counter()
+    build_file(source, out, kept=kept)
+    print(time.perf_counter() - started)
 """
 
 

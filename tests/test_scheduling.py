@@ -92,3 +92,104 @@ def test_without_workers_planning_and_rendering_take_turns(tmp_path: Path) -> No
         "plan faq",
         "render faq",
     ]
+
+
+def test_the_audit_is_measured_in_a_worker_while_the_other_views_are_made(pool) -> None:
+    from deliverables.backends import data
+
+    ctx = context(EXAMPLE)
+    planning = graph.planned(ctx, ["summary", "current-state-audit"], pool)
+    first = next(planning)
+    assert first.name == "summary"
+    (early,) = ctx.measured.values()
+    assert isinstance(early, data.Early), "the measurement was handed to a worker before the first view"
+    audit = next(planning)
+    assert audit.name == "current-state-audit"
+    (measured,) = ctx.measured.values()
+    assert measured.__class__.__name__ == "Result"
+    here = context(EXAMPLE)
+    (alone,) = graph.plan(here, ["current-state-audit"])
+    assert audit.view == alone.view and audit.key == alone.key, "the worker's audit is the one measured here"
+
+
+def test_a_measurement_that_fails_in_the_worker_is_made_again_where_the_view_is(monkeypatch) -> None:
+    from concurrent.futures import Future
+
+    from deliverables.backends import data
+
+    ctx = context(EXAMPLE)
+    (alone,) = graph.plan(context(EXAMPLE), ["current-state-audit"])
+    broken: Future = Future()
+    broken.set_exception(RuntimeError("the worker stopped"))
+    monkeypatch.setattr(data, "_measured", lambda project, document: None)
+    for outcome in (broken, _done(None)):
+        ctx = context(EXAMPLE)
+        planning = graph.planned(ctx, ["current-state-audit"], _Submits(outcome))
+        (node,) = planning
+        assert node.view == alone.view
+
+
+def _done(value: object):
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+class _Submits:
+    """A stand-in pool whose every submission gives the same finished future."""
+
+    def __init__(self, future: object) -> None:
+        self.future = future
+
+    def submit(self, function, *args):
+        return self.future
+
+
+def test_kept_workers_serve_every_build_of_a_session_and_stop_with_it(tmp_path: Path) -> None:
+    from deliverables.pipeline.build import build_file
+
+    source = tmp_path / "acme.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    _threads_ended()
+    with workers.Kept(2) as kept:
+        if kept.get() is None:
+            pytest.skip("worker processes cannot be used here (one core, or threads already running)")
+        processes = dict(kept.workers._processes)
+        first = build_file(source, tmp_path / "out", only=["diagram", "definition-alignment"], kept=kept)
+        source.write_text(source.read_text(encoding="utf-8").replace("definition:", "definition: Revised.", 1))
+        second = build_file(source, tmp_path / "out", only=["diagram", "definition-alignment"], kept=kept)
+        assert second.rebuilt and not second.up_to_date
+        assert dict(kept.workers._processes) == processes, "the second build rendered in the same workers"
+        assert all(p.is_alive() for p in processes.values())
+    assert kept.workers is None
+    for process in processes.values():
+        process.join(30)
+        assert not process.is_alive(), "closing the session stops its workers"
+    alone = build_file(source, tmp_path / "alone", only=["diagram", "definition-alignment"], jobs=1)
+    for name in second.files:
+        assert (second.folder / name).read_bytes() == (alone.folder / name).read_bytes(), name
+    assert first.folder == second.folder
+
+
+def test_a_broken_kept_pool_is_replaced_at_the_next_build() -> None:
+    _threads_ended()
+    with workers.Kept(2) as kept:
+        pool = kept.get()
+        if pool is None:
+            pytest.skip("worker processes cannot be used here (one core, or threads already running)")
+        for process in list(pool._processes.values()):
+            process.kill()
+            process.join(30)
+        with pytest.raises(Exception):  # noqa: B017 - whichever error the broken pool raises
+            pool.submit(int).result(timeout=60)
+        assert kept.get() is not pool
+        assert kept.get().submit(int).result(timeout=60) == 0
+
+
+def _threads_ended() -> None:
+    """Wait for the threads earlier tests' pools leave winding down (workers fork only without threads)."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(30)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
+from deliverables.pipeline.workers import Kept
 
 
 @dataclass
@@ -22,12 +23,17 @@ class Outcome:
 
 
 def build_one(
-    source: Path, out_root: Path, only: Sequence[str] | None, theme: Path | None, jobs: int | None = None
+    source: Path,
+    out_root: Path,
+    only: Sequence[str] | None,
+    theme: Path | None,
+    jobs: int | None = None,
+    kept: Kept | None = None,
 ) -> Outcome:
     """Build one file, turning a user error into lines (exceptions with state do not pickle well)."""
     started = time.perf_counter()
     try:
-        result = build_file(source, out_root, only, theme, jobs)
+        result = build_file(source, out_root, only, theme, jobs, kept)
     except DeliverError as exc:
         return Outcome(source, None, error_lines(exc, source), time.perf_counter() - started)
     return Outcome(source, result, [], time.perf_counter() - started)
@@ -44,9 +50,11 @@ def build_many(
     """Build every file (with `jobs` worker processes when above 1); results in input order."""
     if jobs <= 1 or len(sources) <= 1:
         outcomes = []
-        for source in sources:
-            outcomes.append(build_one(source, out_root, only, theme))
-            tick(outcomes[-1])
+        # One after the other, each build's deliverables in the same warm workers.
+        with Kept() as kept:
+            for source in sources:
+                outcomes.append(build_one(source, out_root, only, theme, kept=kept))
+                tick(outcomes[-1])
         return outcomes
     import multiprocessing  # only parallel builds pay for these imports
     from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -20,6 +20,7 @@ from deliverables.pipeline.storage import locked, locked_dir, write_tree
 if TYPE_CHECKING:
     from deliverables.core.context import Context
     from deliverables.core.model import Project
+    from deliverables.pipeline.workers import Kept
 
 # The typed model, the YAML parser and the deliverables are imported only when
 # something has to be built: an up-to-date rebuild stays as cheap as `import json`.
@@ -143,7 +144,7 @@ def render_files(
 def _produce(ctx: Context, names: Sequence[str], earlier: Path | None, pool: Any) -> dict[str, Any]:
     from deliverables.pipeline import graph
 
-    return graph.produce(graph.planned(ctx, names), earlier, pool)
+    return graph.produce(graph.planned(ctx, names, pool), earlier, pool)
 
 
 def _gather(ctx: Context, produced: dict[str, Any]) -> tuple[dict[str, bytes], dict[str, Any], list[Problem]]:
@@ -167,6 +168,7 @@ def build_file(
     only: Sequence[str] | None = None,
     theme: Path | None = None,
     jobs: int | None = None,
+    kept: Kept | None = None,
 ) -> BuildResult:
     """Build one client file into its version folder, atomically and incrementally.
 
@@ -174,13 +176,14 @@ def build_file(
     promoted, the failed one keeps the files it had (none in a first build), the
     manifest records it as failed with the reason, and the result lists it in
     `failed`. `jobs` caps the worker processes rendering deliverables (default: one per core;
-    1 renders in this process).
+    1 renders in this process). `kept` lends warm workers that outlive this build
+    (`workers.Kept`, for a session of builds: watch, a batch).
     """
     names = select(only)
     # The client file is read once, under a lock `confirm` also takes on its folder: a
     # build never mixes the text before and after a concurrent `confirm --bump`.
     with locked_dir(source.resolve().parent, shared=True, best_effort=True):
-        return _build_file(source, out_root, names, only, theme, jobs)
+        return _build_file(source, out_root, names, only, theme, jobs, kept)
 
 
 def _build_file(
@@ -190,6 +193,7 @@ def _build_file(
     only: Sequence[str] | None,
     theme: Path | None,
     jobs: int | None,
+    kept: Kept | None,
 ) -> BuildResult:
     raw = _read(source)
     folder = incremental.up_to_date(source, raw, out_root, names, theme)
@@ -197,7 +201,7 @@ def _build_file(
         return BuildResult(source, folder, manifest.section(manifest.read(folder), "files"), [], up_to_date=True)
     from deliverables.pipeline import workers
 
-    with workers.pool(jobs) as pool:
+    with workers.pool(jobs, None if jobs == 1 else kept) as pool:
         ctx = context(source, out_root, theme, _text(source, raw))
         folder = version_folder(out_root, ctx.project)
         if folder.parent.is_symlink():

@@ -74,17 +74,21 @@ def plan(base: Context, selected: Sequence[str]) -> list[Node]:
     return list(planned(base, selected))
 
 
-def planned(base: Context, selected: Sequence[str]) -> Iterator[Node]:
+def planned(base: Context, selected: Sequence[str], pool: Any = None) -> Iterator[Node]:
     """The nodes of the build one at a time, each with its view and key, producers first.
 
     Lazily, so that a build renders the first nodes while it still plans the
     later ones: the views that read the CRM exports (an audit) come last, once
-    the rest is rendering.
+    the rest is rendering. With a worker `pool`, the slow work on those inputs
+    starts in a worker before the first view is made.
     """
     env = incremental.content_key(base.theme)
     nodes: dict[str, Node] = {}
     lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
-    for name in _cheap_first(closure(selected)):
+    order = _cheap_first(closure(selected))
+    if pool is not None:
+        _start_slow(base, order, pool)
+    for name in order:
         module = registry.load(name)
         ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
         ctx.inputs = inputs.load(module.EXTERNAL, ctx)
@@ -102,8 +106,23 @@ def planned(base: Context, selected: Sequence[str]) -> Iterator[Node]:
         yield node
 
 
-SLOW_INPUTS = ("exports",)
-"""External inputs whose views take long to make (the audit measures the CRM exports)."""
+SLOW_INPUTS = {"exports": "deliverables.backends.data"}
+"""External inputs whose views take long to make (the audit measures the CRM exports),
+each with the module whose `start(ctx, submit)` begins that work in a worker."""
+
+
+def _start_slow(base: Context, order: Sequence[str], pool: Any) -> None:
+    """Hand the slow inputs' work to a worker now; the views that need it wait for it."""
+    import importlib
+
+    roles = dict.fromkeys(r for n in order for r in registry.load(n).EXTERNAL if r in SLOW_INPUTS)
+    for role in roles:
+        ctx = replace(base, warnings=[], inputs={}, artefacts={})
+        try:
+            ctx.inputs = inputs.load((role,), ctx)
+        except DeliverError:
+            continue  # the node that reads it raises the error, positioned, in its turn
+        importlib.import_module(SLOW_INPUTS[role]).start(ctx, pool.submit)
 
 
 def _cheap_first(order: Sequence[str]) -> tuple[str, ...]:

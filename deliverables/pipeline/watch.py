@@ -9,6 +9,7 @@ from pathlib import Path
 
 from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
+from deliverables.pipeline.workers import Kept
 
 Echo = Callable[[str], None]
 
@@ -21,11 +22,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def rebuild(source: Path, out_root: Path, theme: Path | None, echo: Echo, err: Echo) -> BuildResult | None:
+def rebuild(
+    source: Path, out_root: Path, theme: Path | None, echo: Echo, err: Echo, kept: Kept | None = None
+) -> BuildResult | None:
     """One rebuild, reported; a user error is shown and the previous output stays."""
     started = time.perf_counter()
     try:
-        result = build_file(source, out_root, None, theme)
+        result = build_file(source, out_root, None, theme, kept=kept)
     except DeliverError as exc:
         for line in error_lines(exc, source):
             err(line)
@@ -53,10 +56,26 @@ def watch(
     interval: float = 0.25,
     stop: threading.Event | None = None,
 ) -> None:
-    """Poll `source` and rebuild after each save until interrupted (or `stop` is set)."""
+    """Poll `source` and rebuild after each save until interrupted (or `stop` is set).
+
+    The rebuilds share warm worker processes, so a save costs only the rendering."""
     echo(f"watching {source} (Ctrl-C to stop)")
+    with Kept() as kept:
+        _watch(source, out_root, theme, echo, err, interval, stop, kept)
+
+
+def _watch(
+    source: Path,
+    out_root: Path,
+    theme: Path | None,
+    echo: Echo,
+    err: Echo,
+    interval: float,
+    stop: threading.Event | None,
+    kept: Kept,
+) -> None:
     last = _stamp(source)
-    rebuild(source, out_root, theme, echo, err)
+    rebuild(source, out_root, theme, echo, err, kept)
     while stop is None or not stop.is_set():
         time.sleep(interval)
         stamp = _stamp(source)
@@ -72,4 +91,4 @@ def watch(
         time.sleep(interval / 2)  # let the editor finish writing
         last = _stamp(source)
         echo(f"{source} changed")
-        rebuild(source, out_root, theme, echo, err)
+        rebuild(source, out_root, theme, echo, err, kept)

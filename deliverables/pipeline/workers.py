@@ -94,20 +94,25 @@ def _die_with_parent() -> None:
 
 
 @contextmanager
-def pool(size: int | None = None) -> Iterator[Any]:
-    """Worker processes for one build (None when rendering here is better), started at once."""
-    size = cores() if size is None else size
-    usable = size > 1 and threading.active_count() == 1 and _can_fork()
-    if not usable:
+def pool(size: int | None = None, kept: Kept | None = None) -> Iterator[Any]:
+    """Worker processes for one build (None when rendering here is better), started at once.
+
+    With `kept` (see `Kept`), the build uses those warm workers instead and leaves
+    them running for the next build; only Ctrl-C stops them.
+    """
+    if kept is not None:
+        workers = kept.get()
+        try:
+            yield workers
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # Ctrl-C; after a failed build they stay warm
+                kept.close()
+            raise
+        return
+    workers = _start(size)
+    if workers is None:
         yield None
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"), initializer=_warm)
-    # With fork, the first submission starts every worker at once, before the
-    # executor's own thread exists: they begin importing now, while we plan.
-    workers.submit(int)
     try:
         yield workers
     except BaseException:
@@ -118,6 +123,61 @@ def pool(size: int | None = None) -> Iterator[Any]:
     except BaseException:  # Ctrl-C while the workers wind down
         _end(workers)
         raise
+
+
+def _start(size: int | None) -> Any:
+    """A started pool of `size` workers (default: one per core), or None where forking is unsafe."""
+    size = cores() if size is None else size
+    usable = size > 1 and threading.active_count() == 1 and _can_fork()
+    if not usable:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"), initializer=_warm)
+    # With fork, the first submission starts every worker at once, before the
+    # executor's own thread exists: they begin importing now, while we plan.
+    workers.submit(int)
+    return workers
+
+
+class Kept:
+    """Worker processes kept warm across the builds of one session (`deliver watch`, a
+    batch of client files): each build renders in them instead of starting its own,
+    so only the first pays for the workers' start and imports.
+
+    Workers hold no data between builds: every job brings its view, context and
+    input bytes, and what a worker remembers (font widths, parsed templates) is
+    keyed by content. A pool broken by a dying worker is replaced at the next build.
+    """
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
+        self.workers: Any = None
+        self.started = False
+
+    def get(self) -> Any:
+        """The warm workers (started by the first call), or None where rendering here is better."""
+        if self.workers is not None and getattr(self.workers, "_broken", False):
+            _end(self.workers)
+            with contextlib.suppress(Exception):  # its thread must end before new workers fork
+                self.workers.shutdown(wait=True)
+            self.workers, self.started = None, False
+        if not self.started:
+            self.workers, self.started = _start(self.size), True
+        return self.workers
+
+    def close(self) -> None:
+        """Stop the workers now (a no-op when none were started)."""
+        if self.workers is not None:
+            _end(self.workers)
+        self.workers, self.started = None, False
+
+    def __enter__(self) -> Kept:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _end(workers: Any) -> None:

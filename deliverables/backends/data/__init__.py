@@ -4,17 +4,22 @@
 audit itself, the kickoff deck, the maintenance baselines) reads the same
 numbers, held by the build's context under the fingerprint of the exports'
 bytes, so nothing outlives the build and an export changed in place (same size,
-same time) is measured again.
+same time) is measured again. With worker processes, `start` has one of them
+measure while the others render what does not need the audit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from deliverables.backends.data.audit import Result
     from deliverables.core.context import Context
     from deliverables.core.model import Project
+    from deliverables.core.source import Document
 
 
 def measure(project: Project, ctx: Context) -> Result:
@@ -22,6 +27,45 @@ def measure(project: Project, ctx: Context) -> Result:
     from deliverables.backends.data.audit import run
 
     key = ctx.input("exports") or b""
-    if key not in ctx.measured:
-        ctx.measured[key] = run(project, ctx.document)
-    return ctx.measured[key]  # type: ignore[return-value]
+    found = ctx.measured.get(key)
+    if isinstance(found, Early):
+        found = found.wait()
+    if found is None:
+        found = run(project, ctx.document)
+    ctx.measured[key] = found
+    return found  # type: ignore[return-value]
+
+
+def start(ctx: Context, submit: Callable[..., Future]) -> None:
+    """Begin the audit of the exports in a worker process (`submit(function, *args)`), so
+    that it runs beside the other deliverables' rendering; the first view that needs
+    it waits for it instead of measuring. `ctx.inputs` holds the exports' fingerprint."""
+    key = ctx.input("exports")
+    if key is None or key in ctx.measured or ctx.project.audit is None:
+        return
+    ctx.measured[key] = Early(submit(_measured, ctx.project, ctx.document))
+
+
+class Early:
+    """An audit being measured in a worker."""
+
+    def __init__(self, future: Future) -> None:
+        self.future = future
+
+    def wait(self) -> Result | None:
+        """The worker's result; None when it failed in any way: the view then measures
+        again itself, so a bad export's positioned error is raised as it always is."""
+        try:
+            return self.future.result()
+        except Exception:  # the worker died, or its result could not be carried back
+            return None
+
+
+def _measured(project: Project, document: Document) -> Result | None:
+    """In a worker: the audit, or None when it fails (the view measures again and raises)."""
+    from deliverables.backends.data.audit import run
+
+    try:
+        return run(project, document)
+    except Exception:
+        return None

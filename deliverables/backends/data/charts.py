@@ -1,5 +1,6 @@
-"""The audit's charts with matplotlib (Agg), byte-identical for the same input:
-fixed SVG hash salt, no dates or software names in the files, text as paths.
+"""The audit's charts, byte-identical for the same input: drawn once with matplotlib
+as SVG (fixed hash salt, no dates or software names, text as paths), then
+rasterized by resvg from that SVG, so the PNG shows exactly the same picture.
 
 Data is labelled directly on the bars; no legend, no grid, no 3-D. Colours are
 the ones every deliverable uses (`core.marks`).
@@ -24,16 +25,21 @@ class Bar:
     golden: bool = False
 
 
-def _pyplot():
-    import matplotlib
+WIDTH = 7.5
+"""Width of a chart in inches."""
+DPI = 150
+"""Pixels per inch of the PNG."""
 
-    matplotlib.use("Agg", force=True)
+
+def _figure():
+    """matplotlib's Figure class, set up for the charts (no pyplot: no global figure state)."""
+    import matplotlib
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
     for bold in (False, True):
         font_manager.fontManager.addfont(str(marks.font_path(bold=bold)))
-    plt.rcParams.update(
+    matplotlib.rcParams.update(
         {
             "svg.hashsalt": "deliver-audit",
             "svg.fonttype": "path",
@@ -44,17 +50,17 @@ def _pyplot():
             "path.simplify": False,
         }
     )
-    return plt
+    return Figure
 
 
 def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
     """A horizontal bar chart, first item on top, as {'svg': ..., 'png': ...}."""
     import textwrap
 
-    plt = _pyplot()
     title = "\n".join(textwrap.wrap(title, 72)) or " "
     height = 1.2 + 0.42 * max(len(items), 1) + 0.25 * title.count("\n")
-    figure, axes = plt.subplots(figsize=(7.5, height), dpi=150)
+    figure = _figure()(figsize=(WIDTH, height), dpi=DPI)
+    axes = figure.subplots()
     labels = [b.label for b in items]
     values = [max(b.value, 0) for b in items]
     colours = ["#" + (marks.GOLDEN_LINE if b.golden else marks.ACCENT) for b in items]
@@ -73,11 +79,21 @@ def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
     figure.tight_layout(rect=(0, 0.03, 1, 0.97 - 0.04 * title.count("\n")))
     if unit:
         figure.text(0.02, 0.01, unit, fontsize=8, color="#" + marks.MUTED)
-    out = {}
-    for kind in ("svg", "png"):
-        buffer = io.BytesIO()
-        meta = {"Date": None, "Creator": None} if kind == "svg" else {"Software": None}
-        figure.savefig(buffer, format=kind, metadata=meta)
-        out[kind] = buffer.getvalue()
-    plt.close(figure)
-    return out
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    return {"svg": svg, "png": _png(svg, round(WIDTH * DPI))}
+
+
+def _png(svg: bytes, width_px: int) -> bytes:
+    """The chart's pixels, drawn by resvg from its SVG (its text is paths: no fonts involved)."""
+    import re
+
+    import resvg_py
+
+    # resvg-py rejects sizes in pt: give the same size as unitless user units.
+    unitless = re.sub(rb'(<svg [^>]*?width="[\d.]+)pt(" height="[\d.]+)pt"', rb'\1\2"', svg, count=1)
+    png = resvg_py.svg_to_bytes(
+        svg_string=unitless.decode("utf-8"), width=width_px, skip_system_fonts=True, background="#ffffff"
+    )
+    return bytes(png)
