@@ -339,14 +339,33 @@ def tidy(
     return Tidy(cache(records), exports, current, entries, dated)
 
 
-def segment_rows(records: ibis.Table, segments: tuple[str, ...]) -> ibis.Table:
-    """(record, segment name, segment value) rows: everything under ('', ''), then each segment."""
-    parts = [records.select("rid", sname=ibis.literal(""), sval=ibis.literal(""))]
-    for i, name in enumerate(segments):
-        column = records[f"seg{i}"]
-        value = column.nullif("").coalesce(NOT_SET)
-        parts.append(records.filter(column.notnull()).select("rid", sname=ibis.literal(name), sval=value))
-    return union(parts)
+def segment_columns(segments: tuple[str, ...]) -> list[str]:
+    """The record columns holding each segment's value (null where the export lacks it)."""
+    return [f"seg{i}" for i in range(len(segments))]
+
+
+def rollup(rows: list[dict[str, Any]], segments: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Counts grouped by every segment column at once, summed into the whole audit
+    (segment '' = '') and each segment's values. A record has one value per segment
+    column, so counts of distinct records add up across the finer groups."""
+    columns = segment_columns(segments)
+    totals: dict[tuple, int] = {}
+    for row in rows:
+        rest = tuple((k, v) for k, v in row.items() if k != "n" and k not in columns)
+        keys = [("", "")]
+        for name, column in zip(segments, columns):
+            value = row[column]
+            if value is not None:
+                keys.append((name, value or NOT_SET))
+        for sname, sval in keys:
+            at = (sname, sval, rest)
+            totals[at] = totals.get(at, 0) + row["n"]
+    return [{"sname": s, "sval": v, **dict(rest), "n": n} for (s, v, rest), n in totals.items()]
+
+
+def grouped(table: ibis.Table, by: list[str], **metrics: ibis.Value) -> ibis.Table:
+    """The metrics per group of `by`, or over the whole table when `by` is empty."""
+    return table.group_by(by).agg(**metrics) if by else table.aggregate(**metrics)
 
 
 def compute(
@@ -359,68 +378,93 @@ def compute(
     execute,
     cache,
 ) -> dict[str, Any]:
-    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}; the
-    segment rows and the stages entered are materialised first, so each metric's own
-    query stays small (compiling grows faster than the expression)."""
-    seg = cache(segment_rows(t.records, segments))
-    keys = list(SEGMENT_KEYS)
-    current = t.current.filter(t.current.pos.notnull())
-    entered = cache(ibis.union(t.entries.select("rid", "pos"), current.select("rid", "pos"), distinct=True))
+    """Every metric as plain rows keyed by segment: {(sname, sval): {metric: ...}}. The
+    current values and the stages entered are materialised first with each record's
+    segment values, so every count is one grouped scan by all segment columns at once
+    (no join per metric), summed per segment afterwards (`rollup`)."""
+    segs = segment_columns(segments)
+    keyed = t.records.select("rid", *segs)
+
+    def with_segments(table: ibis.Table) -> ibis.Table:
+        return table.inner_join(keyed, "rid") if segs else table
+
+    current = cache(with_segments(t.current.select("rid", "col", "raw", "pos")))
+    mapped = current.filter(current.pos.notnull())
+    entered = cache(
+        with_segments(ibis.union(t.entries.select("rid", "pos"), mapped.select("rid", "pos"), distinct=True))
+    )
     out: dict[str, ibis.Table] = {}
 
     def counted(table: ibis.Table, by: list[str], unique: bool = False) -> ibis.Table:
-        """Records per segment and `by`; `unique`: the table has one row per record and
-        `by` already, so rows are counted (far cheaper than distinct records)."""
-        joined = table.inner_join(seg, "rid")
-        return joined.group_by(keys + by).agg(n=joined.count() if unique else joined.rid.nunique())
+        """Records per segment values and `by`; `unique`: the table has one row per record
+        and `by` already, so rows are counted (far cheaper than distinct records)."""
+        return grouped(table, segs + by, n=table.count() if unique else table.rid.nunique())
 
-    ex = t.exports.select("rid", "export").distinct()
+    ex = with_segments(t.exports.select("rid", "export").distinct())
     out["records"] = counted(ex, ["export"], unique=True)
-    out["current"] = counted(current.select("rid", "pos"), ["pos"])
+    out["current"] = counted(mapped.select("rid", "pos", *segs), ["pos"])
     out["entered"] = counted(entered, ["pos"], unique=True)
     laters: dict[int, list[int]] = {}
     for a, b in later:
         laters.setdefault(a, []).append(b)
     reached = [
-        entered.filter(entered.pos.isin(sorted(set(bs)))).select("rid", pos=_int(a)) for a, bs in sorted(laters.items())
+        entered.filter(entered.pos.isin(sorted(set(bs)))).select("rid", *segs, pos=_int(a))
+        for a, bs in sorted(laters.items())
     ]
     skipped = union(reached).distinct().anti_join(entered, ["rid", "pos"]) if reached else nothing(entered)
     out["skipped"] = counted(skipped, ["pos"], unique=True)
-    stuck = current.select("rid", "pos").inner_join(t.entries, ["rid", "pos"])
+    stuck = mapped.select("rid", "pos", *segs).inner_join(t.entries, ["rid", "pos"])
     if cutoffs:
         cutoff = ibis.cases(*((stuck.pos == pos, at) for pos, at in sorted(cutoffs.items())), else_=ibis.null("int64"))
-        stuck = stuck.filter(stuck["last"] < cutoff).select("rid", "pos")
+        stuck = stuck.filter(stuck["last"] < cutoff).select("rid", "pos", *segs)
     else:
-        stuck = nothing(stuck.select("rid", "pos"))
+        stuck = nothing(stuck.select("rid", "pos", *segs))
     out["stuck"] = counted(stuck, ["pos"])
-    out.update(_transitions(t, entered, seg, keys, moves))
-    unmapped = t.current.filter(t.current.pos.isnull() & t.current.raw.nullif("").notnull())
-    out["unmapped"] = counted(unmapped.select("rid", "col", "raw").distinct(), ["col", "raw"], unique=True)
-    used = t.current.filter(t.current.raw.nullif("").notnull())
+    converted = _both(entered, moves, kept=tuple(segs))
+    out["converted"] = grouped(converted, [*segs, "src", "dst"], n=converted.count())
+    unmapped = current.filter(current.pos.isnull() & current.raw.nullif("").notnull())
+    out["unmapped"] = counted(unmapped.select("rid", "col", "raw", *segs).distinct(), ["col", "raw"], unique=True)
+    used = current.filter(current.raw.nullif("").notnull())
     out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
-    undated = seg.anti_join(t.dated, "rid")
-    out["undated"] = undated.group_by(keys).agg(n=undated.count())
-    ahead = t.entries.filter(t.entries["last"] >= future).select("rid", "pos")
-    out["future"] = ahead.inner_join(seg, "rid").group_by(keys).agg(n=ibis._.rid.count())
+    undated = keyed.anti_join(t.dated, "rid")
+    out["undated"] = counted(undated, [], unique=True)
+    ahead = with_segments(t.entries.filter(t.entries["last"] >= future).select("rid"))
+    out["future"] = grouped(ahead, segs, n=ahead.rid.count())
     order = _both(t.entries, later, "first").filter(ibis._["bfirst"] < ibis._["afirst"]).select("rid").distinct()
-    out["disorder"] = counted(order, [], unique=True)
-    return {name: execute(query) for name, query in out.items()}
+    out["disorder"] = counted(with_segments(order), [], unique=True)
+    rows = {name: execute(query) for name, query in out.items()}
+    found = {name: rollup(found, segments) for name, found in rows.items() if name != "values"}
+    found["values"] = rows["values"]
+    found["median"] = execute(_medians(t.entries, moves, keyed, segments))
+    return found
 
 
-def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str) -> ibis.Table:
-    """(rid, src, dst, a<carried>, b<carried>) for each record in both stages of a pair."""
+def _medians(entries: ibis.Table, moves, keyed: ibis.Table, segments: tuple[str, ...]) -> ibis.Table:
+    """Median days between the two entry dates of each transition, over the whole audit
+    and per segment value (medians do not add up: one grouping each)."""
+    timed = _both(entries, moves, "first")
+    timed = timed.select("rid", "src", "dst", days=(timed.bfirst - timed.afirst) / 86400.0)
+    parts = [
+        timed.group_by(["src", "dst"])
+        .agg(days=timed.days.median())
+        .mutate(sname=ibis.literal(""), sval=ibis.literal(""))
+    ]
+    if segments:
+        timed = timed.inner_join(keyed, "rid")
+    for name, column in zip(segments, segment_columns(segments)):
+        value = timed[column].nullif("").coalesce(NOT_SET)
+        part = timed.filter(timed[column].notnull()).mutate(sval=value)
+        part = part.group_by(["sval", "src", "dst"]).agg(days=part.days.median())
+        parts.append(part.mutate(sname=ibis.literal(name)))
+    return union([p.select("sname", "sval", "src", "dst", "days") for p in parts])
+
+
+def _both(table: ibis.Table, found: list[tuple[int, int]], *carried: str, kept: tuple[str, ...] = ()) -> ibis.Table:
+    """(rid, src, dst, a<carried>, b<carried>, kept) for each record in both stages of a
+    pair; `kept` columns (the record's own, the same on both sides) come from the first."""
     a = table.filter(table.pos.isin(sorted({x for x, _ in found}) or [-1]))
-    a = a.select(rid="rid", src="pos", **{f"a{c}": c for c in carried})
+    a = a.select("rid", *kept, src="pos", **{f"a{c}": c for c in carried})
     b = table.filter(table.pos.isin(sorted({y for _, y in found}) or [-1]))
     b = b.select(bid="rid", dst="pos", **{f"b{c}": c for c in carried})
     both = a.inner_join(b, a.rid == b.bid)
     return both.filter(pairs(both.src, both.dst, found)).drop("bid")
-
-
-def _transitions(t: Tidy, entered: ibis.Table, seg: ibis.Table, keys: list[str], moves) -> dict[str, ibis.Table]:
-    both = _both(entered, moves).inner_join(seg, "rid")
-    converted = both.group_by(keys + ["src", "dst"]).agg(n=both.count())  # one row per record and pair
-    timed = _both(t.entries, moves, "first")
-    timed = timed.select("rid", "src", "dst", days=(timed.bfirst - timed.afirst) / 86400.0).inner_join(seg, "rid")
-    median = timed.group_by(keys + ["src", "dst"]).agg(days=timed.days.median())
-    return {"converted": converted, "median": median}
