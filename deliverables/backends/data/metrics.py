@@ -132,8 +132,12 @@ def long_dates(
     parsed = []
     for shapes, exports in groups.items():
         part = long if len(groups) == 1 else long.filter(long.export.isin(exports))
-        read = dates.read(part, "text", shapes, ("export", "row", "slot", "text"))
-        parsed.append(read.select("export", "row", "slot", "ts", bad=read.ok.ifelse(ibis.null("string"), read.text)))
+        # Each distinct text is read once (exports repeat the same dates many times over),
+        # then joined back to its cells.
+        read = dates.read(part.select("text").distinct(), "text", shapes, ("text",))
+        read = read.select("text", "ts", bad=read.ok.ifelse(ibis.null("string"), read.text))
+        cells = part.inner_join(read, "text")
+        parsed.append(cells.select("export", "row", "slot", "ts", "bad"))
     return union(parsed)
 
 
