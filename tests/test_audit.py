@@ -316,3 +316,24 @@ def test_dates_read_every_accepted_shape_to_utc_seconds() -> None:
         else:
             assert row["ok"] is True, row
             assert row["s"] == (None if expected is None else int((expected - epoch).total_seconds())), row
+
+
+def test_duckdb_runs_with_a_memory_limit_and_spills_into_the_audits_own_folder(runner, monkeypatch) -> None:
+    from deliverables.backends.data import audit
+
+    seen = {}
+    close = audit.Database.close
+
+    def recording_close(self) -> None:
+        query = "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        seen["limit"], seen["spill"] = self.con.raw_sql(query).fetchone()
+        seen["folder"] = Path(seen["spill"]).parent
+        assert seen["folder"].is_dir()
+        close(self)
+
+    monkeypatch.setattr(audit.Database, "close", recording_close)
+    result = runner.invoke(cli, ["audit", str(CASES / "audit" / "client.yaml"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert seen["limit"] == "1.0 GiB" and audit.MEMORY_LIMIT == "1GiB"
+    assert seen["folder"].name.startswith("deliver-audit-") and Path(seen["spill"]).name == "spill"
+    assert not seen["folder"].exists()  # the private folder, spill included, is gone once the audit ends

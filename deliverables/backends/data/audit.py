@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ SHOWN = 20
 """Data problems listed one by one; the rest are counted."""
 LARGE = 100_000
 """Exports above this many rows get a progress bar."""
+MEMORY_LIMIT = "1GiB"
+"""Memory the embedded DuckDB may hold before it spills to disk: with Python and the
+expressions around it, the audit of exports of any size stays under 1.5 GiB."""
 Progress = Callable[[int, int], None]
 
 
@@ -183,7 +187,7 @@ def run(project: Project, doc: Document, progress: Progress | None = None) -> Re
     from deliverables.backends.data import files
 
     with files.workspace() as folder:
-        db = Database(_connect(project, doc))
+        db = Database(_connect(project, doc), os.path.join(folder, "spill"))
         try:
             return _run(project, doc, db, folder, as_of, progress)
         finally:
@@ -203,11 +207,16 @@ class Database:
     detour through Arrow, whose import alone outweighs a small audit); elsewhere through
     ibis itself (`to_pyarrow`, `cache`)."""
 
-    def __init__(self, con) -> None:
+    def __init__(self, con, spill: str) -> None:
         self.con = con
         self.direct = con.name == "duckdb"
         self.cached: list[Any] = []
         self.paused = False
+        if self.direct:
+            # Bounded memory: what does not fit goes to `spill`, in the audit's private
+            # folder, removed with it.
+            self.con.raw_sql(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            self.con.raw_sql(f"SET temp_directory = {_literal(spill)}")
 
     def execute(self, expr) -> list[dict[str, Any]]:
         """The rows of a table expression, as dicts."""
