@@ -65,23 +65,51 @@ def docx_to_pdf(data: bytes, folder: Path, stem: str) -> Path:
     return folder / f"{stem}.pdf"
 
 
-def last_page_fill(data: bytes, tmp_path: Path, stem: str = "document") -> tuple[int, float]:
-    """Pages of the docx as LibreOffice lays it out, and the share of the last page's text
-    area its body text reaches down to."""
+MARGIN = 1134 / 20
+"""The base's top and bottom margins, in points."""
+
+
+def page_fills(pdf: Path) -> list[float]:
+    """For each page of the PDF, the share of its text area (between the base's top and bottom
+    margins) that its body's text and pictures reach down to."""
     from pypdf import PdfReader
 
-    pages = PdfReader(docx_to_pdf(data, tmp_path, stem)).pages
-    height = float(pages[-1].mediabox.height)
-    margin = 1134 / 20  # the base's top and bottom margins, in points
+    return [_fill(page) for page in PdfReader(pdf).pages]
+
+
+def _fill(page) -> float:
+    height = float(page.mediabox.height)
     lows: list[float] = []
+    stack: list[list[float]] = []
+    ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
 
     def seen(text, cm, tm, font, size):
-        y = tm[5]
-        if text.strip() and margin < y < height - margin:
-            lows.append(y)
+        if text.strip() and MARGIN < tm[5] < height - MARGIN:
+            lows.append(tm[5])
 
-    pages[-1].extract_text(visitor_text=seen)
-    return len(pages), (height - margin - min(lows)) / (height - 2 * margin)
+    def operator(op, args, cm, tm):
+        nonlocal ctm
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q" and stack:
+            ctm = stack.pop()
+        elif op == b"cm":
+            a, b, c, d, e, f = (float(x) for x in args)
+            m = ctm
+            ctm = [a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2], c * m[1] + d * m[3]]
+            ctm += [e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5]]
+        elif op == b"Do" and MARGIN <= ctm[5] < height - MARGIN:
+            lows.append(ctm[5])  # a picture's lower edge
+
+    page.extract_text(visitor_text=seen, visitor_operand_before=operator)
+    return (height - MARGIN - min(lows, default=height - MARGIN)) / (height - 2 * MARGIN)
+
+
+def last_page_fill(data: bytes, tmp_path: Path, stem: str = "document") -> tuple[int, float]:
+    """Pages of the docx as LibreOffice lays it out, and the share of the last page's text
+    area its body reaches down to."""
+    fills = page_fills(docx_to_pdf(data, tmp_path, stem))
+    return len(fills), fills[-1]
 
 
 def open_docx(data: bytes):

@@ -3,6 +3,7 @@ export changes, and nothing written when an export is bad."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -182,3 +183,36 @@ def test_the_documents_wording_comes_from_its_template(tmp_path) -> None:
     doc = Document(str(folder / "current-state-audit-v0.docx"))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert "Data hygiene" in headings and "Data quality" not in headings
+
+
+def _audit_docx(case: str, root: Path) -> bytes:
+    from conftest import EXAMPLE, with_exports
+
+    if case == "example":
+        client = with_exports(root) / EXAMPLE.name
+        shutil.copy(EXAMPLE, client)
+    else:
+        client = shutil.copytree(Path(__file__).parent / "cases" / case, root / case) / "client.yaml"
+    result = build_file(client, root / "out", only=["current-state-audit"], jobs=1)
+    return next(result.folder.glob("current-state-audit-v*.docx")).read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("case", ["example", "audit", "audit-salesforce"])
+def test_no_audit_page_is_left_half_empty_and_every_chart_fits_its_page(case: str, tmp_path: Path) -> None:
+    from docx import Document
+    from docx_support import docx_to_pdf, page_fills
+
+    data = _audit_docx(case, tmp_path)
+    document = Document(io.BytesIO(data))
+    section = document.sections[-1]
+    area = (
+        section.page_width - section.left_margin - section.right_margin,
+        section.page_height - section.top_margin - section.bottom_margin,
+    )
+    for shape in document.inline_shapes:
+        assert shape.width <= area[0] and shape.height <= area[1] * 0.9
+    fills = page_fills(docx_to_pdf(data, tmp_path, "audit"))
+    # the cover stands alone; every page between it and the last is at least half filled
+    assert all(fill >= 0.5 for fill in fills[1:-1]), [f"{fill:.0%}" for fill in fills]
+    assert len(fills) == 2 or fills[-1] >= 0.25, [f"{fill:.0%}" for fill in fills]

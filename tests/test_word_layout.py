@@ -16,7 +16,8 @@ from conftest import EXAMPLE, ROOT
 from docx.oxml.ns import qn
 from docx_support import context, docx_text, docx_to_pdf, edited, render
 
-from deliverables.backends.word.kit import KEEP_ROWS, WHOLE_FLOOR
+from deliverables.backends.word.kit import WHOLE_FLOOR
+from deliverables.backends.word.pages import KEEP_ROWS
 
 SALESFORCE = CASES / "clients" / "salesforce-v3.yaml"
 

@@ -41,8 +41,6 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAK = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
 WHOLE_FLOOR = 6.5
 """Smallest font size (pt) a column of whole API names shrinks to so that its longest name fits."""
-KEEP_ROWS = 2
-"""Rows at each end of a table that never stand alone on a page."""
 
 BASE_STYLES: tuple[str, ...] = (
     "Normal",
@@ -99,71 +97,6 @@ def space_before(paragraph: Paragraph, points: float) -> Paragraph:
     """The paragraph with `points` of space above it (e.g. right below a table)."""
     paragraph.paragraph_format.space_before = Emu(int(points * 12700))
     return paragraph
-
-
-def keep_tables_together(document: Any) -> None:
-    """No table row stranded on a page: the paragraph before each table, its header and first
-    rows, and the rows before its last ones keep with the next, so a table that must break
-    leaves at least KEEP_ROWS rows on each page (a short table moves whole)."""
-    body = document.element.body
-    for tbl in body.iterchildren(qn("w:tbl")):
-        rows = tbl.findall(qn("w:tr"))
-        last = len(rows) - 1
-        for index, tr in enumerate(rows[:last]):
-            if index <= KEEP_ROWS or index >= last - KEEP_ROWS:
-                for p in tr.iter(qn("w:p")):
-                    _keep_with_next(p)
-        before = tbl.getprevious()
-        if before is not None and before.tag == qn("w:p"):
-            _keep_with_next(before)
-
-
-def _keep_with_next(p: Any) -> None:
-    p_pr = p.get_or_add_pPr()
-    if p_pr.find(qn("w:keepNext")) is None:
-        p_pr.insert_element_before(OxmlElement("w:keepNext"), *_AFTER_KEEP_NEXT)
-
-
-# CT_PPr children that follow w:keepNext in the schema's sequence.
-_AFTER_KEEP_NEXT = tuple(
-    f"w:{name}"
-    for name in (
-        "keepLines",
-        "pageBreakBefore",
-        "framePr",
-        "widowControl",
-        "numPr",
-        "suppressLineNumbers",
-        "pBdr",
-        "shd",
-        "tabs",
-        "suppressAutoHyphens",
-        "kinsoku",
-        "wordWrap",
-        "overflowPunct",
-        "topLinePunct",
-        "autoSpaceDE",
-        "autoSpaceDN",
-        "bidi",
-        "adjustRightInd",
-        "snapToGrid",
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    )
-)
 
 
 def writer(ctx: Any, styles: Iterable[str], what: str) -> Writer:
@@ -303,7 +236,7 @@ class Writer:
         props.revision = 1
         props.comments = props.keywords = props.category = ""
         declare_w14(self.doc.element)
-        keep_tables_together(self.doc)
+        pages.keep_tables_together(self.doc)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return normalize_zip(buffer.getvalue(), (max(date.year, 1980), date.month, date.day, 0, 0, 0))

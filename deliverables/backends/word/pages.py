@@ -14,13 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from deliverables.backends import text as measure
 
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 LINE_EM = 1.117
 """Single line height of Arial/Liberation Sans as a share of the font size (ascent, descent, gap)."""
+KEEP_ROWS = 2
+"""Rows at each end of a table that never stand alone on a page."""
 BULLET_INDENT = 18.0
 """Points a bulleted paragraph's text is indented by (the base's list numbering)."""
 
@@ -72,8 +76,9 @@ def no_lonely_last_page(document: Any, headings: Sequence[Paragraph], near_empty
     Estimates are a few percent off, and a chain kept together flips to the next page on such
     a difference, so every test holds for heights SCALES apart. LibreOffice ignores a
     keep-with-next chain of paragraphs at the end of a document, so a heading's break is
-    explicit; rows it keeps together. Call it once the tables' own keeps are set
-    (kit.keep_tables_together): it reads the keeps that are in the document."""
+    explicit; rows it keeps together. The tables' own keeps (keep_tables_together) are set
+    first, as the estimate reads the keeps that are in the document."""
+    keep_tables_together(document)
     items = _items(document)
     page = page_height(document)
     target = near_empty * page
@@ -95,6 +100,86 @@ def no_lonely_last_page(document: Any, headings: Sequence[Paragraph], near_empty
     starts = _layout(items, page)
     if starts[-1] and _fill(items, starts, starts[-1]) < target * SCALES[-1]:
         _more_rows(items, starts, starts[-1], target * SCALES[-1], page)
+
+
+def keep_tables_together(document: Any) -> None:
+    """No table row stranded on a page: the paragraph before each table (unless it holds a
+    picture), its header and first
+    rows, and the rows before its last ones keep with the next, so a table that must break
+    leaves at least KEEP_ROWS rows on each page (a short table moves whole)."""
+    body = document.element.body
+    for tbl in body.iterchildren(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        last = len(rows) - 1
+        for index, tr in enumerate(rows[:last]):
+            if index <= KEEP_ROWS or index >= last - KEEP_ROWS:
+                for p in tr.iter(qn("w:p")):
+                    _keep_with_next(p)
+        before = tbl.getprevious()
+        # a heading or introduction stays with its table; a chart above one is an exhibit of its own
+        if before is not None and before.tag == qn("w:p") and not before.xpath(".//w:drawing"):
+            _keep_with_next(before)
+
+
+def _keep_with_next(p: Any) -> None:
+    p_pr = p.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        p_pr.insert_element_before(OxmlElement("w:keepNext"), *_AFTER_KEEP_NEXT)
+
+
+# CT_PPr children that follow w:keepNext in the schema's sequence.
+_AFTER_KEEP_NEXT = tuple(
+    f"w:{name}"
+    for name in (
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+)
+
+
+def room_left(document: Any, style: str = "Normal") -> float:
+    """Points tall an inline picture in a new paragraph of `style` can be and still fit the
+    page the document's body now ends on (estimated; the tables so far keep their rows as
+    they will)."""
+    keep_tables_together(document)
+    items = _items(document)
+    page = page_height(document)
+    starts = _layout(items, page)
+    room = page - _fill(items, starts, starts[-1]) if items else page
+    look = _look(document, document.styles[style])
+    return room - look.before - look.after
 
 
 def _scaled(items: Sequence[_Item], scale: float) -> list[_Item]:
@@ -240,6 +325,9 @@ def _effective(paragraph: Paragraph, name: str) -> Any:
 def _height(document: Any, looks: dict[str, _Look], paragraph: Paragraph, width: float) -> float:
     style = paragraph.style
     look = looks.get(style.style_id) or looks.setdefault(style.style_id, _look(document, style))
+    pictures = [int(e.get("cy")) / 12700 for e in paragraph._p.iter(f"{{{WP}}}extent")]
+    if pictures:  # an inline picture is its line: line spacing does not scale it
+        return look.before + look.after + sum(pictures)
     runs = [(paragraph.text or " ", "bold" if look.bold else "")]
     lines = measure.line_count(runs, width - look.indent, look.size, measure.family_named(look.font))
     return look.before + look.after + lines * look.size * LINE_EM * look.line

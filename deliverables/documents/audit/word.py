@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliverables.backends.word import pages
 from deliverables.backends.word.kit import Writer, writer
 from deliverables.backends.word.parts import COVER_STYLES as STYLES
 from deliverables.backends.word.parts import cover, stage_name
@@ -13,11 +14,34 @@ from deliverables.documents.words.data import fill
 from deliverables.documents.words.grammar import count, possessive
 
 CHART_WIDTH_CM = 16.0
+SHRINK = 0.75
+"""A chart shrinks to this share of its height to stay on the page of its heading, rather
+than leave the rest of that page empty."""
+NEAR_EMPTY = 0.3
+"""A last page filled less than this share starts earlier, at a section's heading."""
+CM = 28.35
+"""Points in a centimetre."""
 
 
 def _height(bars: int) -> float:
     """Chart height on the page: enough for every bar's label to stay readable."""
     return min(19.0, 3.0 + 0.62 * bars)
+
+
+def _chart(w: Writer, data: bytes, name: str, bars: int) -> None:
+    """A chart right below the paragraph before it, sized to the room left on the page when
+    shrinking it by up to SHRINK fits it there; else at its own height on the next page, the
+    paragraph before it (its heading or introduction) going with it."""
+    wanted = _height(bars)
+    room = (pages.room_left(w.doc) - ROOM_SLACK) / CM
+    height = wanted if room >= wanted or room < wanted * SHRINK else room
+    w.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    w.picture(w.para(""), data, name, height, CHART_WIDTH_CM)
+
+
+ROOM_SLACK = 24.0
+"""Points kept free below a chart sized to the room left: the estimate of the text above it
+is a few lines off either way."""
 
 
 def write(view: dict[str, Any], ctx: Context, funnel_png: bytes, time_png: bytes) -> bytes:
@@ -31,6 +55,8 @@ def write(view: dict[str, Any], ctx: Context, funnel_png: bytes, time_png: bytes
     _misuse(w, view)
     _quality(w, view)
     _recommendations(w, view)
+    headings = [p for p in w.doc.paragraphs if p.style.name.startswith("Heading")]
+    pages.no_lonely_last_page(w.doc, headings, NEAR_EMPTY)
     w.header_footer(view["header"], view["footer"])
     return w.save(view["title"], view["client"], view["author"], view["date"])
 
@@ -67,7 +93,7 @@ def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes)
     words = view["words"]["funnel"]
     w.heading(words["heading"], 1)
     w.para(fill(words["lead"]))
-    w.picture(w.para(""), funnel_png, "funnel.png", _height(len(view["funnel_chart"]["bars"])), CHART_WIDTH_CM)
+    _chart(w, funnel_png, "funnel.png", len(view["funnel_chart"]["bars"]))
     table = w.table(words["columns"], [3.4, 1.2, 1.2, 2.2, 1.3, 1.2, 1.1])
     for row in view["funnel"]:
         stage = row["stage"]
@@ -91,7 +117,7 @@ def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes)
         )
     w.para([(fill(words["outcomes"]), "Muted")])
     w.heading(words["time_heading"], 2)
-    w.picture(w.para(""), time_png, "time-in-stage.png", _height(len(view["time_chart"]["bars"])), CHART_WIDTH_CM)
+    _chart(w, time_png, "time-in-stage.png", len(view["time_chart"]["bars"]))
 
 
 def _values(w: Writer, view: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from deliverables.backends.word import pages
-from deliverables.backends.word.kit import Rich, Writer, keep_tables_together, space_before, writer
+from deliverables.backends.word.kit import Rich, Writer, space_before, writer
 from deliverables.backends.word.parts import COVER_STYLES, cover, legend, stage_name
 from deliverables.core.context import Context
 
@@ -41,7 +41,6 @@ def write(view: dict[str, Any], names: list[str], ctx: Context) -> bytes:
         files = [n for n in names if n.startswith(f"crm/{platform['id']}/")]
         _platform(w, platform, view["files_intro"], files)
     _common(w, view)
-    keep_tables_together(w.doc)
     headings = [p for p in w.doc.paragraphs if p.style.name.startswith("Heading")]
     pages.no_lonely_last_page(w.doc, headings, NEAR_EMPTY)
     w.header_footer(view["header"], view["footer"])
