@@ -84,10 +84,10 @@ def planned(base: Context, selected: Sequence[str], pool: Any = None) -> Iterato
     """
     env = incremental.content_key(base.theme)
     nodes: dict[str, Node] = {}
-    lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
     order = _cheap_first(closure(selected))
     if pool is not None:
         _start_slow(base, order, pool)
+    lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
     for name in order:
         module = registry.load(name)
         ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
@@ -238,7 +238,14 @@ def _job(node: Node) -> workers.Job:
     for need in node.module.CONSUMES:
         if need.suffix:
             suffixes[need.deliverable] = (*suffixes.get(need.deliverable, ()), need.suffix)
-    return workers.Job(node.name, node.view, node.ctx, node.needs, suffixes)
+    return workers.Job(node.name, node.view, node.ctx, node.needs, suffixes, _consumers(node.name))
+
+
+def _consumers(name: str) -> int:
+    """How many registered deliverables consume the files of `name`."""
+    return sum(
+        any(c.deliverable == name and c.suffix for c in registry.load(other).CONSUMES) for other in registry.names()
+    )
 
 
 def _reuse(folder: Path | None, entry: Any, node: Node, hashes: dict[str, Any]) -> dict[str, bytes] | None:

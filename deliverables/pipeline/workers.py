@@ -45,6 +45,8 @@ class Job:
     needs: tuple[str, ...] = ()
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per needed job, the suffixes of its files this job reads."""
+    waiting: int = 0
+    """How many deliverables consume this one's files: the more, the sooner it is handed out."""
 
 
 class RemoteBug(Exception):
@@ -159,9 +161,10 @@ class Kept:
     def get(self) -> Any:
         """The warm workers (started by the first call), or None where rendering here is better."""
         if self.workers is not None and getattr(self.workers, "_broken", False):
+            thread = getattr(self.workers, "_executor_manager_thread", None)
             _end(self.workers)
-            with contextlib.suppress(Exception):  # its thread must end before new workers fork
-                self.workers.shutdown(wait=True)
+            if thread is not None:  # it must end before new workers are forked
+                thread.join(30)
             self.workers, self.started = None, False
         if not self.started:
             self.workers, self.started = _start(self.size), True
@@ -228,10 +231,15 @@ def run(
     planning = more is not None
     if more is not None and workers is not None:
         _plan_aside(more, events)
+    # No more jobs are handed out than there are workers: the others wait here, so a job
+    # planned later with work waiting on it (the audit) goes before those planned earlier.
+    room = getattr(workers, "_max_workers", 1)
     while planning or len(outcomes) < len(jobs):
         if planning and workers is None:
             planning = _take(more(), jobs, files)
         for name in _ready(jobs, outcomes, started):
+            if workers is not None and running >= room:
+                break
             started.add(name)
             failed = _failed_producer(jobs[name], outcomes)
             if failed is not None:
@@ -284,7 +292,11 @@ def _take(step: Step | None, jobs: dict[str, Job], files: dict[str, dict[str, by
 
 def _ready(jobs: Mapping[str, Job], outcomes: dict[str, Any], started: set[str]) -> list[str]:
     ready = [n for n in jobs if n not in started and all(d in outcomes or d not in jobs for d in jobs[n].needs)]
-    return sorted(ready, key=lambda n: -sum(n in job.needs for job in jobs.values()))
+    # Most work waiting on it first; then those that consume others' files (the decks, the
+    # framework): they end chains and are the larger jobs; then in planning order.
+    return sorted(
+        ready, key=lambda n: (-max(jobs[n].waiting, sum(n in j.needs for j in jobs.values())), -len(jobs[n].needs))
+    )
 
 
 def _artefacts(job: Job, files: Mapping[str, dict[str, bytes]]) -> Artefacts:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from deliverables.backends.data.audit import Result
+    from deliverables.backends.data.result import Result
     from deliverables.core.context import Context
     from deliverables.core.model import Project
     from deliverables.core.source import Document
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
 def measure(project: Project, ctx: Context) -> Result:
     """The audit of the project's exports (InputError on bad input), computed once per build."""
-    from deliverables.backends.data.audit import run
-
     key = ctx.input("exports") or b""
     found = ctx.measured.get(key)
     if isinstance(found, Early):
         found = found.wait()
     if found is None:
+        from deliverables.backends.data.audit import run  # ibis and DuckDB: only where it is measured
+
         found = run(project, ctx.document)
     ctx.measured[key] = found
     return found  # type: ignore[return-value]

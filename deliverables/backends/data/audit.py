@@ -13,13 +13,13 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from deliverables.backends.data import dates, formats
 from deliverables.backends.data import plan as planning
 from deliverables.backends.data.plan import ExportPlan
+from deliverables.backends.data.result import Result, Source
 from deliverables.core.errors import InputError, Problem, RowProblem
 from deliverables.core.model import Project
 from deliverables.core.source import Document
@@ -33,30 +33,6 @@ MEMORY_LIMIT = "1GiB"
 """Memory the embedded DuckDB may hold before it spills to disk: with Python and the
 expressions around it, the audit of exports of any size stays under 1.5 GiB."""
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Source:
-    """What the documents say about one export."""
-
-    path: str
-    object: str
-    format: str
-    rows: int
-    records: int
-    duplicates: int
-
-
-@dataclass
-class Result:
-    """The metrics, the sources they come from, and warnings positioned in the client file."""
-
-    metrics: dict[str, Any]
-    as_of: dt.date
-    sources: list[Source] = field(default_factory=list)
-    warnings: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
-    values: list[dict[str, Any]] = field(default_factory=list)
-    """Every current value found: object, field, value, stage (or None), records."""
 
 
 def _connect(project: Project, doc: Document):

@@ -9,6 +9,7 @@ produces the same bytes and every box fits its text.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -166,8 +167,10 @@ def svg_to_pdf(svg: bytes, view: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def _register_fonts() -> None:
-    """Map the SVG family to the bundled TTFs in reportlab (same files as the PNG)."""
+    """Map the SVG family to the bundled TTFs in reportlab (same files as the PNG), once a
+    process: reading a TrueType file takes longer than drawing the diagram."""
     from svglib.fonts import register_font
 
     register_font(FAMILY, str(marks.font_path()), rlgFontName="DejaVuSans")

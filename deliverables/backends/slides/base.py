@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER as PH
 
-from deliverables.backends.slides import draw
+from deliverables.backends.slides import draw, hot
 from deliverables.backends.slides.model import BULLETS, FLOW, IMAGE, TABLE, TITLE
 from deliverables.backends.slides.shapes import Rect
 from deliverables.core.errors import TemplateError
+
+hot.install()
 
 TITLES = (PH.TITLE, PH.CENTER_TITLE)
 BODIES = (PH.BODY, PH.OBJECT)
