@@ -216,3 +216,34 @@ def test_no_audit_page_is_left_half_empty_and_every_chart_fits_its_page(case: st
     # the cover stands alone; every page between it and the last is at least half filled
     assert all(fill >= 0.5 for fill in fills[1:-1]), [f"{fill:.0%}" for fill in fills]
     assert len(fills) == 2 or fills[-1] >= 0.25, [f"{fill:.0%}" for fill in fills]
+
+
+def test_the_findings_sentences_come_from_their_template_in_the_document_and_the_deck(tmp_path) -> None:
+    from docx import Document
+    from pptx import Presentation
+    from ruamel.yaml import YAML
+
+    from deliverables.core.paths import templates_root
+
+    shutil.copytree(CASE, tmp_path / "case")
+    theme = tmp_path / "theme" / "audit"
+    theme.mkdir(parents=True)
+    wording = YAML(typ="safe").load(templates_root().joinpath("audit", "findings.yaml").read_text(encoding="utf-8"))
+    assert wording["recommendations"]["future"] == "Correct the {{ dates }} set after the export date."
+    wording["recommendations"]["future"] = "Fix the {{ dates }} dated after the export."
+    for key in ("title", "title_low", "title_half", "title_none"):
+        wording["funnel_chart"][key] = "Where the funnel loses records"
+    (theme / "findings.yaml").write_text(json.dumps(wording))  # JSON is YAML too
+    folder = build_file(
+        tmp_path / "case" / "client.yaml",
+        tmp_path / "out",
+        only=["current-state-audit", "kickoff-deck"],
+        theme=theme.parent,
+        jobs=1,
+    ).folder
+    texts = [p.text for p in Document(str(folder / "current-state-audit-v0.docx")).paragraphs]
+    assert "Fix the 1 entry date dated after the export." in texts
+    assert not any(t.startswith("Correct the") for t in texts)
+    deck = Presentation(str(folder / "kickoff-deck-v0.pptx"))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    assert "Where the funnel loses records" in titles

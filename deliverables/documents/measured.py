@@ -2,7 +2,8 @@
 shows it (the audit itself, the kickoff deck, the maintenance baselines): the
 funnel rows, the chart titles that state the finding, the values in use per
 domain, the misuse the playbook warns about (the lint rules run over the CRM's
-own values), quality and recommendations."""
+own values), quality and recommendations. Their sentences come from the template
+`audit/findings.yaml` (a theme may replace it), loaded once per view by `wording`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from typing import Any
 
 from deliverables.core import stages as known
 from deliverables.core.model import Project, slugify
+from deliverables.documents.words import data as tdata
+from deliverables.documents.words.data import fill
 from deliverables.documents.words.grammar import count as plural
+
+Words = dict[str, Any]
 
 OBJECT_DOMAINS = {
     "contact": "lead",
@@ -32,6 +37,11 @@ NAMING_RULES = (
     "task-level-stage",
     "company-type-as-stage",
 )
+
+
+def wording(ctx) -> Words:
+    """The findings' sentences: the theme's `audit/findings.yaml`, else the built-in one."""
+    return tdata.load(ctx, "audit/findings.yaml")
 
 
 def pct(rate: float | None) -> str:
@@ -86,50 +96,56 @@ def _largest_drop(project: Project, metrics: dict[str, Any]) -> dict[str, Any] |
     return max(moves, key=lambda m: (m["entered_from"] - m["converted"], -m["rate"]), default=None)
 
 
-def funnel_title(project: Project, metrics: dict[str, Any]) -> str:
+def funnel_title(project: Project, metrics: dict[str, Any], words: Words) -> str:
     """The funnel chart's title: its largest drop, as a sentence."""
+    said = words["funnel_chart"]
     drop = _largest_drop(project, metrics)
     if drop is None:
-        return "Records by stage in the CRM today"
+        return fill(said["title_none"])
     a, b = project.stage(drop["from"]).short, project.stage(drop["to"]).short
     share = drop["rate"]
-    lost = drop["entered_from"] - drop["converted"]
+    lost = _number(drop["entered_from"] - drop["converted"])
     if 0.45 <= share <= 0.55:
-        return f"Half of the records that reach {a} never reach {b}: {lost:,} records, the largest drop"
-    only = "Only " if share < 0.5 else ""
-    return f"{only}{pct(share)} of the records that reach {a} go on to {b}: {lost:,} records lost, the largest drop"
+        return fill(said["title_half"], stage=a, next=b, lost=lost)
+    title = said["title_low"] if share < 0.5 else said["title"]
+    return fill(title, share=pct(share), stage=a, next=b, lost=lost)
 
 
-def time_title(project: Project, metrics: dict[str, Any]) -> str:
+def time_title(project: Project, metrics: dict[str, Any], words: Words) -> str:
     """The time-in-stage chart's title: the slowest step."""
+    said = words["time_chart"]
     timed = [m for m in metrics["transitions"] if m["median_days"] is not None and forward(project, m)]
     if not timed:
-        return "No step of the funnel has both entry dates yet"
+        return fill(said["title_none"])
     slow = max(timed, key=lambda m: m["median_days"])
     a, b = project.stage(slow["from"]).short, project.stage(slow["to"]).short
-    return f"Records wait longest between {a} and {b}: {days(slow['median_days'])} days at the median"
+    return fill(said["title"], stage=a, next=b, days=days(slow["median_days"]))
 
 
-def charts(project: Project, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def charts(project: Project, metrics: dict[str, Any], words: Words) -> tuple[dict[str, Any], dict[str, Any]]:
     """The funnel and time-in-stage charts as plain data (bars with their direct labels)."""
     from deliverables.backends.data.charts import Bar
 
+    said, timed = words["funnel_chart"], words["time_chart"]
     funnel = []
     for row in funnel_rows(project, metrics):
-        note = f"{_number(row['entered'])} entered"
-        if row["rate"] is not None:
-            note += f" · {pct(row['rate'])} on to {row['next']}"
+        entered = _number(row["entered"])
+        if row["rate"] is None:
+            note = fill(said["bar"], entered=entered)
+        else:
+            note = fill(said["bar_onward"], entered=entered, rate=pct(row["rate"]), next=row["next"])
         funnel.append(Bar(row["stage"].short, row["entered"], note, row["stage"].golden))
     timing = []
     for move in metrics["transitions"]:
         if move["median_days"] is None or not forward(project, move):
             continue
         a, b = project.stage(move["from"]), project.stage(move["to"])
-        note = f"{days(move['median_days'])} days ({plural(move['converted'], 'record')})"
-        timing.append(Bar(f"{a.short} → {b.short}", move["median_days"], note, b.golden))
+        note = fill(timed["bar"], days=days(move["median_days"]), records=plural(move["converted"], "record"))
+        label = fill(timed["label"], stage=a.short, next=b.short)
+        timing.append(Bar(label, move["median_days"], note, b.golden))
     return (
-        {"title": funnel_title(project, metrics), "bars": funnel, "unit": "Records that ever entered each stage"},
-        {"title": time_title(project, metrics), "bars": timing, "unit": "Median days between the two entry dates"},
+        {"title": funnel_title(project, metrics, words), "bars": funnel, "unit": fill(said["unit"])},
+        {"title": time_title(project, metrics, words), "bars": timing, "unit": fill(timed["unit"])},
     )
 
 
@@ -181,55 +197,46 @@ def values_by_domain(project: Project, values: list[dict[str, Any]]) -> list[dic
     return out
 
 
-def _listed(items: list[tuple[str, int]], limit: int = 3) -> str:
-    shown = ", ".join(f"{name} ({n:,})" for name, n in items[:limit])
-    return shown + (f" and {plural(len(items) - limit, 'more')}" if len(items) > limit else "")
+def _listed(said: Words, items: list[tuple[str, int]], limit: int = 3) -> str:
+    shown = ", ".join(fill(said["item"], name=name, records=_number(n)) for name, n in items[:limit])
+    if len(items) <= limit:
+        return shown
+    return fill(said["more"], listed=shown, more=plural(len(items) - limit, "more"))
 
 
-def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[str, Any]]) -> list[str]:
+def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[str, Any]], words: Words) -> list[str]:
     """What to do about each finding, each pointing at the proposed stages concerned."""
+    said = words["recommendations"]
     out = []
     unmapped = metrics["unmapped"]
     if unmapped:
         held = sum(u["records"] for u in unmapped)
-        values = _listed([(f"'{u['value']}'", u["records"]) for u in unmapped])
-        out.append(
-            f"Give the {plural(held, 'record')} holding a value no stage maps a proposed stage, or retire the "
-            f"value: {values}."
-        )
+        values = _listed(said, [(fill(said["value"], value=u["value"]), u["records"]) for u in unmapped])
+        out.append(fill(said["unmapped"], records=plural(held, "record"), listed=values))
     rows = funnel_rows(project, metrics)
     stuck = sorted(
         ((r["stage"].short, r["stuck"]) for r in rows if r["stuck"] and not r["outcome"]), key=lambda x: -x[1]
     )
     if stuck:
-        out.append(
-            "Review the records stalled past the agreed time against their stage's exit criteria, and move them "
-            f"on or out: {_listed(stuck)}."
-        )
+        out.append(fill(said["stuck"], listed=_listed(said, stuck)))
     skipped = sorted(((r["stage"].short, r["skipped"]) for r in rows if r["skipped"]), key=lambda x: -x[1])
     if skipped:
-        out.append(
-            "Make each stage's entry criteria part of the path, so no record reaches a later stage without "
-            f"passing it: {_listed(skipped)} skipped today."
-        )
+        out.append(fill(said["skipped"], listed=_listed(said, skipped)))
     for item in abuse[:3]:
-        out.append(f"'{item['value']}': {item['fix'][0].upper()}{item['fix'][1:]}.")
+        out.append(fill(said["misuse"], value=item["value"], fix=f"{item['fix'][0].upper()}{item['fix'][1:]}"))
     quality = metrics["quality"]
     if quality["future_dates"]:
-        out.append(f"Correct the {plural(quality['future_dates'], 'entry date')} set after the export date.")
+        out.append(fill(said["future"], dates=plural(quality["future_dates"], "entry date")))
     if quality["out_of_order"]:
-        out.append(
-            f"Check the {plural(quality['out_of_order'], 'record')} whose entry dates run against the flow: "
-            "stage dates were set by hand or imported."
-        )
+        out.append(fill(said["out_of_order"], records=plural(quality["out_of_order"], "record")))
     return out
 
 
-def summary(project: Project, result) -> dict[str, Any]:
-    """Everything the document needs besides the cover."""
+def summary(project: Project, result, words: Words) -> dict[str, Any]:
+    """Everything the document needs besides the cover, told in `words` (see `wording`)."""
     metrics = result.metrics
     abuse = misuse(project, result.values)
-    funnel, timing = charts(project, metrics)
+    funnel, timing = charts(project, metrics, words)
     return {
         "sources": [vars(s) for s in result.sources],
         "domains": values_by_domain(project, result.values),
@@ -240,6 +247,6 @@ def summary(project: Project, result) -> dict[str, Any]:
         "time_chart": timing,
         "quality": metrics["quality"],
         "records_total": sum(s.records for s in result.sources if s.format != "Salesforce field history"),
-        "recommendations": recommendations(project, metrics, abuse),
+        "recommendations": recommendations(project, metrics, abuse, words),
         "stuck_days": project.audit.stuck_after_days,
     }

@@ -48,7 +48,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any] | None:
         ctx.warn(where, message)
     names = files(project)
     client, state = project.client.name, project.state
-    data = findings.summary(project, result)
+    data = findings.summary(project, result, findings.wording(ctx))
     return {
         "files": names,
         "title": TITLE,

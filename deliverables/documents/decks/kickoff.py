@@ -84,7 +84,7 @@ def _measured(project: Project, ctx: Context, words: Words) -> list[Slide]:
     records = sum(s.records for s in result.sources if s.format != "Salesforce field history")
     funnel = Slide(
         TABLE,
-        measured.funnel_title(project, metrics),
+        measured.funnel_title(project, metrics, measured.wording(ctx)),
         words("funnel_notes", as_of, records),
         topic=words("funnel_topic"),
         section="current-state",
