@@ -209,3 +209,38 @@ def _ended(pid: int, seconds: float = 30.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_session_measures_the_audit_again_only_when_what_it_reads_changes(tmp_path: Path, monkeypatch) -> None:
+    from conftest import with_exports
+
+    from deliverables.backends.data import audit
+    from deliverables.pipeline.build import build_file
+
+    source = with_exports(tmp_path) / "acme.yaml"
+    source.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    measured: list[int] = []
+    real_run = audit.run
+
+    def run(project, document, progress=None):
+        measured.append(1)
+        return real_run(project, document, progress)
+
+    monkeypatch.setattr(audit, "run", run)
+    only = ["current-state-audit"]
+    folder = tmp_path / "out" / "acme-analytics" / "v1"
+    with workers.Kept(1) as kept:  # one worker: in this process, where the count is seen
+        build_file(source, tmp_path / "out", only=only, kept=kept)
+        assert len(measured) == 1
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("definition: >-", "definition: >-\n      Revised.", 1), encoding="utf-8")
+        again = build_file(source, tmp_path / "out", only=only, kept=kept)
+        assert again.rebuilt == ["current-state-audit"], "the document shows the definitions"
+        assert len(measured) == 1, "prose changed: the session's audit is reused"
+        reused = (folder / "audit-v1.json").read_bytes()
+        source.write_text(source.read_text(encoding="utf-8").replace("default: 90, sql: 30", "default: 60, sql: 30"))
+        build_file(source, tmp_path / "out", only=only, kept=kept)
+        assert len(measured) == 2, "what the audit reads changed: measured again"
+    source.write_text(source.read_text(encoding="utf-8").replace("default: 60, sql: 30", "default: 90, sql: 30"))
+    fresh = build_file(source, tmp_path / "fresh", only=only, jobs=1)
+    assert (fresh.folder / "audit-v1.json").read_bytes() == reused

@@ -58,8 +58,9 @@ class Context:
     """Every deliverable's description and file names, for a deliverable that consumes `EVERY`."""
     measured: dict[bytes, object] = field(default_factory=dict, repr=False, compare=False)
     """This build's current-state audit by the fingerprint of its CRM exports (the
-    `exports` input): the first view that needs it computes it, the others read it.
-    One dict per build: the contexts the pipeline makes of the base one share it."""
+    `exports` input) and of what it reads of the project: the first view that needs
+    it computes it, the others read it. One dict per build, shared by the contexts the
+    pipeline makes of the base one, or per session of builds (`workers.Kept`)."""
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: everything but the audits, which only views read (and

@@ -203,6 +203,8 @@ def _build_file(
 
     with workers.pool(jobs, None if jobs == 1 else kept) as pool:
         ctx = context(source, out_root, theme, _text(source, raw))
+        if kept is not None:
+            ctx.measured = kept.measured
         folder = version_folder(out_root, ctx.project)
         if folder.parent.is_symlink():
             raise OutputError(

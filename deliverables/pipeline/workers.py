@@ -151,12 +151,15 @@ class Kept:
     Workers hold no data between builds: every job brings its view, context and
     input bytes, and what a worker remembers (font widths, parsed templates) is
     keyed by content. A pool broken by a dying worker is replaced at the next build.
+    The session also remembers its audits, keyed by everything they are made of.
     """
 
     def __init__(self, size: int | None = None) -> None:
         self.size = size
         self.workers: Any = None
         self.started = False
+        self.measured: dict[bytes, object] = {}
+        """The session's audits, for its builds' contexts (see `Context.measured`)."""
 
     def get(self) -> Any:
         """The warm workers (started by the first call), or None where rendering here is better."""

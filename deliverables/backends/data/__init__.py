@@ -3,8 +3,9 @@
 `measure` runs the audit once per build: every deliverable that shows it (the
 audit itself, the kickoff deck, the maintenance baselines) reads the same
 numbers, held by the build's context under the fingerprint of the exports'
-bytes, so nothing outlives the build and an export changed in place (same size,
-same time) is measured again. With worker processes, `start` has one of them
+bytes and of what the audit reads of the client file, so an export changed in
+place (same size, same time) is measured again. A session of builds (`deliver
+watch`) shares that memory: a save that changes only prose reuses the audit. With worker processes, `start` has one of them
 measure while the others render what does not need the audit.
 """
 
@@ -23,8 +24,9 @@ if TYPE_CHECKING:
 
 
 def measure(project: Project, ctx: Context) -> Result:
-    """The audit of the project's exports (InputError on bad input), computed once per build."""
-    key = ctx.input("exports") or b""
+    """The audit of the project's exports (InputError on bad input), computed once per build
+    (once per session of builds, while neither the exports nor what it reads change)."""
+    key = _key(project, ctx)
     found = ctx.measured.get(key)
     if isinstance(found, Early):
         found = found.wait()
@@ -33,17 +35,42 @@ def measure(project: Project, ctx: Context) -> Result:
 
         found = run(project, ctx.document)
     ctx.measured[key] = found
+    for older in list(ctx.measured)[:-KEPT]:
+        del ctx.measured[older]
     return found  # type: ignore[return-value]
+
+
+KEPT = 4
+"""Audits a session of builds remembers (one per build; earlier ones serve an edit undone)."""
+PROSE = ("definition", "entry", "drop_off_reasons", "notes", "confirm_with", "lint_ignore")
+"""Fields of a stage the audit never reads: editing them reuses the session's audit."""
+
+
+def _key(project: Project, ctx: Context) -> bytes:
+    """The exports' fingerprint and everything of the project the audit reads: its
+    section, the date, the domains and the stages without their prose."""
+    import hashlib
+    import json
+
+    read = project.model_dump(mode="json", include={"audit", "date", "domains", "stages"})
+    for stage in read.get("stages", []):
+        for name in PROSE:
+            stage.pop(name, None)
+        for way_out in stage.get("exit", []):
+            way_out.pop("when", None)
+    text = json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return (ctx.input("exports") or b"") + b"\nproject " + hashlib.sha256(text).hexdigest().encode()
 
 
 def start(ctx: Context, submit: Callable[..., Future]) -> None:
     """Begin the audit of the exports in a worker process (`submit(function, *args)`), so
     that it runs beside the other deliverables' rendering; the first view that needs
     it waits for it instead of measuring. `ctx.inputs` holds the exports' fingerprint."""
-    key = ctx.input("exports")
-    if key is None or key in ctx.measured or ctx.project.audit is None:
+    if ctx.input("exports") is None or ctx.project.audit is None:
         return
-    ctx.measured[key] = Early(submit(_measured, ctx.project, ctx.document))
+    key = _key(ctx.project, ctx)
+    if key not in ctx.measured:
+        ctx.measured[key] = Early(submit(_measured, ctx.project, ctx.document))
 
 
 class Early:
