@@ -448,3 +448,33 @@ def test_next_step_names_are_quoted_only_when_one_holds_an_and_of_its_own() -> N
     )
     assert _named(["Proposal Sent and Verbal Commit"], "term") == "Proposal Sent and Verbal Commit"
     assert _named(["A", "B", "C", "D"], "term") == "4 terms"
+
+
+@pytest.mark.parametrize("deck", ["kickoff-deck", "refinement-deck"])
+def test_the_title_slide_and_agenda_name_the_next_meeting_only_when_it_is_dated(deck: str) -> None:
+    from docx_support import edited
+
+    dated = outline(one(deck, example()))
+    undated = outline(one(deck, context(EXAMPLE, edited(EXAMPLE, UNDATED_NEXT))))
+    assert (
+        "   Lifecycle architecture v1 · 20 November 2026 · Sam Rivera / Next meeting: Refinement 2 on 4 December 2026\n"
+        in dated
+    )
+    assert "Next meeting:" not in undated
+    row = "Refinement 2 on 4 December 2026"
+    assert [line for line in dated.splitlines() if "| Next steps |" in line and row in line]
+    assert not [line for line in undated.splitlines() if "| Next steps |" in line and "4 December" in line]
+
+
+def test_the_kickoff_says_a_meeting_is_booked_only_when_its_date_is_known() -> None:
+    from docx_support import edited
+
+    dated = outline(one("kickoff-deck", example()))
+    undated = outline(one("kickoff-deck", context(EXAMPLE, edited(EXAMPLE, UNDATED_NEXT))))
+    assert (
+        "   Refinement 2 on 4 December 2026 is booked; the meetings on the next slide name who attends each.\n" in dated
+    )
+    assert "is booked;" not in undated and "meeting booked" not in undated
+    assert "   The meetings on the next slide are to be booked with the people named there.\n" in undated
+    assert "and everyone needed at Refinement 2 on 4 December 2026 confirmed before they leave." in dated
+    assert "and a date for the Refinement 2 meeting before everyone leaves." in undated

@@ -190,3 +190,16 @@ def test_the_questions_that_would_run_over_a_nearly_empty_last_page_start_that_p
 def test_no_faq_ends_on_a_nearly_empty_page(path: Path, tmp_path: Path):
     pages, fill = last_page_fill(faq(context(path))[1], tmp_path)
     assert pages == 1 or fill >= 0.2, f"last of {pages} pages filled to {fill:.0%}"
+
+
+def test_the_faq_names_the_dated_next_meeting_on_its_cover_and_where_an_answer_may_change():
+    path = CLIENTS_DIR / "four-stage-v0.yaml"
+    markdown, data = faq(
+        context(path, edited(path, ("meeting: kickoff\n", "meeting: kickoff\nnext_meeting: 2026-12-04\n")))
+    )
+    assert "\nNext meeting: Refinement 1 on 4 December 2026\n" in markdown
+    assert "\nNext meeting: Refinement 1 on 4 December 2026\n" in docx_text(data)
+    assert "may change at the Refinement 1 meeting on 4 December 2026." in markdown
+    assert "the next meeting" not in markdown
+    plain = faq(context(path))[0]
+    assert "Next meeting" not in plain and "may change at the next meeting." in plain

@@ -60,7 +60,9 @@ def test_schema_is_generated_from_the_model(runner) -> None:
     assert set(schema["properties"]) >= {"client", "version", "stages", "terms", "signoffs", "maintenance", "faq"}
 
 
-def test_scaffold_changes_only_name_and_slug_and_adds_todays_date(runner, tmp_path: Path) -> None:
+def test_scaffold_changes_only_name_and_slug_and_adds_todays_date_and_the_next_meeting_to_fill_in(
+    runner, tmp_path: Path
+) -> None:
     import datetime as dt
 
     target = tmp_path / "zed.yaml"
@@ -69,7 +71,10 @@ def test_scaffold_changes_only_name_and_slug_and_adds_todays_date(runner, tmp_pa
     scaffolded = target.read_text().splitlines()[1:]
     dated = scaffolded.index(f"date: {dt.date.today().isoformat()}")
     assert scaffolded[dated - 1] == "meeting: kickoff"
-    del scaffolded[dated]
+    assert (
+        scaffolded[dated + 1] == "# next_meeting: YYYY-MM-DD   # Refinement 1, once booked: next steps become due by it"
+    )
+    del scaffolded[dated : dated + 2]
     changed = [(a, b) for a, b in zip(original, scaffolded) if a != b]
     assert len(original) == len(scaffolded)
     assert [b.split("#")[0].strip() for _, b in changed] == ["name: Zed Co", "slug: zed-co"]

@@ -14,6 +14,7 @@ from deliverables.core.paths import architectures_root
 from deliverables.core.suggest import did_you_mean
 
 SCHEMA_FILE = "client.schema.json"
+NEXT_MEETING = "next_meeting: YYYY-MM-DD   # {meeting}, once booked: next steps become due by it"
 
 
 def architectures() -> tuple[str, ...]:
@@ -41,6 +42,9 @@ def scaffold(name: str, arch: str, crm: str | None, today: dt.date | None = None
     data["client"]["slug"] = slugify(name) or "client"
     # A scaffold is written today; every later version carries its own date.
     data.insert(list(data).index("meeting") + 1, "date", today or dt.date.today())
+    # The next meeting is rarely booked yet: a commented line, right below the date, to fill in.
+    after = list(data)[list(data).index("date") + 1]
+    data.yaml_set_comment_before_after_key(after, before=NEXT_MEETING.format(meeting=_after(data.get("meeting"))))
     if crm and crm != data["client"].get("crm"):
         data["client"]["crm"] = crm
         _drop_crm_mappings(data)
@@ -48,6 +52,13 @@ def scaffold(name: str, arch: str, crm: str | None, today: dt.date | None = None
     yaml.dump(data, out)
     body = "\n".join(line for line in out.getvalue().splitlines() if "yaml-language-server" not in line)
     return f"# yaml-language-server: $schema={SCHEMA_FILE}\n{body}\n"
+
+
+def _after(meeting: object) -> str:
+    from deliverables.documents.words.due import MEETINGS, meeting_name
+
+    index = MEETINGS.index(meeting) + 1 if meeting in MEETINGS else len(MEETINGS)
+    return meeting_name(MEETINGS[index]) if index < len(MEETINGS) else "the next meeting"
 
 
 def _drop_crm_mappings(data: object) -> None:

@@ -53,9 +53,12 @@ class Words:
         return tuple(tuple(p.strip() for p in line.split(" | ")) for line in self(macro, *args).splitlines() if line)
 
 
-def title_slide(project: Project, ctx: Context, words: Words, common: Words) -> Slide:
-    """The opening slide: deck title, version, date and architect."""
+def title_slide(project: Project, ctx: Context, words: Words, common: Words, upcoming: bool = False) -> Slide:
+    """The opening slide: deck title, version, date and architect; with `upcoming`, for a
+    deck that leads up to the next meeting, that meeting's date when the file gives it."""
     subtitle = common("subtitle", project.version, shown_date(project), project.architect)
+    line = due.next_meeting_line(project, ctx) if upcoming else ""
+    subtitle += f"\n{line}" if line else ""
     return Slide(
         TITLE,
         words("title", project.client.name),

@@ -22,6 +22,7 @@ from deliverables.documents.decks.common import (
     send_next,
     title_slide,
 )
+from deliverables.documents.words import due
 from deliverables.documents.words.due import meetings_after
 
 NAME = "kickoff-deck"
@@ -48,7 +49,9 @@ def view(project: Project, ctx: Context) -> Deck:
     body += architecture_slides(project, common, "architecture")
     body += [questions_slide(project, common, "assumptions"), _terms(project, words)]
     body += [_next_steps(project, words, common), _plan(project, words, common)]
-    slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
+    upcoming = due.next_meeting_on(project, ctx)
+    head = [title_slide(project, ctx, words, common, upcoming=True)]
+    slides, sections = assemble(words, head, body, project.version, upcoming)
     name = files(project)[0]
     return Deck(
         name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
@@ -209,7 +212,9 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
-    paras = [para(line) for line in words("next_steps", project.version + 1, send_next(project, common)).splitlines()]
+    upcoming = due.next_meeting_on(project, common.ctx)
+    lines = words("next_steps", project.version + 1, send_next(project, common), upcoming).splitlines()
+    paras = [para(line) for line in lines]
     steps = next_steps(project, common)
     if steps:
         paras.append(para(common("next_steps_heading"), "bold"))
@@ -218,7 +223,7 @@ def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     return Slide(
         BULLETS,
         words("next_title", project.version + 1, people),
-        words("next_notes", people, answer_by(project, common)),
+        words("next_notes", people, answer_by(project, common), upcoming, due.next_meeting(project)),
         topic=words("next_topic"),
         section="next-steps",
         paras=tuple(paras),
@@ -231,7 +236,7 @@ def _plan(project: Project, words: Words, common: Words) -> Slide:
     return Slide(
         TABLE,
         words("plan_title", len(rows), project.version),
-        words("plan_notes"),
+        words("plan_notes", due.next_meeting_on(project, common.ctx)),
         topic=words("plan_topic"),
         section="next-steps",
         table=table,

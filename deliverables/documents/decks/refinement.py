@@ -47,7 +47,8 @@ def view(project: Project, ctx: Context) -> Deck | None:
     body += [slide for slide in (changes_slide(ctx, common, "changes"),) if slide is not None]
     body += architecture_slides(project, common, "architecture")
     body += [questions_slide(project, common, "open-items"), _next(project, words, common)]
-    slides, sections = assemble(words, [title_slide(project, ctx, words, common)], body, project.version)
+    head = [title_slide(project, ctx, words, common, upcoming=True)]
+    slides, sections = assemble(words, head, body, project.version, due.next_meeting_on(project, ctx))
     name = files(project)[0]
     return Deck(
         name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
@@ -97,7 +98,7 @@ def _next(project: Project, words: Words, common: Words) -> Slide:
     return Slide(
         BULLETS,
         words("next_title", project.version + 1, people, meeting, due.next_day(project)),
-        words("next_notes", people, meeting),
+        words("next_notes", people, meeting, due.next_day(project) if meeting else ""),
         topic=words("next_topic"),
         section="next-steps",
         paras=tuple(paras),

@@ -19,7 +19,7 @@ from deliverables.core.context import Context
 from deliverables.core.dates import shown_date
 from deliverables.core.flow import exits_of, routes_of
 from deliverables.core.model import Project, Stage, Term
-from deliverables.documents.words import prose
+from deliverables.documents.words import due, prose
 from deliverables.documents.words import templates as wording
 
 NAME = "faq"
@@ -44,7 +44,10 @@ def files(project: Project) -> tuple[str, ...]:
 
 def view(project: Project, ctx: Context) -> dict[str, Any]:
     """Questions in order, each with its answer as paragraphs and bullet items."""
-    entries = [_standard(ctx, key, data) for key, data in _standard_data(project) if data is not None]
+    at_next = due.at_next(project, ctx)  # where an ASSUMED answer may still change
+    entries = [
+        _standard(ctx, key, {**data, "at_next": at_next}) for key, data in _standard_data(project) if data is not None
+    ]
     for own in project.faq:
         entry = {"q": own.q, "asked": [own.q], "blocks": [("p", prose.keep(own.a))], "source": "client"}
         index = next((i for i, e in enumerate(entries) if any(same_question(q, own.q) for q in e["asked"])), None)
@@ -58,6 +61,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "client": project.client.name,
         "version": version,
         "date": shown_date(project),
+        "next": due.next_meeting_line(project, ctx),
         "day": ctx.date,
         "author": project.architect,
         "entries": entries,
@@ -210,6 +214,7 @@ def _markdown(view: dict[str, Any], ctx: Context) -> str:
         empty=md(view["empty"]),
         version=view["version"],
         date=view["date"],
+        next=md(view["next"]),
         entries=entries,
         legend=[md(line) for line in view["legend"]],
     )

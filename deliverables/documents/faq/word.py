@@ -23,6 +23,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     w.para(view["title"], "Title")
     w.para(view["client"], "Subtitle")
     w.para(f"Version v{view['version']}  ·  {view['date']}", "Cover Meta")
+    if view["next"]:
+        w.para(view["next"], "Cover Meta")
     if view["empty"]:
         w.para(view["empty"])
     headings = []

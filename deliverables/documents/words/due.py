@@ -40,11 +40,32 @@ def due_point(project: Project, ctx: Context) -> str:
     return words("due_meeting", meeting_name(later[0]), day) if later else words("due_signoff", day)
 
 
+def next_meeting(project: Project) -> str:
+    """The name of the meeting after this version's (`Refinement 2`), or "" after the handoff."""
+    index = MEETINGS.index(project.meeting) + 1
+    return meeting_name(MEETINGS[index]) if index < len(MEETINGS) else ""
+
+
+def next_meeting_on(project: Project, ctx: Context) -> str:
+    """`Refinement 2 on 4 December 2026` when the client file dates the next meeting, else ""."""
+    name, day = next_meeting(project), next_day(project)
+    return _macros(ctx)("meeting_on", name, day) if name and day else ""
+
+
+def next_meeting_line(project: Project, ctx: Context) -> str:
+    """`Next meeting: Refinement 2 on 4 December 2026` for a cover, or "" when it is not dated."""
+    upcoming = next_meeting_on(project, ctx)
+    return _macros(ctx)("next_line", upcoming) if upcoming else ""
+
+
+def at_next(project: Project, ctx: Context) -> str:
+    """`the Refinement 2 meeting on 4 December 2026` when the next meeting is dated, else `the next meeting`."""
+    return _macros(ctx)("at_next", next_meeting(project), next_day(project))
+
+
 def send_next(project: Project, ctx: Context) -> str:
     """When the next version reaches the client: ahead of the next meeting, on its date when known."""
-    index = MEETINGS.index(project.meeting) + 1
-    name = meeting_name(MEETINGS[index]) if index < len(MEETINGS) else ""
-    return _macros(ctx)("send_next", name, next_day(project))
+    return _macros(ctx)("send_next", next_meeting(project), next_day(project))
 
 
 def answer_by(project: Project, ctx: Context) -> str:
