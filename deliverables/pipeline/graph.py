@@ -87,9 +87,13 @@ def planned(base: Context, selected: Sequence[str], pool: Any = None) -> Iterato
     order = _cheap_first(closure(selected))
     if pool is not None:
         _start_slow(base, order, pool)
-    lists = _listing(base) if any(_wants_lists(registry.load(n)) for n in selected) else {}
+    lists: dict[str, Listing] = {}
     for name in order:
         module = registry.load(name)
+        if _wants_lists(module) and not lists:
+            # Every deliverable's file names (the card's need its layout): made when the
+            # first node showing them is planned, not before the first views.
+            lists = _listing(base)
         ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
         ctx.inputs = inputs.load(module.EXTERNAL, ctx)
         node = Node(name, module, ctx, module.view(ctx.project, ctx))
