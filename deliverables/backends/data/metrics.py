@@ -244,6 +244,14 @@ ROWS_PER_EXPORT = 1 << 40
 """Record numbers of an object kept in one record export: export * this + row."""
 
 
+def alone_exports(plans: list[ExportPlan]) -> set[int]:
+    """The record exports that alone hold their object: numbered by export and row (see `_numbered`)."""
+    exports_of: dict[str, list[ExportPlan]] = {}
+    for plan in plans:
+        exports_of.setdefault(plan.object, []).append(plan)
+    return {ps[0].index for ps in exports_of.values() if len(ps) == 1 and ps[0].layout.history is None}
+
+
 def _numbered(plans: list[ExportPlan], parts: list[ibis.Table]) -> ibis.Table:
     """The records of every export with `rid`, a number per record: joins and distinct
     counts then run on integers, not on ids. An object kept in one record export only
@@ -251,12 +259,9 @@ def _numbered(plans: list[ExportPlan], parts: list[ibis.Table]) -> ibis.Table:
     records of an object spread over several exports (records and their history) are
     matched by id and numbered from -1 down, in no particular order (the number is
     only ever joined and counted)."""
-    exports_of: dict[str, list[ExportPlan]] = {}
-    for plan in plans:
-        exports_of.setdefault(plan.object, []).append(plan)
-    alone = {ps[0].index for ps in exports_of.values() if len(ps) == 1 and ps[0].layout.history is None}
-    direct = [t for p, t in zip(plans, parts) if p.index in alone]
-    shared = [t for p, t in zip(plans, parts) if p.index not in alone]
+    single = alone_exports(plans)
+    direct = [t for p, t in zip(plans, parts) if p.index in single]
+    shared = [t for p, t in zip(plans, parts) if p.index not in single]
     numbered = [t.mutate(rid=t.export * ROWS_PER_EXPORT + t.row).drop("sid") for t in direct]
     if shared:
         named = union(shared)
@@ -280,15 +285,25 @@ def tidy(
     rows (the value-to-stage mapping)."""
     parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
     with_records = {p.object for p in plans if p.layout.history is None}
+    single = alone_exports(plans)
+    numbered_current = []
     for plan in plans:
         for name, items in tidy_export(plan, tables[plan.index], segments).items():
-            parts[name] += items
+            if name == "current" and plan.index in single:
+                # The export's own deduplicated rows: each is a record, numbered as `_numbered` does.
+                numbered_current += [t.mutate(rid=t.export * ROWS_PER_EXPORT + t.row) for t in items]
+            else:
+                parts[name] += items
     exports = cache(_numbered(plans, parts["records"]))
     mapping = table(mapping_rows(plans), MAPPING)
     seg_cols = [f"seg{i}" for i in range(len(segments))]
-    records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
+    if len(single) == len(plans):  # one row per record already
+        records = exports.select("rid", "pipe", *seg_cols)
+    else:
+        records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
+        records = cache(records)
     keyed = exports.select("export", "row", "rid")
-    current_parts = []
+    current_parts = [t.select("rid", "col", "raw", "pipe") for t in numbered_current]
     if parts["current"]:
         values = union(parts["current"]).inner_join(keyed, ["export", "row"])
         current_parts.append(values.select("rid", "col", "raw", "pipe"))
@@ -340,7 +355,7 @@ def tidy(
         made = known.filter(known.slot.isin(created)).inner_join(keyed, ["export", "row"])
         dated_parts.append(made.select("rid"))
     dated = union(dated_parts).distinct()
-    return Tidy(cache(records), exports, current, entries, dated)
+    return Tidy(records, exports, current, entries, dated)
 
 
 def segment_columns(segments: tuple[str, ...]) -> list[str]:
