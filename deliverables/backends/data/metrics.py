@@ -40,7 +40,9 @@ class Tidy:
     exports: ibis.Table
     current: ibis.Table
     entries: ibis.Table
-    dated: ibis.Table
+    dated: list[ibis.Table]
+    """Record numbers with some date, in parts (a record is undated when in none): a
+    part may also hold numbers no record has, which never match."""
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
@@ -349,12 +351,17 @@ def tidy(
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries
     entries = cache(raw_entries.group_by(["rid", "pos"]).agg(first=raw_entries.ts.min(), last=raw_entries.ts.max()))
-    dated_parts = [entries.select("rid")]
+    dated = [entries.select("rid")]
     created = [s.number for s in slots if s.created]
     if known is not None and created:
-        made = known.filter(known.slot.isin(created)).inner_join(keyed, ["export", "row"])
-        dated_parts.append(made.select("rid"))
-    dated = union(dated_parts).distinct()
+        made = known.filter(known.slot.isin(created))
+        direct = made.filter(made.export.isin(sorted(single) or [-1]))
+        # A row of an export alone is numbered by its export and row: a duplicate row the
+        # last one replaced gets a number no record has, so no join to the records.
+        dated.append(direct.select(rid=direct.export * ROWS_PER_EXPORT + direct.row))
+        if len(single) < len(plans):
+            others = made.filter(~made.export.isin(sorted(single) or [-1])).inner_join(keyed, ["export", "row"])
+            dated.append(others.select("rid"))
     return Tidy(records, exports, current, entries, dated)
 
 
@@ -445,7 +452,9 @@ def compute(
     out["unmapped"] = counted(unmapped.select("rid", "col", "raw", *segs).distinct(), ["col", "raw"], unique=True)
     used = current.filter(current.raw.nullif("").notnull())
     out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
-    undated = keyed.anti_join(t.dated, "rid")
+    undated = keyed
+    for part in t.dated:
+        undated = undated.anti_join(part, "rid")
     out["undated"] = counted(undated, [], unique=True)
     ahead = with_segments(t.entries.filter(t.entries["last"] >= future).select("rid"))
     out["future"] = grouped(ahead, segs, n=ahead.rid.count())
