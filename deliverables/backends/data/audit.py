@@ -295,7 +295,6 @@ def _run(
     if problems:
         raise InputError(problems)
     result = Result({}, as_of)
-    result.sources, result.warnings = _sources(plans, stats)
     tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache, db.table)
     observed = [m for m in stages if m.object in {p.object for p in plans}]
     later = list(planning.later_pairs(project, observed))
@@ -310,6 +309,9 @@ def _run(
 
     if progress is not None and large:
         progress(total_steps, total_steps)
+    # Records per export: the whole audit's count of them, no second count of distinct ids.
+    ids = {r["export"]: r["n"] for r in rows["records"] if r["sname"] == ""}
+    result.sources, result.warnings = _sources(plans, stats, ids)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])
     return result
@@ -352,14 +354,14 @@ def _segment_problems(project: Project, doc: Document, tables: dict[int, Any]) -
 
 
 def _stats(plans: list[ExportPlan], tables, execute) -> dict[int, dict[str, int]]:
-    """Rows, distinct ids and rows with an id of every export, in one query."""
+    """Rows and rows with an id of every export, in one query (records are counted with the metrics)."""
     import ibis
 
     parts = []
     for p in plans:
         table = tables[p.index]
         ident = table[p.layout.id].strip().nullif("")
-        counted = table.aggregate(rows=table.count(), ids=ident.nunique(), with_id=ident.count())
+        counted = table.aggregate(rows=table.count(), with_id=ident.count())
         parts.append(counted.mutate(export=ibis.literal(p.index, "int64")))
     if not parts:
         return {}
@@ -367,11 +369,13 @@ def _stats(plans: list[ExportPlan], tables, execute) -> dict[int, dict[str, int]
     return {r["export"]: r for r in found}
 
 
-def _sources(plans: list[ExportPlan], stats: dict[int, dict[str, int]]) -> tuple[list[Source], list]:
+def _sources(
+    plans: list[ExportPlan], stats: dict[int, dict[str, int]], ids: dict[int, int]
+) -> tuple[list[Source], list]:
     sources, warnings = [], []
     for p in plans:
         found = stats[p.index]
-        rows, records = found["rows"], found["ids"]
+        rows, records = found["rows"], ids.get(p.index, 0)
         history = p.layout.history is not None
         duplicates = 0 if history else found["with_id"] - records
         sources.append(Source(p.export.path, p.export.object, p.layout.format, rows, records, duplicates))
