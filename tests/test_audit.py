@@ -334,6 +334,6 @@ def test_duckdb_runs_with_a_memory_limit_and_spills_into_the_audits_own_folder(r
     monkeypatch.setattr(audit.Database, "close", recording_close)
     result = runner.invoke(cli, ["audit", str(CASES / "audit" / "client.yaml"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert seen["limit"] == "1.0 GiB" and audit.MEMORY_LIMIT == "1GiB"
+    assert seen["limit"] == "768.0 MiB" and audit.MEMORY_LIMIT == "768MiB"
     assert seen["folder"].name.startswith("deliver-audit-") and Path(seen["spill"]).name == "spill"
     assert not seen["folder"].exists()  # the private folder, spill included, is gone once the audit ends
