@@ -4,10 +4,12 @@ The document's text is compared with golden files."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, assert_golden
-from docx_support import context, docx_text, edited, render
+from docx_support import context, docx_text, edited, last_page_fill, render
 
 CLIENTS = Path(__file__).parent / "cases" / "clients"
 SALESFORCE, SMALL = CLIENTS / "salesforce-v3.yaml", CLIENTS / "four-stage-v0.yaml"
@@ -85,3 +87,14 @@ def test_the_audit_supplies_the_baselines_it_measured() -> None:
     assert "| MQL → SAL | SAL ÷ MQL | contacts · lifecyclestage ⏎ = marketingqualifiedlead, salesacceptedlead |" in text
     row = next(line for line in text.splitlines() if line.startswith("| MQL → SAL |"))
     assert row.endswith("| To be agreed | 33% |")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize(
+    "path", [EXAMPLE, CLIENTS / "four-stage-v0.yaml", CLIENTS / "salesforce-v3.yaml"], ids=lambda p: p.stem
+)
+def test_the_framework_never_ends_on_the_review_rhythm_alone(path: Path, tmp_path: Path) -> None:
+    ctx = context(path)
+    data = render("measurement-framework", ctx)[f"measurement-framework-v{ctx.project.version}.docx"]
+    pages, fill = last_page_fill(data, tmp_path, "framework")
+    assert pages == 1 or fill >= 0.25, f"last of {pages} pages filled to {fill:.0%}"

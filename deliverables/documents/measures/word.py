@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliverables.backends.word import pages
 from deliverables.backends.word.kit import Writer, writer
 from deliverables.backends.word.parts import COVER_STYLES, cover, legend, marked
 from deliverables.core.context import Context
 
 STYLES = (*COVER_STYLES, "Golden Mark")
+NEAR_EMPTY = 0.3
+"""A last page filled less than this share starts earlier, at a metric's or section's heading."""
 
 
 def write(view: dict[str, Any], ctx: Context) -> bytes:
-    """The framework's bytes, built on the theme's base.docx or the built-in one."""
+    """The framework's bytes, built on the theme's base.docx or the built-in one; its last
+    page never holds only the review rhythm's few rows."""
     w = writer(ctx, STYLES, view["title"])
     cover(w, view["title"], view["client"], view["meta"], view["state"])
     w.heading("How this framework works", 1)
@@ -24,12 +28,16 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     for metric in view["business"]:
         w.heading(metric["title"], 2).paragraph_format.keep_with_next = True
         _about(w, metric["about"])
+    if view["business"]:  # the short review rhythm never ends the document alone: the last card goes with it
+        _keep_together(w.doc.tables[-1], last=True)
     w.heading("Review rhythm", 1)
     w.para(view["rhythm_intro"]).paragraph_format.keep_with_next = True
     table = w.table(["Cadence", "Reports read"], [1.6, 8])
     for cadence, reports in view["rhythm"]:
         w.row(table, [[("Table Text", [(cadence, "Strong")])], [("Table Text", reports)]])
     _keep_together(table)
+    headings = [p for p in w.doc.paragraphs if p.style.name.startswith("Heading")]
+    pages.no_lonely_last_page(w.doc, headings, NEAR_EMPTY)
     w.header_footer(view["header"], view["footer"])
     return w.save(view["title"], view["client"], view["author"], view["date"])
 
@@ -43,9 +51,10 @@ def _about(w: Writer, rows: list[tuple[str, str]]) -> None:
     _keep_together(table)
 
 
-def _keep_together(table: Any) -> None:
-    """A short table stays on one page: each row keeps with the next."""
-    for row in table.rows[:-1]:
+def _keep_together(table: Any, last: bool = False) -> None:
+    """A short table stays on one page: each row keeps with the next (with `last`, the last
+    row too: the table keeps with what follows it)."""
+    for row in table.rows if last else table.rows[:-1]:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
