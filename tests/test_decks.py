@@ -478,3 +478,13 @@ def test_the_kickoff_says_a_meeting_is_booked_only_when_its_date_is_known() -> N
     assert "   The meetings on the next slide are to be booked with the people named there.\n" in undated
     assert "and everyone needed at Refinement 2 on 4 December 2026 confirmed before they leave." in dated
     assert "and a date for the Refinement 2 meeting before everyone leaves." in undated
+
+
+def test_the_kickoff_counts_the_meetings_it_points_to() -> None:
+    from docx_support import edited
+
+    last = outline(
+        one("kickoff-deck", context(EXAMPLE, edited(EXAMPLE, ("meeting: refinement-1", "meeting: refinement-2"))))
+    )
+    assert "   Final review on 4 December 2026 is booked; the next slide names who attends it.\n" in last
+    assert "the meetings on the next slide" not in last

@@ -213,8 +213,9 @@ def _approvals(project: Project, term, words: Words) -> tuple:
 
 def _next_steps(project: Project, words: Words, common: Words) -> Slide:
     upcoming = due.next_meeting_on(project, common.ctx)
-    lines = words("next_steps", project.version + 1, send_next(project, common), upcoming).splitlines()
-    paras = [para(line) for line in lines]
+    meetings = len(meetings_after(project))  # the plan on the next slide
+    lines = words("next_steps", project.version + 1, send_next(project, common), upcoming, meetings).splitlines()
+    paras = [para(line) for line in lines if line.strip()]
     steps = next_steps(project, common)
     if steps:
         paras.append(para(common("next_steps_heading"), "bold"))
