@@ -143,10 +143,22 @@ def long_dates(
     return union(parsed)
 
 
-def tidy_export(plan: ExportPlan, table: ibis.Table, segments: tuple[str, ...]) -> dict[str, list[ibis.Table]]:
-    """The tidy parts of one export's deduplicated rows (lists to be unioned across exports)."""
+def deduplicated(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
+    """The export's deduplicated rows (`dedupe`) with only the columns the tidy tables read,
+    so the rows are ranked and kept without the date columns (read through `long_dates`)."""
     layout = plan.layout
-    rows = dedupe(plan, table)
+    needed = {ROW, layout.id, *(column for column, _ in layout.current), *plan.segments.values()}
+    if layout.pipeline:
+        needed.add(layout.pipeline)
+    if layout.history is not None:
+        needed.update(c for c in layout.history[:2] if c)
+    return dedupe(plan, table.select(*(c for c in table.columns if c in needed)))
+
+
+def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -> dict[str, list[ibis.Table]]:
+    """The tidy parts of one export's deduplicated rows (`deduplicated`, materialised once):
+    lists to be unioned across exports."""
+    layout = plan.layout
     rid = _rid(plan, rows)
     pipe = norm(rows[layout.pipeline]).nullif("") if layout.pipeline else ibis.null("string")
     parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
@@ -290,7 +302,8 @@ def tidy(
     single = alone_exports(plans)
     numbered_current = []
     for plan in plans:
-        for name, items in tidy_export(plan, tables[plan.index], segments).items():
+        rows = cache(deduplicated(plan, tables[plan.index]))
+        for name, items in tidy_export(plan, rows, segments).items():
             if name == "current" and plan.index in single:
                 # The export's own deduplicated rows: each is a record, numbered as `_numbered` does.
                 numbered_current += [t.mutate(rid=t.export * ROWS_PER_EXPORT + t.row) for t in items]
