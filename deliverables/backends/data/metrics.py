@@ -363,7 +363,13 @@ def tidy(
     empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries
-    entries = cache(raw_entries.group_by(["rid", "pos"]).agg(first=raw_entries.ts.min(), last=raw_entries.ts.max()))
+    if changes is None and len(single) == len(plans) and _one_column_a_stage(slots):
+        # Each record is one row and each stage one date column of it: one entry per
+        # record and stage already, nothing to group.
+        entries = cache(raw_entries.select("rid", "pos", first=raw_entries.ts, last=raw_entries.ts))
+    else:
+        grouped = raw_entries.group_by(["rid", "pos"])
+        entries = cache(grouped.agg(first=raw_entries.ts.min(), last=raw_entries.ts.max()))
     dated = [entries.select("rid")]
     created = [s.number for s in slots if s.created]
     if known is not None and created:
@@ -376,6 +382,12 @@ def tidy(
             others = made.filter(~made.export.isin(sorted(single) or [-1])).inner_join(keyed, ["export", "row"])
             dated.append(others.select("rid"))
     return Tidy(records, exports, current, entries, dated)
+
+
+def _one_column_a_stage(slots: list[Slot]) -> bool:
+    """Whether no stage takes its entry date from two date columns of one export."""
+    seen = [(s.export, pos) for s in slots for pos in s.stages]
+    return len(seen) == len(set(seen))
 
 
 def segment_columns(segments: tuple[str, ...]) -> list[str]:
@@ -429,9 +441,11 @@ def compute(
 
     current = cache(with_segments(t.current.select("rid", "col", "raw", "pos")))
     mapped = current.filter(current.pos.notnull())
-    entered = cache(
-        with_segments(ibis.union(t.entries.select("rid", "pos"), mapped.select("rid", "pos"), distinct=True))
-    )
+    # Entries are one row per record and stage: add the current stages they lack, rather
+    # than a distinct union of both (a grouping over every entry).
+    dated = t.entries.select("rid", "pos")
+    now = mapped.select("rid", "pos").distinct().anti_join(dated, ["rid", "pos"])
+    entered = cache(with_segments(ibis.union(dated, now, distinct=False)))
     out: dict[str, ibis.Table] = {}
 
     def counted(table: ibis.Table, by: list[str], unique: bool = False) -> ibis.Table:
