@@ -478,7 +478,8 @@ def compute(
     unmapped = current.filter(current.pos.isnull() & current.raw.nullif("").notnull())
     out["unmapped"] = counted(unmapped.select("rid", "col", "raw", *segs).distinct(), ["col", "raw"], unique=True)
     used = current.filter(current.raw.nullif("").notnull())
-    out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.rid.nunique())
+    # One current value per record and column: rows are records here.
+    out["values"] = used.group_by(["col", "raw", "pos"]).agg(n=used.count())
     undated = keyed
     for part in t.dated:
         undated = undated.anti_join(part, "rid")
