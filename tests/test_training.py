@@ -12,7 +12,8 @@ from docx_support import context, edited, render
 
 from deliverables.backends.readers import text_form
 
-SALESFORCE = Path(__file__).parent / "cases" / "clients" / "salesforce-v3.yaml"
+CLIENTS = Path(__file__).parent / "cases" / "clients"
+SALESFORCE = CLIENTS / "salesforce-v3.yaml"
 
 
 def built(path: Path, text: str | None = None) -> tuple[dict[str, bytes], list[str]]:
@@ -161,3 +162,11 @@ def test_leadership_session_covers_the_golden_stages_metrics_and_red_flags() -> 
     ]
     assert "| 0–3 | Why |" in deck and "| 10–19 | Metrics |" in deck and "| 26–30 | Questions |" in deck
     assert "| Conversion | What share of records moves on from each stage? | Monthly |" in deck
+
+
+def test_a_draft_is_never_called_signed_off_in_the_training() -> None:
+    files, _ = built(CLIENTS / "four-stage-v0.yaml")
+    for name, data in files.items():
+        text = data.decode("utf-8") if name.endswith(".md") else text_form(name, data)
+        assert "signed off by" not in text, name
+        assert "once each team's leader has signed them off" in text, name

@@ -36,7 +36,7 @@ class Parts:
         """Why one set of definitions matters, and which stages are golden."""
         w = self.words
         golden = grammar.and_list([s.short for s in self.project.flow() if s.golden])
-        paras = [para(w("why_shared")), para(w("why_criteria"))]
+        paras = [para(w("why_shared", self.project.is_final())), para(w("why_criteria"))]
         if golden:
             paras.append(Para(((f"{marks.GOLDEN} ", "golden"), (w("why_golden", golden), ""))))
         paras.append(para(w("why_status")))
