@@ -294,3 +294,10 @@ def test_open_items_are_due_by_the_next_meeting_date_only_when_the_file_gives_on
     assert "4 December 2026" not in undated
     (tmp_path / "dated.docx").write_bytes(dated)
     assert validate_package(tmp_path / "dated.docx") == []
+
+
+def test_how_to_use_names_the_teams_of_this_client_only():
+    path = Path(__file__).parent / "cases" / "clients" / "four-stage-v0.yaml"
+    text = docx_text(render("definition-alignment", context(path))["definition-alignment-v0.docx"])
+    assert "- Go through every stage definition with the leads of Marketing, Sales and RevOps.\n" in text
+    assert "Customer Success" not in text.split("# Stage architecture")[0]

@@ -13,7 +13,7 @@ from deliverables.core.changes import since_previous
 from deliverables.core.context import Context
 from deliverables.core.dates import long_date, shown_date
 from deliverables.core.flow import exits_of, routes_of
-from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term
+from deliverables.core.model import STANDARD_DEPARTMENTS, Project, Stage, Term, department_title
 from deliverables.documents.words import due, grammar, prose
 from deliverables.documents.words import templates as wording
 
@@ -103,6 +103,7 @@ def document(project: Project, ctx: Context) -> dict[str, Any]:
                 assumed=project.assumed_count(),
                 pending_terms=sum(not t.approved for t in project.terms),
                 terms=len(project.terms),
+                teams=grammar.and_list(_teams(project)),
             )
         ),
         "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
@@ -310,3 +311,14 @@ def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
         old = write(red["previous"], ctx) if red["previous"] else clean
         files[red["file"]] = redline(old, clean, red["author"], red["date"])
     return files
+
+
+def _teams(project: Project) -> list[str]:
+    """The departments whose leads review the definitions, in flow order: each stage owner's,
+    then each stakeholder's."""
+    keys = []
+    for stage in project.flow():
+        person = project.stakeholder(stage.owner)
+        keys.append(person.department if person and person.department else stage.owner)
+    keys += [p.department for p in project.stakeholders]
+    return [department_title(k) for k in dict.fromkeys(k for k in keys if k)]
