@@ -48,7 +48,8 @@ PROSE = ("definition", "entry", "drop_off_reasons", "notes", "confirm_with", "li
 
 def _key(project: Project, ctx: Context) -> bytes:
     """The exports' fingerprint and everything of the project the audit reads: its
-    section, the date, the domains and the stages without their prose."""
+    section, the date, the domains and the stages without their prose; and the
+    client file's path, so a batch of clients never shares one, however alike."""
     import hashlib
     import json
 
@@ -59,7 +60,8 @@ def _key(project: Project, ctx: Context) -> bytes:
         for way_out in stage.get("exit", []):
             way_out.pop("when", None)
     text = json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return (ctx.input("exports") or b"") + b"\nproject " + hashlib.sha256(text).hexdigest().encode()
+    fingerprint = hashlib.sha256(str(ctx.document.path).encode("utf-8") + b"\0" + text).hexdigest()
+    return (ctx.input("exports") or b"") + b"\nproject " + fingerprint.encode()
 
 
 def start(ctx: Context, submit: Callable[..., Future]) -> None:
