@@ -234,6 +234,14 @@ class Database:
         self.cached.append(name)
         return ibis.table(schema, name=name)
 
+    def numbered(self) -> None:
+        """The exports are loaded and their rows numbered (`files.ROW`): from here on no
+        result depends on the order rows are stored in (every ranking orders by row
+        number), so DuckDB may store what it materialises in any order, as its threads
+        finish, rather than keeping the order it read."""
+        if self.direct:
+            self.con.raw_sql("SET preserve_insertion_order = false")
+
     def small(self) -> None:
         """Few rows: on DuckDB one thread, as starting more costs more than they save; and
         no cyclic garbage collection until `close`. Building and compiling the expressions
@@ -262,6 +270,7 @@ def _run(
     audit = project.audit
     execute = db.execute
     tables, problems = _open(project, doc, db.con, folder)
+    db.numbered()
     shapes, shape_problems = _shapes(project, doc)
     problems += shape_problems
     stages = planning.mapped_stages(project)
