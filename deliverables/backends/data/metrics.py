@@ -43,6 +43,8 @@ class Tidy:
     dated: list[ibis.Table]
     """Record numbers with some date, in parts (a record is undated when in none): a
     part may also hold numbers no record has, which never match."""
+    one_row_a_record: bool = False
+    """Every record is one row of `exports`, with its segment values."""
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
@@ -381,7 +383,7 @@ def tidy(
         if len(single) < len(plans):
             others = made.filter(~made.export.isin(sorted(single) or [-1])).inner_join(keyed, ["export", "row"])
             dated.append(others.select("rid"))
-    return Tidy(records, exports, current, entries, dated)
+    return Tidy(records, exports, current, entries, dated, len(single) == len(plans))
 
 
 def _one_column_a_stage(slots: list[Slot]) -> bool:
@@ -453,7 +455,10 @@ def compute(
         and `by` already, so rows are counted (far cheaper than distinct records)."""
         return grouped(table, segs + by, n=table.count() if unique else table.rid.nunique())
 
-    ex = with_segments(t.exports.select("rid", "export").distinct())
+    if t.one_row_a_record:
+        ex = t.exports.select("rid", "export", *segs)
+    else:
+        ex = with_segments(t.exports.select("rid", "export").distinct())
     out["records"] = counted(ex, ["export"], unique=True)
     out["current"] = counted(mapped.select("rid", "pos", *segs), ["pos"])
     out["entered"] = counted(entered, ["pos"], unique=True)
