@@ -367,12 +367,10 @@ def _stats(plans: list[ExportPlan], tables, execute) -> dict[int, dict[str, int]
     """Rows and rows with an id of every export, in one query (records are counted with the metrics)."""
     import ibis
 
-    from deliverables.backends.data import metrics
-
     parts = []
     for p in plans:
         table = tables[p.index]
-        ident = metrics.strip(table[p.layout.id]).nullif("")
+        ident = dates.strip(table[p.layout.id]).nullif("")
         counted = table.aggregate(rows=table.count(), with_id=ident.count())
         parts.append(counted.mutate(export=ibis.literal(p.index, "int64")))
     if not parts:

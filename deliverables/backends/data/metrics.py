@@ -13,7 +13,6 @@ grouped by segment: the whole audit is segment '' = ''.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,15 +25,6 @@ from deliverables.backends.data.plan import ANY, ExportPlan
 
 SEGMENT_KEYS = ("sname", "sval")
 NOT_SET = "(not set)"
-
-
-def strip(value: ibis.Value) -> ibis.Value:
-    """The text without leading and trailing whitespace, exactly as `strip()`, trimmed
-    only when it starts or ends with whitespace: most cells do neither, and testing two
-    characters costs far less than a trim."""
-    spaces = ibis.literal(string.whitespace)
-    edged = spaces.contains(value.left(1)) | spaces.contains(value.right(1))
-    return edged.ifelse(value.strip(), value)
 
 
 def norm(value: ibis.Value) -> ibis.Value:
@@ -68,7 +58,7 @@ def _int(value: int) -> ibis.Value:
 def dedupe(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
     """One row per id (`_id`, stripped once), the last one winning; rows without an id
     are dropped. History exports keep every row with an id."""
-    stripped = table.mutate(_id=strip(table[plan.layout.id]))
+    stripped = table.mutate(_id=dates.strip(table[plan.layout.id]))
     kept = stripped.filter(stripped["_id"] != "")
     if plan.layout.history is not None:
         return kept
@@ -80,7 +70,7 @@ def _segments(plan: ExportPlan, table: ibis.Table, names: tuple[str, ...]) -> di
     out = {}
     for i, name in enumerate(names):
         column = plan.segments.get(name)
-        out[f"seg{i}"] = strip(table[column]).coalesce("") if column else ibis.null("string")
+        out[f"seg{i}"] = dates.strip(table[column]).coalesce("") if column else ibis.null("string")
     return out
 
 
@@ -183,7 +173,7 @@ def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -
             continue
         col = ibis.literal(plan.column_key(field_name))
         parts["current"].append(
-            rows.select(export=_int(plan.index), row=row, col=col, raw=strip(rows[column]), pipe=pipe)
+            rows.select(export=_int(plan.index), row=row, col=col, raw=dates.strip(rows[column]), pipe=pipe)
         )
     if layout.history is not None:
         parts["changes"].append(_changes(plan, rows))
@@ -204,7 +194,7 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
     )
     return rows.select(
         col=rows["_col"],
-        raw=strip(rows[new]),
+        raw=dates.strip(rows[new]),
         pipe=ibis.null("string"),
         export=_int(plan.index),
         row=rows[ROW].cast("int64"),
