@@ -44,7 +44,8 @@ class Tidy:
     """Record numbers with some date, in parts (a record is undated when in none): a
     part may also hold numbers no record has, which never match."""
     one_row_a_record: bool = False
-    """Every record is one row of `exports`, with its segment values."""
+    """Every record is one row of `exports`, with its segment values, and `current`
+    carries them too."""
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
@@ -173,7 +174,14 @@ def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -
             continue
         col = ibis.literal(plan.column_key(field_name))
         parts["current"].append(
-            rows.select(export=_int(plan.index), row=row, col=col, raw=dates.strip(rows[column]), pipe=pipe)
+            rows.select(
+                export=_int(plan.index),
+                row=row,
+                col=col,
+                raw=dates.strip(rows[column]),
+                pipe=pipe,
+                **_segments(plan, rows, segments),
+            )
         )
     if layout.history is not None:
         parts["changes"].append(_changes(plan, rows))
@@ -215,7 +223,7 @@ def mapping_rows(plans: list[ExportPlan]) -> list[tuple[str, str, str, int]]:
     ]
 
 
-def map_values(values: ibis.Table, mapping: ibis.Table) -> ibis.Table:
+def map_values(values: ibis.Table, mapping: ibis.Table, carried: tuple[str, ...] = ()) -> ibis.Table:
     """Each value with the first stage (file order) it maps to, null when none, worked
     out once per distinct (column, value, pipeline) against the `mapping` table
     (`mapping_rows`) and joined back to the records."""
@@ -229,7 +237,7 @@ def map_values(values: ibis.Table, mapping: ibis.Table) -> ibis.Table:
         distinct.col, distinct["_rk"], distinct["_pk"], best.pos
     )
     joined = keyed.inner_join(mapped, ["col", "_rk", "_pk"])
-    return joined.select("rid", "col", "raw", "pos")
+    return joined.select("rid", "col", "raw", "pos", *carried)
 
 
 PAIR_SPAN = 1 << 20
@@ -314,13 +322,16 @@ def tidy(
     exports = cache(_numbered(plans, parts["records"]))
     mapping = table(mapping_rows(plans), MAPPING)
     seg_cols = [f"seg{i}" for i in range(len(segments))]
-    if len(single) == len(plans):  # one row per record already
+    whole = len(single) == len(plans)
+    # With every record one row, the current values carry its segment values along.
+    carried = tuple(seg_cols) if whole else ()
+    if whole:  # one row per record already
         records = exports.select("rid", "pipe", *seg_cols)
     else:
         records = exports.group_by("rid").agg(pipe=exports["pipe"].max(), **{c: exports[c].max() for c in seg_cols})
         records = cache(records)
     keyed = exports.select("export", "row", "rid")
-    current_parts = [t.select("rid", "col", "raw", "pipe") for t in numbered_current]
+    current_parts = [t.select("rid", "col", "raw", "pipe", *carried) for t in numbered_current]
     if parts["current"]:
         values = union(parts["current"]).inner_join(keyed, ["export", "row"])
         current_parts.append(values.select("rid", "col", "raw", "pipe"))
@@ -359,9 +370,9 @@ def tidy(
         last = latest.mutate(_rank=rank).filter(ibis._["_rank"] == 0)
         current_parts.append(last.select("rid", "col", "raw", "pipe"))
     text = ibis.null("string")
-    empty_values = nothing(exports.select("rid", col=text, raw=text, pipe=text))
+    empty_values = nothing(exports.select("rid", *carried, col=text, raw=text, pipe=text))
     values = union(current_parts) if current_parts else empty_values
-    current = cache(map_values(values, mapping))
+    current = cache(map_values(values, mapping, carried))
     empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries
@@ -383,7 +394,7 @@ def tidy(
         if len(single) < len(plans):
             others = made.filter(~made.export.isin(sorted(single) or [-1])).inner_join(keyed, ["export", "row"])
             dated.append(others.select("rid"))
-    return Tidy(records, exports, current, entries, dated, len(single) == len(plans))
+    return Tidy(records, exports, current, entries, dated, whole)
 
 
 def _one_column_a_stage(slots: list[Slot]) -> bool:
@@ -441,7 +452,10 @@ def compute(
     def with_segments(table: ibis.Table) -> ibis.Table:
         return table.inner_join(keyed, "rid") if segs else table
 
-    current = cache(with_segments(t.current.select("rid", "col", "raw", "pos")))
+    if t.one_row_a_record:  # the segment values are there already
+        current = t.current
+    else:
+        current = cache(with_segments(t.current.select("rid", "col", "raw", "pos")))
     mapped = current.filter(current.pos.notnull())
     # Entries are one row per record and stage: add the current stages they lack, rather
     # than a distinct union of both (a grouping over every entry).
