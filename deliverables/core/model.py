@@ -578,7 +578,7 @@ class Project(Model):
     date: Date | None = None
     """Date of this version; when absent the documents say "undated draft" and `check` warns."""
     next_meeting: Date | None = None
-    """Date of the next meeting (the one after `meeting`); next steps are due by it."""
+    """Date of the next meeting (the one after `meeting`); next steps are due by it, and the decks' title slides and the FAQ's cover name it."""
     architect: str = ""
     """The architect running the engagement; author of every document."""
     stakeholders: tuple[Stakeholder, ...] = ()
