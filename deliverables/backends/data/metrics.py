@@ -46,6 +46,8 @@ class Tidy:
     one_row_a_record: bool = False
     """Every record is one row of `exports`, with its segment values, and `current`
     carries them too."""
+    one_value_a_record: bool = False
+    """`current` holds at most one value per record (one stage column per object)."""
 
 
 def _rid(plan: ExportPlan, table: ibis.Table) -> ibis.Value:
@@ -394,7 +396,8 @@ def tidy(
         if len(single) < len(plans):
             others = made.filter(~made.export.isin(sorted(single) or [-1])).inner_join(keyed, ["export", "row"])
             dated.append(others.select("rid"))
-    return Tidy(records, exports, current, entries, dated, whole)
+    single_column = all(len(p.values) <= 1 for p in plans)
+    return Tidy(records, exports, current, entries, dated, whole, whole and single_column)
 
 
 def _one_column_a_stage(slots: list[Slot]) -> bool:
@@ -460,7 +463,10 @@ def compute(
     # Entries are one row per record and stage: add the current stages they lack, rather
     # than a distinct union of both (a grouping over every entry).
     dated = t.entries.select("rid", "pos")
-    now = mapped.select("rid", "pos").distinct().anti_join(dated, ["rid", "pos"])
+    now = mapped.select("rid", "pos")
+    if not t.one_value_a_record:
+        now = now.distinct()
+    now = now.anti_join(dated, ["rid", "pos"])
     entered = cache(with_segments(ibis.union(dated, now, distinct=False)))
     out: dict[str, ibis.Table] = {}
 
@@ -474,7 +480,9 @@ def compute(
     else:
         ex = with_segments(t.exports.select("rid", "export").distinct())
     out["records"] = counted(ex, ["export"], unique=True)
-    out["current"] = counted(mapped.select("rid", "pos", *segs), ["pos"])
+    # One value a record: a record is in one stage now, a row of its own.
+    single = t.one_value_a_record
+    out["current"] = counted(mapped.select("rid", "pos", *segs), ["pos"], unique=single)
     out["entered"] = counted(entered, ["pos"], unique=True)
     laters: dict[int, list[int]] = {}
     for a, b in later:
@@ -491,7 +499,7 @@ def compute(
         stuck = stuck.filter(stuck["last"] < cutoff).select("rid", "pos", *segs)
     else:
         stuck = nothing(stuck.select("rid", "pos", *segs))
-    out["stuck"] = counted(stuck, ["pos"])
+    out["stuck"] = counted(stuck, ["pos"], unique=single)
     converted = _both(entered, moves, kept=tuple(segs))
     out["converted"] = grouped(converted, [*segs, "src", "dst"], n=converted.count())
     unmapped = current.filter(current.pos.isnull() & current.raw.nullif("").notnull())
