@@ -133,11 +133,25 @@ def _shape_lines(shape: Any) -> Iterator[str]:
         yield from (_row([cell.text for cell in row.cells]) for row in shape.table.rows)
     elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
         for paragraph in shape.text_frame.paragraphs:
-            text = "".join(run.text for run in paragraph.runs).strip()
+            text = _runs_text(paragraph)
             if text:
                 yield f"{'  ' * paragraph.level}- {text}"
     elif shape.shape_type == 13:  # a picture
         yield f"[picture {shape.name}]"
+
+
+def _runs_text(paragraph: Any) -> str:
+    """A slide paragraph's runs (fields such as the slide number left out), a line break
+    inside it shown as ' / '."""
+    parts, current = [], ""
+    for child in paragraph._p:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "r":
+            current += "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+        elif tag == "br":
+            parts.append(current)
+            current = ""
+    return " / ".join(part.strip() for part in (*parts, current) if part.strip())
 
 
 def pdf_lines(data: bytes) -> Iterator[str]:
