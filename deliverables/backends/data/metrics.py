@@ -2,13 +2,15 @@
 embedded DuckDB and on a database where the exports already live.
 
 Every date cell of every export is first put in one long table (export, row,
-date column, text) and read by one expression (`dates.read`), so the bad dates
-and the entry dates come from the same parsed column. Each export is then
-reduced to tidy tables, materialised once: records (one row per record, with a
-record number, its pipeline and segment values), current values (record,
-column, raw value, stage) and stage entries (record, stage, first and last
-entry, in seconds since 1970). Every metric is a small grouped count over them,
-grouped by segment: the whole audit is segment '' = ''.
+date column, text) and each distinct text is read once by one expression
+(`dates.read`), so the bad dates and the entry dates come from the same parsed
+column. Each export is then deduplicated once and reduced to tidy tables,
+materialised once: records (one row per record, with a record number, its
+pipeline and segment values), current values (record, column, raw value,
+stage) and stage entries (record, stage, first and last entry, in seconds since
+1970). Every metric is a small grouped count over them by all segment columns
+at once, summed per segment in Python (`rollup`): the whole audit is segment
+'' = ''.
 """
 
 from __future__ import annotations
