@@ -5,12 +5,11 @@ formula in stage names, the CRM fields it reads, where to build it, cadence and 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from deliverables.backends.ical import add_months
 from deliverables.core import marks, teams
-from deliverables.core.context import Consumes, Context
+from deliverables.core.context import Context
 from deliverables.core.crmfields import Fields
 from deliverables.core.dates import long_date
 from deliverables.core.model import Project, Stage
@@ -24,9 +23,11 @@ DESCRIPTION = (
     "Lifecycle Measurement Framework: every metric on the client's own stages with its formula,"
     " CRM fields, report, cadence and owner (Word)."
 )
-CONSUMES = (Consumes("current-state-audit", ".json"),)
-"""The audit's metrics, when the client has an audit: its rates and times become the baselines."""
-EXTERNAL = ("base.docx",)
+CONSUMES = ()
+EXTERNAL = ("base.docx", "exports")
+"""The CRM exports, when the client has an audit: its rates and times become the baselines,
+read from the build's one measurement (as the kickoff deck and the maintenance schedule do),
+so the framework renders beside the audit document instead of after it."""
 CATEGORIES = ("conversion", "velocity", "production", "drop-off", "cost", "segmentation")
 BUSINESS = ("cac", "cltv", "nrr", "grr", "response-time")
 
@@ -44,7 +45,7 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
     client = project.client.name
     categories = [book.category(key) for key in CATEGORIES]
     business = [b for b in (book.business(key) for key in BUSINESS) if b is not None]
-    return {
+    found = {
         "file": files(project)[0],
         **prose.cover(project, ctx, text["title"]),
         "intro": [
@@ -62,6 +63,11 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "baselines_audit": _audit_note(project, text),
         "to_measure": text["to_measure"],
     }
+    if project.audit is None:
+        return found
+    from deliverables.backends.data import measure
+
+    return with_audit(found, measure(project, ctx).metrics)
 
 
 def _audit_note(project: Project, text: dict[str, Any]) -> str:
@@ -315,12 +321,9 @@ def _money(value: float, currency: str) -> str:
 
 
 def render(view: dict[str, Any], ctx: Context) -> dict[str, bytes]:
-    """The framework document, with the audit's rates and times as baselines when it has them."""
+    """The framework document."""
     from deliverables.documents.measures import word
 
-    data = ctx.artefacts.get(("current-state-audit", ".json"))
-    if data and view["baselines_audit"]:
-        view = with_audit(view, json.loads(data))
     return {view["file"]: word.write(view, ctx)}
 
 
