@@ -244,3 +244,16 @@ def test_a_session_measures_the_audit_again_only_when_what_it_reads_changes(tmp_
     source.write_text(source.read_text(encoding="utf-8").replace("default: 60, sql: 30", "default: 90, sql: 30"))
     fresh = build_file(source, tmp_path / "fresh", only=only, jobs=1)
     assert (fresh.folder / "audit-v1.json").read_bytes() == reused
+
+
+def test_a_broken_pool_leaves_the_measurement_to_the_view() -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def submit(self, function, *args):
+            raise BrokenProcessPool("a worker died")
+
+    ctx = context(EXAMPLE)
+    (node,) = graph.planned(ctx, ["current-state-audit"], Broken())
+    (alone,) = graph.plan(context(EXAMPLE), ["current-state-audit"])
+    assert node.view == alone.view

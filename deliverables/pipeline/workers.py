@@ -33,6 +33,9 @@ WARM = (
     "deliverables.backends.graphviz.art",
 )
 """Backends a worker imports as soon as it starts, while the main process plans."""
+SESSION_WARM = (*WARM, "deliverables.backends.data.audit", "deliverables.backends.data.charts:warm")
+"""What the workers of a session of builds (`Kept`) also load once, so that no later build
+pays for the audit's data libraries or its charts' (`module:function` calls the function)."""
 
 
 @dataclass
@@ -72,12 +75,15 @@ def render(job: Job, artefacts: Artefacts) -> tuple[dict[str, bytes], list[Any]]
 # ------------------------------------------------------------------ the pool
 
 
-def _warm() -> None:
+def _warm(names: tuple[str, ...] = WARM) -> None:
     _die_with_parent()
-    for name in WARM:
+    for name in names:
+        module, _, function = name.partition(":")
         # A backend whose library is missing fails later, in its own job.
         with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)()
 
 
 def _die_with_parent() -> None:
@@ -127,7 +133,7 @@ def pool(size: int | None = None, kept: Kept | None = None) -> Iterator[Any]:
         raise
 
 
-def _start(size: int | None) -> Any:
+def _start(size: int | None, warm: tuple[str, ...] = WARM) -> Any:
     """A started pool of `size` workers (default: one per core), or None where forking is unsafe."""
     size = cores() if size is None else size
     usable = size > 1 and threading.active_count() == 1 and _can_fork()
@@ -136,7 +142,9 @@ def _start(size: int | None) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"), initializer=_warm)
+    workers = ProcessPoolExecutor(
+        size, mp_context=multiprocessing.get_context("fork"), initializer=_warm, initargs=(warm,)
+    )
     # With fork, the first submission starts every worker at once, before the
     # executor's own thread exists: they begin importing now, while we plan.
     workers.submit(int)
@@ -170,7 +178,7 @@ class Kept:
                 thread.join(30)
             self.workers, self.started = None, False
         if not self.started:
-            self.workers, self.started = _start(self.size), True
+            self.workers, self.started = _start(self.size, SESSION_WARM), True
         return self.workers
 
     def close(self) -> None:

@@ -71,8 +71,12 @@ def start(ctx: Context, submit: Callable[..., Future]) -> None:
     if ctx.input("exports") is None or ctx.project.audit is None:
         return
     key = _key(ctx.project, ctx)
-    if key not in ctx.measured:
+    if key in ctx.measured:
+        return
+    try:
         ctx.measured[key] = Early(submit(_measured, ctx.project, ctx.document))
+    except RuntimeError:  # the pool is broken or shut down: the view measures itself
+        return
 
 
 class Early:

@@ -53,6 +53,11 @@ def _figure():
     return Figure
 
 
+def warm() -> None:
+    """Load and set up matplotlib now (a session's workers do, before any chart is asked for)."""
+    _figure()
+
+
 def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
     """A horizontal bar chart, first item on top, as {'svg': ..., 'png': ...}."""
     import textwrap
