@@ -257,3 +257,15 @@ def test_a_broken_pool_leaves_the_measurement_to_the_view() -> None:
     (node,) = graph.planned(ctx, ["current-state-audit"], Broken())
     (alone,) = graph.plan(context(EXAMPLE), ["current-state-audit"])
     assert node.view == alone.view
+
+
+def test_a_session_loads_the_audit_libraries_only_for_clients_with_an_audit(tmp_path: Path) -> None:
+    import os
+
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("client: {name: Plain}\n# audit: later\n", encoding="utf-8")
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    assert workers.session_warm([plain]) == workers.WARM
+    assert workers.session_warm([fifo, tmp_path / "missing.yaml"]) == workers.WARM, "never waits on a FIFO"
+    assert workers.session_warm([plain, EXAMPLE]) == workers.AUDIT_WARM

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
-from deliverables.pipeline.workers import Kept
+from deliverables.pipeline.workers import Kept, session_warm
 
 
 @dataclass
@@ -48,10 +48,14 @@ def build_many(
     tick: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Build every file (with `jobs` worker processes when above 1); results in input order."""
-    if jobs <= 1 or len(sources) <= 1:
+    if len(sources) == 1:
+        outcomes = [build_one(sources[0], out_root, only, theme)]
+        tick(outcomes[0])
+        return outcomes
+    if jobs <= 1:
         outcomes = []
         # One after the other, each build's deliverables in the same warm workers.
-        with Kept() as kept:
+        with Kept(warm=session_warm(sources)) as kept:
             for source in sources:
                 outcomes.append(build_one(source, out_root, only, theme, kept=kept))
                 tick(outcomes[-1])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from deliverables.core.errors import DeliverError, error_lines
 from deliverables.pipeline.build import BuildResult, build_file
-from deliverables.pipeline.workers import Kept
+from deliverables.pipeline.workers import Kept, session_warm
 
 Echo = Callable[[str], None]
 
@@ -60,7 +60,7 @@ def watch(
 
     The rebuilds share warm worker processes, so a save costs only the rendering."""
     echo(f"watching {source} (Ctrl-C to stop)")
-    with Kept() as kept:
+    with Kept(warm=session_warm([source])) as kept:
         _watch(source, out_root, theme, echo, err, interval, stop, kept)
 
 

@@ -16,12 +16,14 @@ import importlib
 import os
 import pickle
 import queue
+import re
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 Artefacts = dict[tuple[str, str], bytes]
@@ -33,9 +35,27 @@ WARM = (
     "deliverables.backends.graphviz.art",
 )
 """Backends a worker imports as soon as it starts, while the main process plans."""
-SESSION_WARM = (*WARM, "deliverables.backends.data.audit", "deliverables.backends.data.charts:warm")
-"""What the workers of a session of builds (`Kept`) also load once, so that no later build
-pays for the audit's data libraries or its charts' (`module:function` calls the function)."""
+AUDIT_WARM = (*WARM, "deliverables.backends.data.audit", "deliverables.backends.data.charts:warm")
+"""What the workers of a session whose clients have an audit also load once, so that no
+later build pays for the audit's data libraries or its charts' (`module:function` calls
+the function)."""
+
+
+def session_warm(sources: Iterable[Path]) -> tuple[str, ...]:
+    """What a session's workers load at start: `AUDIT_WARM` when a client file has a
+    top-level `audit:` section (a hint read from its text, only ever a regular file of
+    bounded size; only the start-up depends on it, and an unreadable file's build says why)."""
+    from deliverables.core.errors import DeliverError
+    from deliverables.core.source import read_client
+
+    for source in sources:
+        try:
+            text = read_client(source).decode("utf-8", errors="replace")
+        except (DeliverError, OSError):
+            continue
+        if re.search(r"^audit\s*:", text, re.MULTILINE):
+            return AUDIT_WARM
+    return WARM
 
 
 @dataclass
@@ -114,7 +134,7 @@ def pool(size: int | None = None, kept: Kept | None = None) -> Iterator[Any]:
             yield workers
         except BaseException as exc:
             if not isinstance(exc, Exception):  # Ctrl-C; after a failed build they stay warm
-                kept.close()
+                kept.close(now=True)
             raise
         return
     workers = _start(size)
@@ -162,8 +182,9 @@ class Kept:
     The session also remembers its audits, keyed by everything they are made of.
     """
 
-    def __init__(self, size: int | None = None) -> None:
+    def __init__(self, size: int | None = None, warm: tuple[str, ...] = WARM) -> None:
         self.size = size
+        self.warm = warm
         self.workers: Any = None
         self.started = False
         self.measured: dict[bytes, object] = {}
@@ -178,20 +199,27 @@ class Kept:
                 thread.join(30)
             self.workers, self.started = None, False
         if not self.started:
-            self.workers, self.started = _start(self.size, SESSION_WARM), True
+            self.workers, self.started = _start(self.size, self.warm), True
         return self.workers
 
-    def close(self) -> None:
-        """Stop the workers now (a no-op when none were started)."""
+    def close(self, now: bool = False) -> None:
+        """Stop the workers once they finish what they do, or `now` (Ctrl-C)."""
         if self.workers is not None:
-            _end(self.workers)
+            try:
+                if now:
+                    raise KeyboardInterrupt
+                self.workers.shutdown(wait=True, cancel_futures=True)
+            except BaseException:
+                _end(self.workers)
+                if not now:
+                    raise
         self.workers, self.started = None, False
 
     def __enter__(self) -> Kept:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(now=kind is not None and not issubclass(kind, Exception))
 
 
 def _end(workers: Any) -> None:
