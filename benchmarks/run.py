@@ -31,9 +31,9 @@ WATCH_PROBE = """
 import sys, time
 from pathlib import Path
 from deliverables.pipeline.build import build_file
-from deliverables.pipeline.workers import Kept
+from deliverables.pipeline.workers import Kept, session_warm
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
-with Kept() as kept:  # as `deliver watch` does: one set of warm workers for every rebuild
+with Kept(warm=session_warm([source])) as kept:  # as `deliver watch` does: warm workers for every rebuild
     build_file(source, out, kept=kept)
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("definition:", "definition: Revised.", 1), encoding="utf-8")
