@@ -121,7 +121,7 @@ def test_duplicates_are_counted_in_a_positioned_warning(runner) -> None:
     result = _audit(runner, CASES / "audit" / "client.yaml", "--format", "json")
     where = f"{CASES / 'audit' / 'client.yaml'}:13:14: audit.exports[path=exports/contacts.csv].path"
     assert result.stderr.splitlines() == [
-        f"{where}: warning: export 'exports/contacts.csv' has 1 duplicate row(s) by 'Record ID': the last row of each id is used"
+        f"{where}: warning: export 'exports/contacts.csv' has 1 duplicate row by 'Record ID': the last row of each id is used"
     ]
 
 

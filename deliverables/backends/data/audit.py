@@ -394,16 +394,23 @@ def _sources(
             warnings.append(
                 (
                     where,
-                    f"export '{p.export.path}' has {duplicates} duplicate row(s) by '{p.layout.id}': the last row of each id is used",
+                    f"export '{p.export.path}' has {_rows(duplicates, 'duplicate row')} by '{p.layout.id}': "
+                    "the last row of each id is used",
                 )
             )
         if rows - found["with_id"]:
             warnings.append(
                 (
                     where,
-                    f"export '{p.export.path}' has {rows - found['with_id']} row(s) without '{p.layout.id}', left out",
+                    f"export '{p.export.path}' has {_rows(rows - found['with_id'], 'row')} without '{p.layout.id}', "
+                    "left out",
                 )
             )
         if not p.dates and not history and not p.layout.current:
             warnings.append((where, f"export '{p.export.path}' has no column the stages map to"))
     return sources, warnings
+
+
+def _rows(count: int, noun: str) -> str:
+    """`1 duplicate row`, `3 duplicate rows`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
