@@ -85,8 +85,9 @@ def planned(base: Context, selected: Sequence[str], pool: Any = None) -> Iterato
     env = incremental.content_key(base.theme)
     nodes: dict[str, Node] = {}
     order = _cheap_first(closure(selected))
+    slow: dict[str, bytes] = {}
     if pool is not None:
-        _start_slow(base, order, pool)
+        _start_slow(base, order, pool, slow)
     lists: dict[str, Listing] = {}
     for name in order:
         module = registry.load(name)
@@ -95,7 +96,7 @@ def planned(base: Context, selected: Sequence[str], pool: Any = None) -> Iterato
             # first node showing them is planned, not before the first views.
             lists = _listing(base)
         ctx = replace(base, warnings=[], inputs={}, artefacts={}, listing=lists if _wants_lists(module) else {})
-        ctx.inputs = inputs.load(module.EXTERNAL, ctx)
+        ctx.inputs = _load(module.EXTERNAL, ctx, slow)
         node = Node(name, module, ctx, module.view(ctx.project, ctx))
         node.parts = {
             "view": incremental.view_key(node.view),
@@ -115,7 +116,16 @@ SLOW_INPUTS = {"exports": "deliverables.backends.data"}
 each with the module whose `start(ctx, submit)` begins that work in a worker."""
 
 
-def _start_slow(base: Context, order: Sequence[str], pool: Any) -> None:
+def _load(roles: Sequence[str], ctx: Context, slow: dict[str, bytes]) -> dict[str, bytes]:
+    """A node's external files; the slow inputs' fingerprints (the exports' hashes of
+    possibly large files) are read once per build, in `slow`, for every node that reads them."""
+    fresh = [role for role in roles if role not in slow]
+    found = inputs.load(fresh, ctx)
+    slow.update((role, found[role]) for role in fresh if role in SLOW_INPUTS and role in found)
+    return {**{role: slow[role] for role in roles if role in slow}, **found}
+
+
+def _start_slow(base: Context, order: Sequence[str], pool: Any, slow: dict[str, bytes]) -> None:
     """Hand the slow inputs' work to a worker now; the views that need it wait for it."""
     import importlib
 
@@ -123,7 +133,7 @@ def _start_slow(base: Context, order: Sequence[str], pool: Any) -> None:
     for role in roles:
         ctx = replace(base, warnings=[], inputs={}, artefacts={})
         try:
-            ctx.inputs = inputs.load((role,), ctx)
+            ctx.inputs = _load((role,), ctx, slow)
         except DeliverError:
             continue  # the node that reads it raises the error, positioned, in its turn
         importlib.import_module(SLOW_INPUTS[role]).start(ctx, pool.submit)
