@@ -50,18 +50,21 @@ def _key(project: Project, ctx: Context) -> bytes:
     """The exports' fingerprint and everything of the project the audit reads: its
     section, the date, the domains and the stages without their prose; and the
     client file's path, so a batch of clients never shares one, however alike."""
-    import hashlib
-    import json
+    fingerprint = project.derived.get("audit-reads")
+    if not isinstance(fingerprint, bytes):  # once per project: every view that shows the audit asks
+        import hashlib
+        import json
 
-    read = project.model_dump(mode="json", include={"audit", "date", "domains", "stages"})
-    for stage in read.get("stages", []):
-        for name in PROSE:
-            stage.pop(name, None)
-        for way_out in stage.get("exit", []):
-            way_out.pop("when", None)
-    text = json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    fingerprint = hashlib.sha256(str(ctx.document.path).encode("utf-8") + b"\0" + text).hexdigest()
-    return (ctx.input("exports") or b"") + b"\nproject " + fingerprint.encode()
+        read = project.model_dump(mode="json", include={"audit", "date", "domains", "stages"})
+        for stage in read.get("stages", []):
+            for name in PROSE:
+                stage.pop(name, None)
+            for way_out in stage.get("exit", []):
+                way_out.pop("when", None)
+        text = json.dumps(read, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        fingerprint = hashlib.sha256(text).hexdigest().encode()
+        project.derived["audit-reads"] = fingerprint
+    return (ctx.input("exports") or b"") + b"\nproject " + fingerprint + b"\nfile " + str(ctx.document.path).encode()
 
 
 def start(ctx: Context, submit: Callable[..., Future]) -> None:
