@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,14 +49,10 @@ def build_many(
     tick: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Build every file (with `jobs` worker processes when above 1); results in input order."""
-    if len(sources) == 1:
-        outcomes = [build_one(sources[0], out_root, only, theme)]
-        tick(outcomes[0])
-        return outcomes
-    if jobs <= 1:
+    if jobs <= 1 or len(sources) == 1:
         outcomes = []
-        # One after the other, each build's deliverables in the same warm workers.
-        with Kept(warm=session_warm(sources)) as kept:
+        # One after the other; several files share a session's warm workers, one starts its own.
+        with Kept(warm=session_warm(sources)) if len(sources) > 1 else contextlib.nullcontext() as kept:
             for source in sources:
                 outcomes.append(build_one(source, out_root, only, theme, kept=kept))
                 tick(outcomes[-1])
