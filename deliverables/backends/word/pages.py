@@ -40,11 +40,50 @@ class _Look:
     font: str | None
 
 
+class _Styles:
+    """The paragraph styles one estimate reads, each looked up once: python-docx finds a style
+    by id with an XPath search of the whole styles part, and an estimate asks for the style of
+    every paragraph and its flags through the style chain. Styles do not change while pages
+    are estimated (only paragraphs are given keeps and breaks)."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._styles: dict[str | None, Any] = {}
+        self._looks: dict[str | None, _Look] = {}
+        self._flags: dict[tuple[str | None, str], Any] = {}
+
+    def style(self, paragraph: Paragraph) -> Any:
+        key = paragraph._p.style
+        if key not in self._styles:
+            self._styles[key] = paragraph.style
+        return self._styles[key]
+
+    def look(self, paragraph: Paragraph) -> _Look:
+        key = paragraph._p.style
+        if key not in self._looks:
+            self._looks[key] = _look(self.document, self.style(paragraph))
+        return self._looks[key]
+
+    def effective(self, paragraph: Paragraph, name: str) -> Any:
+        """A paragraph format flag as set on the paragraph or, failing that, its style chain."""
+        value = getattr(paragraph.paragraph_format, name)
+        if value is not None:
+            return value
+        key = (paragraph._p.style, name)
+        if key not in self._flags:
+            style = self.style(paragraph)
+            while value is None and style is not None:
+                value = getattr(style.paragraph_format, name)
+                style = style.base_style
+            self._flags[key] = value
+        return self._flags[key]
+
+
 def heights(document: Any, paragraphs: Sequence[Paragraph]) -> list[float]:
     """Estimated height in points of each paragraph, spacing included."""
     width = _text_width(document)
-    looks: dict[str, _Look] = {}
-    return [_height(document, looks, paragraph, width) for paragraph in paragraphs]
+    styles = _Styles(document)
+    return [_height(styles, paragraph, width) for paragraph in paragraphs]
 
 
 def text_font(document: Any, style_name: str) -> tuple[float, measure.Family]:
@@ -123,13 +162,20 @@ def keep_tables_together(document: Any) -> None:
 
 def _keep_with_next(p: Any) -> None:
     p_pr = p.get_or_add_pPr()
-    if p_pr.find(qn("w:keepNext")) is None:
-        p_pr.insert_element_before(OxmlElement("w:keepNext"), *_AFTER_KEEP_NEXT)
+    if p_pr.find(_KEEP_NEXT) is not None:
+        return
+    # before the first child the schema places after w:keepNext (a valid pPr keeps schema order)
+    after = next((child for child in p_pr.iterchildren() if child.tag in _AFTER_KEEP_NEXT), None)
+    if after is None:
+        p_pr.append(OxmlElement("w:keepNext"))
+    else:
+        after.addprevious(OxmlElement("w:keepNext"))
 
 
 # CT_PPr children that follow w:keepNext in the schema's sequence.
-_AFTER_KEEP_NEXT = tuple(
-    f"w:{name}"
+_KEEP_NEXT = qn("w:keepNext")
+_AFTER_KEEP_NEXT = frozenset(
+    qn(f"w:{name}")
     for name in (
         "keepLines",
         "pageBreakBefore",
@@ -214,27 +260,27 @@ def _items(document: Any) -> list[_Item]:
     """The body's paragraphs and table rows, in order, with their estimated heights."""
     body = document.element.body
     width = _text_width(document)
-    looks: dict[str, _Look] = {}
+    styles = _Styles(document)
     padding = cell_padding(document)
     out: list[_Item] = []
     broken = False
     for child in body.iterchildren(qn("w:p"), qn("w:tbl")):
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, document._body)
-            height = _height(document, looks, paragraph, width)
-            fresh = broken or bool(_effective(paragraph, "page_break_before"))
-            out.append(_Item(height, bool(_effective(paragraph, "keep_with_next")), fresh, paragraph))
+            height = _height(styles, paragraph, width)
+            fresh = broken or bool(styles.effective(paragraph, "page_break_before"))
+            out.append(_Item(height, bool(styles.effective(paragraph, "keep_with_next")), fresh, paragraph))
             broken = (
                 bool(child.xpath(".//w:br[@w:type='page']"))
                 or child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
             )
             continue
-        out += _rows(document, looks, child, padding, len({i.table for i in out if i.table >= 0}), broken)
+        out += _rows(document, styles, child, padding, len({i.table for i in out if i.table >= 0}), broken)
         broken = False
     return out
 
 
-def _rows(document: Any, looks: dict[str, _Look], tbl: Any, padding: float, number: int, fresh: bool) -> list[_Item]:
+def _rows(document: Any, styles: _Styles, tbl: Any, padding: float, number: int, fresh: bool) -> list[_Item]:
     vertical = _margins(document, "top") + _margins(document, "bottom")
     grid = [int(col.get(qn("w:w"))) / 20 for col in tbl.iterchildren(qn("w:tblGrid")) for col in col]
     heights, keeps, headers = [], [], []
@@ -246,8 +292,8 @@ def _rows(document: Any, looks: dict[str, _Look], tbl: Any, padding: float, numb
             cell_width = sum(grid[column : column + span]) - padding
             column += span
             paragraphs = [Paragraph(p, document._body) for p in tc.iterchildren(qn("w:p"))]
-            keep = keep or any(_effective(p, "keep_with_next") for p in paragraphs)
-            tallest = max(tallest, sum(_height(document, looks, p, cell_width) for p in paragraphs))
+            keep = keep or any(styles.effective(p, "keep_with_next") for p in paragraphs)
+            tallest = max(tallest, sum(_height(styles, p, cell_width) for p in paragraphs))
         heights.append(tallest + vertical + ROW_RULE)
         keeps.append(keep)
         headers.append(tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
@@ -312,19 +358,8 @@ def _more_rows(items: Sequence[_Item], starts: Sequence[int], last: int, target:
             Paragraph(p, None).paragraph_format.keep_with_next = True
 
 
-def _effective(paragraph: Paragraph, name: str) -> Any:
-    """A paragraph format flag as set on the paragraph or, failing that, its style chain."""
-    value = getattr(paragraph.paragraph_format, name)
-    style = paragraph.style
-    while value is None and style is not None:
-        value = getattr(style.paragraph_format, name)
-        style = style.base_style
-    return value
-
-
-def _height(document: Any, looks: dict[str, _Look], paragraph: Paragraph, width: float) -> float:
-    style = paragraph.style
-    look = looks.get(style.style_id) or looks.setdefault(style.style_id, _look(document, style))
+def _height(styles: _Styles, paragraph: Paragraph, width: float) -> float:
+    look = styles.look(paragraph)
     pictures = [int(e.get("cy")) / 12700 for e in paragraph._p.iter(f"{{{WP}}}extent")]
     if pictures:  # an inline picture is its line: line spacing does not scale it
         return look.before + look.after + sum(pictures)
