@@ -187,6 +187,23 @@ def test_a_broken_kept_pool_is_replaced_at_the_next_build() -> None:
         assert kept.get().submit(int).result(timeout=60) == 0
 
 
+def test_workers_stopped_by_an_error_leave_nothing_for_the_exit_to_trip_on() -> None:
+    """A failed build's workers are stopped with their executor's thread, so the
+    interpreter's exit hook never writes to a wake-up pipe that thread is closing
+    (that race printed a traceback under the build's clear error)."""
+    _threads_ended()
+    with pytest.raises(InputError), workers.pool(2) as pool:
+        if pool is None:
+            pytest.skip("worker processes cannot be used here (one core, or threads already running)")
+        thread, wakeup = pool._executor_manager_thread, pool._executor_manager_thread_wakeup
+        processes = list(pool._processes.values())
+        pool.submit(sum, [1, 2]).result(timeout=60)
+        raise InputError([])
+    assert not thread.is_alive(), "the executor's thread ended before the error went on"
+    assert all(not p.is_alive() for p in processes)
+    assert wakeup._closed, "its wake-up pipe is closed: the exit hook leaves it alone"
+
+
 def _threads_ended() -> None:
     """Wait for the threads earlier tests' pools leave winding down (workers fork only without threads)."""
     for thread in threading.enumerate():

@@ -193,10 +193,7 @@ class Kept:
     def get(self) -> Any:
         """The warm workers (started by the first call), or None where rendering here is better."""
         if self.workers is not None and getattr(self.workers, "_broken", False):
-            thread = getattr(self.workers, "_executor_manager_thread", None)
-            _end(self.workers)
-            if thread is not None:  # it must end before new workers are forked
-                thread.join(30)
+            _end(self.workers)  # its thread ends too, before new workers are forked
             self.workers, self.started = None, False
         if not self.started:
             self.workers, self.started = _start(self.size, self.warm), True
@@ -224,12 +221,21 @@ class Kept:
 
 def _end(workers: Any) -> None:
     """Stop the workers now, without waiting for what they do, so that nothing is left
-    running and the interpreter's exit never waits on them."""
+    running and the interpreter's exit never waits on them.
+
+    The executor's own thread is waited for (briefly: its workers are already told to
+    end): it closes the executor's wake-up pipe as it finishes, and if the interpreter
+    exited meanwhile, its exit hook could write to that pipe as it closes and print a
+    traceback after the build's clear error.
+    """
+    thread = getattr(workers, "_executor_manager_thread", None)
     for process in list((getattr(workers, "_processes", None) or {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
     with contextlib.suppress(Exception):
         workers.shutdown(wait=False, cancel_futures=True)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(30)
 
 
 def _can_fork() -> bool:
