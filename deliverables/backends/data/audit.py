@@ -195,10 +195,16 @@ class Database:
             self.con.raw_sql(f"SET memory_limit = '{MEMORY_LIMIT}'")
             self.con.raw_sql(f"SET temp_directory = {_literal(spill)}")
 
+    def sql(self, expr) -> str:
+        """The DuckDB SQL of an expression (compiled once per distinct tree: `compiled`)."""
+        from deliverables.backends.data import compiled
+
+        return compiled.sql(expr, self.con.compile, self.con.name)
+
     def execute(self, expr) -> list[dict[str, Any]]:
         """The rows of a table expression, as dicts."""
         if self.direct:
-            cursor = self.con.raw_sql(self.con.compile(expr))
+            cursor = self.con.raw_sql(self.sql(expr))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
         return self.con.to_pyarrow(expr).to_pylist()
@@ -212,7 +218,7 @@ class Database:
         import ibis
 
         name = f"audit_{len(self.cached)}"
-        self.con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {self.con.compile(expr)}')
+        self.con.raw_sql(f'CREATE TEMP TABLE "{name}" AS {self.sql(expr)}')
         self.cached.append(name)
         return ibis.table(expr.schema(), name=name)
 

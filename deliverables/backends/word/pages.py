@@ -355,7 +355,7 @@ def _more_rows(items: Sequence[_Item], starts: Sequence[int], last: int, target:
         return
     for item in items[start:end]:
         for p in item.row.iter(qn("w:p")):
-            Paragraph(p, None).paragraph_format.keep_with_next = True
+            _keep_with_next(p)
 
 
 def _height(styles: _Styles, paragraph: Paragraph, width: float) -> float:
