@@ -108,3 +108,26 @@ def test_postgres_gives_the_same_metrics_as_duckdb(server, tmp_path: Path, runne
     expected = json.loads(duck.stdout)
     assert expected["stages"]["sal"] == {"current": 2, "entered": 2, "skipped": 0, "stuck": 2}
     assert json.loads(pg.stdout) == expected
+
+
+def test_postgres_reads_minute_dates_as_duckdb_does(server, tmp_path: Path, runner) -> None:
+    from test_audit_dates import MIXED, _client
+
+    def both(rows: str):
+        client = _client(tmp_path, rows)
+        duck = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+        _load(server, {"minutes": tmp_path / "contacts.csv"})
+        source = f"  source: 'postgres://audit@/postgres?host={server}'\n  tables: {{contacts.csv: minutes}}\n"
+        (tmp_path / "pg.yaml").write_text(client.read_text() + source)
+        return duck, runner.invoke(cli, ["audit", str(tmp_path / "pg.yaml"), "--format", "json"])
+
+    duck, pg = both(MIXED)
+    assert duck.exit_code == 0, duck.output
+    assert pg.exit_code == 0, pg.output
+    assert json.loads(duck.stdout)["transitions"][0]["median_days"] == 2.5
+    assert json.loads(pg.stdout) == json.loads(duck.stdout)
+    duck, pg = both(MIXED + "7,Lead,2025-02-29 10:00,\n")
+    bad = "column 'Became a Lead Date': unreadable date '2025-02-29 10:00'"
+    assert (duck.exit_code, pg.exit_code) == (1, 1)
+    # A database table has no row order: the row named may differ, the date may not.
+    assert f"contacts.csv:8: {bad}" in duck.stderr and f": {bad}" in pg.stderr

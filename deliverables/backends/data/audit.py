@@ -302,9 +302,7 @@ def _run(
     }
     slots = metrics.date_slots(plans)
     cache = db.cache
-    parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index])
-    if parsed is not None:
-        parsed = cache(parsed)
+    parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index], cache)
     tick()
     problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
     tick()
