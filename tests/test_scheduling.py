@@ -187,6 +187,32 @@ def test_a_broken_kept_pool_is_replaced_at_the_next_build() -> None:
         assert kept.get().submit(int).result(timeout=60) == 0
 
 
+def test_workers_inherit_what_the_main_process_imports_for_both() -> None:
+    """The model, the client file's reader and the deliverables' modules are imported once,
+    before the workers are forked: none of the backends the workers warm up imports the
+    validator, so a worker of a fresh process that holds it has it from the main process."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import sys
+        from deliverables.pipeline import workers
+        names = (*workers.SHARED, "deliverables.documents.faq", "deliverables.documents.card")
+        assert not any(n in sys.modules for n in names), "a fresh process"
+        with workers.pool(2) as pool:
+            if pool is None:
+                print("no workers")
+                raise SystemExit(0)
+            asked = "[n for n in __import__('sys').modules if n in names]"
+            print(sorted(pool.submit(eval, asked, {"names": names}).result(timeout=120)) == sorted(names))
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.strip() == "no workers":
+        pytest.skip("worker processes cannot be used here (one core)")
+    assert out.stdout.strip() == "True"
+
+
 def test_workers_stopped_by_an_error_leave_nothing_for_the_exit_to_trip_on() -> None:
     """A failed build's workers are stopped with their executor's thread, so the
     interpreter's exit hook never writes to a wake-up pipe that thread is closing

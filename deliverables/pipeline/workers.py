@@ -3,7 +3,9 @@
 A job is one deliverable's render call with its view and context already made.
 A build starts its workers first, before the client file is even read, and
 each worker imports the office and graphics libraries while the main process
-parses, validates and plans: the two costs overlap instead of adding up. A job
+parses, validates and plans: the two costs overlap instead of adding up. What
+both sides use (the model, the client file's reader, the deliverables' own
+modules) is imported once, before the workers are forked, so they inherit it. A job
 starts once every job it consumes has finished; among the ready ones the one
 with most work waiting on it goes first. Where workers cannot be used (one
 core, threads running, a job that cannot be sent) jobs run in this process.
@@ -35,6 +37,10 @@ WARM = (
     "deliverables.backends.graphviz.art",
 )
 """Backends a worker imports as soon as it starts, while the main process plans."""
+SHARED = ("deliverables.core.context", "deliverables.core.source", "deliverables.core.validate")
+"""What the main process and every worker both use: imported before the workers are
+forked (with every deliverable's module, `_shared`), so that each worker inherits it
+instead of importing it again while the others compete for the same cores."""
 AUDIT_WARM = (*WARM, "deliverables.backends.data.audit", "deliverables.backends.data.charts:warm")
 """What the workers of a session whose clients have an audit also load once, so that no
 later build pays for the audit's data libraries or its charts' (`module:function` calls
@@ -159,6 +165,7 @@ def _start(size: int | None, warm: tuple[str, ...] = WARM) -> Any:
     usable = size > 1 and threading.active_count() == 1 and _can_fork()
     if not usable:
         return None
+    _shared()
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -236,6 +243,17 @@ def _end(workers: Any) -> None:
         workers.shutdown(wait=False, cancel_futures=True)
     if thread is not None and thread is not threading.current_thread():
         thread.join(30)
+
+
+def _shared() -> None:
+    """Import `SHARED` and every deliverable's module here, once, for the workers to inherit."""
+    from deliverables.pipeline import registry
+
+    for name in SHARED:
+        importlib.import_module(name)
+    for name in registry.names():
+        with contextlib.suppress(Exception):  # a broken module fails in its own turn, positioned
+            registry.load(name)
 
 
 def _can_fork() -> bool:
