@@ -82,7 +82,7 @@ class Block:
         owner_width = self.owner_width() + self.style.size * 0.2
         inline = owner_width <= inner * 0.45 and self._one_line(name, inner - owner_width - self.style.size)
         name_width = inner - owner_width - self.style.size if inline else inner
-        cursor = pad + name.wrap(name_width, 1e6)[1]
+        cursor = pad + wrapped(name, name_width)[0]
         items.append((name, left, pad, name_width))
         if inline:
             # Baselines match: a paragraph's first baseline sits fontSize below its top.
@@ -91,7 +91,7 @@ class Block:
         for paragraph in self._details(inner) + ([] if inline else [owner]):
             cursor += paragraph.getSpaceBefore()
             items.append((paragraph, left, cursor, inner))
-            cursor += paragraph.wrap(inner, 1e6)[1]
+            cursor += wrapped(paragraph, inner)[0]
         return Placed(cursor + pad, tuple(items), inline)
 
     def _place_brief(self, inner: float) -> Placed:
@@ -102,18 +102,17 @@ class Block:
             pad = round(self.style.size * 0.1, 2)
         name = self._name()
         items = [(name, left, pad, inner)]
-        cursor = pad + name.wrap(inner, 1e6)[1]
+        cursor = pad + wrapped(name, inner)[0]
         if self.stage.get("note"):
             note = self._paragraph("note", markup(self.stage["note"]), self.style.definition)
             cursor += note.getSpaceBefore()
             items.append((note, left, cursor, inner))
-            cursor += note.wrap(inner, 1e6)[1]
+            cursor += wrapped(note, inner)[0]
         return Placed(cursor + pad, tuple(items), False)
 
     def _one_line(self, name: Paragraph, width: float) -> bool:
         """True when the name with its marks fits on one line of `width`."""
-        name.wrap(width, 1e6)
-        return len(name.blPara.lines) == 1
+        return wrapped(name, width)[1] == 1
 
     def _name(self) -> Paragraph:
         text = f"{markup(self.stage['label'])}"
@@ -131,7 +130,7 @@ class Block:
 
     def _paragraph(self, key: object, text: str, style: Any, bullet: str | None = None) -> Paragraph:
         if key not in self.made:
-            self.made[key] = Paragraph(text, style, bulletText=bullet)
+            self.made[key] = parsed(text, style, bullet)
         return self.made[key]
 
     def owner_width(self) -> float:
@@ -163,6 +162,46 @@ class Block:
                 self.stage["definitions"][1], lambda text: stringWidth(text, REGULAR, size) <= inner
             )
         return self.made[("one line", inner)]
+
+
+_PARSED: dict[tuple[str, Any, str | None], Paragraph] = {}
+_MOST_PARSED = 20_000
+
+
+def parsed(text: str, style: Any, bullet: str | None = None) -> Paragraph:
+    """The paragraph of `text` in `style`, its markup parsed once per process.
+
+    The fitting search lays the same stages out for many cards, sizes and column
+    counts, and parsing is the costly part. A paragraph is only ever measured or
+    drawn right after it is wrapped to the width in hand, so one paragraph may
+    serve every block that shows the same text in the same style. The key holds
+    the style object itself: equal texts in distinct styles never share.
+    """
+    key = (text, style, bullet)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _MOST_PARSED:
+            _PARSED.clear()
+            _WRAPPED.clear()
+        found = _PARSED[key] = Paragraph(text, style, bulletText=bullet)
+    return found
+
+
+_WRAPPED: dict[tuple[Paragraph, float], tuple[float, int]] = {}
+
+
+def wrapped(paragraph: Paragraph, width: float) -> tuple[float, int]:
+    """The height and line count of a `parsed` paragraph wrapped to `width`, worked out
+    once per paragraph and width (the paragraph is wrapped again before it is drawn).
+    The key holds the paragraph itself, so no other one can ever take its place."""
+    key = (paragraph, width)
+    found = _WRAPPED.get(key)
+    if found is None:
+        if len(_WRAPPED) >= 4 * _MOST_PARSED:
+            _WRAPPED.clear()
+        height = paragraph.wrap(width, 1e6)[1]
+        found = _WRAPPED[key] = (height, len(paragraph.blPara.lines))
+    return found
 
 
 def _least_width(text: str, font: str, size: float, most: int = 4000) -> float:
