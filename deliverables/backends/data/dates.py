@@ -263,12 +263,14 @@ def read_minutes(table: ibis.Table, column: str, fixed: str, keep: tuple[str, ..
     """The `keep` columns with `ts`: where boolean column `fixed` says the text of `column`
     is a valid `YYYY-MM-DD HH:MM` (`minutes`), the seconds `read` gives it (ISO 8601
     without seconds or zone, so UTC), cell by cell with no shape to find, nothing to strip
-    and nothing left to check. Such a text is the SQL timestamp literal itself, read by
-    the database's own cast at a fraction of the cost of its parts' arithmetic. The other
-    rows are read as a placeholder, so the cast never meets anything else: their `ts`
-    means nothing."""
+    and nothing left to check. Such a text, with its seconds added, is the SQL timestamp
+    literal itself, read by the database's own cast at a fraction of the cost of its parts'
+    arithmetic. The other rows are read as a placeholder, so the cast never meets anything
+    else: their `ts` means nothing."""
     carried = tuple(dict.fromkeys((*keep, fixed)))
-    text = table.select(*carried, _minutes=table[fixed].ifelse(table[column], PLACEHOLDER))
+    # With its seconds written out, the text is the canonical timestamp literal of every
+    # SQL dialect (BigQuery, for one, does not read a time without seconds).
+    text = table.select(*carried, _minutes=table[fixed].ifelse(table[column], PLACEHOLDER).concat(":00"))
     # A timestamp without zone: its epoch is the civil time read as UTC, whatever the session's zone.
     seconds = text._minutes.cast("timestamp").epoch_seconds().cast("int64")
     return text.select(*keep, ts=seconds)
