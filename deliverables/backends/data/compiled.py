@@ -54,13 +54,12 @@ def fingerprint(node: Any, dialect: str) -> str:
     import duckdb
     import ibis
 
-    digests: dict[int, bytes] = {}
-    keep: list[Any] = []  # the nodes whose id() is in `digests` stay alive meanwhile
-    top = _digest(node, digests, keep)
+    digests: dict[int, bytes] = {}  # by id(): every node is held by the tree meanwhile
+    top = _digest(node, digests)
     return cache.key(f"ibis {ibis.__version__} duckdb {duckdb.__version__} {dialect}", top)
 
 
-def _digest(value: Any, digests: dict[int, bytes], keep: list[Any]) -> bytes:
+def _digest(value: Any, digests: dict[int, bytes]) -> bytes:
     from ibis.backends import BaseBackend
     from ibis.common.grounds import Concrete
 
@@ -71,10 +70,9 @@ def _digest(value: Any, digests: dict[int, bytes], keep: list[Any]) -> bytes:
         kind = type(value)
         hasher = hashlib.sha256(f"{kind.__module__}.{kind.__qualname__}(".encode())
         for name, arg in zip(kind.__argnames__, value.__args__):
-            hasher.update(name.encode() + b"=" + _digest(arg, digests, keep) + b",")
+            hasher.update(name.encode() + b"=" + _digest(arg, digests) + b",")
         found = hasher.digest()
         digests[id(value)] = found
-        keep.append(value)
         return found
     if value is None or isinstance(value, _PLAIN):
         return f"{type(value).__name__}:{value!r}".encode()
@@ -83,10 +81,10 @@ def _digest(value: Any, digests: dict[int, bytes], keep: list[Any]) -> bytes:
     if isinstance(value, BaseBackend):  # which connection a table is on is no part of its SQL
         return f"backend:{value.name}".encode()
     if isinstance(value, Mapping):
-        parts = [_digest(k, digests, keep) + b":" + _digest(v, digests, keep) for k, v in value.items()]
+        parts = [_digest(k, digests) + b":" + _digest(v, digests) for k, v in value.items()]
         return b"{" + b",".join(parts) + b"}"
     if isinstance(value, (tuple, list)):
-        return b"(" + b",".join(_digest(v, digests, keep) for v in value) + b")"
+        return b"(" + b",".join(_digest(v, digests) for v in value) + b")"
     if isinstance(value, frozenset):  # no order of its own: its members' digests, sorted
-        return b"set(" + b",".join(sorted(_digest(v, digests, keep) for v in value)) + b")"
+        return b"set(" + b",".join(sorted(_digest(v, digests) for v in value)) + b")"
     raise _Unknown(type(value).__name__)

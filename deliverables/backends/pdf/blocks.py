@@ -45,8 +45,7 @@ class Block:
     level: int
     placed: dict[float, Placed] = field(default_factory=dict)
     made: dict[object, Any] = field(default_factory=dict)
-    """Paragraphs by role, parsed once and re-wrapped per width (parsing markup is the costly
-    part), and one-line definitions per width."""
+    """One-line definitions per width (paragraphs are kept by `parsed`, for every block)."""
 
     def height(self, width: float) -> float:
         """Height in a column `width` points wide."""
@@ -104,7 +103,7 @@ class Block:
         items = [(name, left, pad, inner)]
         cursor = pad + wrapped(name, inner)[0]
         if self.stage.get("note"):
-            note = self._paragraph("note", markup(self.stage["note"]), self.style.definition)
+            note = parsed(markup(self.stage["note"]), self.style.definition)
             cursor += note.getSpaceBefore()
             items.append((note, left, cursor, inner))
             cursor += wrapped(note, inner)[0]
@@ -122,16 +121,11 @@ class Block:
             text += f' <font size="{self.style.size * 0.78:.2f}" color="#{marks.ASSUMED_COLOUR}">{marks.ASSUMED}</font>'
         if self.stage.get("tag"):
             text += f' <font name="{REGULAR}" size="{self.style.size:.2f}" color="#{marks.MUTED}">· {markup(self.stage["tag"])}</font>'
-        return self._paragraph("name", text, self.style.name)
+        return parsed(text, self.style.name)
 
     def _owner(self) -> Paragraph:
         text = f'<font color="#{marks.MUTED}">{OWNER_LABEL.strip()}</font> <b>{markup(self.stage["owner"])}</b>'
-        return self._paragraph("owner", text, self.style.body)
-
-    def _paragraph(self, key: object, text: str, style: Any, bullet: str | None = None) -> Paragraph:
-        if key not in self.made:
-            self.made[key] = parsed(text, style, bullet)
-        return self.made[key]
+        return parsed(text, self.style.body)
 
     def owner_width(self) -> float:
         """Natural width of the owner line."""
@@ -143,9 +137,9 @@ class Block:
         paragraphs = []
         definition = self.definition(inner)
         if definition:
-            paragraphs.append(self._paragraph(("definition", definition), markup(definition), self.style.definition))
-        for number, criterion in enumerate(self.stage["entry"] or [self.stage["no_entry"]]):
-            paragraphs.append(self._paragraph(("entry", number), markup(criterion), self.style.bullet, ENTRY_MARK))
+            paragraphs.append(parsed(markup(definition), self.style.definition))
+        for criterion in self.stage["entry"] or [self.stage["no_entry"]]:
+            paragraphs.append(parsed(markup(criterion), self.style.bullet, ENTRY_MARK))
         return paragraphs
 
     def definition(self, inner: float) -> str:
