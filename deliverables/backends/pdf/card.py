@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from deliverables.backends.pdf.blocks import ENTRY_MARK, LEFT_OUT
-from deliverables.backends.pdf.fit import FLOOR_SIZE, Candidate, Layout, choose, header_paragraph
+from deliverables.backends.pdf.fit import FLOOR_SIZE, Candidate, Layout, choice, choose, header_paragraph
 from deliverables.backends.pdf.markup import markup
 from deliverables.backends.pdf.style import COLUMN_GAP, MARGIN, Geometry, chrome_styles, ink, register_fonts
 from deliverables.core import marks
@@ -46,10 +46,10 @@ def fitting(view: dict[str, Any], floor: float) -> list[float] | None:
     of at least `floor` pt, None when nothing does."""
     geometry, _, _, _, body = _room(view)
     try:
-        layout = choose(view, geometry, body, floor)
+        level, size = choice(view, geometry, body, floor)
     except BuildError:
         return None
-    return [layout.level, layout.style.size]
+    return [level, size]
 
 
 def overflow(view: dict[str, Any], floor: float) -> str | None:

@@ -91,15 +91,20 @@ class Candidate:
             return None
         return Layout(self.style, self.level, width, self.blocks, spacing, columns)
 
-    def best(self, geometry: Geometry, height: float) -> Layout | None:
-        """The fewest columns that fit; None when even the most do not."""
+    def fits(self, geometry: Geometry, height: float) -> bool:
+        """True when the stages fit in the most columns this size allows."""
         most = geometry.max_columns(self.style.size)
         width = geometry.column_width(most)
         # Wrapping is the costly part: skip it when the text alone cannot fit.
         if sum(block.least_height(width) for block in self.blocks) > most * height:
+            return False
+        return self.fit(geometry, height, most) is not None
+
+    def best(self, geometry: Geometry, height: float) -> Layout | None:
+        """The fewest columns that fit; None when even the most do not."""
+        if not self.fits(geometry, height):
             return None
-        if self.fit(geometry, height, most) is None:
-            return None
+        most = geometry.max_columns(self.style.size)
         for count in range(geometry.min_columns, most + 1):
             layout = self.fit(geometry, height, count)
             if layout is not None:
@@ -117,34 +122,40 @@ def choose(view: dict[str, Any], geometry: Geometry, height: float, floor: float
     """The preferred layout that fits `height` points of body with type no smaller than
     `floor`; BuildError when none does. A card with nothing to shorten (names only)
     goes down to the floor with whole text."""
+    level, size = choice(view, geometry, height, floor)
+    layout = Candidate(view, level, size).best(geometry, height)
+    assert layout is not None, "a size that fits has a layout"
+    return layout
+
+
+def choice(view: dict[str, Any], geometry: Geometry, height: float, floor: float = FLOOR_SIZE) -> tuple[int, float]:
+    """The definition level and body size `choose` lays the card out at, found without
+    counting columns (only whether the most columns hold the stages); BuildError when
+    nothing fits."""
     plan = [(level, smallest, largest) for level, smallest, largest in PLAN if not level or _shortens(view, level)]
     if len(plan) == 1:
         plan = [(0, floor, MAX_SIZE)]
     for level, smallest, largest in plan:
         if max(smallest, floor) > largest:
             continue
-        layout = _largest(view, level, sizes(max(smallest, floor), largest), geometry, height)
-        if layout is not None:
-            return layout
+        size = _largest(view, level, sizes(max(smallest, floor), largest), geometry, height)
+        if size is not None:
+            return level, size
     raise _overflow(view, geometry, height, floor)
 
 
-def _largest(
-    view: dict[str, Any], level: int, options: list[float], geometry: Geometry, height: float
-) -> Layout | None:
-    """Bisect `options` (largest first) for the largest size that fits."""
-    found = Candidate(view, level, options[-1]).best(geometry, height)
-    if found is None:
+def _largest(view: dict[str, Any], level: int, options: list[float], geometry: Geometry, height: float) -> float | None:
+    """Bisect `options` (largest first) for the largest size that fits; None when none does."""
+    if not Candidate(view, level, options[-1]).fits(geometry, height):
         return None
     low, high = 0, len(options) - 1  # options[high] fits; find the first index that does
     while low < high:
         middle = (low + high) // 2
-        layout = Candidate(view, level, options[middle]).best(geometry, height)
-        if layout is not None:
-            found, high = layout, middle
+        if Candidate(view, level, options[middle]).fits(geometry, height):
+            high = middle
         else:
             low = middle + 1
-    return found
+    return options[high]
 
 
 def _shortens(view: dict[str, Any], level: int) -> bool:

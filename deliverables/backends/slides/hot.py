@@ -10,9 +10,12 @@ slides backend is imported.
 
 from __future__ import annotations
 
+import pptx.oxml.ns
 from lxml import etree
 from pptx.oxml.ns import qn
 from pptx.oxml.shapes.shared import BaseShapeElement
+
+from deliverables.backends import qnames
 
 _NV_PR = qn("p:nvPr")
 _PH = qn("p:ph")
@@ -28,5 +31,7 @@ def _ph(self: BaseShapeElement):
 
 
 def install() -> None:
-    """Replace the XPath lookup of `BaseShapeElement.ph` with direct child lookups."""
+    """Replace the XPath lookup of `BaseShapeElement.ph` with direct child lookups, and
+    the library's `qn` with one that remembers its answers (see `qnames`)."""
     BaseShapeElement.ph = property(_ph, doc=BaseShapeElement.ph.__doc__)
+    qnames.install(pptx.oxml.ns)

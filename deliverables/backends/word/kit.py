@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import docx
+import docx.oxml.ns
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
@@ -25,12 +26,15 @@ from docx.shared import Emu
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from deliverables.backends import qnames
 from deliverables.backends import text as measure
 from deliverables.backends.archive import core_text, drop_dates, normalize_zip
 from deliverables.backends.word import pages
 from deliverables.backends.word.controls import Checkbox, TextBox, add_control, declare_w14
 from deliverables.core.dates import FALLBACK_DATE
 from deliverables.core.errors import BuildError, TemplateError
+
+qnames.install(docx.oxml.ns)
 
 Run = tuple[str, str | None] | Checkbox | TextBox
 """A piece of text and its character style (None: the paragraph's own), or a content control."""
