@@ -9,7 +9,7 @@ Known shapes, without configuration:
   (`hs_lifecyclestage_<value>_date`) and `Date entered "<stage> (<pipeline>)"`
   (`hs_v2_date_entered_<value>`, `hs_date_entered_<value>`);
 - Salesforce report exports of records (`Lead ID`/`Opportunity ID`/`Id`,
-  `Lead Status`/`Stage`/`StageName`, `Created Date`) and of field history (one
+  `Lead Status`/`Stage`/`Opportunity Stage`/`StageName`, `Created Date`) and of field history (one
   row per change: id, `Field/Event`, `Old Value`, `New Value`, `Edit Date`).
 
 Anything else is described by an explicit `columns:` mapping. Pure Python: no
@@ -74,13 +74,25 @@ HUBSPOT_CURRENT = {
 HUBSPOT_PIPELINES = ("Pipeline", "pipeline", "hs_pipeline")
 HUBSPOT_CREATED = ("Create Date", "createdate", "Created Date")
 SALESFORCE_IDS = ("Lead ID", "Opportunity ID", "Contact ID", "Account ID", "Case ID", "Id", "ID")
-SALESFORCE_CURRENT = {"leadstatus": "Status", "status": "Status", "stage": "StageName", "stagename": "StageName"}
+SALESFORCE_CURRENT = {
+    "leadstatus": "Status",
+    "status": "Status",
+    "stage": "StageName",
+    "stagename": "StageName",
+    "opportunitystage": "StageName",
+}
 SALESFORCE_CREATED = ("Created Date", "CreatedDate", "Create Date")
 HISTORY_IDS = ("Opportunity ID", "Lead ID", "OpportunityId", "LeadId", "Contact ID", "Case ID", "Id")
 HISTORY_FIELD = ("Field/Event", "Field")
 HISTORY_NEW = ("New Value", "NewValue")
 HISTORY_DATE = ("Edit Date", "CreatedDate", "Created Date")
-FIELD_ALIASES = {"stage": "StageName", "leadstatus": "Status", "status": "Status", "stagename": "StageName"}
+FIELD_ALIASES = {
+    "stage": "StageName",
+    "opportunitystage": "StageName",
+    "leadstatus": "Status",
+    "status": "Status",
+    "stagename": "StageName",
+}
 """History `Field/Event` values -> the Salesforce field they name."""
 
 _BECAME = re.compile(r"^became an? (.+) date$", re.IGNORECASE)

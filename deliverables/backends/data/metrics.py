@@ -22,7 +22,7 @@ import ibis
 
 from deliverables.backends.data import dates
 from deliverables.backends.data.files import ROW
-from deliverables.backends.data.formats import history_field, key
+from deliverables.backends.data.formats import FIELD_ALIASES, key
 from deliverables.backends.data.plan import ANY, ExportPlan
 
 SEGMENT_KEYS = ("sname", "sval")
@@ -214,7 +214,7 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
     field_column, new, _ = plan.layout.history
     if field_column:
         raw_field = norm(rows[field_column])
-        aliases = {key(a): key(history_field(a)) for a in ("Stage", "Lead Status", "Status", "StageName")}
+        aliases = {a: key(b) for a, b in FIELD_ALIASES.items()}
         field_key = ibis.cases(*((raw_field == a, b) for a, b in aliases.items()), else_=raw_field)
     else:
         fields = [c.split(":", 1)[1] for c in plan.values]
