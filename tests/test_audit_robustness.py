@@ -92,3 +92,24 @@ def test_salesforce_opportunity_stage_header_is_the_stage(tmp_path: Path, runner
         "qualification": {"current": 0, "entered": 0, "skipped": 1, "stuck": 0},
         "won": {"current": 1, "entered": 1, "skipped": 0, "stuck": 0},
     }
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_epoch_milliseconds_of_hubspot_api_exports_are_dates(tmp_path: Path, runner) -> None:
+    # 1767261600000 ms is 2026-01-01 10:00 UTC; 1768125600000 ten days later.
+    data = (
+        "hs_object_id,lifecyclestage,hs_lifecyclestage_lead_date,hs_lifecyclestage_marketingqualifiedlead_date\n"
+        "1,lead,1767261600000,\n2,marketingqualifiedlead,1767261600000,1768125600000\n"
+    )
+    metrics = _metrics(runner, _client(tmp_path, "e.csv", data))
+    assert metrics["stages"] == CONTACTS
+    assert metrics["transitions"] == LEAD_TO_MQL
+
+
+def test_texts_saying_no_date_are_blank_dates(tmp_path: Path, runner) -> None:
+    rows = [f"{i},Lead,2026-01-01,{text}" for i, text in enumerate(["null", "NULL", "N/A", "none", "-", " "])]
+    metrics = _metrics(runner, _client(tmp_path, "e.csv", "\n".join([HEADER, *rows]) + "\n"))
+    assert metrics["stages"]["lead"] == {"current": 6, "entered": 6, "skipped": 0, "stuck": 6}
+    assert metrics["stages"]["mql"] == {"current": 0, "entered": 0, "skipped": 0, "stuck": 0}

@@ -36,6 +36,12 @@ US = Shape(
     r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))? *([AaPp][Mm])?)?$",
     ("m", "d", "Y", "H", "M", "S", "p"),
 )
+EPOCH_MS = Shape(r"^(\d{13})$", ("ms",))
+"""Milliseconds since 1970, as HubSpot's API and its internal-name exports write dates
+(13 digits: September 2001 to 2286)."""
+NO_DATE = ("null", "none", "n/a", "na", "nan", "nat", "-", "--")
+"""Texts that say "no date" (lower-cased), read as a blank cell: `NULL` from a database
+dump, `N/A` typed in a spreadsheet."""
 DIRECTIVES = {
     "Y": r"(\d{4})",
     "y": r"(\d{2})",
@@ -79,7 +85,7 @@ def shape_of(date_format: str) -> Shape:
     return Shape(pattern + "$", tuple(roles))
 
 
-STANDARD = (ISO, US)
+STANDARD = (ISO, US, EPOCH_MS)
 """The shapes read in an export without a `date_format` of its own."""
 
 
@@ -112,6 +118,7 @@ ROLE_NAMES = {
     "S": "second",
     "p": "half",
     "z": "zone",
+    "ms": "ms",
 }
 """Column name of each part (the database may not tell `M` from `m`)."""
 
@@ -221,12 +228,18 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
         for role, part in _parts(found._text, found[f"_j{i}"] if s is not ISO else None, s).items():
             texts[f"_{i}{ROLE_NAMES[role]}"] = part
     split = found.select(*keep, "_text", "_shape", **texts)
-    numbers = [_fields({role: split[f"_{i}{ROLE_NAMES[role]}"] for role in s.roles}) for i, s in enumerate(known)]
+    numbers = [
+        _fields({role: split[f"_{i}{ROLE_NAMES[role]}"] for role in s.roles}) if s is not EPOCH_MS else _no_fields()
+        for i, s in enumerate(known)
+    ]
     picked = {
         name: ibis.cases(*((split._shape == i, n[name]) for i, n in enumerate(numbers)), else_=ibis.null("int64"))
         for name in FIELDS
     }
-    parts = split.select(*keep, _blank=split._text.nullif("").isnull(), **{f"_{k}": v for k, v in picked.items()})
+    epochs = [(split._shape == i, _number(split[f"_{i}ms"]) // 1000) for i, s in enumerate(known) if s is EPOCH_MS]
+    given = ibis.cases(*epochs, else_=ibis.null("int64")) if epochs else ibis.null("int64")
+    blank = split._text.nullif("").isnull() | split._text.lower().isin(NO_DATE)
+    parts = split.select(*keep, _blank=blank, _given=given, **{f"_{k}": v for k, v in picked.items()})
     year, month, day = parts._year, parts._month, parts._day
     hour, minute, second = parts._hour, parts._minute, parts._second
     valid = (
@@ -238,7 +251,17 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
         & second.between(0, 60)
     ).fill_null(False)
     seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - parts._offset
-    return parts.select(*keep, ts=valid.ifelse(seconds, ibis.null("int64")), ok=parts._blank | valid)
+    read = parts._given.notnull()
+    return parts.select(
+        *keep,
+        ts=read.ifelse(parts._given, valid.ifelse(seconds, ibis.null("int64"))),
+        ok=parts._blank | valid | read,
+    )
+
+
+def _no_fields() -> dict[str, ibis.Value]:
+    """The civil fields of a shape that gives its seconds directly (`EPOCH_MS`): none."""
+    return dict.fromkeys(FIELDS, ibis.null("int64"))
 
 
 _YEAR = r"(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])"  # 0001-9999: no database has a year 0
