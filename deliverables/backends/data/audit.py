@@ -49,13 +49,17 @@ def _connect(project: Project, doc: Document):
         raise InputError([doc.problem(("audit", "source"), f"cannot connect to the audit source: {reason}")]) from None
 
 
-def _open(project: Project, doc: Document, con, folder: str) -> tuple[dict[int, Any], list[Problem]]:
+def _open(
+    project: Project, doc: Document, con, folder: str
+) -> tuple[dict[int, Any], dict[int, str], list[Problem | RowProblem]]:
+    """Every export as a table, which worksheet of a workbook was read, and the problems."""
     from deliverables.backends.data import files
 
-    tables, problems = {}, []
+    tables, sheets, problems = {}, {}, []
     base = Path(doc.path).parent
     for i, export in enumerate(project.audit.exports):
         where = ("audit", "exports", i, "path")
+        path = base / export.path
         try:
             if project.audit.source:
                 table = project.audit.tables.get(export.path)
@@ -64,39 +68,91 @@ def _open(project: Project, doc: Document, con, folder: str) -> tuple[dict[int, 
                     continue
                 tables[i] = files.load_table(con, table)
                 continue
-            path = base / export.path
             if not path.is_file():
-                what = "is not a regular file, expected a CSV or XLSX export file" if path.exists() else "not found"
+                what = f"is {_kind(path)}, expected a CSV or XLSX export file" if path.exists() else "not found"
                 problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
-            tables[i] = files.load_file(con, path, f"export_{i}", folder)
+            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder)
         except files.Unreadable as exc:
             problems.append(doc.problem(where, f"export '{export.path}' {exc}"))
-    return tables, problems
+            if exc.row is not None:
+                problems.append(RowProblem(str(path), exc.row, 0, "", exc.detail))
+        except OSError as exc:  # a file that vanished or cannot be read meanwhile
+            problems.append(doc.problem(where, f"export file '{path}' cannot be read ({exc.strerror or exc})"))
+    return tables, sheets, problems
+
+
+def _kind(path: Path) -> str:
+    """What a path that is not a regular file is: `a folder`, `a FIFO`..."""
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _layout(
-    project: Project, doc: Document, i: int, header: tuple[str, ...]
+    project: Project, doc: Document, i: int, header: tuple[str, ...], sheet: str = ""
 ) -> tuple[formats.Layout | None, list[Problem]]:
     export = project.audit.exports[i]
     here = ("audit", "exports", i)
     if export.columns is None:
         try:
-            return formats.recognise(header, export.kind), []
+            layout = formats.recognise(header, export.kind)
         except formats.UnknownFormat as exc:
-            message = f"export '{export.path}': {exc}; map its columns under `columns:`"
+            read = f" ({sheet})" if sheet else ""
+            found = str(exc).replace("its header row ", f"its header row ({_listed(header)}) ", 1)
+            message = f"export '{export.path}'{read}: {found}; map its columns under `columns:`"
             return None, [doc.problem(here, message)]
+        return _unique(doc, i, export.path, layout, header)
     problems = []
     named = [(k, getattr(export.columns, k)) for k in formats.COLUMN_KEYS]
     named += [(("dates", stage), column) for stage, column in export.columns.dates.items()]
     for name, column in named:
         if column and column not in header:
             path = here + ("columns",) + (name if isinstance(name, tuple) else (name,))
-            hint = did_you_mean(column, header) or f"; its columns: {', '.join(header)}"
+            hint = did_you_mean(column, header) or f"; its columns: {_listed(header)}"
             problems.append(doc.problem(path, f"unknown column '{column}' in '{export.path}'{hint}"))
     if not export.columns.id:
         problems.append(doc.problem(here + ("columns",), "the columns need 'id': the column with the record id"))
-    return (None if problems else formats.explicit(export.columns, export.kind)), problems
+    if problems:
+        return None, problems
+    return _unique(doc, i, export.path, formats.explicit(export.columns, export.kind), header)
+
+
+LISTED = 12
+"""Header names an error message lists before counting the rest."""
+
+
+def _listed(header: tuple[str, ...]) -> str:
+    """The header's names for a message: each cut to 40 characters, the first LISTED of them."""
+    names = [h if len(h) <= 40 else h[:39] + "…" for h in header[:LISTED]]
+    more = f" and {len(header) - LISTED} more" if len(header) > LISTED else ""
+    return (", ".join(names) or "(none)") + more
+
+
+def _unique(
+    doc: Document, i: int, path: str, layout: formats.Layout, header: tuple[str, ...]
+) -> tuple[formats.Layout | None, list[Problem]]:
+    """The layout, unless a column it reads appears twice in the header (DuckDB reads the
+    second `X` as `X_1`): which of the two holds the value is anyone's guess."""
+    used = {layout.id, layout.pipeline, layout.created, *(c for c, _ in layout.current)}
+    used |= {d.column for d in layout.dates} | set(layout.history or ())
+    twice = sorted(c for c in used if c and any(h.startswith(c + "_") and h[len(c) + 1 :].isdigit() for h in header))
+    if not twice:
+        return layout, []
+    return None, [
+        doc.problem(
+            ("audit", "exports", i),
+            f"export '{path}' has more than one column named '{c}'; expected each column once: keep the one to read",
+        )
+        for c in twice
+    ]
 
 
 def _shapes(project: Project, doc: Document) -> tuple[dict[int, tuple[dates.Shape, ...]], list[Problem]]:
@@ -146,11 +202,22 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
                 r["row"],
                 0,
                 "",
-                f"column '{columns[r['slot']]}': unreadable date {r['bad']!r}; expected {dates.EXPECTED}",
+                f"column '{columns[r['slot']]}': unreadable date {_shown(r['bad'])}; expected {dates.EXPECTED}",
             )
             for r in rows
         ]
     return problems
+
+
+SHOWN_CHARACTERS = 60
+"""Characters of a cell an error message quotes: a 10,000-character cell is cut."""
+
+
+def _shown(text: str) -> str:
+    """A cell quoted for a message (`repr`, so control characters show), cut to SHOWN_CHARACTERS."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return repr(text[:SHOWN_CHARACTERS]) + f"… ({len(text):,} characters)"
 
 
 def run(project: Project, doc: Document, progress: Progress | None = None) -> Result:
@@ -275,7 +342,7 @@ def _run(
 
     audit = project.audit
     execute = db.execute
-    tables, problems = _open(project, doc, db.con, folder)
+    tables, sheets, problems = _open(project, doc, db.con, folder)
     db.numbered()
     shapes, shape_problems = _shapes(project, doc)
     problems += shape_problems
@@ -283,7 +350,7 @@ def _run(
     plans: list[ExportPlan] = []
     for i, table in sorted(tables.items()):
         header = tuple(c for c in table.columns if c != files_row())
-        layout, found = _layout(project, doc, i, header)
+        layout, found = _layout(project, doc, i, header, sheets.get(i, ""))
         problems += found
         if layout is not None:
             plans.append(planning.plan_export(i, audit.exports[i], layout, stages, header, audit.segments))

@@ -1,5 +1,6 @@
-"""Open CRM exports as tables of text: CSV (UTF-8 with or without BOM, else
-Windows-1252) and XLSX read by DuckDB, or tables already in a database.
+"""Open CRM exports as tables of text: CSV (UTF-8 with or without BOM, UTF-16 or
+UTF-32 with one, else Windows-1252) and XLSX read by DuckDB, or tables already in a
+database. A workbook is known by its first bytes, whatever its file's name.
 
 Every cell stays text: nothing is evaluated, so a cell starting with `=`, `+`,
 `-` or `@` is data like any other. `_row` is the spreadsheet row of each record
@@ -11,7 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,28 +24,86 @@ ROW = "_row"
 
 
 class Unreadable(Exception):
-    """An export that cannot be opened or parsed."""
+    """An export that cannot be opened or parsed; `row` is the line of the file at fault, when known."""
+
+    def __init__(self, message: str, row: int | None = None, detail: str = "") -> None:
+        super().__init__(message)
+        self.row = row
+        self.detail = detail
+        """What is wrong at `row`, for the `EXPORT:ROW: ...` line."""
 
 
-def _utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an XLSX workbook (a zip archive) and of an Excel 97-2003 one."""
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+"""Byte order marks of the Unicode text Excel and other tools save (UTF-8 needs no copy)."""
+ENCODINGS = "UTF-8 (with or without BOM), UTF-16 with BOM or Windows-1252 text"
+
+
+def _head(path: Path, size: int = 8) -> bytes:
     with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+        return handle.read(size)
 
 
-def _transcode(path: Path, folder: str) -> Path:
-    """A UTF-8 copy of a Windows-1252 file."""
+def _scan(path: Path) -> tuple[bool, bool]:
+    """In one read: whether the file is valid UTF-8, and whether an empty line comes before
+    its last line. DuckDB skips empty lines, which would shift the row number of every
+    record after one (a spreadsheet shows it as a row); at the end they shift nothing."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, empty, tail = True, False, b"\n"  # an empty first line is one too
+    with open(path, "rb") as handle:
+        chunk = handle.read(1 << 20)
+        # One search a chunk: the file's own line ending, as its first lines have it.
+        needle = b"\n\r\n" if b"\r\n" in chunk[:4096] else b"\n\n"
+        while chunk:
+            following = handle.read(1 << 20)
+            if utf8:
+                try:
+                    decoder.decode(chunk, final=not following)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not empty:
+                text = chunk if following else chunk.rstrip(b"\r\n")
+                edge = tail + text[:2]
+                empty = needle in edge or needle in text
+                tail = chunk[-2:]
+            if not utf8 and empty:
+                break
+            chunk = following
+    return utf8, empty
+
+
+def _encoding(path: Path) -> tuple[str | None, bool]:
+    """The encoding to copy the file from into UTF-8 (None when it is UTF-8 already), and
+    whether it has empty lines (`_scan`; for a copy, the copy tells)."""
+    head = _head(path, 4)
+    found = next((name for bom, name in BOMS if head.startswith(bom)), None)
+    if found is not None:
+        return found, False
+    utf8, empty = _scan(path)
+    return (None, empty) if utf8 else ("cp1252", False)
+
+
+def _transcode(path: Path, folder: str, encoding: str = "cp1252") -> Path:
+    """A UTF-8 copy of a file in another encoding (its byte order mark, if any, dropped)."""
     target = Path(folder) / (path.stem + ".utf8.csv")
-    with open(path, encoding="cp1252", errors="replace", newline="") as src, open(target, "w", encoding="utf-8") as out:
+    with open(path, encoding=encoding, errors="replace", newline="") as src, open(target, "w", encoding="utf-8") as out:
         while chunk := src.read(1 << 20):
             out.write(chunk)
     return target
+
+
+def _blank(path: Path) -> bool:
+    """Whether the file holds nothing but a byte order mark and white space."""
+    if os.path.getsize(path) > 1 << 16:
+        return False
+    return not _head(path, 1 << 16).removeprefix(codecs.BOM_UTF8).strip()
 
 
 def _cell(value: object) -> str:
@@ -57,43 +118,229 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _xlsx(path: Path, folder: str) -> Path:
-    """The first worksheet as a UTF-8 CSV; formulas are kept as their text, never evaluated."""
+SCANNED = 100
+"""Leading rows of a worksheet searched for its header row."""
+
+
+def _header_at(rows: list[tuple]) -> int:
+    """Index of a worksheet's header row among its first rows: the first with as many
+    values as any of them. A report saved from a CRM may open with its title, filters
+    or blank rows; its header names every column, and no record fills more."""
+    counts = [sum(1 for v in row if v is not None and str(v).strip()) for row in rows]
+    widest = max(counts, default=0)
+    return next((i for i, n in enumerate(counts) if n == widest), 0)
+
+
+def _xlsx(path: Path, folder: str) -> tuple[Path, str, int]:
+    """The first worksheet as a UTF-8 CSV from its header row on; which sheet that is when
+    the workbook has more than one; and the rows above the header. Formulas are kept as
+    their text, never evaluated."""
     from openpyxl import load_workbook
 
+    target = Path(folder) / (path.stem + ".xlsx.csv")
     try:
-        book = load_workbook(path, read_only=True, data_only=False)
+        with open(path, "rb") as handle:  # by content: a workbook saved under any name
+            book = load_workbook(handle, read_only=True, data_only=False)
+            try:
+                sheets = book.worksheets
+                if not sheets:
+                    raise Unreadable("is an XLSX workbook without a worksheet")
+                rows = sheets[0].iter_rows(values_only=True)
+                first = list(itertools.islice(rows, SCANNED))
+                skipped = _header_at(first)
+                with open(target, "w", encoding="utf-8", newline="") as out:
+                    writer = csv.writer(out)
+                    for row in itertools.chain(first[skipped:], rows):
+                        writer.writerow([_cell(v) for v in row])
+                sheet = f"worksheet '{sheets[0].title}', the first of {len(sheets)}" if len(sheets) > 1 else ""
+            finally:
+                book.close()
+    except Unreadable:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise Unreadable(f"is not a readable XLSX workbook ({exc.__class__.__name__})") from None
-    target = Path(folder) / (path.stem + ".xlsx.csv")
-    with open(target, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            writer.writerow([_cell(v) for v in row])
-    book.close()
-    return target
+    return target, sheet, skipped
 
 
-def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> ibis.Table:
-    """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
-    expression over the table by name, for `Database` to run as SQL."""
-    source = _xlsx(path, folder) if path.suffix.lower() in (".xlsx", ".xlsm") else path
-    if source is path and not _utf8(path):
-        source = _transcode(path, folder)
-    if os.path.getsize(source) == 0:
-        raise Unreadable("is empty")
+def _dialect(con: ibis.BaseBackend, source: Path) -> dict[str, object]:
+    """Python's `csv` options for the dialect DuckDB finds in the file."""
     literal = str(source).replace("'", "''")
+    query = f"SELECT Delimiter, Quote, Escape FROM sniff_csv('{literal}', header = true, null_padding = true)"
     try:
-        con.raw_sql(
-            f"CREATE OR REPLACE TEMP TABLE \"{name}\" AS SELECT * FROM read_csv('{literal}', header = true, "
-            "all_varchar = true, null_padding = true)"
-        )
-    except Exception as exc:  # DuckDB's parser errors carry the reason
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        raise Unreadable(f"cannot be read as CSV: {first}") from None
-    con.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{name}_rows" AS SELECT rowid + 2 AS "{ROW}", * FROM "{name}"')
+        delimiter, quote, escape = con.raw_sql(query).fetchone()
+    except Exception as exc:  # the same reasons as reading it
+        raise _csv_error(str(exc), exc) from None
+    quote = "" if quote == "(empty)" else quote
+    escape = "" if escape == "(empty)" else escape
+    if not quote:
+        return {"delimiter": delimiter, "quoting": csv.QUOTE_NONE, "escapechar": escape or None}
+    return {
+        "delimiter": delimiter,
+        "quotechar": quote,
+        "doublequote": escape in ("", quote),
+        "escapechar": None if escape in ("", quote) else escape,
+    }
+
+
+def _without_blank_lines(con: ibis.BaseBackend, source: Path, folder: str) -> tuple[Path, list[tuple[int, int]]]:
+    """A copy of the CSV without its empty lines (outside quoted cells), and where they
+    were: (first record after them, numbered from 0 below the header, empty lines
+    above it in all)."""
+    options = _dialect(con, source)
+    target = Path(folder) / (source.stem + ".rows.csv")
+    shifts: list[tuple[int, int]] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(LINE_LIMIT)
+    try:
+        with (
+            open(source, encoding="utf-8-sig", newline="") as src,
+            open(target, "w", encoding="utf-8", newline="") as out,
+        ):
+            reader = csv.reader(src, **options)  # type: ignore[arg-type]
+            writer = csv.writer(out, delimiter=str(options["delimiter"]), lineterminator="\n")
+            records = empty = 0
+            for row in reader:
+                if not row:
+                    empty += 1
+                    continue
+                if empty and (not shifts or shifts[-1][1] != empty):
+                    shifts.append((max(records - 1, 0), empty))
+                writer.writerow(row)
+                records += 1
+    except csv.Error as exc:
+        raise Unreadable(f"cannot be read as CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
+    return target, shifts
+
+
+XLSX = (".xlsx", ".xlsm")
+CSV_EXPECTED = "comma, semicolon, tab or pipe separated values with a header row"
+LINE_LIMIT = 2_000_000
+"""Bytes a CSV line may hold (DuckDB's default)."""
+
+
+def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tuple[ibis.Table, str]:
+    """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
+    expression over the table by name, for `Database` to run as SQL; and, for a workbook
+    of several sheets, which one was read. A workbook is known by its first bytes,
+    whatever its name (an XLSX saved as .csv, a CSV saved as .xlsx)."""
+    head = _head(path)
+    if head.startswith(OLE):
+        raise Unreadable("is an Excel 97-2003 workbook (.xls); expected an XLSX workbook or a CSV file: save it as one")
+    sheet, skipped, empty = "", 0, False
+    if head.startswith(ZIP):
+        source, sheet, skipped = _xlsx(path, folder)
+    else:
+        encoding, empty = _encoding(path)
+        source = path if encoding is None else _transcode(path, folder, encoding)
+        empty = empty or (source is not path and _scan(source)[1])
+    if _blank(source):
+        raise Unreadable("is empty; expected a header row, then a row per record")
+    shifts: list[tuple[int, int]] = []
+    try:
+        if empty:
+            source, shifts = _without_blank_lines(con, source, folder)
+        _read(con, source, name)
+    except Unreadable as exc:
+        if path.suffix.lower() in XLSX and not head.startswith(ZIP):
+            raise Unreadable("is not an XLSX workbook (not a zip archive), nor a CSV file") from None
+        raise Unreadable(str(exc).replace(str(source), path.name), exc.row, exc.detail) from None
     header = [row[0] for row in con.raw_sql(f'DESCRIBE "{name}"').fetchall()]
-    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows")
+    _numbered(con, name, 2 + skipped, shifts)
+    _check_header(con, name, header, "" if head.startswith(ZIP) else UNQUOTED)
+    header = [h for h in header if not _unnamed(header, h)]  # dropped by `_check_header`
+    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows"), sheet
+
+
+def _read(con: ibis.BaseBackend, source: Path, name: str) -> None:
+    """Read the CSV into a temporary table of text (Unreadable with DuckDB's reason)."""
+    literal = str(source).replace("'", "''")
+    options = "header = true, all_varchar = true, null_padding = true"
+    # DuckDB's parallel reader cannot pad short rows of a file with line breaks inside
+    # quoted cells; the serial one can, and only such files pay for it.
+    for extra in ("", ", parallel = false"):
+        try:
+            con.raw_sql(
+                f"CREATE OR REPLACE TEMP TABLE \"{name}\" AS SELECT * FROM read_csv('{literal}', {options}{extra})"
+            )
+            return
+        except Exception as exc:  # DuckDB's parser errors carry the reason
+            text = str(exc)
+            if not extra and "parallel=false" in text:
+                continue
+            raise _csv_error(text, exc) from None
+
+
+def _csv_error(text: str, exc: Exception) -> Unreadable:
+    """What DuckDB's CSV error means for the user, with the line at fault when it says."""
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if line and counts:
+        detail = f"more values than the {_columns(int(counts[1]))} its header names{UNQUOTED}"
+        return Unreadable("has a row with more values than its header has columns", int(line[1]), detail)
+    if "Maximum line size" in text:
+        return Unreadable(f"has a line longer than {LINE_LIMIT:,} bytes, more than a CSV line may hold")
+    if "sniffing" in text:
+        return Unreadable(f"cannot be read as CSV: no consistent delimiter found; expected {CSV_EXPECTED}")
+    first = text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
+    return Unreadable(f"cannot be read as CSV: {first}")
+
+
+UNQUOTED = " (a value with an unquoted delimiter?)"
+
+
+def _columns(count: int) -> str:
+    return f"{count} column" if count == 1 else f"{count} columns"
+
+
+def _unnamed(header: list[str], column: str) -> bool:
+    """Whether a column is one DuckDB named itself after the header's last name: values
+    beyond the header (`column5`, or `column05` among ten or more)."""
+    position = header.index(column)
+    named = len(header)
+    while named and re.fullmatch(r"column\d+", header[named - 1]) and int(header[named - 1][6:]) == named - 1:
+        named -= 1
+    return position >= named
+
+
+def _numbered(con: ibis.BaseBackend, name: str, first: int, shifts: list[tuple[int, int]]) -> None:
+    """The view `<name>_rows` of the table with `_row`, the spreadsheet row of each record:
+    `first` for the first, plus the empty lines above it (`shifts`) when there were any."""
+    row = f"rowid + {first}"
+    if shifts:
+        con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}_empty" (k BIGINT, shift BIGINT)')
+        con.raw_sql(f'INSERT INTO "{name}_empty" VALUES ' + ", ".join(f"({k}, {n})" for k, n in shifts))
+        row += f' + coalesce((SELECT max(shift) FROM "{name}_empty" WHERE k <= t.rowid), 0)'
+    con.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{name}_rows" AS SELECT {row} AS "{ROW}", * FROM "{name}" AS t')
+
+
+def _check_header(con: ibis.BaseBackend, name: str, header: list[str], hint: str) -> None:
+    """Unreadable when the header row holds a NUL character, or when a row has values
+    beyond the header's last column (blank ones, as from trailing delimiters, are fine)."""
+    for i, column in enumerate(header):
+        if "\x00" in column:
+            shown = column.replace("\x00", "")[:40]
+            raise Unreadable(
+                f"has a NUL character in column {i + 1} of its header row ('{shown}'); expected {ENCODINGS}"
+            )
+    beyond = [c for c in header if _unnamed(header, c)]
+    if not beyond:
+        return
+    named = len(header) - len(beyond)
+    filled = [f"trim(\"{c}\") <> ''" for c in beyond]
+    last = ", ".join(f"CASE WHEN {f} THEN {named + i + 1} ELSE 0 END" for i, f in enumerate(filled))
+    found = con.raw_sql(
+        f'SELECT "{ROW}", greatest(0, {last}), count(*) OVER () FROM "{name}_rows" '
+        f'WHERE {" OR ".join(filled)} ORDER BY "{ROW}" LIMIT 1'
+    ).fetchall()
+    if found:
+        row, values, total = found[0]
+        detail = f"{values} values, more than the {_columns(named)} its header names{hint}"
+        rows = "a row" if total == 1 else f"{total:,} rows"
+        raise Unreadable(f"has {rows} with more values than its header has columns", row, detail)
+    for column in beyond:  # blank values past the header: trailing delimiters
+        con.raw_sql(f'ALTER TABLE "{name}" DROP COLUMN "{column}"')
 
 
 def load_table(con: ibis.BaseBackend, table: str) -> ibis.Table:
