@@ -231,14 +231,27 @@ def test_a_worksheet_header_below_a_reports_title_rows_is_found(tmp_path: Path, 
     )
 
 
-def test_an_unknown_header_names_the_worksheet_read_and_what_it_holds(tmp_path: Path, runner, monkeypatch) -> None:
-    book = _workbook(("Summary", [["Total", "Count"], ["All", 3]]), ("Contacts", _table([HEADER, *ROWS])))
+def test_an_unknown_header_names_the_worksheet_read_never_what_it_holds(tmp_path: Path, runner, monkeypatch) -> None:
+    book = _workbook(("Summary", [["Total", "Secret"], ["All", 3]]), ("Contacts", _table([HEADER, *ROWS])))
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.xlsx", book)) == [
         "c.yaml:9:7: audit.exports[path=e.xlsx]: export 'e.xlsx' (worksheet 'Summary', the first of 2): its header "
-        "row (Total, Count) matches no known export (HubSpot or Salesforce records with an id and a stage column); "
+        "row matches no known export (HubSpot or Salesforce records with an id and a stage column); "
         "map its columns under `columns:`",
         "1 error in c.yaml",
     ]
+
+
+def test_a_path_to_some_other_file_is_an_error_that_never_quotes_it(tmp_path: Path, runner, monkeypatch) -> None:
+    secret = tmp_path / "elsewhere" / ".env"
+    secret.parent.mkdir()
+    secret.write_text("API_KEY=s3cr3t\nOTHER=1\n")
+    client = _client(tmp_path / "c", "e.csv", "\n".join([HEADER, *ROWS]) + "\n")
+    client.write_text(client.read_text().replace("path: e.csv", "path: ../elsewhere/.env"))
+    lines = _errors(runner, monkeypatch, client)
+    assert lines[0].startswith(
+        "c.yaml:9:7: audit.exports[path=../elsewhere/.env]: export '../elsewhere/.env': its header"
+    )
+    assert not any("s3cr3t" in line or "API_KEY" in line for line in lines)
 
 
 # ---------------------------------------------------------------- dates

@@ -106,8 +106,9 @@ def _layout(
             layout = formats.recognise(header, export.kind)
         except formats.UnknownFormat as exc:
             read = f" ({sheet})" if sheet else ""
-            found = str(exc).replace("its header row ", f"its header row ({_listed(header)}) ", 1)
-            message = f"export '{export.path}'{read}: {found}; map its columns under `columns:`"
+            # The header itself is not quoted: a path naming some other file (a hostile
+            # client file's `../../.env`) would print that file's first line.
+            message = f"export '{export.path}'{read}: {exc}; map its columns under `columns:`"
             return None, [doc.problem(here, message)]
         return _unique(doc, i, export.path, layout, header)
     problems = []
