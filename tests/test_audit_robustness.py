@@ -231,6 +231,14 @@ def test_a_worksheet_header_below_a_reports_title_rows_is_found(tmp_path: Path, 
     )
 
 
+def test_a_worksheet_header_with_an_unnamed_column_is_still_the_header(tmp_path: Path, runner) -> None:
+    # The third column has no name but values below: the header still comes first.
+    rows = [["Record ID", "Lifecycle Stage", None, "Became a Lead Date"], ["1", "Lead", "x", "2026-01-01"]]
+    metrics = _metrics(runner, _client(tmp_path, "e.xlsx", _workbook(("Contacts", rows))))
+    assert metrics["records"] == {"e.xlsx": 1}
+    assert metrics["stages"]["lead"] == {"current": 1, "entered": 1, "skipped": 0, "stuck": 1}
+
+
 def test_an_unknown_header_names_the_worksheet_read_never_what_it_holds(tmp_path: Path, runner, monkeypatch) -> None:
     book = _workbook(("Summary", [["Total", "Secret"], ["All", 3]]), ("Contacts", _table([HEADER, *ROWS])))
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.xlsx", book)) == [

@@ -123,12 +123,13 @@ SCANNED = 100
 
 
 def _header_at(rows: list[tuple]) -> int:
-    """Index of a worksheet's header row among its first rows: the first with as many
-    values as any of them. A report saved from a CRM may open with its title, filters
-    or blank rows; its header names every column, and no record fills more."""
+    """Index of a worksheet's header row among its first rows: the first holding at least
+    two values and half as many as the fullest of them. A report saved from a CRM may
+    open with its title, its filters or blank rows, one or two cells each; its header
+    names (nearly) every column, one left unnamed being no reason to pass it by."""
     counts = [sum(1 for v in row if v is not None and str(v).strip()) for row in rows]
-    widest = max(counts, default=0)
-    return next((i for i, n in enumerate(counts) if n == widest), 0)
+    enough = max(2, (max(counts, default=0) + 1) // 2)
+    return next((i for i, n in enumerate(counts) if n >= enough), 0)
 
 
 def _xlsx(path: Path, folder: str) -> tuple[Path, str, int]:
