@@ -95,7 +95,7 @@ def build(view: dict[str, Any]) -> tuple[str, dict[str, list[str]]]:
     styles: dict[str, list[str]] = {}
     # Graphviz fits the picture to what it draws: an invisible canvas keeps the margins.
     graph.node("canvas", "", style="invis", width=inches(width), height=inches(height), pos=flip.canvas(width, height))
-    _title(graph, view, flip, styles, _left(grid))
+    _title(graph, view, flip, styles, _left(grid), width - 2 * MARGIN - _left(grid))
     nodes = {node["id"]: node for node in view["nodes"]}
     for number, (lane, rect, header) in enumerate(zip(view["lanes"], grid.lanes, grid.headers)):
         members = [nodes[n] for row in lane["rows"] for n in row]
@@ -173,9 +173,11 @@ def _left(grid: gridlib.Grid) -> float:
     return grid.lanes[0].x if grid.lanes else gridlib.GUTTER_CLEAR
 
 
-def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list[str]], left: float) -> None:
-    """Title and subtitle, left-aligned at the top left."""
-    lines = [view["title"], view["subtitle"]]
+def _title(
+    graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list[str]], left: float, room: float
+) -> None:
+    """Title and subtitle, left-aligned at the top left, each cut to one line of the picture's width."""
+    lines = [_one_line(view["title"], room, 16, True), _one_line(view["subtitle"], room, 11, False)]
     text = bold_label(lines, 16)
     # Graphviz centres each line on the node; the styling step moves it left by half its regular width.
     width = max(measure.text_width(line, 16) for line in padded(lines, 16))
@@ -189,6 +191,13 @@ def _title(graph: Any, view: dict[str, Any], flip: _Flip, styles: dict[str, list
         height=inches(42),
         pos=flip.pos(left + width / 2, 26),
     )
+
+
+def _one_line(text: str, room: float, size: float, bold: bool) -> str:
+    """The text, or as much of it as fits one line of `room` points with an ellipsis (a very long client name)."""
+    if measure.text_width(text, size, bold) <= room:
+        return text
+    return measure.wrap_words(text, room, size, bold, max_lines=1)[0]
 
 
 def _lane(

@@ -69,10 +69,11 @@ def _overview(pdf: Any, overview: dict[str, Any], size: tuple[float, float]) -> 
     width, height = size
     pdf.setFillColor(_ink(marks.ACCENT))
     pdf.setFont(BOLD, 16)
-    pdf.drawString(MARGIN, height - MARGIN - 16, overview["title"])
+    pdf.drawString(MARGIN, height - MARGIN - 16, _cut(overview["title"], BOLD, 16, width - 2 * MARGIN))
     pdf.setFillColor(_ink(marks.MUTED))
     pdf.setFont(REGULAR, 9)
-    pdf.drawString(MARGIN, height - MARGIN - 30, overview["subtitle"] + " · each domain has a page of its own")
+    subtitle = overview["subtitle"] + " · each domain has a page of its own"
+    pdf.drawString(MARGIN, height - MARGIN - 30, _cut(subtitle, REGULAR, 9, width - 2 * MARGIN))
     top, bottom = height - MARGIN - 42, MARGIN
     chosen = SMALLEST
     for tenth in range(int(LARGEST * 4), int(SMALLEST * 4) - 1, -1):
@@ -86,7 +87,7 @@ def _overview(pdf: Any, overview: dict[str, Any], size: tuple[float, float]) -> 
         pdf.rect(MARGIN, y - lane_height, width - 2 * MARGIN, lane_height, stroke=0, fill=1)
         pdf.setFillColor(_ink(marks.INK))
         pdf.setFont(BOLD, chosen * 1.15)
-        pdf.drawString(MARGIN + 6, y - chosen * 1.9, lane["title"])
+        pdf.drawString(MARGIN + 6, y - chosen * 1.9, _cut(lane["title"], BOLD, chosen * 1.15, LANE_TITLE - 8))
         for stage, (x, top_offset, box_width, lines) in zip(lane["stages"], boxes):
             line_height = chosen * 1.2
             box_height = len(lines) * line_height + chosen * 0.6
@@ -102,6 +103,15 @@ def _overview(pdf: Any, overview: dict[str, Any], size: tuple[float, float]) -> 
             for number, line in enumerate(lines):
                 pdf.drawString(x + chosen * 0.4, box_top - chosen * 0.3 - chosen - number * line_height, line)
         y -= lane_height + chosen * 0.6
+
+
+def _cut(text: str, font: str, size: float, room: float) -> str:
+    """The text, or its start with an ellipsis when it is wider than `room` points (a very long name)."""
+    if stringWidth(text, font, size) <= room:
+        return text
+    while text and stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _layout(overview: dict[str, Any], size: float, width: float) -> tuple[list, float]:

@@ -154,11 +154,24 @@ def fit_text(runs: Sequence[Run], box: Box, sizes: Sequence[float]) -> tuple[flo
     size = sizes[-1]
     room = max(int(inner_h // measure.height(1, size)), 1)
     lines = wrap(runs, inner_w, size)[:room]
+    kept = list(lines)
     while lines and count(measure.join(lines) + (("…", ""),), inner_w, size) > room:
         lines[-1] = lines[-1][:-1] or []
         if not lines[-1]:
             lines.pop()
+    if not lines and kept and kept[0]:
+        # One word wider than every line the box holds (a long name without spaces): keep
+        # as many of its first characters as fit, rather than a lone ellipsis.
+        return size, _cut_word(kept[0][0], inner_w, size, room)
     return size, measure.join(lines) + (("…", ""),)
+
+
+def _cut_word(token: Run, width: float, size: float, room: int) -> tuple[Run, ...]:
+    """The start of one token, cut character by character until it and an ellipsis fit `room` lines."""
+    text, style = token
+    while text and count(((text + "…", style),), width, size) > room:
+        text = text[:-1]
+    return ((text, style), ("…", "")) if text else (("…", ""),)
 
 
 def column_widths(table: Table, width: float) -> tuple[float, ...]:
