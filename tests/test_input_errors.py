@@ -53,7 +53,7 @@ def test_raw_control_characters_are_removed_with_their_position(tmp_path: Path) 
     path.write_bytes(b"client:\n  name: Ac\x0bme\ndate: 2026-11-20\n")
     project, warnings = load_project(path)
     assert project.client.name == "Ac me"
-    assert [str(w) for w in warnings] == [f"{path}:2:11: warning: removed control character U+000B"]
+    assert [str(w) for w in warnings] == [f"{path}:2:11: client.name: warning: removed control character U+000B"]
 
 
 def test_value_cut_by_a_comment_warns(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def breadcrumb(data: Any, path: Path_) -> str:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and part < len(node) else None
             ident = item.get(ID_KEYS.get(parent_key, "id")) if isinstance(item, dict) else None
-            if isinstance(ident, str) and ident and len(ident) <= 40 and "\n" not in ident:
+            if isinstance(ident, str) and ident and len(ident) <= 40 and _one_line(ident):
                 text += f"[{ID_KEYS.get(parent_key, 'id')}={ident}]"
             else:
                 text += f"[{part}]"
@@ -95,14 +95,22 @@ def breadcrumb(data: Any, path: Path_) -> str:
 
 
 def decode(raw: bytes, path: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (with a BOM, or as Windows
+    tools write it without one) or UTF-32 with a BOM."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif encoding := _wide_encoding(raw):
         try:
-            return raw.decode("utf-16")
+            return raw.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(path, 1, 1, "", f"invalid UTF-16 text ({exc.reason})")]) from None
+            name = encoding.upper().replace("-LE", "").replace("-BE", "").replace("UTF", "UTF-")
+            raise InputError([Problem(path, 1, 1, "", f"invalid {name} text ({exc.reason})")]) from None
+    if raw[:4096].count(0) > len(raw[:4096]) // 4:
+        message = (
+            "the file is not text in UTF-8 or UTF-16: a quarter of its bytes are NUL"
+            " (a binary file, or UTF-32 without a byte-order mark); save it as UTF-8"
+        )
+        raise InputError([Problem(path, 1, 1, "", message)])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,6 +123,24 @@ def decode(raw: bytes, path: str) -> str:
             " (the file was probably saved as Windows-1252 or Latin-1); save it as UTF-8"
         )
         raise InputError([Problem(path, line, column, "", message)]) from None
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec of text with a BOM, or of UTF-16 text without one (every
+    other byte of its ASCII text is NUL); None for anything else."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts both
+        return "utf-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = raw[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) // 4 and even == 0:
+        return "utf-16-le"
+    if even > len(head) // 4 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 MAX_CLIENT_BYTES = 16 * 1024 * 1024
@@ -173,9 +199,28 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
     if not isinstance(doc.data, dict):
         kind = describe(doc.data)
         raise InputError([doc.problem((), f"expected a mapping (key: value) at the top level, found {kind}")])
-    for line, column, char in removed:
-        doc.warnings.append(Problem(name, line, column, "", f"removed control character U+{ord(char):04X}", "warning"))
+    for line, column, char in removed[:MAX_REMOVED_SHOWN]:
+        message = f"removed control character U+{ord(char):04X}"
+        doc.warnings.append(Problem(name, line, column, _crumb_at(doc, line, column), message, "warning"))
+    if len(removed) > MAX_REMOVED_SHOWN:
+        line, column, _ = removed[MAX_REMOVED_SHOWN]
+        more = len(removed) - MAX_REMOVED_SHOWN
+        doc.warnings.append(Problem(name, line, column, "", f"removed {more} more control characters", "warning"))
     return doc
+
+
+MAX_REMOVED_SHOWN = 20
+"""Control characters named one by one; the rest of a file full of them is one count."""
+
+
+def _crumb_at(doc: Document, line: int, column: int) -> str:
+    """The field written at a line and column: the last key or value starting at or before it."""
+    starts = [(at, path) for at, path in ((v, k) for k, v in doc.positions.items()) if at <= (line, column)]
+    starts += [(at, path) for path, at in doc.key_positions.items() if at <= (line, column)]
+    if not starts:
+        return ""
+    _, path = max(starts, key=lambda item: (item[0], len(item[1])))
+    return breadcrumb(doc.data, path)
 
 
 def _strip_raw_controls(text: str) -> tuple[str, list[tuple[int, int, str]]]:
@@ -358,6 +403,11 @@ def _clean_key(key: str) -> str:
     return _INVISIBLE.sub("", key).strip()
 
 
+def _one_line(ident: str) -> bool:
+    """True when an id can name its item in a one-line message (no line break or control character)."""
+    return "\n" not in ident and "\t" not in ident and not _BAD_CHARS.search(ident)
+
+
 def _item_crumb(item: Node, index: int, parent: str) -> str:
     """`[id=mql]` when the list item names itself, else `[3]`."""
     id_key = ID_KEYS.get(parent, "id")
@@ -365,6 +415,6 @@ def _item_crumb(item: Node, index: int, parent: str) -> str:
         for key_node, value_node in item.value:
             if isinstance(key_node, ScalarNode) and key_node.value == id_key:
                 ident = value_node.value if isinstance(value_node, ScalarNode) else None
-                if isinstance(ident, str) and ident and len(ident) <= 40 and "\n" not in ident:
+                if isinstance(ident, str) and ident and len(ident) <= 40 and _one_line(ident):
                     return f"[{id_key}={ident}]"
     return f"[{index}]"

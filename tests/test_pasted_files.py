@@ -1,0 +1,76 @@
+"""Client files as other tools save them: wide encodings, and text full of control characters.
+
+Notepad and PowerShell write UTF-16 (often without a byte-order mark), some exporters
+UTF-32; each is read as the text it is, never as UTF-8 full of NUL bytes, and a file
+that is not text is one clear error. Control characters pasted raw from Word are
+removed with a warning naming the field, at most twenty named one by one.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from deliverables.core.errors import InputError
+from deliverables.core.validate import load_project
+
+CLIENT = "client:\n  name: Café Ünïcode\nversion: 1\ndate: 2026-11-20\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+    ],
+)
+def test_wide_encodings_are_read_as_their_text(encoding: str, bom: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(bom + CLIENT.encode(encoding))
+    project, warnings = load_project(path)
+    assert project.client.name == "Café Ünïcode"
+    assert warnings == []
+
+
+def test_a_file_mostly_nul_bytes_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(CLIENT.encode("utf-32-be"))
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:1:1: the file is not text in UTF-8 or UTF-16: a quarter of its bytes are NUL"
+        " (a binary file, or UTF-32 without a byte-order mark); save it as UTF-8"
+    ]
+
+
+def test_raw_control_characters_name_their_field(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"client:\n  name: Ac\x01me\narchitect: Sam\x0cRivera\ndate: 2026-11-20\n")
+    project, warnings = load_project(path)
+    assert (project.client.name, project.architect) == ("Acme", "Sam Rivera")
+    assert [str(w) for w in warnings] == [
+        f"{path}:2:11: client.name: warning: removed control character U+0001",
+        f"{path}:3:15: architect: warning: removed control character U+000C",
+    ]
+
+
+def test_a_file_full_of_control_characters_gives_a_bounded_list_of_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"client:\n  name: Acme\narchitect: " + b"Sam\x01" * 500 + b"\ndate: 2026-11-20\n")
+    _, warnings = load_project(path)
+    assert len(warnings) == 21
+    assert str(warnings[-1]) == f"{path}:3:95: warning: removed 480 more control characters"
+
+
+def test_an_id_holding_a_control_character_never_breaks_the_message_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('client:\n  name: Acme\ndate: 2026-11-20\nfaq:\n  - {q: "Why\\vnot?", a: "Because\\f."}\n')
+    _, warnings = load_project(path)
+    assert [str(w) for w in warnings] == [
+        f"{path}:5:9: faq[0].q: warning: removed control character(s) U+000B",
+        f"{path}:5:25: faq[0].a: warning: removed control character(s) U+000C",
+    ]
