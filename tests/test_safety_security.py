@@ -134,6 +134,16 @@ def test_a_bad_logo_is_an_error_at_the_logo_key(make: str, tmp_path: Path) -> No
     assert not (tmp_path / "out" / "acme" / "v1").exists()
 
 
+@pytest.mark.parametrize("make", ["dir", "truncated", "bomb"])
+def test_check_reports_a_bad_logo_at_the_logo_key_as_build_does(make: str, tmp_path: Path) -> None:
+    _make(tmp_path, make, "logo.png")
+    write(tmp_path / "acme.yaml", _with(client(), "logo", "logo.png"))
+    result = deliver("check", "acme.yaml", cwd=tmp_path)
+    assert_user_error(result)
+    assert LOGO_AT + LOGO_CASES[make] in result.stderr.splitlines(), result.stderr
+    assert ":1:1: 1 error" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [

@@ -43,6 +43,8 @@ def _build_warnings(doc: Any, project: Any) -> list[Problem]:
 
     try:
         nodes = graph.plan(Context(project, doc), registry.names())
+    except InputError as exc:  # a file the client file points at (the logo) cannot be used: its own positions
+        return list(exc.problems)
     except DeliverError as exc:
         return [doc.problem((), exc.message)]
     found: list[Problem] = []
