@@ -17,6 +17,7 @@ import pydantic
 
 from deliverables.core import model
 from deliverables.core.errors import InputError, Problem
+from deliverables.core.people import one_name_per_person
 from deliverables.core.source import Document, describe, load_document
 from deliverables.core.suggest import did_you_mean
 
@@ -37,8 +38,10 @@ def load(path: Path | str, text: str | None = None) -> tuple[Document, model.Pro
 def validate_document(doc: Document) -> model.Project:
     """The typed project of a parsed document, or `InputError` with all problems."""
     problems = list(cross_check(doc))
+    data, renamed = one_name_per_person(doc)
+    doc.warnings += [w for w in renamed if w not in doc.warnings]
     try:
-        project = model.Project.model_validate(doc.data)
+        project = model.Project.model_validate(data)
     except pydantic.ValidationError as exc:
         problems = list(_type_problems(doc, exc)) + problems
     if problems:
