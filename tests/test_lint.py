@@ -248,3 +248,14 @@ def test_text_in_capitals_is_shouting_not_terms(tmp_path: Path) -> None:
     path = _client(tmp_path, ("x", "Fit Checked", "poc", definition), tail="terms:\n  - term: MQL\n")
     doc, project = load(path)
     assert lint(doc, project) == []
+
+
+def test_one_crm_value_in_two_pipelines_is_two_stages(tmp_path: Path) -> None:
+    crm = ", crm: {{object: Opportunity, field: StageName, value: Closed Won, pipeline: {pipeline}}}"
+    path = _client(
+        tmp_path,
+        ("won", "Closed Won", "sales", crm.format(pipeline="New Business")),
+        ("renewed", "Renewal Won", "renewal", crm.format(pipeline="Renewals")),
+    )
+    doc, project = load(path)
+    assert [f for f in lint(doc, project) if f.rule == "crm-value-shared"] == []

@@ -118,6 +118,31 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
         yield at(project, fourth, f"{len(groups)} sales pipelines ({names}); the playbook recommends at most 3")
 
 
+@rule(
+    "crm-value-shared",
+    "warning",
+    "Two stages stored as one CRM value (the same object, field, pipeline and value).",
+    "give each stage its own picklist value: the CRM, its reports and the audit cannot tell apart"
+    " two stages that share one",
+)
+def crm_value_shared(project: Project) -> Iterator[Hit]:
+    """Stages whose `crm` mapping is another stage's: the CRM holds them as one stage."""
+    first: dict[tuple[str, str, str, str], Stage] = {}
+    for stage in project.stages:
+        if stage.crm is None:
+            continue
+        mapping = stage.crm
+        key = tuple(
+            " ".join(str(v or "").split()).casefold()
+            for v in (mapping.object, mapping.field, mapping.pipeline, mapping.value)
+        )
+        earlier = first.setdefault(key, stage)  # type: ignore[arg-type]
+        if earlier is not stage:
+            where = f"{mapping.object}.{mapping.field} = '{mapping.value}'"
+            message = f"'{stage.name}' is stored as {where}, as '{earlier.name}' is; the CRM cannot tell them apart"
+            yield at(project, stage, message, "crm", "value")
+
+
 def _is_lost(stage: Stage) -> bool:
     return known.closes_lost(stage) or stage.probability == 0
 
