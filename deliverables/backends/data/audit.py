@@ -52,7 +52,7 @@ def _connect(project: Project, doc: Document):
 def _open(
     project: Project, doc: Document, con, folder: str
 ) -> tuple[dict[int, Any], dict[int, str], list[Problem | RowProblem]]:
-    """Every export as a table, which worksheet of a workbook was read, and the problems."""
+    """Every export as a table, what opening it found (`files.Read`), and the problems."""
     from deliverables.backends.data import files
 
     tables, sheets, problems = {}, {}, []
@@ -351,7 +351,7 @@ def _run(
     plans: list[ExportPlan] = []
     for i, table in sorted(tables.items()):
         header = tuple(c for c in table.columns if c != files_row())
-        layout, found = _layout(project, doc, i, header, sheets.get(i, ""))
+        layout, found = _layout(project, doc, i, header, sheets[i].sheet if i in sheets else "")
         problems += found
         if layout is not None:
             plans.append(planning.plan_export(i, audit.exports[i], layout, stages, header, audit.segments))
@@ -394,6 +394,7 @@ def _run(
     # Records per export: the whole audit's count of them, no second count of distinct ids.
     ids = {r["export"]: r["n"] for r in rows["records"] if r["sname"] == ""}
     result.sources, result.warnings = _sources(plans, stats, ids)
+    result.warnings += _footers(project, sheets)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])
     return result
@@ -481,6 +482,19 @@ def _sources(
         if not p.dates and not history and not p.layout.current:
             warnings.append((where, f"export '{p.export.path}' has no column the stages map to"))
     return sources, warnings
+
+
+def _footers(project: Project, read: dict[int, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """A warning for each export that ended with a report's footer, left out."""
+    return [
+        (
+            ("audit", "exports", i, "path"),
+            f"export '{project.audit.exports[i].path}' ends with a report's footer (an empty row and "
+            f"{found.footer - 1:,} more with a value in the first column only), left out",
+        )
+        for i, found in sorted(read.items())
+        if found.footer
+    ]
 
 
 def _rows(count: int, noun: str) -> str:

@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
@@ -31,6 +32,16 @@ class Unreadable(Exception):
         self.row = row
         self.detail = detail
         """What is wrong at `row`, for the `EXPORT:ROW: ...` line."""
+
+
+@dataclass(frozen=True)
+class Read:
+    """What opening an export found besides its rows."""
+
+    sheet: str = ""
+    """The worksheet read, for a workbook of several."""
+    footer: int = 0
+    """Rows of a report's footer left out below the records (`_drop_footer`)."""
 
 
 ZIP = b"PK\x03\x04"
@@ -221,7 +232,7 @@ LINE_LIMIT = 2_000_000
 """Bytes a CSV line may hold (DuckDB's default)."""
 
 
-def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tuple[ibis.Table, str]:
+def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tuple[ibis.Table, Read]:
     """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
     expression over the table by name, for `Database` to run as SQL; and, for a workbook
     of several sheets, which one was read. A workbook is known by its first bytes,
@@ -251,7 +262,42 @@ def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tupl
     _numbered(con, name, 2 + skipped, shifts)
     _check_header(con, name, header, "" if head.startswith(ZIP) else UNQUOTED)
     header = [h for h in header if not _unnamed(header, h)]  # dropped by `_check_header`
-    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows"), sheet
+    footer = _drop_footer(con, name, header)
+    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows"), Read(sheet, footer)
+
+
+def _ident(column: str) -> str:
+    """A column name quoted for SQL (a header may hold any character, quotes included)."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+FOOTER_SCAN = 50
+"""Last rows of an export searched for a report's footer."""
+
+
+def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str]) -> int:
+    """Delete a report's footer from the end of the table and say how many rows it had:
+    below an empty row, rows with a value in their first cell only. Salesforce ends a
+    report export so (its copyright, 'Confidential Information - Do Not Distribute',
+    who generated it and when); read as records, each would count as one."""
+    if len(header) < 2:
+        return 0
+    total = con.raw_sql(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    first = f"trim(coalesce({_ident(header[0])}, '')) <> ''"
+    rest = " OR ".join(f"trim(coalesce({_ident(c)}, '')) <> ''" for c in header[1:])
+    tail = con.raw_sql(
+        f'SELECT rowid, {first}, {rest} FROM "{name}" WHERE rowid >= {total - FOOTER_SCAN} ORDER BY rowid'
+    ).fetchall()
+    start = None
+    for rowid, has_first, has_rest in reversed(tail):
+        if has_rest:
+            break
+        if not has_first:
+            start = rowid
+    if start is None or not any(has_first for rowid, has_first, _ in tail if rowid > start):
+        return 0
+    con.raw_sql(f'DELETE FROM "{name}" WHERE rowid >= {start}')
+    return total - start
 
 
 def _read(con: ibis.BaseBackend, source: Path, name: str) -> None:
@@ -329,7 +375,7 @@ def _check_header(con: ibis.BaseBackend, name: str, header: list[str], hint: str
     if not beyond:
         return
     named = len(header) - len(beyond)
-    filled = [f"trim(\"{c}\") <> ''" for c in beyond]
+    filled = [f"trim({_ident(c)}) <> ''" for c in beyond]
     last = ", ".join(f"CASE WHEN {f} THEN {named + i + 1} ELSE 0 END" for i, f in enumerate(filled))
     found = con.raw_sql(
         f'SELECT "{ROW}", greatest(0, {last}), count(*) OVER () FROM "{name}_rows" '
@@ -341,7 +387,7 @@ def _check_header(con: ibis.BaseBackend, name: str, header: list[str], hint: str
         rows = "a row" if total == 1 else f"{total:,} rows"
         raise Unreadable(f"has {rows} with more values than its header has columns", row, detail)
     for column in beyond:  # blank values past the header: trailing delimiters
-        con.raw_sql(f'ALTER TABLE "{name}" DROP COLUMN "{column}"')
+        con.raw_sql(f'ALTER TABLE "{name}" DROP COLUMN {_ident(column)}')
 
 
 def load_table(con: ibis.BaseBackend, table: str) -> ibis.Table:
