@@ -196,6 +196,30 @@ def test_a_bad_theme_is_an_error_at_the_theme_key(make: str, tmp_path: Path) -> 
     assert not list((tmp_path / "out").rglob("*.pptx"))
 
 
+def test_a_theme_folder_with_nothing_to_theme_is_a_warning_at_the_theme_key(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "notes.txt").write_text("not a template\n", encoding="utf-8")
+    write(tmp_path / "acme.yaml", _with(client(), "theme", "brand"))
+    result = deliver("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path)
+    assert_ok(result)
+    expected = (
+        "theme: warning: theme folder 'brand' holds no base.docx, base.pptx or wording template;"
+        " the documents keep the built-in look"
+    )
+    assert f"acme.yaml:7:8: {expected}" in result.stderr.splitlines(), result.stderr
+
+
+def test_a_theme_folder_holding_a_template_gives_no_warning(tmp_path: Path) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "base.pptx").write_bytes(
+        (Path(__file__).parent.parent / "templates" / "base.pptx").read_bytes()
+    )
+    write(tmp_path / "acme.yaml", _with(client(), "theme", "brand"))
+    result = deliver("build", "acme.yaml", "--only", "summary", "--out", "out", cwd=tmp_path)
+    assert_ok(result)
+    assert "theme folder" not in result.stderr
+
+
 @pytest.mark.parametrize("make", ["missing", "fifo-in", "text-in"])
 def test_a_bad_theme_option_is_an_error_naming_the_option(make: str, tmp_path: Path) -> None:
     write(tmp_path / "acme.yaml", client())

@@ -119,7 +119,22 @@ def context(source: Path, out_root: Path | None = None, theme: Path | None = Non
         raise InputError([doc.problem(("theme",), exc.format_message())]) from None
     ctx = Context(project, doc, previous, chosen)
     ctx.warnings.extend(doc.warnings)
+    if chosen is not None and not _themes_anything(chosen):
+        where = "--theme: " if theme is not None else ""
+        message = f"{where}theme folder '{chosen}' holds no base.docx, base.pptx or wording template; the documents keep the built-in look"
+        ctx.warnings.append(doc.problem(() if theme is not None else ("theme",), message, severity="warning"))
     return ctx
+
+
+def _themes_anything(folder: Path) -> bool:
+    """True when the theme folder has a file at the name of some built-in template."""
+    import os
+
+    from deliverables.core.paths import templates_root
+
+    root = templates_root()
+    names = (str(p.relative_to(root)) for p in Path(str(root)).rglob("*") if p.is_file())
+    return any(os.path.lexists(folder / name) for name in names)
 
 
 def render_files(
