@@ -229,3 +229,22 @@ def test_300_stage_names_split_the_overview_into_one_page_parts(tmp_path: Path) 
         text += squeeze(page)
     for stage in project.stages:
         assert squeeze(stage.label) in text, stage.label
+
+
+def test_check_reports_a_stage_too_long_for_a_page_of_its_own(tmp_path: Path) -> None:
+    """No split helps a stage whose criteria fill more than a page: check says so, as the build fails."""
+    from deliverables.commands.check import check_file
+
+    entry = ", ".join(f"'Criterion {k} with a fair amount of wording to wrap around the cell'" for k in range(40))
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client: {name: Acme}\ndate: 2026-11-20\nstages:\n"
+        f"  - {{id: mql, name: Marketing Qualified Lead, domain: lead, entry: [{entry}]}}\n"
+        "  - {id: sql, name: Sales Qualified Lead, domain: sales, entry: [Meeting booked]}\n",
+        encoding="utf-8",
+    )
+    errors = [str(p) for p in check_file(path).problems if p.severity == "error"]
+    assert errors == [
+        f"{path}:4:68: stages[id=mql].entry: 'Marketing Qualified Lead' does not fit a page of the reference card"
+        " even alone, at the smallest type; shorten or merge its entry criteria (the card is not written)"
+    ]

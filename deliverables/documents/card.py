@@ -279,10 +279,12 @@ def _set(card: dict[str, Any], floor: float) -> dict[str, Any]:
 
 
 def fit_problems(project: Project) -> list[tuple[tuple[str | int, ...], str]]:
-    """With `card.split: never`, the card that cannot fit one page: where to say so and why."""
-    if project.card.split != "never":
-        return []
+    """The card that cannot fit one page, where to say so and why: with `card.split: never` the
+    whole card; otherwise a stage too long to print even alone on a page, which no split helps."""
     from deliverables.backends.pdf.card import overflow
+
+    if project.card.split != "never":
+        return _stages_too_long(project, overflow)
 
     whole = _card(project, project.flow(), f"{base_name(project)}.pdf", TITLE)
     reason = overflow(whole, FLOOR)
@@ -290,6 +292,26 @@ def fit_problems(project: Project) -> list[tuple[tuple[str | int, ...], str]]:
         return []
     reason = reason.removeprefix("reference-card: ").replace("split the card by team", "set card.split to auto")
     return [(("card", "split"), f"the reference card does not fit one page: {reason}")]
+
+
+LONGEST_CHECKED = 3
+"""Stages tried alone on a page by `check`: the longest by their criteria and name."""
+
+
+def _stages_too_long(project: Project, overflow: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """The longest stages that do not fit a page of their own even at the floor (a split card fails on them)."""
+    index = {id(stage): i for i, stage in enumerate(project.stages)}
+    longest = sorted(project.stages, key=lambda s: -(sum(len(e) + 40 for e in s.entry) + len(s.name)))
+    found = []
+    for stage in longest[:LONGEST_CHECKED]:
+        reason = overflow(_card(project, (stage,), f"{base_name(project)}.pdf", TITLE), FLOOR)
+        if reason is not None:
+            message = (
+                f"'{stage.name}' does not fit a page of the reference card even alone, at the smallest type;"
+                " shorten or merge its entry criteria (the card is not written)"
+            )
+            found.append((("stages", index[id(stage)], "entry"), message))
+    return found
 
 
 def _stage(project: Project, stage: Stage, draft: bool) -> dict[str, Any]:
