@@ -74,3 +74,21 @@ def test_an_id_holding_a_control_character_never_breaks_the_message_line(tmp_pat
         f"{path}:5:9: faq[0].q: warning: removed control character(s) U+000B",
         f"{path}:5:25: faq[0].a: warning: removed control character(s) U+000C",
     ]
+
+
+def test_a_name_of_nothing_but_zero_width_characters_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        'client:\n  name: "\\u200b\\u00a0"\nstages:\n  - {id: mql, name: "\\ufeffMQL\\u200b", domain: lead}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:2:9: client.name: expected non-empty text, found ''"]
+
+
+def test_zero_width_characters_inside_a_value_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('client:\n  name: "\\u200bTeam 👩\\u200d💻 Co\\u200b"\n', encoding="utf-8")
+    project, _ = load_project(path)
+    assert project.client.name == "Team 👩\u200d💻 Co"

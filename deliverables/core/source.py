@@ -367,6 +367,9 @@ class _Builder:
         self.doc.warnings.append(Problem(self.doc.path, line, column, crumb, message, "warning"))
 
     def _clean(self, value: str, node: Node, crumb: str) -> str:
+        if value and (value[0] in _EDGE_INVISIBLE or value[-1] in _EDGE_INVISIBLE):
+            # Zero-width characters pasted around a value: a name of nothing but them is empty.
+            value = value.strip(_EDGE_INVISIBLE + " \t\n\u00a0")
         if "\r" in value:  # a carriage return from Windows text is just a line break
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         if not _BAD_CHARS.search(value):
@@ -380,6 +383,9 @@ class _Builder:
             value = value.replace(char, replacement)
         return _BAD_CHARS.sub("", value)
 
+
+_EDGE_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+"""Characters without a glyph that Word leaves at the ends of pasted text."""
 
 _PAIRS = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
