@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.golden_not_marked,
         structure.too_many_pipelines,
         structure.crm_value_shared,
+        structure.stage_name_shared,
         structure.probability_decreasing,
         structure.closed_won_not_100,
         structure.hubspot_probability_step,

@@ -119,6 +119,23 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
 
 
 @rule(
+    "stage-name-shared",
+    "warning",
+    "Two stages of one domain with the same name (case and spacing aside).",
+    "give each stage a name of its own: every document, the card and the CRM picklist show the name,"
+    " and readers cannot tell the two apart",
+)
+def stage_name_shared(project: Project) -> Iterator[Hit]:
+    """A stage named as an earlier stage of its domain."""
+    first: dict[tuple[str, str], Stage] = {}
+    for stage in project.stages:
+        earlier = first.setdefault((stage.domain, " ".join(stage.name.split()).casefold()), stage)
+        if earlier is not stage:
+            message = f"'{stage.name}' is also the name of stage '{earlier.id}' in the same domain"
+            yield at(project, stage, message, "name")
+
+
+@rule(
     "crm-value-shared",
     "warning",
     "Two stages stored as one CRM value (the same object, field, pipeline and value).",
