@@ -116,3 +116,32 @@ def test_every_document_reads_the_same_hand_off(tmp_path: Path) -> None:
     # CRM spec: the conversion report counts the hand-offs.
     spec = docx_text(render("crm-config", context(path))["crm-config-spec-v0.docx"])
     assert "Sales Accepted Lead → Sales Qualified Lead" in spec and "Closed Won → Onboarding" in spec
+
+
+def test_lookups_a_large_client_makes_per_stage_are_worked_out_once_and_agree_with_a_scan(tmp_path: Path) -> None:
+    """A 150-stage client asks for each stage's exits, its place in the flow and the stages
+    leading into it thousands of times: the answers are kept per project (a scan each time
+    made a 2000-stage build take minutes) and equal what a scan of the stages gives."""
+    from deliverables.core import teams
+    from deliverables.documents.decks.trainingparts import Parts
+
+    domains = ("lead", "sales", "customer")
+    stages = [(f"s{i}", f"Stage {i}", domains[i * 3 // 150], "") for i in range(150)]
+    stages[40] = ("s40", "Stage 40", "lead", ", exit: [{to: s10, when: Recycled}, {to: s90}]")
+    project = validate_document(load_document(client(tmp_path, *stages)))
+    flow = tuple(s for d in project.domain_order() for s in project.stages if s.domain == d)
+    assert project.flow() == flow and project.flow() is project.flow()
+    for domain in (*domains, "renewal"):
+        assert project.stages_in(domain) == tuple(s for s in project.stages if s.domain == domain)
+    for stage in project.stages:
+        assert project.stage(stage.id) is stage
+        assert exits_of(project, stage) is exits_of(project, stage)
+    assert project.stage("nowhere") is None
+    parts = Parts(project, None, None, teams.stage_teams(project))  # type: ignore[arg-type]
+    for stage in project.stages:
+        scanned = [s for s in flow if any(e.to == stage.id for e in exits_of(project, s))]
+        assert parts._incoming(stage) == scanned
+    assert [s.id for s in parts._incoming(project.stage("s10"))] == ["s9", "s40"]
+    mine = teams.stage_teams(project)
+    mine.clear()  # a caller's copy: the kept answer is untouched
+    assert teams.stage_teams(project) and teams.handoffs(project) == teams._handoffs(project)

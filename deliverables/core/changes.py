@@ -136,7 +136,7 @@ def _added_summary(project: Project, stage: Stage) -> str:
 def _place(project: Project, stage: Stage) -> str:
     """`after Marketing Qualified Lead` or `first in the flow`."""
     domain_flow = project.stages_in(stage.domain)
-    index = domain_flow.index(stage)
+    index = [s.id for s in domain_flow].index(stage.id)
     return f"after {domain_flow[index - 1].name}" if index else "first in the flow"
 
 

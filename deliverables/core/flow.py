@@ -59,18 +59,27 @@ class Routes:
         self.by_id = {stage.id: stage for stage in project.stages}
         self._flows = {domain: project.stages_in(domain) for domain in project.domain_order()}
         self._default: dict[str, list[str]] = {}
+        self._made: dict[str, tuple[Exit, ...]] | None = None
+        """Default exits by stage id, made when first asked for once every default is known
+        (frozen: shared by every caller)."""
         self._next_in_domain()
         self._main_line()
         self._side_loops()
         self._poc()
+        self._made = {}
 
     def exits(self, stage: Stage) -> tuple[Exit, ...]:
-        """The stage's own exits, else its default ones (next stage, hand-off)."""
+        """The stage's own exits, else its default ones (next stage, hand-off), made once."""
         if stage.exit:
             return stage.exit
-        from deliverables.core.model import Exit
+        found = None if self._made is None else self._made.get(stage.id)
+        if found is None:
+            from deliverables.core.model import Exit
 
-        return tuple(Exit(to=target) for target in self._default.get(stage.id, ()))
+            found = tuple(Exit(to=target) for target in self._default.get(stage.id, ()))
+            if self._made is not None:
+                self._made[stage.id] = found
+        return found
 
     def targets(self, stage: Stage) -> tuple[Stage, ...]:
         """The stages the exits lead to, skipping unknown ids."""

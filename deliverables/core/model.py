@@ -643,15 +643,32 @@ class Project(Model):
 
     def stages_in(self, domain: str) -> tuple[Stage, ...]:
         """Stages of one domain in flow order."""
-        return tuple(stage for stage in self.stages if stage.domain == domain)
+        found = self.derived.get("stages-in")
+        if not isinstance(found, dict):
+            found = {}
+            for stage in self.stages:
+                found.setdefault(stage.domain, []).append(stage)
+            found = self.derived["stages-in"] = {domain: tuple(stages) for domain, stages in found.items()}
+        return found.get(domain, ())
 
     def stage(self, stage_id: str) -> Stage | None:
-        """The stage with this id, if any."""
-        return next((s for s in self.stages if s.id == stage_id), None)
+        """The stage with this id, if any (the first, should a file repeat one)."""
+        found = self.derived.get("stage-ids")
+        if not isinstance(found, dict):
+            found = {}
+            for stage in self.stages:
+                found.setdefault(stage.id, stage)
+            self.derived["stage-ids"] = found
+        return found.get(stage_id)
 
     def flow(self) -> tuple[Stage, ...]:
         """Every stage in presentation order: domains in order, flow order within each."""
-        return tuple(stage for domain in self.domain_order() for stage in self.stages_in(domain))
+        found = self.derived.get("flow")
+        if not isinstance(found, tuple):
+            found = self.derived["flow"] = tuple(
+                stage for domain in self.domain_order() for stage in self.stages_in(domain)
+            )
+        return found
 
     @functools.cached_property
     def derived(self) -> dict[str, object]:

@@ -56,7 +56,15 @@ def team_key(project: Project, stage: Stage) -> str | None:
 
 
 def stage_teams(project: Project) -> dict[str, str]:
-    """Stage id -> the name of the team it belongs to (`Customer Success`)."""
+    """Stage id -> the name of the team it belongs to (`Customer Success`): worked out once
+    per project, each caller given its own copy."""
+    found = project.derived.get("stage-teams")
+    if not isinstance(found, dict):
+        found = project.derived["stage-teams"] = _stage_teams(project)
+    return dict(found)
+
+
+def _stage_teams(project: Project) -> dict[str, str]:
     owned: dict[str, Counter[str]] = {}
     for stage in project.stages:
         key = team_key(project, stage)
@@ -86,7 +94,15 @@ def team_split(project: Project) -> dict[str, tuple[Stage, ...]]:
 
 
 def handoffs(project: Project) -> list[Handoff]:
-    """Every way out of a stage into a stage of another team, in flow order."""
+    """Every way out of a stage into a stage of another team, in flow order (worked out once
+    per project, each caller given its own list)."""
+    found = project.derived.get("handoffs")
+    if not isinstance(found, list):
+        found = project.derived["handoffs"] = _handoffs(project)
+    return list(found)
+
+
+def _handoffs(project: Project) -> list[Handoff]:
     teams = stage_teams(project)
     found = []
     for stage in project.flow():

@@ -196,6 +196,7 @@ def _probabilities(flow: list[Stage]) -> list[int]:
     """Each stage's probability: the client's, else 100 won, 0 lost, and for an open stage
     the playbook's default, kept between its neighbours' (the midpoint when it is not)."""
     open_stages = [s for s in flow if not known.outcome(s)]
+    rank = {s.id: i for i, s in enumerate(open_stages)}
     result, previous = [], 0
     for position, stage in enumerate(flow):
         if stage.probability is not None:
@@ -203,7 +204,7 @@ def _probabilities(flow: list[Stage]) -> list[int]:
         elif known.outcome(stage):
             value = 100 if known.plays(stage, "won") else 0
         else:
-            value = _spread(open_stages.index(stage), len(open_stages))
+            value = _spread(rank[stage.id], len(open_stages))
             later = [s.probability for s in flow[position + 1 :] if s.probability is not None and not known.outcome(s)]
             upper = later[0] if later else 100
             if not previous < value < upper:

@@ -3,6 +3,7 @@ platform configurations and the wording in `templates/crm/spec.yaml`."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -140,9 +141,16 @@ def circular(criterion: str, stage: Stage) -> bool:
     """True when a criterion only restates the move ("Deal moved to Closed Lost")."""
     names = [n for n in (stage.name, stage.abbr or "", stage.label) if n]
     text = known.norm(criterion)
-    return any(re.search(_MOVE + r".*\b" + re.escape(known.norm(name)) + r"\b", text) for name in names) or known.norm(
-        criterion
-    ) in {known.norm(n) for n in names}
+    return any(_moved_to(known.norm(name)).search(text) for name in names) or known.norm(criterion) in {
+        known.norm(n) for n in names
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _moved_to(name: str) -> re.Pattern[str]:
+    """The pattern of a criterion that moves the record to the stage `name` (normalized),
+    compiled once: a large client has more names than `re` keeps compiled."""
+    return re.compile(_MOVE + r".*\b" + re.escape(name) + r"\b")
 
 
 def validation(project: Project, cfg: PlatformConfig, text: dict[str, Any]) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from deliverables.backends.slides.model import BULLETS, TABLE, Para, Slide, Table, cell, para
 from deliverables.core import enablement, marks
 from deliverables.core import stages as known
@@ -132,7 +134,16 @@ class Parts:
         return f"{stage.label} ({self.teams[stage.id]})"
 
     def _incoming(self, stage: Stage) -> list[Stage]:
-        return [s for s in self.project.flow() if any(e.to == stage.id for e in exits_of(self.project, s))]
+        """The stages with a way into `stage`, in flow order."""
+        return list(self._into.get(stage.id, ()))
+
+    @functools.cached_property
+    def _into(self) -> dict[str, list[Stage]]:
+        found: dict[str, list[Stage]] = {}
+        for source in self.project.flow():
+            for target in dict.fromkeys(e.to for e in exits_of(self.project, source)):
+                found.setdefault(target, []).append(source)
+        return found
 
     def _drops(self, stage: Stage) -> list[tuple[Stage, str]]:
         """(target, condition) of the ways out of `stage` that do not move it forward."""

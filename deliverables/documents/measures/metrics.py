@@ -57,7 +57,9 @@ def open_stages(project: Project) -> list[Stage]:
 
 def drop_exits(project: Project, stage: Stage) -> list[Stage]:
     """The stages a record leaves `stage` for without moving forward: lost outcomes and earlier stages."""
-    order = {s.id: i for i, s in enumerate(project.flow())}
+    order = project.derived.get("flow-order")
+    if not isinstance(order, dict):
+        order = project.derived["flow-order"] = {s.id: i for i, s in enumerate(project.flow())}
     found = []
     for exit_ in exits_of(project, stage):
         target = project.stage(exit_.to)
