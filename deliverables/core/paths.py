@@ -1,10 +1,11 @@
 """Where things live: the shipped data folders and the version folders of the output.
 
-Plain `pathlib`, no other import: the up-to-date fast path uses it before
+Plain `pathlib` and `stat`, no other import: the up-to-date fast path uses it before
 anything heavy is loaded."""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 
@@ -53,3 +54,18 @@ def templates_root() -> Path:
 def architectures_root() -> Path:
     """The built-in `architectures/` folder (shipped as package data)."""
     return _shipped("architectures")
+
+
+def kind(mode: int) -> str:
+    """What a file that is not a regular one is: `a folder`, `a FIFO`, `a device`..."""
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file, not a regular one"

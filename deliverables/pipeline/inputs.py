@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deliverables.core.errors import InputError, TemplateError
+from deliverables.core.paths import kind
 
 if TYPE_CHECKING:
     from deliverables.core.context import Context
@@ -26,21 +27,6 @@ TEMPLATE_LIMIT = 50 * 1024 * 1024
 
 class NotReadable(Exception):
     """An external file that is not a regular file or is too large."""
-
-
-def kind(mode: int) -> str:
-    """What a file that is not a regular one is: `a folder`, `a FIFO`, `a device`..."""
-    if stat.S_ISREG(mode):
-        return "a file"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file, not a regular one"
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

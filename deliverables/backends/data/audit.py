@@ -22,6 +22,7 @@ from deliverables.backends.data.plan import ExportPlan
 from deliverables.backends.data.result import Result, Source
 from deliverables.core.errors import InputError, Problem, RowProblem
 from deliverables.core.model import Project
+from deliverables.core.paths import kind
 from deliverables.core.source import Document
 from deliverables.core.suggest import did_you_mean
 
@@ -69,7 +70,11 @@ def _open(
                 tables[i] = files.load_table(con, table)
                 continue
             if not path.is_file():
-                what = f"is {_kind(path)}, expected a CSV or XLSX export file" if path.exists() else "not found"
+                what = (
+                    f"is {kind(path.stat().st_mode)}, expected a CSV or XLSX export file"
+                    if path.exists()
+                    else "not found"
+                )
                 problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
             tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder)
@@ -80,20 +85,6 @@ def _open(
         except OSError as exc:  # a file that vanished or cannot be read meanwhile
             problems.append(doc.problem(where, f"export file '{path}' cannot be read ({exc.strerror or exc})"))
     return tables, sheets, problems
-
-
-def _kind(path: Path) -> str:
-    """What a path that is not a regular file is: `a folder`, `a FIFO`..."""
-    import stat
-
-    mode = path.stat().st_mode
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _layout(
