@@ -330,7 +330,7 @@ class Database:
 def _run(
     project: Project, doc: Document, db: Database, folder: str, as_of: dt.date, progress: Progress | None
 ) -> Result:
-    from deliverables.backends.data import metrics
+    from deliverables.backends.data import metrics, wide
 
     audit = project.audit
     execute = db.execute
@@ -361,14 +361,6 @@ def _run(
     }
     slots = metrics.date_slots(plans)
     cache = db.cache
-    parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index], cache)
-    tick()
-    problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
-    tick()
-    if problems:
-        raise InputError(problems)
-    result = Result({}, as_of)
-    tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache, db.table)
     observed = [m for m in stages if m.object in {p.object for p in plans}]
     later = list(planning.later_pairs(project, observed))
     moves = planning.transitions(project, observed)
@@ -377,7 +369,37 @@ def _run(
 
     # An outcome (won, lost, churned) ends the flow: a record there is done, never stuck.
     cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed if not known.outcome(m.stage)}
-    rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, _counting(execute, tick), cache)
+    shaped = wide.fits(plans, slots, lambda p: shapes[p.index], observed, later, moves)
+    if shaped:
+        parsed = wide.odd_dates(plans, tables, slots, cache)
+    else:
+        parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index], cache)
+    tick()
+    problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
+    tick()
+    if problems:
+        raise InputError(problems)
+    result = Result({}, as_of)
+    counting = _counting(execute, tick)
+    if shaped:
+        rows = wide.compute(
+            plans,
+            tables,
+            audit.segments,
+            slots,
+            parsed,
+            observed,
+            later,
+            moves,
+            cutoffs,
+            start + 86400,
+            counting,
+            cache,
+            db.table,
+        )
+    else:
+        tidy = metrics.tidy(plans, tables, audit.segments, slots, parsed, cache, db.table)
+        rows = metrics.compute(tidy, audit.segments, later, moves, cutoffs, start + 86400, counting, cache)
     from deliverables.backends.data.report import assemble, values_in_use
 
     if progress is not None and large:

@@ -294,9 +294,13 @@ def read_minutes(table: ibis.Table, column: str, fixed: str, keep: tuple[str, ..
     # With its seconds written out, the text is the canonical timestamp literal of every
     # SQL dialect (BigQuery, for one, does not read a time without seconds).
     text = table.select(*carried, _minutes=table[fixed].ifelse(table[column], PLACEHOLDER).concat(":00"))
-    # A timestamp without zone: its epoch is the civil time read as UTC, whatever the session's zone.
-    seconds = text._minutes.cast("timestamp").epoch_seconds().cast("int64")
-    return text.select(*keep, ts=seconds)
+    return text.select(*keep, ts=timestamp_seconds(text._minutes))
+
+
+def timestamp_seconds(text: ibis.Value) -> ibis.Value:
+    """The seconds since 1970 of a `YYYY-MM-DD HH:MM:SS` text (`read_minutes`): a timestamp
+    without zone, so its epoch is the civil time read as UTC, whatever the session's zone."""
+    return text.cast("timestamp").epoch_seconds().cast("int64")
 
 
 def epoch(day) -> int:

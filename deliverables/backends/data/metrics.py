@@ -67,11 +67,14 @@ def dedupe(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
     kept = stripped.filter(stripped["_id"] != "")
     if plan.layout.history is not None:
         return kept
-    rank = ibis.row_number().over(group_by=kept["_id"], order_by=ibis.desc(kept[ROW]))
-    return kept.mutate(_rank=rank).filter(ibis._["_rank"] == 0).drop("_rank")
+    # The last row of each id by a grouping and a semi-join on the row number (unique in
+    # an export): a window ranking the rows would sort every row with all its columns.
+    last = kept.group_by("_id").agg(_last=kept[ROW].max())
+    return kept.semi_join(last, kept[ROW] == last["_last"])
 
 
-def _segments(plan: ExportPlan, table: ibis.Table, names: tuple[str, ...]) -> dict[str, ibis.Value]:
+def segments_of(plan: ExportPlan, table: ibis.Table, names: tuple[str, ...]) -> dict[str, ibis.Value]:
+    """`seg0`, `seg1`... of each segment name: the export's stripped value ('' when blank), null where it lacks the column."""
     out = {}
     for i, name in enumerate(names):
         column = plan.segments.get(name)
@@ -168,11 +171,12 @@ def long_dates(
     return union(parsed)
 
 
-def deduplicated(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
-    """The export's deduplicated rows (`dedupe`) with only the columns the tidy tables read,
-    so the rows are ranked and kept without the date columns (read through `long_dates`)."""
+def deduplicated(plan: ExportPlan, table: ibis.Table, extra: list[str] | tuple[str, ...] = ()) -> ibis.Table:
+    """The export's deduplicated rows (`dedupe`) with only the columns the tidy tables read
+    and the `extra` ones, so the rows are ranked and kept without the date columns
+    (read through `long_dates`) unless asked for."""
     layout = plan.layout
-    needed = {ROW, layout.id, *(column for column, _ in layout.current), *plan.segments.values()}
+    needed = {ROW, layout.id, *(column for column, _ in layout.current), *plan.segments.values(), *extra}
     if layout.pipeline:
         needed.add(layout.pipeline)
     if layout.history is not None:
@@ -189,7 +193,7 @@ def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -
     parts: dict[str, list[ibis.Table]] = {"records": [], "current": [], "changes": []}
     row = rows[ROW].cast("int64")
     parts["records"].append(
-        rows.select(sid=rid, export=_int(plan.index), row=row, pipe=pipe, **_segments(plan, rows, segments))
+        rows.select(sid=rid, export=_int(plan.index), row=row, pipe=pipe, **segments_of(plan, rows, segments))
     )
     for column, field_name in layout.current:
         if plan.column_key(field_name) not in plan.values:
@@ -202,7 +206,7 @@ def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -
                 col=col,
                 raw=dates.strip(rows[column]),
                 pipe=pipe,
-                **_segments(plan, rows, segments),
+                **segments_of(plan, rows, segments),
             )
         )
     if layout.history is not None:
@@ -245,19 +249,25 @@ def mapping_rows(plans: list[ExportPlan]) -> list[tuple[str, str, str, int]]:
     ]
 
 
-def map_values(values: ibis.Table, mapping: ibis.Table, carried: tuple[str, ...] = ()) -> ibis.Table:
-    """Each value with the first stage (file order) it maps to, null when none, worked
-    out once per distinct (column, value, pipeline) against the `mapping` table
-    (`mapping_rows`) and joined back to the records."""
-    keyed = values.mutate(_rk=values.raw.fill_null(""), _pk=values["pipe"].fill_null(""))
-    distinct = keyed.select("col", "_rk", "_pk").distinct()
+def stages_of_values(distinct: ibis.Table, mapping: ibis.Table) -> ibis.Table:
+    """(col, _rk, _pk, pos) of distinct (column key, value, pipeline key) rows, '' for none:
+    the first stage (file order) the value maps to against the `mapping` table
+    (`mapping_rows`), null when none."""
     distinct = distinct.mutate(_norm=norm(distinct["_rk"]), _pipe=distinct["_pk"].nullif(""))
     joined = distinct.inner_join(mapping, [distinct.col == mapping.mcol, distinct["_norm"] == mapping.mnorm])
     joined = joined.filter((joined.mpipe == ANY) | joined["_pipe"].isnull() | (joined.mpipe == joined["_pipe"]))
     best = joined.group_by(["col", "_rk", "_pk"]).agg(pos=joined.mpos.min())
-    mapped = distinct.left_join(best, ["col", "_rk", "_pk"]).select(
+    return distinct.left_join(best, ["col", "_rk", "_pk"]).select(
         distinct.col, distinct["_rk"], distinct["_pk"], best.pos
     )
+
+
+def map_values(values: ibis.Table, mapping: ibis.Table, carried: tuple[str, ...] = ()) -> ibis.Table:
+    """Each value with the first stage (file order) it maps to, null when none, worked
+    out once per distinct (column, value, pipeline) (`stages_of_values`) and joined
+    back to the records."""
+    keyed = values.mutate(_rk=values.raw.fill_null(""), _pk=values["pipe"].fill_null(""))
+    mapped = stages_of_values(keyed.select("col", "_rk", "_pk").distinct(), mapping)
     joined = keyed.inner_join(mapped, ["col", "_rk", "_pk"])
     return joined.select("rid", "col", "raw", "pos", *carried)
 
@@ -398,7 +408,7 @@ def tidy(
     empty_entries = nothing(exports.select("rid", pos=exports.export, ts=exports.export))
     typed = [e.select("rid", pos=e.pos.cast("int64"), ts=e.ts.cast("int64")) for e in entries_parts]
     raw_entries = union(typed) if typed else empty_entries
-    if changes is None and len(single) == len(plans) and _one_column_a_stage(slots):
+    if changes is None and len(single) == len(plans) and one_column_a_stage(slots):
         # Each record is one row and each stage one date column of it: one entry per
         # record and stage already, nothing to group.
         entries = cache(raw_entries.select("rid", "pos", first=raw_entries.ts, last=raw_entries.ts))
@@ -420,7 +430,7 @@ def tidy(
     return Tidy(records, exports, current, entries, dated, whole, whole and single_column)
 
 
-def _one_column_a_stage(slots: list[Slot]) -> bool:
+def one_column_a_stage(slots: list[Slot]) -> bool:
     """Whether no stage takes its entry date from two date columns of one export."""
     seen = [(s.export, pos) for s in slots for pos in s.stages]
     return len(seen) == len(set(seen))
