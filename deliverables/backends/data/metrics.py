@@ -11,6 +11,9 @@ stage) and stage entries (record, stage, first and last entry, in seconds since
 1970). Every metric is a small grouped count over them by all segment columns
 at once, summed per segment in Python (`rollup`): the whole audit is segment
 '' = ''.
+
+The exports of the most common shape are counted on one wide table each instead
+(`wide`), to the same rows.
 """
 
 from __future__ import annotations
