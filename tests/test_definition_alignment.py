@@ -279,7 +279,12 @@ def test_document_converts_with_libreoffice(tmp_path: Path):
     )
     from pypdf import PdfReader
 
-    assert len(PdfReader(tmp_path / "dad.pdf").pages) > 5
+    pages = PdfReader(tmp_path / "dad.pdf").pages
+    assert len(pages) > 5
+    # The instructions share the cover's page: alone they would leave a page two thirds empty.
+    first = pages[0].extract_text()
+    assert "Definition Alignment Document" in first and "How to use this document" in first
+    assert "How to use this document" not in pages[1].extract_text()
 
 
 def test_open_items_are_due_by_the_next_meeting_date_only_when_the_file_gives_one(tmp_path: Path):

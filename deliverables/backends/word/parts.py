@@ -21,8 +21,11 @@ def marked(text: str) -> Rich:
     return [(part, styles.get(part)) for part in _MARKS.split(text) if part]
 
 
-def cover(w: Writer, title: str, client: str, meta: Sequence[str], state: str, note: str = "") -> None:
-    """Title, client, the version lines, the DRAFT/FINAL stamp and a note, then a page break."""
+def cover(
+    w: Writer, title: str, client: str, meta: Sequence[str], state: str, note: str = "", page: bool = True
+) -> None:
+    """Title, client, the version lines, the DRAFT/FINAL stamp and a note, then a page
+    break (unless `page` is False: a short introduction follows on the cover's page)."""
     w.para(title, "Title")
     w.para(client, "Subtitle")
     for line in meta:
@@ -31,7 +34,8 @@ def cover(w: Writer, title: str, client: str, meta: Sequence[str], state: str, n
     w.para([(state, "Confirmed Flag" if state == "FINAL" else "Assumed Flag")], "Cover Stamp")
     if note:
         w.para(note, "Cover Meta")
-    w.doc.add_page_break()
+    if page:
+        w.doc.add_page_break()
 
 
 def legend(w: Writer, lines: Sequence[str]) -> None:

@@ -1,6 +1,6 @@
 """Word layout of the Definition Alignment Document (python-docx lives here, not in the view).
 
-Portrait for the cover, instructions and changes; a landscape section for the
+Portrait for the cover with the instructions, and the changes; a landscape section for the
 wide terms and stage tables; portrait again for open items, statuses and sign-off.
 """
 
@@ -52,7 +52,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
 def _cover(w: Writer, view: dict[str, Any], ctx: Context) -> None:
     if view["logo"]:
         _logo(w, view["logo"], ctx.input("logo"))
-    cover(w, view["title"], view["client"], view["cover"]["meta"], view["cover"]["state"], view["cover"]["note"])
+    # The instructions follow on the cover's page: alone, they would fill a third of one.
+    cover(w, view["title"], view["client"], view["cover"]["meta"], view["cover"]["state"], view["cover"]["note"], False)
 
 
 def _logo(w: Writer, name: str, data: bytes) -> None:
