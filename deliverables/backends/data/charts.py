@@ -92,13 +92,6 @@ def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
 
 def _png(svg: bytes, width_px: int) -> bytes:
     """The chart's pixels, drawn by resvg from its SVG (its text is paths: no fonts involved)."""
-    import re
+    from deliverables.backends import images
 
-    import resvg_py
-
-    # resvg-py rejects sizes in pt: give the same size as unitless user units.
-    unitless = re.sub(rb'(<svg [^>]*?width="[\d.]+)pt(" height="[\d.]+)pt"', rb'\1\2"', svg, count=1)
-    png = resvg_py.svg_to_bytes(
-        svg_string=unitless.decode("utf-8"), width=width_px, skip_system_fonts=True, background="#ffffff"
-    )
-    return bytes(png)
+    return images.png(svg, width_px)

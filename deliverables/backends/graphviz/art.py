@@ -115,25 +115,13 @@ def font_files() -> list[str]:
 
 def svg_to_png(svg: bytes, width_px: int | None = None) -> bytes:
     """Rasterize the SVG with resvg and the bundled fonts (no system fonts: same pixels everywhere)."""
-    import resvg_py
+    from deliverables.backends import images
 
     if width_px is None:
         width, height = natural_size(svg)
         # Twice the natural size, at least 2400 px wide, at most 8000 px and 24 megapixels.
         width_px = round(min(8000, max(2400, width * 2), (MAX_PIXELS * width / height) ** 0.5))
-    # resvg-py rejects sizes in pt: give the same size as unitless user units.
-    unitless = _SIZE.sub(rb'<svg width="\1" height="\2"', svg, count=1)
-    return bytes(
-        resvg_py.svg_to_bytes(
-            svg_string=unitless.decode("utf-8"),
-            width=width_px,
-            skip_system_fonts=True,
-            font_files=font_files(),
-            font_family=FAMILY,
-            sans_serif_family=FAMILY,
-            background="#ffffff",
-        )
-    )
+    return images.png(svg, width_px, font_files(), FAMILY)
 
 
 def natural_size(svg: bytes) -> tuple[float, float]:
