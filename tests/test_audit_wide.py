@@ -158,3 +158,18 @@ def test_history_exports_and_own_date_formats_go_the_long_way(tmp_path: Path, mo
     with_format = "{path: exports/deals.csv, object: deal, date_format: '%d.%m.%Y'}"
     client.write_text(text.replace("{path: exports/deals.csv, object: deal}", with_format), encoding="utf-8")
     assert not _both(client, monkeypatch)[2]
+
+
+def test_a_salesforce_report_alone_is_audited_alike_both_ways(tmp_path: Path, monkeypatch) -> None:
+    """Records without their history: the creation date is the first stage's entry."""
+    client = tmp_path / "client.yaml"
+    text = (CASES / "audit-salesforce" / "client.yaml").read_text(encoding="utf-8")
+    history = "    - {path: exports/opportunity-field-history.csv, object: opportunity, kind: history}\n"
+    assert history in text
+    client.write_text(text.replace(history, ""), encoding="utf-8")
+    command = [sys.executable, str(ROOT / "scripts" / "synthetic_exports.py"), str(client), str(tmp_path / "exports")]
+    subprocess.run([*command, "--shape", "salesforce", "--deals", "800"], check=True, capture_output=True)
+    shaped, long, taken = _both(client, monkeypatch)
+    assert taken
+    _same(shaped, long)
+    assert shaped.metrics["stages"]["prospecting"]["entered"] == 800  # every record entered at creation
