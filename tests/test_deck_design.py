@@ -190,3 +190,47 @@ def test_office_fonts_are_measured_with_their_shipped_metric_twins() -> None:
     assert measure.missing(marks.GOLDEN, family=measure.CALIBRI) == marks.GOLDEN
     assert measure.text_width(marks.GOLDEN, 10, family=measure.CALIBRI) == measure.text_width(marks.GOLDEN, 10)
     assert measure.text_width("Lifecycle", 10, family=measure.CALIBRI) < measure.text_width("Lifecycle", 10)
+
+
+def test_a_text_is_as_wide_as_its_characters_measured_one_by_one() -> None:
+    """The widths summed from the character table are those of `char_width`, in the same
+    order, so the same floats: glyphs a family has, and those it lacks (a viewer's fallback)."""
+    texts = ["Lifecycle", "Marketing Qualified Lead ", "ÅÇÉ—“quoted”", marks.GOLDEN + " golden", "漢字 🚀 e\u0301", ""]
+    for family in measure.FAMILIES.values():
+        for bold in (False, True):
+            widths = measure.family_widths(family, bold)
+            for text in texts:
+                assert measure._em(text, bold, family) == sum(measure.char_width(c, widths) for c in text), text
+
+
+def test_wrapping_is_the_greedy_wrap_of_every_token() -> None:
+    """Lines as a plain greedy wrap lays them out, long words broken and line breaks kept."""
+
+    def greedy(runs, width, size, family):
+        width *= measure.SAFETY
+        lines, used = [[]], 0.0
+        for token in measure._tokens(runs):
+            if token[0] == "\n":
+                lines[-1].append(token)
+                lines.append([])
+                used = 0.0
+                continue
+            wide = measure._width(token, size, family) > width
+            for piece in measure._break_word(token, width, size, family) if wide else [token]:
+                if lines[-1] and used + measure._width(piece, size, family) > width:
+                    lines.append([])
+                    used = 0.0
+                lines[-1].append(piece)
+                used += measure._advance(piece, size, family)
+        return [list(line) for line in lines]
+
+    words = " ".join(f"word{i}" for i in range(400))
+    runs = [
+        ((words, ""),),
+        (("Entry ", "bold"), ("criteria met\nand logged ", ""), ("Supercalifragilistic" * 6, "golden")),
+        ((" leading  and trailing  ", "muted"), ("\n\n", ""), ("漢字漢字漢字 " * 20, "")),
+    ]
+    for family in (measure.CALIBRI, measure.DEJAVU):
+        for run in runs:
+            for width, size in ((120.0, 12), (300.0, 16), (40.0, 20)):
+                assert measure.wrap(run, width, size, family) == greedy(run, width, size, family)

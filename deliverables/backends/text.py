@@ -47,6 +47,14 @@ class Family:
     """File name under templates/fonts of the regular face (or its metric twin)."""
     bold: str
 
+    def __hash__(self) -> int:
+        # Part of the key of every cached measure, asked for each word: worked out once.
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            found = self.__dict__["_hash"] = hash((self.name, self.regular, self.bold))
+            return found
+
     def file(self, bold: bool = False) -> str:
         """The bundled file of the regular or bold face."""
         return self.bold if bold else self.regular
@@ -122,11 +130,24 @@ def text_width(text: str, size: float, bold: bool = False, family: Family = DEJA
     return _em(text, bold, family) * size
 
 
+@lru_cache(maxsize=16)
+def _char_widths(family: Family, bold: bool) -> dict[str, float]:
+    """`family_widths` keyed by the character itself: one lookup a character, in C."""
+    return {chr(code): width for code, width in family_widths(family, bold).items()}
+
+
 @lru_cache(maxsize=65536)
 def _em(text: str, bold: bool, family: Family = DEJAVU) -> float:
-    """Width of a text in em; words repeat, so this is cached."""
-    widths = family_widths(family, bold)
-    return sum(char_width(char, widths) for char in text)
+    """Width of a text in em; words repeat, so this is cached.
+
+    Every character the family has is summed straight from its table; a text with one it
+    lacks is summed as `char_width` measures it. The same widths in the same order, so the
+    same sum."""
+    try:
+        return sum(map(_char_widths(family, bold).__getitem__, text))
+    except KeyError:
+        widths = family_widths(family, bold)
+        return sum(char_width(char, widths) for char in text)
 
 
 def missing(text: str, bold: bool = False, condensed: bool = False, family: Family | None = None) -> str:
@@ -220,16 +241,29 @@ def wrap(runs: Sequence[Run], width: float, size: float, family: Family = DEJAVU
 @lru_cache(maxsize=8192)
 def _wrap(runs: tuple[Run, ...], width: float, size: float, family: Family) -> tuple[tuple[Run, ...], ...]:
     # The same cell is measured at several sizes and again when drawn: cache it.
+    # A token's widths are `_width` and `_advance`, asked once each (a text of a
+    # million characters is a hundred thousand tokens).
     width *= SAFETY
     lines: list[list[Run]] = [[]]
     used = 0.0
     for token in _tokens(runs):
-        if token[0] == "\n":
+        text, style = token
+        if text == "\n":
             lines[-1].append(token)  # kept so that joining lines restores the break
             lines.append([])
             used = 0.0
             continue
-        pieces = _break_word(token, width, size, family) if _width(token, size, family) > width else [token]
+        bold = style in BOLD_STYLES
+        shown = _em(text.rstrip(), bold, family) * size
+        if shown > width:
+            pieces = _break_word(token, width, size, family)
+        else:
+            if lines[-1] and used + shown > width:
+                lines.append([])
+                used = 0.0
+            lines[-1].append(token)
+            used += _em(text, bold, family) * size
+            continue
         for piece in pieces:
             if lines[-1] and used + _width(piece, size, family) > width:
                 lines.append([])
