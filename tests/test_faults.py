@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,10 +68,20 @@ def test_sigkill_at_random_points_never_damages_the_previous_version(tmp_path: P
     assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")], stray
 
 
-@pytest.mark.parametrize("name", registry.names())
-def test_an_exception_in_any_renderer_leaves_no_partial_file(name: str, tmp_path: Path, monkeypatch) -> None:
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def example_built(tmp_path_factory) -> Path:
+    """The example built once into an output folder; each case gets a copy of it."""
+    out = tmp_path_factory.mktemp("faults") / "out"
     build_file(EXAMPLE, out)
+    return out
+
+
+@pytest.mark.parametrize("name", registry.names())
+def test_an_exception_in_any_renderer_leaves_no_partial_file(
+    name: str, example_built: Path, tmp_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(example_built, out, symlinks=True)  # the build as it left them, times included
     folder = next(out.glob("*/v*"))
     before = files_of(folder)
     renderer = registry.load(name)
