@@ -2,7 +2,8 @@
 
 Each step of a deck's life that changes which parts the package reaches (slides and
 notes added, slides dropped, parts renamed, a picture, a hyperlink, a reload) is
-followed by the same question to both: the next free name for several templates.
+followed by the same questions to both: the next free name for several templates, and
+the relationship to reuse for each one there is (`_get_matching`).
 Then a whole deck is built with and without the kept parts: the same bytes.
 """
 
@@ -14,7 +15,8 @@ import pytest
 from conftest import EXAMPLE
 from deckcheck import context
 from pptx import Presentation
-from pptx.opc.package import OpcPackage, PackURI, _Relationships
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import OpcPackage, PackURI, Part, _Relationships
 
 from deliverables.backends.slides import base as slides_base
 from deliverables.backends.slides import hot
@@ -33,6 +35,7 @@ PATCHED = (
     (_Relationships, "_add_relationship"),
     (_Relationships, "pop"),
     (_Relationships, "load_from_xml"),
+    (_Relationships, "_get_matching"),
 )
 PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -46,6 +49,7 @@ def unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
     assert slides_base.hot is hot  # the backend installed the kept parts
     for owner, name in PATCHED:
         monkeypatch.setattr(owner, name, getattr(owner, name).__wrapped__)
+    monkeypatch.setattr(Part, "partname", property(Part.partname.fget, Part.partname.fset.__wrapped__))
 
 
 def original_name(package: OpcPackage, template: str) -> PackURI:
@@ -56,6 +60,15 @@ def original_name(package: OpcPackage, template: str) -> PackURI:
 def assert_same_names(package: OpcPackage) -> None:
     for template in TEMPLATES:
         assert package.next_partname(template) == original_name(package, template), template
+    # Each relationship found again from the kept index as the library's scan finds it.
+    original = _Relationships._get_matching.__wrapped__
+    collections = [package._rels, *(part.rels for part in package.iter_parts())]
+    for rels in collections:
+        for rel in list(rels.values()):
+            target = rel.target_ref if rel.is_external else rel.target_part
+            asked = (rel.reltype, target, rel.is_external)
+            assert rels._get_matching(*asked) == original(rels, *asked)
+            assert rels._get_matching(rel.reltype, target, not rel.is_external) is None
 
 
 def partnames(prs) -> list[str]:
@@ -76,13 +89,17 @@ def life_of_a_deck(check) -> bytes:
             box = slide.shapes.add_textbox(0, 0, 100, 100)
             box.text_frame.text = "link"
             box.text_frame.paragraphs[0].runs[0].hyperlink.address = f"https://example.com/{number}"
-        if number % 6 == 2:
+        if number % 6 == 2:  # the same picture twice: one image part, one relationship
             slide.shapes.add_picture(io.BytesIO(PIXEL), 0, 0)
+            slide.shapes.add_picture(io.BytesIO(PIXEL), 100, 0)
         check(package)
         if number % 7 == 3:  # drop an earlier slide: its notes page's name is free again
             entry = id_list[len(id_list) // 2]
+            dropped = prs.part.related_part(entry.rId)
+            prs.part.rels._get_matching(RT.SLIDE, dropped)  # asked while it is there
             prs.part.drop_rel(entry.rId)
             id_list.remove(entry)
+            assert prs.part.rels._get_matching(RT.SLIDE, dropped) is None
             check(package)
             prs.part.rename_slide_parts([e.rId for e in id_list])  # as saving does
             check(package)

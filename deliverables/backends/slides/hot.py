@@ -10,12 +10,17 @@ python-pptx also names each new part (a slide's notes page) by walking every
 part of the package for the names already taken, so a deck of n slides costs
 n^2 steps. The parts the package reaches are kept here instead, added to as
 relationships are added, and walked afresh after any relationship is removed
-or reloaded: the same names as the walk gives, and so the same files.
+or reloaded: the same names as the walk gives, and so the same files. Relating
+one part to another first scans every relationship of that type for one to
+reuse (every slide, for each new slide); each collection keeps an index of its
+first relationship by type and target instead, dropped when one is removed.
 
 Installed once, when the slides backend is imported.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import pptx.oxml.ns
 from lxml import etree
@@ -44,10 +49,14 @@ class Reach:
     Adding a relationship from a reached part (or the package) to a part not yet reached
     adds that part and all it reaches; removing or reloading one of a reached part's
     relationships may leave parts unreached, so the next question walks everything again.
-    Each reached relationship collection points here, by `HELD`.
+    Each reached relationship collection points here, by `HELD`. The names taken under a
+    prefix are kept too, added to with the parts, and read afresh after any part anywhere
+    is renamed (`renames` counts them).
     """
 
     HELD = "_deliver_reach"
+    renames: ClassVar[int] = 0
+    """Parts renamed so far, in any package."""
 
     def __init__(self, package: OpcPackage) -> None:
         self.package = package
@@ -55,6 +64,9 @@ class Reach:
         self.rels: dict[int, _Relationships] = {}
         """The reached collections by id (kept, so an id stays theirs)."""
         self.stale = True
+        self.names: dict[str, set[str]] = {}
+        """The reached parts' names by prefix, as of `self.renamed` renames."""
+        self.renamed = Reach.renames
 
     def holds(self, rels: _Relationships) -> bool:
         """True when `rels` is the package's or a reached part's collection."""
@@ -65,14 +77,29 @@ class Reach:
         if self.stale:
             self.parts.clear()
             self.rels.clear()
+            self.names.clear()
             self.stale = False
             self.walk(self.package._rels)
         return self.parts
+
+    def taken(self, prefix: str) -> set[str]:
+        """The names of the reached parts that start with `prefix`."""
+        parts = self.reached()
+        if self.renamed != Reach.renames:
+            self.names.clear()
+            self.renamed = Reach.renames
+        found = self.names.get(prefix)
+        if found is None:
+            found = self.names[prefix] = {p.partname for p in parts if p.partname.startswith(prefix)}
+        return found
 
     def add(self, part: Part) -> None:
         """`part` has just been related from a reached collection."""
         if part not in self.parts:
             self.parts.add(part)
+            for prefix, found in self.names.items():
+                if part.partname.startswith(prefix):
+                    found.add(part.partname)
             self.walk(part.rels)
 
     def walk(self, rels: _Relationships) -> None:
@@ -89,6 +116,9 @@ class Reach:
                 if part not in self.parts:
                     self.parts.add(part)
                     pending.append(part.rels)
+                    for prefix, found in self.names.items():
+                        if part.partname.startswith(prefix):
+                            found.add(part.partname)
 
 
 def _reach(package: OpcPackage) -> Reach:
@@ -101,7 +131,7 @@ def _reach(package: OpcPackage) -> Reach:
 def _next_partname(self: OpcPackage, tmpl: str) -> PackURI:
     """`OpcPackage.next_partname` on the kept parts: the same name, without the walk."""
     prefix = tmpl[: (tmpl % 42).find("42")]
-    partnames = {p.partname for p in _reach(self).reached() if p.partname.startswith(prefix)}
+    partnames = _reach(self).taken(prefix)
     for n in range(len(partnames) + 1, 0, -1):
         candidate_partname = tmpl % n
         if candidate_partname not in partnames:
@@ -109,11 +139,35 @@ def _next_partname(self: OpcPackage, tmpl: str) -> PackURI:
     raise Exception("ProgrammingError: ran out of candidate_partnames")  # pragma: no cover
 
 
+MATCHES = "_deliver_matches"
+"""A collection's first relationship by (type, external, target), once asked for."""
+
+
+def _key(rel) -> tuple:
+    return (rel.reltype, rel.is_external, rel.target_ref if rel.is_external else rel.target_part)
+
+
+def _get_matching(self: _Relationships, reltype: str, target, is_external: bool = False) -> str | None:
+    """`_Relationships._get_matching` from the collection's kept index: the library scans every
+    relationship of the type (every slide of the presentation) each time one is added."""
+    index = self.__dict__.get(MATCHES)
+    if index is None:
+        index = {}
+        for rel in self.values():  # in the library's order: the first match is kept
+            index.setdefault(_key(rel), rel.rId)
+        self.__dict__[MATCHES] = index
+    return index.get((reltype, is_external, target))
+
+
 def _adding(original):
-    """`_Relationships._add_relationship` that reaches the new target from a reached collection."""
+    """`_Relationships._add_relationship` that reaches the new target from a reached collection
+    and adds the relationship to the collection's index."""
 
     def add_relationship(self: _Relationships, reltype: str, target, is_external: bool = False) -> str:
         rId = original(self, reltype, target, is_external)
+        index = self.__dict__.get(MATCHES)
+        if index is not None:
+            index.setdefault(_key(self[rId]), rId)
         reach = self.__dict__.get(Reach.HELD)
         if reach is not None and not is_external and reach.holds(self):
             reach.add(target)
@@ -123,11 +177,23 @@ def _adding(original):
     return add_relationship
 
 
+def _renaming(partname: property) -> property:
+    """`Part.partname` whose setter counts the rename, so that every `Reach` reads names afresh."""
+
+    def rename(self: Part, value: PackURI) -> None:
+        partname.fset(self, value)
+        Reach.renames += 1
+
+    rename.__wrapped__ = partname.fset  # type: ignore[attr-defined]
+    return property(partname.fget, rename, doc=partname.__doc__)
+
+
 def _dropping(original):
     """A `_Relationships` method that removes or replaces relationships: a reached
     collection's change makes its package walk again at the next question."""
 
     def drop(self: _Relationships, *args, **kwargs):
+        self.__dict__.pop(MATCHES, None)
         reach = self.__dict__.get(Reach.HELD)
         if reach is not None and reach.holds(self):
             reach.stale = True
@@ -150,3 +216,6 @@ def install() -> None:
         _Relationships._add_relationship = _adding(_Relationships._add_relationship)
         _Relationships.pop = _dropping(_Relationships.pop)
         _Relationships.load_from_xml = _dropping(_Relationships.load_from_xml)
+        Part.partname = _renaming(Part.partname)
+        _get_matching.__wrapped__ = _Relationships._get_matching  # type: ignore[attr-defined]
+        _Relationships._get_matching = _get_matching
