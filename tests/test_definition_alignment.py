@@ -6,13 +6,14 @@ import functools
 import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import ARCHITECTURES, EXAMPLE, assert_golden
+from conftest import ARCHITECTURES, EXAMPLE, ROOT, assert_golden
 from docx.oxml.ns import qn
-from docx_support import big_client, context, docx_text, edited, find_row, open_docx, render
+from docx_support import big_client, context, docx_text, docx_to_pdf, edited, find_row, open_docx, page_fills, render
 
 from deliverables.backends.word.kit import BASE_STYLES, add_runs
 from deliverables.core.errors import TemplateError
@@ -306,3 +307,21 @@ def test_how_to_use_names_the_teams_of_this_client_only():
     text = docx_text(render("definition-alignment", context(path))["definition-alignment-v0.docx"])
     assert "- Go through every stage definition with the leads of Marketing, Sales and RevOps.\n" in text
     assert "Customer Success" not in text.split("# Stage architecture")[0]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_tall_stage_rows_leave_no_page_nearly_empty_and_no_row_alone(tmp_path: Path):
+    # Long definitions make a stage row a third of a landscape page: a chain of the header and
+    # three rows (or the last three) did not fit the rest of a page, so the section's heading
+    # stood alone on one and a single row on others, each page a seventh to a quarter filled.
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from clients import enterprise
+
+    pdf = docx_to_pdf(dad(context(enterprise(60, tmp_path / "meridian.yaml"))), tmp_path, "dad")
+    fills = page_fills(pdf)
+    assert len(fills) > 20
+    middle = fills[1:-1]  # the cover and the sign-off page end where their content does
+    assert min(middle) > 0.45, [round(f, 2) for f in fills]
+    assert "Lead stages" in PdfReader(pdf).pages[1].extract_text()  # with its first rows, after the legend

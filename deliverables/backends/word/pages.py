@@ -10,6 +10,7 @@ tall as its tallest cell, measured at the cell's width.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -145,19 +146,55 @@ def keep_tables_together(document: Any) -> None:
     """No table row stranded on a page: the paragraph before each table (unless it holds a
     picture), its header and first
     rows, and the rows before its last ones keep with the next, so a table that must break
-    leaves at least KEEP_ROWS rows on each page (a short table moves whole)."""
+    leaves at least KEEP_ROWS rows on each page (a short table moves whole). Each end keeps
+    one row more than that, unless those rows would fill more than CHAIN_SHARE of the page
+    and KEEP_ROWS of them would not: a chain of tall rows (a few a page) that does not fit the
+    rest of a page moves whole and leaves that page mostly empty, or the row before it alone
+    on one. (Rows a page tall each are left as they were: no chain of them fits a page.)"""
     body = document.element.body
+    styles, padding = _Styles(document), cell_padding(document)
     for tbl in body.iterchildren(qn("w:tbl")):
         rows = tbl.findall(qn("w:tr"))
         last = len(rows) - 1
+        first_keep, last_keep = KEEP_ROWS + 1, KEEP_ROWS + 1
+        if last > 2 * KEEP_ROWS:
+            limit = CHAIN_SHARE * _section_height(tbl)
+            height = functools.partial(_row_height, document, styles, _grid(tbl), padding)
+            heights = [height(tr) for tr in rows[: KEEP_ROWS + 2]]
+            if sum(heights) > limit >= sum(heights[:-1]):
+                first_keep = KEEP_ROWS
+            heights = [height(tr) for tr in rows[-KEEP_ROWS - 1 :]]
+            if sum(heights) > limit >= sum(heights[1:]):
+                last_keep = KEEP_ROWS
         for index, tr in enumerate(rows[:last]):
-            if index <= KEEP_ROWS or index >= last - KEEP_ROWS:
+            if index < first_keep or index > last - last_keep:
                 for p in tr.iter(qn("w:p")):
                     _keep_with_next(p)
         before = tbl.getprevious()
         # a heading or introduction stays with its table; a chart above one is an exhibit of its own
         if before is not None and before.tag == qn("w:p") and not before.xpath(".//w:drawing"):
             _keep_with_next(before)
+
+
+CHAIN_SHARE = 0.7
+"""Share of its page a table's end rows kept together may fill before they keep one row fewer."""
+
+
+def _section_height(tbl: Any) -> float:
+    """Height in points of the text area of the pages the table is laid out on: its section's
+    properties are in the first paragraph after it that ends a section, or the body's own."""
+    sect = next(
+        (
+            p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+            for p in tbl.itersiblings(qn("w:p"))
+            if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+        ),
+        None,
+    )
+    if sect is None:
+        sect = tbl.getparent().find(qn("w:sectPr"))
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    return (int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))) / 20
 
 
 def _keep_with_next(p: Any) -> None:
@@ -281,21 +318,13 @@ def _items(document: Any) -> list[_Item]:
 
 
 def _rows(document: Any, styles: _Styles, tbl: Any, padding: float, number: int, fresh: bool) -> list[_Item]:
-    vertical = _margins(document, "top") + _margins(document, "bottom")
-    grid = [int(col.get(qn("w:w"))) / 20 for col in tbl.iterchildren(qn("w:tblGrid")) for col in col]
+    grid = _grid(tbl)
     heights, keeps, headers = [], [], []
     for tr in tbl.iterchildren(qn("w:tr")):
-        tallest, column, keep = 0.0, 0, False
-        for tc in tr.iterchildren(qn("w:tc")):
-            span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
-            cell_width = sum(grid[column : column + span]) - padding
-            column += span
-            paragraphs = [Paragraph(p, document._body) for p in tc.iterchildren(qn("w:p"))]
-            keep = keep or any(styles.effective(p, "keep_with_next") for p in paragraphs)
-            tallest = max(tallest, sum(_height(styles, p, cell_width) for p in paragraphs))
-        heights.append(tallest + vertical + ROW_RULE)
-        keeps.append(keep)
+        heights.append(_row_height(document, styles, grid, padding, tr))
+        keeps.append(
+            any(styles.effective(Paragraph(p, document._body), "keep_with_next") for p in _cell_paragraphs(tr))
+        )
         headers.append(tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
     header = heights[0] if headers and headers[0] else 0.0
     rows = list(tbl.iterchildren(qn("w:tr")))
@@ -303,6 +332,29 @@ def _rows(document: Any, styles: _Styles, tbl: Any, padding: float, number: int,
         _Item(h, k, fresh and i == 0, row=tr, table=number, header=0.0 if i == 0 else header)
         for i, (h, k, tr) in enumerate(zip(heights, keeps, rows))
     ]
+
+
+def _grid(tbl: Any) -> list[float]:
+    """Width in points of each column of the table's grid."""
+    return [int(col.get(qn("w:w"))) / 20 for col in tbl.iterchildren(qn("w:tblGrid")) for col in col]
+
+
+def _cell_paragraphs(tr: Any) -> list[Any]:
+    return [p for tc in tr.iterchildren(qn("w:tc")) for p in tc.iterchildren(qn("w:p"))]
+
+
+def _row_height(document: Any, styles: _Styles, grid: Sequence[float], padding: float, tr: Any) -> float:
+    """A row is as tall as its tallest cell, measured at the cell's width, with its margins and rule."""
+    vertical = _margins(document, "top") + _margins(document, "bottom")
+    tallest, column = 0.0, 0
+    for tc in tr.iterchildren(qn("w:tc")):
+        span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+        cell_width = sum(grid[column : column + span]) - padding
+        column += span
+        paragraphs = [Paragraph(p, document._body) for p in tc.iterchildren(qn("w:p"))]
+        tallest = max(tallest, sum(_height(styles, p, cell_width) for p in paragraphs))
+    return tallest + vertical + ROW_RULE
 
 
 ROW_RULE = 1.0
