@@ -27,6 +27,7 @@ TOOL_TEXT = {
     "a doubled possessive": r"\w[sS]'s\b",
     "a date nobody chose": r"\b2000-01-01\b|\b1 January 2000\b|\b20000101\b",
     "'Unassigned'": r"\bunassigned\b",
+    "a count of itself": r"\b(\d+) of \1 \w+s\b|\b(\d+) stages\b[^;]*; \2 still\b",
 }
 """What must never appear on a client page, by what it is."""
 
@@ -81,6 +82,7 @@ def test_the_scan_finds_each_kind_of_offender():
         "a doubled possessive": "Big Enterprise Holdings's leadership",
         "a date nobody chose": "Version v0 · 1 January 2000",
         "'Unassigned'": "Unassigned",
+        "a count of itself": "42 of 42 items still ASSUMED",
     }
     assert set(samples) == set(TOOL_TEXT)
     for what, text in samples.items():
@@ -98,6 +100,8 @@ def test_the_scan_leaves_client_language_alone():
         "Lead Status (contacts.hs_lead_status) records the working state.",
         "3 meetings take v0 to a signed-off lifecycle",
         "Version v0 · undated draft",
+        "5 of 21 stages still ASSUMED · Page 1 of 1",
+        "Lead runs through 5 stages; all 5 still need confirming",
     ]
     hits = [
         hit for pattern in (*TOOL_TEXT.values(), DRAFT_CLAIMS) for hit in offenders({"p.md": "\n".join(fine)}, pattern)

@@ -340,7 +340,7 @@ def _footer(project: Project) -> str:
     """Version, what is still assumed, and whom to ask."""
     count = project.assumed_count()
     if count:
-        status = f"{grammar.of(count, len(project.stages) + len(project.terms), 'item')} still ASSUMED"
+        status = f"{grammar.capital(grammar.of(count, len(project.stages) + len(project.terms), 'item'))} still ASSUMED"
     else:
         status = "every stage and term CONFIRMED"
     ask = f"Questions about a stage: {project.architect}, lifecycle architect" if project.architect else ""

@@ -43,7 +43,11 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         domains.append({"title": project.domain_title(domain), "stages": stages})
     assumed = project.assumed_count()
     total = len(project.stages) + len(project.terms)
-    status_line = f"{grammar.of(assumed, total, 'item')} still ASSUMED." if assumed else "Every item is CONFIRMED."
+    status_line = (
+        f"{grammar.capital(grammar.of(assumed, total, 'item'))} still ASSUMED."
+        if assumed
+        else "Every item is CONFIRMED."
+    )
     return {
         "client": project.client.name,
         "version": project.version,

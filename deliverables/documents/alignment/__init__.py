@@ -166,13 +166,13 @@ def _changes(project: Project, ctx: Context) -> dict[str, Any] | None:
 
 
 def open_summary(project: Project) -> str:
-    """`16 of 43 items still ASSUMED (8 stages, 8 terms)`."""
+    """`16 of 43 items still ASSUMED (8 stages, 8 terms)`, `All 43 items still ASSUMED (...)`."""
     stages = sum(s.status == "assumed" for s in project.stages)
     terms = sum(t.status == "assumed" for t in project.terms)
     total = len(project.stages) + len(project.terms)
     parts = [grammar.count(stages, "stage"), grammar.count(terms, "term")] if stages and terms else []
     detail = f" ({', '.join(parts)})" if parts else ""
-    return f"{grammar.of(stages + terms, total, 'item')} still ASSUMED{detail}"
+    return f"{grammar.capital(grammar.of(stages + terms, total, 'item'))} still ASSUMED{detail}"
 
 
 def _approvers(project: Project) -> list[str]:
