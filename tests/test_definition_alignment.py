@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib.util
 import shutil
@@ -325,3 +326,20 @@ def test_tall_stage_rows_leave_no_page_nearly_empty_and_no_row_alone(tmp_path: P
     middle = fills[1:-1]  # the cover and the sign-off page end where their content does
     assert min(middle) > 0.45, [round(f, 2) for f in fills]
     assert "Lead stages" in PdfReader(pdf).pages[1].extract_text()  # with its first rows, after the legend
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_short_table_of_tall_rows_follows_the_legend_instead_of_moving_whole(tmp_path: Path):
+    # The plg architecture's 5 lead stages: the two kept ends of the table met, so it moved to
+    # the next page as one, and 'Stage architecture' with its legend filled a seventh of a page.
+    from pypdf import PdfReader
+
+    from deliverables.commands.new import scaffold
+
+    path = tmp_path / "plg.yaml"
+    path.write_text(scaffold("Northwind Data", "plg", None, dt.date(2026, 12, 4)), encoding="utf-8")
+    pdf = docx_to_pdf(dad(context(path)), tmp_path, "dad")
+    texts = [page.extract_text() for page in PdfReader(pdf).pages]
+    [at] = [i for i, text in enumerate(texts) if "Stage architecture" in text]
+    assert "Lead stages" in texts[at] and "Anonymous Visitor" in texts[at]
+    assert page_fills(pdf)[at] > 0.5

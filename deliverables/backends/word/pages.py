@@ -150,7 +150,8 @@ def keep_tables_together(document: Any) -> None:
     one row more than that, unless those rows would fill more than CHAIN_SHARE of the page
     and KEEP_ROWS of them would not: a chain of tall rows (a few a page) that does not fit the
     rest of a page moves whole and leaves that page mostly empty, or the row before it alone
-    on one. (Rows a page tall each are left as they were: no chain of them fits a page.)"""
+    on one. A table whose two chains join (one row between them) is one chain, and its whole
+    height counts. A chain taller than a page is left as it was: it cannot move whole."""
     body = document.element.body
     styles, padding = _Styles(document), cell_padding(document)
     for tbl in body.iterchildren(qn("w:tbl")):
@@ -158,13 +159,16 @@ def keep_tables_together(document: Any) -> None:
         last = len(rows) - 1
         first_keep, last_keep = KEEP_ROWS + 1, KEEP_ROWS + 1
         if last > 2 * KEEP_ROWS:
-            limit = CHAIN_SHARE * _section_height(tbl)
+            page = _section_height(tbl)
+            limit = CHAIN_SHARE * page
             height = functools.partial(_row_height, document, styles, _grid(tbl), padding)
-            heights = [height(tr) for tr in rows[: KEEP_ROWS + 2]]
-            if sum(heights) > limit >= sum(heights[:-1]):
+            # with one row between the two ends, the chains join: the whole table moves as one
+            joined = [height(tr) for tr in rows] if last <= 2 * KEEP_ROWS + 1 else None
+            heights = [height(tr) for tr in rows[: KEEP_ROWS + 1]]
+            if page >= sum(joined or [*heights, height(rows[KEEP_ROWS + 1])]) > limit >= sum(heights):
                 first_keep = KEEP_ROWS
-            heights = [height(tr) for tr in rows[-KEEP_ROWS - 1 :]]
-            if sum(heights) > limit >= sum(heights[1:]):
+            heights = [height(tr) for tr in rows[-KEEP_ROWS:]]
+            if page >= sum(joined or [height(rows[-KEEP_ROWS - 1]), *heights]) > limit >= sum(heights):
                 last_keep = KEEP_ROWS
         for index, tr in enumerate(rows[:last]):
             if index < first_keep or index > last - last_keep:
