@@ -488,3 +488,12 @@ def test_the_kickoff_counts_the_meetings_it_points_to() -> None:
     )
     assert "   Final review on 4 December 2026 is booked; the next slide names who attends it.\n" in last
     assert "the meetings on the next slide" not in last
+
+
+def test_the_values_no_stage_matches_are_counted_when_only_the_first_are_named() -> None:
+    # 13 values, 5 named: the line said '13 values match ...: Customer (6), ..., Other (4)' and stopped.
+    text = outline(one("kickoff-deck", context(EXAMPLE)))
+    assert (
+        "   13 values match no proposed stage: Customer (6), Nurture (6), Contract Sent (6), Opportunity (4), Other (4) and 8 more\n"
+        in text
+    )

@@ -107,7 +107,7 @@ def _audit_findings(project: Project, result, words: Words) -> Slide:
     paras = []
     if unmapped:
         shown = ", ".join(f"{u['value']} ({u['records']:,})" for u in unmapped[:5])
-        paras.append(para(words("unmapped_line", len(unmapped), held, shown)))
+        paras.append(para(words("unmapped_line", len(unmapped), held, shown, len(unmapped[5:]))))
     for item in measured.misuse(project, result.values)[:3]:
         paras.append(para(words("misuse_line", item["value"], item["rule"]), level=0))
     rows = measured.funnel_rows(project, metrics)
