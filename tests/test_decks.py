@@ -497,3 +497,12 @@ def test_the_values_no_stage_matches_are_counted_when_only_the_first_are_named()
         "   13 values match no proposed stage: Customer (6), Nurture (6), Contract Sent (6), Opportunity (4), Other (4) and 8 more\n"
         in text
     )
+
+
+def test_each_naming_gotcha_of_the_crm_is_one_line_naming_every_value_that_shows_it() -> None:
+    # 'Nurture' and 'Working' are the same gotcha: the slide gave its explanation once a value.
+    text = outline(one("kickoff-deck", context(EXAMPLE)))
+    slide = text.split("WHAT THE CRM SHOWS")[0].split("=== slide")[-1]
+    assert slide.count("a contact-status word") == 1
+    assert "   'Nurture' and 'Working': a contact-status word (New, Working, Nurture, Engaged, ...)" in slide
+    assert "   'Onboarding': a customer-success stage inside a sales pipeline.\n" in slide

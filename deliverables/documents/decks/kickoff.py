@@ -22,7 +22,7 @@ from deliverables.documents.decks.common import (
     send_next,
     title_slide,
 )
-from deliverables.documents.words import due
+from deliverables.documents.words import due, grammar
 from deliverables.documents.words.due import meetings_after
 
 NAME = "kickoff-deck"
@@ -97,6 +97,19 @@ def _measured(project: Project, ctx: Context, words: Words) -> list[Slide]:
     return [funnel, _audit_findings(project, result, words)]
 
 
+def _by_rule(found: list[dict]) -> list[tuple[str, str]]:
+    """The misused values grouped by the gotcha they show, in the order first found: one line
+    a gotcha (`'Nurture' and 'Working'`), not the same explanation once a value."""
+    groups: dict[str, list[str]] = {}
+    for item in found:
+        groups.setdefault(item["rule"], []).append(f"'{item['value']}'")
+    out = []
+    for rule, values in groups.items():
+        named = values[:3] + ([f"{grammar.count(len(values) - 3, 'other')}"] if len(values) > 3 else [])
+        out.append((rule, grammar.and_list(named)))
+    return out
+
+
 def _audit_findings(project: Project, result, words: Words) -> Slide:
     """What the audit found besides the funnel: values no stage maps, misuse, stalls, quality."""
     from deliverables.documents import measured
@@ -108,8 +121,8 @@ def _audit_findings(project: Project, result, words: Words) -> Slide:
     if unmapped:
         shown = ", ".join(f"{u['value']} ({u['records']:,})" for u in unmapped[:5])
         paras.append(para(words("unmapped_line", len(unmapped), held, shown, len(unmapped[5:]))))
-    for item in measured.misuse(project, result.values)[:3]:
-        paras.append(para(words("misuse_line", item["value"], item["rule"]), level=0))
+    for rule, values in _by_rule(measured.misuse(project, result.values))[:3]:
+        paras.append(para(words("misuse_line", values, rule), level=0))
     rows = measured.funnel_rows(project, metrics)
     stuck = [r for r in rows if r["stuck"] and not r["outcome"]]
     if stuck:
