@@ -49,6 +49,7 @@ def validate_document(doc: Document) -> model.Project:
     if project.date and project.next_meeting and project.next_meeting < project.date:
         raise InputError([doc.problem(("next_meeting",), _early_meeting(project.date))] + doc.warnings)
     _warn_undated(doc, project)
+    _warn_placeholder_architect(doc, project)
     return project
 
 
@@ -64,6 +65,22 @@ def _warn_undated(doc: Document, project: model.Project) -> None:
     """A version without a date is a draft nobody can cite: say so at check and at build."""
     if project.date is None:
         warning = doc.problem(("date",), UNDATED, severity="warning")
+        if warning not in doc.warnings:
+            doc.warnings.append(warning)
+
+
+SCAFFOLD_ARCHITECT = "Your Name"
+"""The architect the reference architectures leave for `deliver new` to scaffold."""
+PLACEHOLDER_ARCHITECT = (
+    f'`architect` is still "{SCAFFOLD_ARCHITECT}": the documents print it on their covers and title slides '
+    "and as their author; put the architect's name"
+)
+
+
+def _warn_placeholder_architect(doc: Document, project: model.Project) -> None:
+    """A scaffolded file keeps the architectures' placeholder until the architect writes a name."""
+    if project.architect.strip() == SCAFFOLD_ARCHITECT:
+        warning = doc.problem(("architect",), PLACEHOLDER_ARCHITECT, severity="warning")
         if warning not in doc.warnings:
             doc.warnings.append(warning)
 
