@@ -506,3 +506,10 @@ def test_each_naming_gotcha_of_the_crm_is_one_line_naming_every_value_that_shows
     assert slide.count("a contact-status word") == 1
     assert "   'Nurture' and 'Working': a contact-status word (New, Working, Nurture, Engaged, ...)" in slide
     assert "   'Onboarding': a customer-success stage inside a sales pipeline.\n" in slide
+
+
+def test_the_data_quality_line_names_only_the_problems_found() -> None:
+    # Every record of the example has a date: the line began '0 records without any date'.
+    text = outline(one("kickoff-deck", context(EXAMPLE)))
+    assert "   Data quality: 5 entry dates in the future and 5 records with dates against the flow\n" in text
+    assert "Data quality: 0" not in text
