@@ -247,3 +247,16 @@ def test_the_findings_sentences_come_from_their_template_in_the_document_and_the
     deck = Presentation(str(folder / "kickoff-deck-v0.pptx"))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert "Where the funnel loses records" in titles
+
+
+def test_the_examples_counts_agree_with_their_verbs_and_more_has_no_plural() -> None:
+    # The example has 1 duplicate row and 13 values no stage maps, 3 of them named:
+    # '1 duplicate row repeat a record id' and '... and 10 mores'.
+    from conftest import EXAMPLE
+    from docx_support import context, docx_text, render
+
+    text = docx_text(render("current-state-audit", context(EXAMPLE))["current-state-audit-v1.docx"])
+    assert "1 duplicate row repeats a record id; the last row of each was used." in text
+    assert "'Contract Sent' (6) and 10 more." in text
+    assert "mores" not in text
+    assert "0 records carry no date at all" in text and "5 entry dates lie after the export date." in text

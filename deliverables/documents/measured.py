@@ -201,7 +201,7 @@ def _listed(said: Words, items: list[tuple[str, int]], limit: int = 3) -> str:
     shown = ", ".join(fill(said["item"], name=name, records=_number(n)) for name, n in items[:limit])
     if len(items) <= limit:
         return shown
-    return fill(said["more"], listed=shown, more=plural(len(items) - limit, "more"))
+    return fill(said["more"], listed=shown, more=plural(len(items) - limit, "more", "more"))
 
 
 def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[str, Any]], words: Words) -> list[str]:

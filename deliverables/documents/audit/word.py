@@ -11,7 +11,7 @@ from deliverables.backends.word.parts import cover, stage_name
 from deliverables.core.context import Context
 from deliverables.documents.measured import days, pct
 from deliverables.documents.words.data import fill
-from deliverables.documents.words.grammar import count, possessive
+from deliverables.documents.words.grammar import count, possessive, verb
 
 CHART_WIDTH_CM = 16.0
 SHRINK = 0.75
@@ -176,14 +176,16 @@ def _quality(w: Writer, view: dict[str, Any]) -> None:
     words = view["words"]["quality"]
     w.heading(words["heading"], 1)
     q = view["quality"]
+    undated, future = q["records_without_dates"], q["future_dates"]
     items = [
-        fill(words["undated"], records=count(q["records_without_dates"], "record")),
-        fill(words["future"], dates=count(q["future_dates"], "entry date")),
+        fill(words["undated"], records=count(undated, "record"), carry=verb(undated, "carries", "carry")),
+        fill(words["future"], dates=count(future, "entry date"), lie=verb(future, "lies", "lie")),
         fill(words["disorder"], records=count(q["out_of_order"], "record")),
     ]
     duplicates = sum(s["duplicates"] for s in view["sources"])
     if duplicates:
-        items.append(fill(words["duplicates"], rows=count(duplicates, "duplicate row")))
+        repeat = verb(duplicates, "repeats", "repeat")
+        items.append(fill(words["duplicates"], rows=count(duplicates, "duplicate row"), repeat=repeat))
     w.bullets(items)
 
 
