@@ -248,3 +248,13 @@ def test_check_reports_a_stage_too_long_for_a_page_of_its_own(tmp_path: Path) ->
         f"{path}:4:68: stages[id=mql].entry: 'Marketing Qualified Lead' does not fit a page of the reference card"
         " even alone, at the smallest type; shorten or merge its entry criteria (the card is not written)"
     ]
+
+
+def test_a_teams_cards_per_domain_name_the_domains_stages_without_repeating_the_team(tmp_path: Path) -> None:
+    # The 60-stage client's Sales team has Sales, POC and Expansion stages: its Sales card was
+    # titled 'Stage Reference Card · Sales, Sales'.
+    project, _ = load_project(enterprise(60, tmp_path / "meridian.yaml"))
+    titles = [c["title"] for c in card.cards(project)]
+    assert "Stage Reference Card · Sales: Sales stages" in titles
+    assert "Stage Reference Card · Customer Success: Customer stages" in titles
+    assert not any(re.search(r"· (.+), \1\b", title) for title in titles), titles

@@ -122,7 +122,7 @@ def _team_cards(project: Project, team: str, stages: tuple[Stage, ...]) -> list[
     domains = list(dict.fromkeys(s.domain for s in stages))
     for domain in domains:
         own = tuple(s for s in stages if s.domain == domain)
-        title = f"{TITLE} · {team}, {project.domain_title(domain)}"
+        title = f"{TITLE} · {team}: {project.domain_title(domain)} stages"
         parts = _parts(project, team, own, title)
         for number, part in enumerate(parts, 1):
             suffix = f"-{slugify(domain)}" + (f"-{number}" if len(parts) > 1 else "")
