@@ -26,8 +26,12 @@ def probe(monkeypatch) -> None:
 
 @pytest.fixture
 def summary_only(monkeypatch) -> None:
-    """Only the Markdown summary: these tests are about the snapshot mechanism."""
+    """Only the Markdown summary, rendered in this process: these tests are about the
+    snapshot mechanism. No worker pool: one forked inside an in-process pytest run
+    failed to pickle its calls ('concurrent.futures.process._CallItem' was not the
+    same object) when an earlier test of the same process had built with workers."""
     light_registry(monkeypatch)
+    monkeypatch.setattr("deliverables.pipeline.workers.cores", lambda: 1)
 
 
 @pytest.fixture

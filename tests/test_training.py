@@ -170,3 +170,11 @@ def test_a_draft_is_never_called_signed_off_in_the_training() -> None:
         text = data.decode("utf-8") if name.endswith(".md") else text_form(name, data)
         assert "signed off by" not in text, name
         assert "once each team's leader has signed them off" in text, name
+
+
+def test_the_speaker_notes_ask_about_a_stage_whatever_its_name_begins_with() -> None:
+    """A stage named 'At Risk ...' is asked about as 'in the At Risk ... stage', never 'at At Risk'."""
+    files, _ = built(EXAMPLE, edited(EXAMPLE, ("    name: Implementation\n", "    name: At Risk Implementation\n")))
+    tracks = "\n".join(v.decode("utf-8") for k, v in files.items() if k.endswith(".md"))
+    assert "would it be in the At Risk Implementation stage today?" in tracks
+    assert "at At " not in tracks
