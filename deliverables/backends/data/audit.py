@@ -369,11 +369,15 @@ def _run(
 
     # An outcome (won, lost, churned) ends the flow: a record there is done, never stuck.
     cutoffs = {m.pos: start - audit.stuck_days(m.stage.id) * 86400 for m in observed if not known.outcome(m.stage)}
-    shaped = wide.fits(plans, slots, lambda p: shapes[p.index], observed, later, moves)
+
+    def shapes_of(plan: ExportPlan) -> tuple[dates.Shape, ...]:
+        return shapes[plan.index]
+
+    shaped = wide.fits(plans, slots, shapes_of, observed, later, moves)
     if shaped:
         parsed = wide.odd_dates(plans, tables, slots, cache)
     else:
-        parsed = metrics.long_dates(plans, tables, slots, lambda p: shapes[p.index], cache)
+        parsed = metrics.long_dates(plans, tables, slots, shapes_of, cache)
     tick()
     problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
     tick()

@@ -290,17 +290,16 @@ def read_minutes(table: ibis.Table, column: str, fixed: str, keep: tuple[str, ..
     literal itself, read by the database's own cast at a fraction of the cost of its parts'
     arithmetic. The other rows are read as a placeholder, so the cast never meets anything
     else: their `ts` means nothing."""
-    carried = tuple(dict.fromkeys((*keep, fixed)))
+    return table.select(*keep, ts=minute_seconds(table[column], table[fixed]))
+
+
+def minute_seconds(text: ibis.Value, fixed: ibis.Value) -> ibis.Value:
+    """The seconds of `text` where `fixed` says it is a valid `YYYY-MM-DD HH:MM` (`minutes`),
+    meaningless elsewhere (see `read_minutes`)."""
     # With its seconds written out, the text is the canonical timestamp literal of every
-    # SQL dialect (BigQuery, for one, does not read a time without seconds).
-    text = table.select(*carried, _minutes=table[fixed].ifelse(table[column], PLACEHOLDER).concat(":00"))
-    return text.select(*keep, ts=timestamp_seconds(text._minutes))
-
-
-def timestamp_seconds(text: ibis.Value) -> ibis.Value:
-    """The seconds since 1970 of a `YYYY-MM-DD HH:MM:SS` text (`read_minutes`): a timestamp
-    without zone, so its epoch is the civil time read as UTC, whatever the session's zone."""
-    return text.cast("timestamp").epoch_seconds().cast("int64")
+    # SQL dialect (BigQuery, for one, does not read a time without seconds). A timestamp
+    # without zone: its epoch is the civil time read as UTC, whatever the session's zone.
+    return fixed.ifelse(text, PLACEHOLDER).concat(":00").cast("timestamp").epoch_seconds().cast("int64")
 
 
 def epoch(day) -> int:

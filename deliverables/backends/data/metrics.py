@@ -164,14 +164,18 @@ def long_dates(
     found = []
     for shapes, exports in groups.items():
         part = rest if len(groups) == 1 else rest.filter(rest.export.isin(exports))
-        # Each distinct text is read once (exports repeat the same dates many times over),
-        # then joined back to its cells.
-        texts = dates.read(part.select("text").distinct(), "text", shapes, ("text",))
-        texts = texts.select("text", "ts", bad=texts.ok.ifelse(ibis.null("string"), texts.text))
-        joined = part.inner_join(texts, "text")
-        found.append(joined.select("export", "row", "slot", "ts", "bad"))
+        found.append(read_cells(part, shapes))
     parsed.append(cache(union(found)))
     return union(parsed)
+
+
+def read_cells(cells: ibis.Table, shapes: tuple[dates.Shape, ...]) -> ibis.Table:
+    """(export, row, slot, ts, bad) of date cells (export, row, slot, text) read in `shapes`:
+    each distinct text once (exports repeat the same dates many times over), joined back
+    to its cells; `bad` is the text of an unreadable one, else null."""
+    texts = dates.read(cells.select("text").distinct(), "text", shapes, ("text",))
+    texts = texts.select("text", "ts", bad=texts.ok.ifelse(ibis.null("string"), texts.text))
+    return cells.inner_join(texts, "text").select("export", "row", "slot", "ts", "bad")
 
 
 def deduplicated(plan: ExportPlan, table: ibis.Table, extra: list[str] | tuple[str, ...] = ()) -> ibis.Table:

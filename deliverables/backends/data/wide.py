@@ -35,6 +35,7 @@ from deliverables.backends.data.metrics import (
     mapping_rows,
     norm,
     one_column_a_stage,
+    read_cells,
     rollup,
     segment_columns,
     segments_of,
@@ -89,10 +90,7 @@ def odd_dates(plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: lis
     cells = union(parts)
     if cells is None:
         return None
-    cells = cache(cells)
-    texts = dates.read(cells.select("text").distinct(), "text", dates.STANDARD, ("text",))
-    texts = texts.select("text", "ts", bad=texts.ok.ifelse(ibis.null("string"), texts.text))
-    return cache(cells.inner_join(texts, "text").select("export", "row", "slot", "ts", "bad"))
+    return cache(read_cells(cache(cells), dates.STANDARD))
 
 
 def _wide(
@@ -123,16 +121,11 @@ def _wide(
         if odd is not None:
             flagged = rows[f"_h{s.number}"].fill_null(False)
             plain = (~flagged & (text != "")).fill_null(False)
-            columns[f"t{s.number}"] = plain.ifelse(_seconds(plain, text), rows[f"_o{s.number}"])
+            columns[f"t{s.number}"] = plain.ifelse(dates.minute_seconds(text, plain), rows[f"_o{s.number}"])
         else:
             plain = (text != "").fill_null(False)
-            columns[f"t{s.number}"] = plain.ifelse(_seconds(plain, text), ibis.null("int64"))
+            columns[f"t{s.number}"] = plain.ifelse(dates.minute_seconds(text, plain), ibis.null("int64"))
     return rows.select(**columns)
-
-
-def _seconds(fixed: ibis.Value, text: ibis.Value) -> ibis.Value:
-    """The seconds of a text known to be a valid `YYYY-MM-DD HH:MM` where `fixed` (`dates.read_minutes`)."""
-    return dates.timestamp_seconds(fixed.ifelse(text, dates.PLACEHOLDER).concat(":00"))
 
 
 class _Terms:
