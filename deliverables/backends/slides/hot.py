@@ -96,10 +96,7 @@ class Reach:
     def add(self, part: Part) -> None:
         """`part` has just been related from a reached collection."""
         if part not in self.parts:
-            self.parts.add(part)
-            for prefix, found in self.names.items():
-                if part.partname.startswith(prefix):
-                    found.add(part.partname)
+            self._take(part)
             self.walk(part.rels)
 
     def walk(self, rels: _Relationships) -> None:
@@ -114,11 +111,15 @@ class Reach:
                     continue
                 part = rel.target_part
                 if part not in self.parts:
-                    self.parts.add(part)
+                    self._take(part)
                     pending.append(part.rels)
-                    for prefix, found in self.names.items():
-                        if part.partname.startswith(prefix):
-                            found.add(part.partname)
+
+    def _take(self, part: Part) -> None:
+        """`part` is reached: its name joins those kept under each prefix it starts with."""
+        self.parts.add(part)
+        for prefix, found in self.names.items():
+            if part.partname.startswith(prefix):
+                found.add(part.partname)
 
 
 def _reach(package: OpcPackage) -> Reach:
