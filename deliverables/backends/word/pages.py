@@ -10,7 +10,6 @@ tall as its tallest cell, measured at the cell's width.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -161,14 +160,21 @@ def keep_tables_together(document: Any) -> None:
         if last > 2 * KEEP_ROWS:
             page = _section_height(tbl)
             limit = CHAIN_SHARE * page
-            height = functools.partial(_row_height, document, styles, _grid(tbl), padding)
-            # with one row between the two ends, the chains join: the whole table moves as one
-            joined = [height(tr) for tr in rows] if last <= 2 * KEEP_ROWS + 1 else None
-            heights = [height(tr) for tr in rows[: KEEP_ROWS + 1]]
-            if page >= sum(joined or [*heights, height(rows[KEEP_ROWS + 1])]) > limit >= sum(heights):
+            # One row between the two ends: the chains join and the whole table moves as one.
+            joined = last <= 2 * KEEP_ROWS + 1
+            ends = range(last + 1) if joined else [*range(KEEP_ROWS + 2), *range(last - KEEP_ROWS, last + 1)]
+            grid = _grid(tbl)
+            height = {i: _row_height(document, styles, grid, padding, rows[i]) for i in ends}  # each row once
+            shorter_head = sum(height[i] for i in range(KEEP_ROWS + 1))
+            shorter_tail = sum(height[i] for i in range(last - KEEP_ROWS + 1, last + 1))
+            if joined:
+                head = tail = sum(height[i] for i in range(last + 1))
+            else:
+                head = sum(height[i] for i in range(KEEP_ROWS + 2))
+                tail = sum(height[i] for i in range(last - KEEP_ROWS, last + 1))
+            if page >= head > limit >= shorter_head:
                 first_keep = KEEP_ROWS
-            heights = [height(tr) for tr in rows[-KEEP_ROWS:]]
-            if page >= sum(joined or [height(rows[-KEEP_ROWS - 1]), *heights]) > limit >= sum(heights):
+            if page >= tail > limit >= shorter_tail:
                 last_keep = KEEP_ROWS
         for index, tr in enumerate(rows[:last]):
             if index < first_keep or index > last - last_keep:
