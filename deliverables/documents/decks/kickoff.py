@@ -105,7 +105,7 @@ def _by_rule(found: list[dict]) -> list[tuple[str, str]]:
         groups.setdefault(item["rule"], []).append(f"'{item['value']}'")
     out = []
     for rule, values in groups.items():
-        named = values[:3] + ([f"{grammar.count(len(values) - 3, 'other')}"] if len(values) > 3 else [])
+        named = values[:3] + ([grammar.count(len(values) - 3, "other")] if len(values) > 3 else [])
         out.append((rule, grammar.and_list(named)))
     return out
 
