@@ -1,5 +1,6 @@
 """A small per-user cache of work that only depends on shipped files: parsed
-template data, compiled wording templates, font width tables.
+template data, compiled wording templates, font width tables; and of the
+figures a build keeps to plan the next one (`read`, `write`: the render costs).
 
 Every entry is keyed by the sha256 of what it was made from and carries the
 sha256 of its own payload, so a stale or damaged entry is never used: it is
@@ -65,6 +66,16 @@ def cached_json(kind: str, name: str, make: Callable[[], Any]) -> Any:
     except (TypeError, ValueError):  # not JSON data: use it uncached
         return made[0] if made else make()
     return made[0] if made else json.loads(data)
+
+
+def read(kind: str, name: str) -> bytes | None:
+    """The bytes last written under `kind/name`, or None (never written, or damaged)."""
+    return _read(root() / kind / name)
+
+
+def write(kind: str, name: str, data: bytes) -> None:
+    """Replace what `kind/name` holds, atomically (nothing happens where the cache cannot be written)."""
+    _write(root() / kind / name, data)
 
 
 def _read(path: Path) -> bytes | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from deliverables.core.context import EVERY, Context, Listing
 from deliverables.core.errors import BuildError, DeliverError, InputError
-from deliverables.pipeline import incremental, inputs, manifest, registry, workers
+from deliverables.pipeline import costs, incremental, inputs, manifest, registry, workers
 from deliverables.pipeline.registry import Deliverable
 from deliverables.pipeline.storage import read_output, safe_relative
 
@@ -179,6 +179,9 @@ def produce(nodes: Iterable[Node], earlier: Path | None, pool: Any = None) -> di
     done: dict[str, dict[str, bytes]] = {}
     planned: list[Node] = []
     upcoming = iter(nodes)
+    # The order jobs are handed out in: the longest work first, as the last builds measured it.
+    rank = costs.ranks(registry.names(), _consumers, costs.load())
+    spent: dict[str, float] = {}
 
     def more() -> tuple[str, workers.Job | None, dict[str, bytes] | None] | None:
         """Plan the next node: its job, or its files kept from `earlier`; None when all are planned."""
@@ -190,9 +193,10 @@ def produce(nodes: Iterable[Node], earlier: Path | None, pool: Any = None) -> di
         if kept is not None:
             done[node.name] = kept
             return node.name, None, kept
-        return node.name, _job(node), None
+        return node.name, _job(node, rank.get(node.name, 0.0)), None
 
-    outcomes = workers.run({}, {}, pool, more)
+    outcomes = workers.run({}, {}, pool, more, spent)
+    costs.record(spent)
     nodes = planned
     produced = {}
     for node in nodes:
@@ -247,19 +251,21 @@ def _previous_files(folder: Path | None, entry: Any, hashes: dict[str, Any]) -> 
     return files
 
 
-def _job(node: Node) -> workers.Job:
+def _job(node: Node, rank: float) -> workers.Job:
     suffixes: dict[str, tuple[str, ...]] = {}
     for need in node.module.CONSUMES:
         if need.suffix:
             suffixes[need.deliverable] = (*suffixes.get(need.deliverable, ()), need.suffix)
-    return workers.Job(node.name, node.view, node.ctx, node.needs, suffixes, _consumers(node.name))
+    return workers.Job(node.name, node.view, node.ctx, node.needs, suffixes, rank)
 
 
-def _consumers(name: str) -> int:
-    """How many registered deliverables consume the files of `name`."""
-    return sum(
-        any(c.deliverable == name and c.suffix for c in registry.load(other).CONSUMES) for other in registry.names()
-    )
+def _consumers(name: str) -> list[str]:
+    """The registered deliverables that consume the files of `name`."""
+    return [
+        other
+        for other in registry.names()
+        if any(c.deliverable == name and c.suffix for c in registry.load(other).CONSUMES)
+    ]
 
 
 def _reuse(folder: Path | None, entry: Any, node: Node, hashes: dict[str, Any]) -> dict[str, bytes] | None:

@@ -7,7 +7,8 @@ parses, validates and plans: the two costs overlap instead of adding up. What
 both sides use (the model, the client file's reader, the deliverables' own
 modules) is imported once, before the workers are forked, so they inherit it. A job
 starts once every job it consumes has finished; among the ready ones the one
-with most work waiting on it goes first. Where workers cannot be used (one
+with the highest rank goes first: the longest render with the work waiting on it,
+as the last builds measured them (`costs`). Where workers cannot be used (one
 core, threads running, a job that cannot be sent) jobs run in this process.
 """
 
@@ -21,6 +22,7 @@ import queue
 import re
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -74,8 +76,8 @@ class Job:
     needs: tuple[str, ...] = ()
     suffixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per needed job, the suffixes of its files this job reads."""
-    waiting: int = 0
-    """How many deliverables consume this one's files: the more, the sooner it is handed out."""
+    rank: float = 0.0
+    """Its priority (`costs.ranks`): the higher, the sooner it is handed out."""
 
 
 class RemoteBug(Exception):
@@ -273,6 +275,7 @@ def run(
     done: Mapping[str, dict[str, bytes]],
     workers: Any = None,
     more: Callable[[], Step | None] | None = None,
+    spent: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Every job's outcome: `(files, warnings)`, or the exception it raised.
 
@@ -283,13 +286,15 @@ def run(
     rendering, None once all are planned. With workers, planning runs in a
     thread of its own, so a slow view (the audit's) never keeps a finished
     producer's consumers from starting; an error it raises is raised here.
+    `spent`, when given, receives each rendered job's processor seconds.
     """
+    spent = {} if spent is None else spent
     jobs = dict(jobs)
     outcomes: dict[str, Any] = {}
     files: dict[str, dict[str, bytes]] = dict(done)
     started: set[str] = set()
-    events: queue.Queue[tuple[str | None, Any]] = queue.Queue()
-    """(job name, outcome) when a job finishes; (None, step) when one more is planned."""
+    events: queue.Queue[tuple[str | None, Any, float]] = queue.Queue()
+    """(job name, outcome, seconds) when a job finishes; (None, step, 0) when one more is planned."""
     running = 0
     planning = more is not None
     if more is not None and workers is not None:
@@ -310,10 +315,10 @@ def run(
             elif _submit(workers, jobs[name], _artefacts(jobs[name], files), events):
                 running += 1
             else:
-                outcomes[name] = _here(jobs[name], _artefacts(jobs[name], files))
+                outcomes[name], spent[name] = _here(jobs[name], _artefacts(jobs[name], files))
                 _keep(name, outcomes[name], files)
         if running or (planning and workers is not None):
-            name, value = events.get()
+            name, value, seconds = events.get()
             if name is None:
                 if isinstance(value, BaseException):
                     raise value
@@ -321,6 +326,8 @@ def run(
                 continue
             running -= 1
             outcomes[name] = value
+            if seconds:
+                spent[name] = seconds
             _keep(name, value, files)
     return outcomes
 
@@ -332,11 +339,11 @@ def _plan_aside(more: Callable[[], Step | None], events: queue.Queue) -> None:
         try:
             while True:
                 step = more()
-                events.put((None, step))
+                events.put((None, step, 0.0))
                 if step is None:
                     return
         except BaseException as exc:  # raised by `run`, in the build's own thread
-            events.put((None, exc))
+            events.put((None, exc, 0.0))
 
     threading.Thread(target=plan, name="deliver-plan", daemon=True).start()
 
@@ -355,11 +362,8 @@ def _take(step: Step | None, jobs: dict[str, Job], files: dict[str, dict[str, by
 
 def _ready(jobs: Mapping[str, Job], outcomes: dict[str, Any], started: set[str]) -> list[str]:
     ready = [n for n in jobs if n not in started and all(d in outcomes or d not in jobs for d in jobs[n].needs)]
-    # Most work waiting on it first; then those that consume others' files (the decks, the
-    # framework): they end chains and are the larger jobs; then in planning order.
-    return sorted(
-        ready, key=lambda n: (-max(jobs[n].waiting, sum(n in j.needs for j in jobs.values())), -len(jobs[n].needs))
-    )
+    # Highest rank first (the longest work it starts), then in planning order.
+    return sorted(ready, key=lambda n: -jobs[n].rank)
 
 
 def _artefacts(job: Job, files: Mapping[str, dict[str, bytes]]) -> Artefacts:
@@ -384,11 +388,14 @@ def _keep(name: str, outcome: Any, files: dict[str, dict[str, bytes]]) -> None:
         files[name] = outcome[0]
 
 
-def _here(job: Job, artefacts: Artefacts) -> Any:
+def _here(job: Job, artefacts: Artefacts) -> tuple[Any, float]:
+    """The job's outcome, rendered in this thread, and the processor seconds it took."""
+    started = time.thread_time()
     try:
-        return render(job, artefacts)
+        outcome = render(job, artefacts)
     except Exception as exc:
-        return exc
+        outcome = exc
+    return outcome, time.thread_time() - started
 
 
 def _submit(workers: Any, job: Job, artefacts: Artefacts, finished: queue.Queue) -> bool:
@@ -402,9 +409,10 @@ def _submit(workers: Any, job: Job, artefacts: Artefacts, finished: queue.Queue)
 
     def done(future: Any) -> None:
         try:
-            finished.put((job.name, future.result()[1]))
+            _, outcome, seconds = future.result()
+            finished.put((job.name, outcome, seconds))
         except Exception as exc:
-            finished.put((job.name, RemoteBug(f"the worker rendering '{job.name}' stopped: {exc!r}")))
+            finished.put((job.name, RemoteBug(f"the worker rendering '{job.name}' stopped: {exc!r}"), 0.0))
 
     try:
         workers.submit(_work, payload).add_done_callback(done)
@@ -413,14 +421,14 @@ def _submit(workers: Any, job: Job, artefacts: Artefacts, finished: queue.Queue)
     return True
 
 
-def _work(payload: bytes) -> tuple[str, Any]:
-    """In a worker: render one job; exceptions come back as values."""
+def _work(payload: bytes) -> tuple[str, Any, float]:
+    """In a worker: render one job; exceptions come back as values, with the seconds spent."""
     job, artefacts = pickle.loads(payload)
+    outcome, seconds = _here(job, artefacts)
+    if not isinstance(outcome, BaseException):
+        return "ok", outcome, seconds
     try:
-        return "ok", render(job, artefacts)
-    except Exception as exc:
-        try:
-            pickle.loads(pickle.dumps(exc))
-            return "error", exc
-        except Exception:
-            return "error", RemoteBug("".join(traceback.format_exception(exc)))
+        pickle.loads(pickle.dumps(outcome))
+        return "error", outcome, seconds
+    except Exception:
+        return "error", RemoteBug("".join(traceback.format_exception(outcome))), seconds
