@@ -10,6 +10,7 @@ tall as its tallest cell, measured at the cell's width.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -51,6 +52,11 @@ class _Styles:
         self._styles: dict[str | None, Any] = {}
         self._looks: dict[str | None, _Look] = {}
         self._flags: dict[tuple[str | None, str], Any] = {}
+
+    @functools.cached_property
+    def vertical(self) -> float:
+        """Top plus bottom cell margins (pt) of the Deliver Table style, which every row has."""
+        return _margins(self.document, "top") + _margins(self.document, "bottom")
 
     def style(self, paragraph: Paragraph) -> Any:
         key = paragraph._p.style
@@ -355,7 +361,6 @@ def _cell_paragraphs(tr: Any) -> list[Any]:
 
 def _row_height(document: Any, styles: _Styles, grid: Sequence[float], padding: float, tr: Any) -> float:
     """A row is as tall as its tallest cell, measured at the cell's width, with its margins and rule."""
-    vertical = _margins(document, "top") + _margins(document, "bottom")
     tallest, column = 0.0, 0
     for tc in tr.iterchildren(qn("w:tc")):
         span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
@@ -364,7 +369,7 @@ def _row_height(document: Any, styles: _Styles, grid: Sequence[float], padding: 
         column += span
         paragraphs = [Paragraph(p, document._body) for p in tc.iterchildren(qn("w:p"))]
         tallest = max(tallest, sum(_height(styles, p, cell_width) for p in paragraphs))
-    return tallest + vertical + ROW_RULE
+    return tallest + styles.vertical + ROW_RULE
 
 
 ROW_RULE = 1.0
