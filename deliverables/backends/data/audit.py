@@ -14,7 +14,7 @@ import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deliverables.backends.data import dates, formats
 from deliverables.backends.data import plan as planning
@@ -25,6 +25,9 @@ from deliverables.core.model import Project
 from deliverables.core.paths import kind
 from deliverables.core.source import Document
 from deliverables.core.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from deliverables.backends.data import files
 
 SHOWN = 20
 """Data problems listed one by one; the rest are counted."""
@@ -77,7 +80,7 @@ def _open(
                 )
                 problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
-            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder)
+            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder, _reads(project, doc, i))
         except files.Unreadable as exc:
             problems.append(doc.problem(where, f"export '{export.path}' {exc}"))
             if exc.row is not None:
@@ -85,6 +88,28 @@ def _open(
         except OSError as exc:  # a file that vanished or cannot be read meanwhile
             problems.append(doc.problem(where, f"export file '{path}' cannot be read ({exc.strerror or exc})"))
     return tables, sheets, problems
+
+
+def _reads(project: Project, doc: Document, i: int) -> files.Keep:
+    """Of the header of export `i`, the columns the audit reads (None when its layout is
+    not known: it is then loaded whole, and `_run` says why)."""
+
+    def columns(header: tuple[str, ...]) -> set[str] | None:
+        layout, _ = _layout(project, doc, i, header)
+        if layout is None:
+            return None
+        stages = planning.mapped_stages(project)
+        plan = planning.plan_export(i, project.audit.exports[i], layout, stages, header, project.audit.segments)
+        return _used(layout) | set(plan.segments.values())
+
+    return columns
+
+
+def _used(layout: formats.Layout) -> set[str]:
+    """Every column a layout reads."""
+    used = {layout.id, layout.pipeline, layout.created, *(c for c, _ in layout.current)}
+    used |= {d.column for d in layout.dates} | set(layout.history or ())
+    return {c for c in used if c}
 
 
 def _layout(
@@ -133,9 +158,7 @@ def _unique(
 ) -> tuple[formats.Layout | None, list[Problem]]:
     """The layout, unless a column it reads appears twice in the header (DuckDB reads the
     second `X` as `X_1`): which of the two holds the value is anyone's guess."""
-    used = {layout.id, layout.pipeline, layout.created, *(c for c, _ in layout.current)}
-    used |= {d.column for d in layout.dates} | set(layout.history or ())
-    twice = sorted(c for c in used if c and any(h.startswith(c + "_") and h[len(c) + 1 :].isdigit() for h in header))
+    twice = sorted(c for c in _used(layout) if any(h.startswith(c + "_") and h[len(c) + 1 :].isdigit() for h in header))
     if not twice:
         return layout, []
     return None, [
@@ -340,13 +363,13 @@ def _run(
     problems += shape_problems
     stages = planning.mapped_stages(project)
     plans: list[ExportPlan] = []
-    for i, table in sorted(tables.items()):
-        header = tuple(c for c in table.columns if c != files_row())
+    headers = {i: _header(table, sheets.get(i)) for i, table in tables.items()}
+    for i, header in sorted(headers.items()):
         layout, found = _layout(project, doc, i, header, sheets[i].sheet if i in sheets else "")
         problems += found
         if layout is not None:
             plans.append(planning.plan_export(i, audit.exports[i], layout, stages, header, audit.segments))
-    problems += _segment_problems(project, doc, tables)
+    problems += _segment_problems(project, doc, headers)
     if problems:
         raise InputError(problems)
     base = Path(doc.path).parent
@@ -444,12 +467,20 @@ def _counting(execute, tick):
     return run
 
 
-def _segment_problems(project: Project, doc: Document, tables: dict[int, Any]) -> list[Problem]:
-    headers = {formats.key(c) for t in tables.values() for c in t.columns}
+def _header(table: Any, read: Any) -> tuple[str, ...]:
+    """An opened export's whole header: what opening the file read (`files.Read`), which
+    the table may hold only some of, or a database table's columns."""
+    if read is not None and read.header:
+        return read.header
+    return tuple(c for c in table.columns if c != files_row())
+
+
+def _segment_problems(project: Project, doc: Document, headers: dict[int, tuple[str, ...]]) -> list[Problem]:
+    found = {formats.key(c) for header in headers.values() for c in header}
     return [
         doc.problem(("audit", "segments", i), f"no export has a column '{name}'")
         for i, name in enumerate(project.audit.segments)
-        if formats.key(name) not in headers and tables
+        if formats.key(name) not in found and headers
     ]
 
 

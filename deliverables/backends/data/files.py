@@ -16,8 +16,10 @@ import itertools
 import os
 import re
 import tempfile
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ibis
 
@@ -42,6 +44,8 @@ class Read:
     """The worksheet read, for a workbook of several."""
     footer: int = 0
     """Rows of a report's footer left out below the records (`_drop_footer`)."""
+    header: tuple[str, ...] = ()
+    """The export's whole header row, also the columns the table leaves out (`load_file`)."""
 
 
 ZIP = b"PK\x03\x04"
@@ -232,11 +236,21 @@ LINE_LIMIT = 2_000_000
 """Bytes a CSV line may hold (DuckDB's default)."""
 
 
-def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tuple[ibis.Table, Read]:
+Keep = Callable[[tuple[str, ...]], "Collection[str] | None"]
+"""Given an export's header, the columns the audit reads of it (None: every one)."""
+
+
+def load_file(
+    con: ibis.BaseBackend, path: Path, name: str, folder: str, keep: Keep | None = None
+) -> tuple[ibis.Table, Read]:
     """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
-    expression over the table by name, for `Database` to run as SQL; and, for a workbook
-    of several sheets, which one was read. A workbook is known by its first bytes,
-    whatever its name (an XLSX saved as .csv, a CSV saved as .xlsx)."""
+    expression over the table by name, for `Database` to run as SQL; and what opening it
+    found: for a workbook of several sheets, which one was read, and the whole header.
+    A workbook is known by its first bytes, whatever its name (an XLSX saved as .csv, a
+    CSV saved as .xlsx). With `keep`, the table holds only the columns it names of the
+    header (an export of every CRM property has hundreds the audit never reads, and
+    holding them costs more than reading the file), with the first column and any values
+    beyond the header, which the checks read."""
     head = _head(path)
     if head.startswith(OLE):
         raise Unreadable("is an Excel 97-2003 workbook (.xls); expected an XLSX workbook or a CSV file: save it as one")
@@ -250,20 +264,70 @@ def load_file(con: ibis.BaseBackend, path: Path, name: str, folder: str) -> tupl
     if _blank(source):
         raise Unreadable("is empty; expected a header row, then a row per record")
     shifts: list[tuple[int, int]] = []
+    hint = "" if head.startswith(ZIP) else UNQUOTED
     try:
         if empty:
             source, shifts = _without_blank_lines(con, source, folder)
-        _read(con, source, name)
+        whole = _header(con, source) if keep is not None and _many_columns(source) else None
+        named = None if whole is None else tuple(h for h in whole if not _unnamed(whole, h))
+        wanted = None if named is None else keep(named)
+        columns = None
+        if wanted is not None and whole and len(set(wanted) & set(whole)) < len(named):
+            columns = [h for i, h in enumerate(whole) if i == 0 or h in wanted or _unnamed(whole, h)]
+        kept = _opened(con, source, name, columns, whole, (skipped, shifts), hint)
+        footer = _drop_footer(con, name, kept)
+        if footer and columns is not None:
+            # Seen through its columns alone, a last record could look like a footer's
+            # line: read it whole, as without `keep`, to tell (a footer seen whole is
+            # one in any of its columns, so nothing else needs this).
+            kept = _opened(con, source, name, None, whole, (skipped, shifts), hint)
+            footer = _drop_footer(con, name, kept)
     except Unreadable as exc:
         if path.suffix.lower() in XLSX and not head.startswith(ZIP):
             raise Unreadable("is not an XLSX workbook (not a zip archive), nor a CSV file") from None
         raise Unreadable(str(exc).replace(str(source), path.name), exc.row, exc.detail) from None
+    header = named if named is not None else tuple(kept)
+    table = ibis.table({ROW: "int64", **dict.fromkeys(kept, "string")}, name=f"{name}_rows")
+    return table, Read(sheet, footer, header)
+
+
+def _opened(
+    con: ibis.BaseBackend,
+    source: Path,
+    name: str,
+    columns: list[str] | None,
+    whole: list[str] | None,
+    rows: tuple[int, list[tuple[int, int]]],
+    hint: str,
+) -> list[str]:
+    """Read the CSV (`columns` of its `whole` header, or all) into table `name`, numbered
+    (`rows`: the rows skipped above the header, the empty lines among the records) and
+    checked; the names of its columns within the header."""
+    _read(con, source, name, columns)
     header = [row[0] for row in con.raw_sql(f'DESCRIBE "{name}"').fetchall()]
-    _numbered(con, name, 2 + skipped, shifts)
-    _check_header(con, name, header, "" if head.startswith(ZIP) else UNQUOTED)
-    header = [h for h in header if not _unnamed(header, h)]  # dropped by `_check_header`
-    footer = _drop_footer(con, name, header)
-    return ibis.table({ROW: "int64", **dict.fromkeys(header, "string")}, name=f"{name}_rows"), Read(sheet, footer)
+    _numbered(con, name, 2 + rows[0], rows[1])
+    full = header if whole is None else whole
+    _check_header(con, name, full, hint)
+    beyond = {h for h in full if _unnamed(full, h)}  # dropped by `_check_header`
+    return [h for h in header if h not in beyond]
+
+
+FEW_COLUMNS = 24
+"""Columns of an export loaded whole, without first asking which the audit reads:
+reading the header costs more than holding so few."""
+
+
+def _many_columns(source: Path) -> bool:
+    """Whether the first line of the CSV may name more than FEW_COLUMNS columns (counted
+    by its most frequent delimiter, quoted ones included: at worst, one question too many)."""
+    with open(source, "rb") as handle:
+        line = handle.readline(1 << 20)
+    return max(line.count(d) for d in (b",", b";", b"\t", b"|")) >= FEW_COLUMNS
+
+
+def _header(con: ibis.BaseBackend, source: Path) -> list[str]:
+    """The names DuckDB gives the CSV's columns, from its header row (Unreadable with its reason)."""
+    return [row[0] for row in _csv(con, source, "DESCRIBE SELECT * FROM {csv}").fetchall()]
 
 
 def _ident(column: str) -> str:
@@ -300,23 +364,28 @@ def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str]) -> int:
     return total - start
 
 
-def _read(con: ibis.BaseBackend, source: Path, name: str) -> None:
-    """Read the CSV into a temporary table of text (Unreadable with DuckDB's reason)."""
+def _read(con: ibis.BaseBackend, source: Path, name: str, columns: list[str] | None = None) -> None:
+    """Read the CSV (`columns` of it, or all) into a temporary table of text (Unreadable
+    with DuckDB's reason)."""
+    chosen = ", ".join(_ident(c) for c in columns) if columns is not None else "*"
+    _csv(con, source, f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {chosen} FROM {{csv}}')
+
+
+def _csv(con: ibis.BaseBackend, source: Path, query: str) -> Any:
+    """Run `query` with `{csv}` standing for the CSV read as text (Unreadable with DuckDB's reason)."""
     literal = str(source).replace("'", "''")
     options = "header = true, all_varchar = true, null_padding = true"
     # DuckDB's parallel reader cannot pad short rows of a file with line breaks inside
     # quoted cells; the serial one can, and only such files pay for it.
     for extra in ("", ", parallel = false"):
         try:
-            con.raw_sql(
-                f"CREATE OR REPLACE TEMP TABLE \"{name}\" AS SELECT * FROM read_csv('{literal}', {options}{extra})"
-            )
-            return
+            return con.raw_sql(query.format(csv=f"read_csv('{literal}', {options}{extra})"))
         except Exception as exc:  # DuckDB's parser errors carry the reason
             text = str(exc)
             if not extra and "parallel=false" in text:
                 continue
             raise _csv_error(text, exc) from None
+    raise AssertionError("unreachable")
 
 
 def _csv_error(text: str, exc: Exception) -> Unreadable:
