@@ -187,6 +187,39 @@ def test_a_broken_kept_pool_is_replaced_at_the_next_build() -> None:
         assert kept.get().submit(int).result(timeout=60) == 0
 
 
+def test_what_the_imports_made_is_left_to_the_collectors_permanent_generation() -> None:
+    """The garbage collector walks neither the libraries a worker imported nor what the
+    main process held when it forked them; the `deliver` executable collects less often."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import gc, sys
+        from deliverables import entry
+        from deliverables.pipeline import workers
+        assert gc.get_freeze_count() == 0, "a fresh process"
+        with workers.pool(2) as pool:
+            if pool is None:
+                print("no workers")
+                raise SystemExit(0)
+            held = gc.get_freeze_count()
+            warm = pool.submit(gc.get_freeze_count).result(timeout=120)
+            print(held > 10_000, warm > held)
+        sys.argv = ["deliver", "--version"]
+        try:
+            entry.main()
+        except SystemExit:
+            pass
+        print(gc.get_threshold() == entry.COLLECT_EVERY)
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.strip() == "no workers":
+        pytest.skip("worker processes cannot be used here (one core)")
+    lines = out.stdout.splitlines()
+    assert (lines[0], lines[-1]) == ("True True", "True"), out.stdout
+
+
 def test_workers_inherit_what_the_main_process_imports_for_both() -> None:
     """The model, the client file's reader and the deliverables' modules are imported once,
     before the workers are forked: none of the backends the workers warm up imports the

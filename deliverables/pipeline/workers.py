@@ -15,6 +15,7 @@ core, threads running, a job that cannot be sent) jobs run in this process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import pickle
@@ -112,6 +113,9 @@ def _warm(names: tuple[str, ...] = WARM) -> None:
             loaded = importlib.import_module(module)
             if function:
                 getattr(loaded, function)()
+    # What the imports made lives as long as the worker: the garbage collector need
+    # never walk it again (a render's own objects are still collected).
+    gc.freeze()
 
 
 def _die_with_parent() -> None:
@@ -248,7 +252,10 @@ def _end(workers: Any) -> None:
 
 
 def _shared() -> None:
-    """Import `SHARED` and every deliverable's module here, once, for the workers to inherit."""
+    """Import `SHARED` and every deliverable's module here, once, for the workers to
+    inherit, and leave what this process holds so far to the garbage collector's
+    permanent generation (`gc.freeze`): neither this process nor the workers forked
+    from it walk those objects again, and the workers' copies of their pages stay shared."""
     from deliverables.pipeline import registry
 
     for name in SHARED:
@@ -256,6 +263,7 @@ def _shared() -> None:
     for name in registry.names():
         with contextlib.suppress(Exception):  # a broken module fails in its own turn, positioned
             registry.load(name)
+    gc.freeze()
 
 
 def _can_fork() -> bool:
