@@ -52,7 +52,7 @@ def test_only_the_columns_read_are_held(tmp_path: Path, con) -> None:
     path.write_text(_wide(HEADER, ROWS), encoding="utf-8")
     wanted = {"Record ID", "Lifecycle Stage", "Became a Lead Date"}
     table, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: wanted)
-    assert read.header == tuple(HEADER.split(",") + UNREAD)
+    assert read.columns == tuple(HEADER.split(",") + UNREAD)
     # The first column is always held: a report's footer is told by it.
     assert table.columns == (files.ROW, "Record ID", "Lifecycle Stage", "Became a Lead Date")
     held = [row[0] for row in con.raw_sql('DESCRIBE "export_0"').fetchall()]
@@ -68,7 +68,7 @@ def test_a_narrow_export_is_held_whole_without_asking(tmp_path: Path, con) -> No
     table, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: asked.append(header) or set())
     assert asked == []
     assert table.columns == (files.ROW, *HEADER.split(","))
-    assert read.header == tuple(HEADER.split(","))
+    assert read.columns == tuple(HEADER.split(","))
 
 
 def test_the_audit_of_a_wide_export_is_that_of_its_columns_alone(tmp_path: Path, runner) -> None:
@@ -145,5 +145,5 @@ def test_a_header_duckdb_reads_as_another_is_asked_of_duckdb(tmp_path: Path, con
     path.write_text(header + "\n1,a,Lead,MQL," + ",".join("x" * len(UNREAD)) + "\n", encoding="utf-8")
     expected = [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM read_csv('{path}', all_varchar=true)").fetchall()]
     _, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: {header[3]})
-    assert list(read.header) == expected
+    assert list(read.columns) == expected
     assert con.raw_sql(f'SELECT "{expected[3]}" FROM "export_0"').fetchall() == [("MQL",)]

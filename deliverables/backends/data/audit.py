@@ -470,8 +470,8 @@ def _counting(execute, tick):
 def _header(table: Any, read: Any) -> tuple[str, ...]:
     """An opened export's whole header: what opening the file read (`files.Read`), which
     the table may hold only some of, or a database table's columns."""
-    if read is not None and read.header:
-        return read.header
+    if read is not None and read.columns:
+        return read.columns
     return tuple(c for c in table.columns if c != files_row())
 
 

@@ -44,7 +44,7 @@ class Read:
     """The worksheet read, for a workbook of several."""
     footer: int = 0
     """Rows of a report's footer left out below the records (`_drop_footer`)."""
-    header: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
     """The export's whole header row, also the columns the table leaves out (`load_file`)."""
 
 
@@ -288,7 +288,7 @@ def load_file(
         raise Unreadable(str(exc).replace(str(source), path.name), exc.row, exc.detail) from None
     header = named if named is not None else tuple(kept)
     table = ibis.table({ROW: "int64", **dict.fromkeys(kept, "string")}, name=f"{name}_rows")
-    return table, Read(sheet, footer, header)
+    return table, Read(sheet, footer, columns=header)
 
 
 def _opened(
