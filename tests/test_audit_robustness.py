@@ -129,6 +129,42 @@ def test_a_last_record_with_only_an_id_is_a_record(tmp_path: Path, runner) -> No
     assert metrics["quality"]["records_without_dates"] == 1
 
 
+JAPANESE = (
+    "  - {id: lead, name: リード, domain: lead, crm: {object: contact, field: lifecyclestage, value: lead}}\n"
+    "  - {id: mql, name: MQL, domain: lead, crm: {object: contact, field: lifecyclestage,"
+    " value: marketingqualifiedlead, label: マーケティング・リード}}\n"
+)
+
+
+def test_values_and_headers_in_japanese_keep_their_letters(tmp_path: Path, runner) -> None:
+    # A HubSpot account in Japanese: its labels and headers are no Latin letters, and
+    # each keeps its own: 'リード' maps to its stage by name, 'マーケティングリード' by the
+    # label (the middle dot is punctuation), '顧客' to none; the segment is the source
+    # column, not the last header without a Latin letter.
+    data = (
+        "レコードID,ライフサイクルステージ,流入元,リードになった日,MQLになった日\n"
+        "1,リード,広告,2026-01-01,\n2,マーケティングリード,検索,2026-01-01,2026-01-11\n3,顧客,広告,,\n"
+    )
+    columns = (
+        ", columns: {id: レコードID, current: ライフサイクルステージ, field: lifecyclestage,"
+        " dates: {lead: リードになった日, mql: MQLになった日}}"
+    )
+    client = _client(tmp_path, "e.csv", data, JAPANESE, columns)
+    client.write_text(client.read_text(encoding="utf-8") + "  segments: [流入元]\n", encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert metrics["stages"] == CONTACTS
+    assert metrics["transitions"] == LEAD_TO_MQL
+    assert metrics["unmapped"] == [{"object": "contact", "field": "lifecyclestage", "value": "顧客", "records": 1}]
+    by_source = metrics["segments"]["流入元"]
+    assert {value: found["records"] for value, found in by_source.items()} == {
+        "広告": {"e.csv": 2},
+        "検索": {"e.csv": 1},
+    }
+    assert by_source["検索"]["stages"]["mql"] == {"current": 1, "entered": 1, "skipped": 0, "stuck": 1}
+
+
 # ---------------------------------------------------------------- encodings and dialects
 
 

@@ -23,10 +23,25 @@ from dataclasses import dataclass, field
 
 from deliverables.core.model import AuditColumns
 
+LETTERS_AND_DIGITS = (
+    "a-z0-9"
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff"  # Latin letters with accents (not × ÷, nor combining marks)
+    "\u0370-\u1fff\u2c00-\u2dff\u2e80-\u2fff"  # Greek, Cyrillic and the scripts of Asia and Africa
+    "\u3040-\u30fa\u30fc-\ud7ff\uf900-\ufdff\ufe70-\ufefe"  # kana (not its middle dot), CJK, Hangul
+    "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uffef"  # full-width letters and digits, half-width kana
+    "\U00010000-\U0001efff\U00020000-\U0010ffff"  # beyond the emoji
+)
+NOT_KEPT = f"[^{LETTERS_AND_DIGITS}]"
+"""What `key` removes after lower-casing: spaces (no-break and ideographic ones too),
+punctuation and symbols. Written with literal characters in plain ranges, so that
+Python, DuckDB (RE2) and PostgreSQL read the one pattern alike: a value in Japanese,
+Greek or Cyrillic keeps its letters instead of matching everything else so written."""
+
 
 def key(text: str) -> str:
     """The matching form of a value, label, name or header: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    # Character by character, as SQL's lower() does it (no final sigma by context).
+    return re.sub(NOT_KEPT, "", "".join(c.lower() for c in text))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import ibis
 
 from deliverables.backends.data import dates
 from deliverables.backends.data.files import ROW
-from deliverables.backends.data.formats import FIELD_ALIASES, key
+from deliverables.backends.data.formats import FIELD_ALIASES, NOT_KEPT, key
 from deliverables.backends.data.plan import ANY, ExportPlan
 
 SEGMENT_KEYS = ("sname", "sval")
@@ -34,7 +34,7 @@ NOT_SET = "(not set)"
 
 def norm(value: ibis.Value) -> ibis.Value:
     """The matching form of a value in the database: lower case, letters and digits only."""
-    return value.lower().re_replace(r"[^a-z0-9]", "")
+    return value.lower().re_replace(NOT_KEPT, "")
 
 
 @dataclass
