@@ -275,13 +275,13 @@ def load_file(
         if wanted is not None and whole and len(set(wanted) & set(whole)) < len(named):
             columns = [h for i, h in enumerate(whole) if i == 0 or h in wanted or _unnamed(whole, h)]
         kept = _opened(con, source, name, columns, whole, (skipped, shifts), hint)
-        footer = _drop_footer(con, name, kept)
+        footer = _drop_footer(con, name, kept, {k for k, _ in shifts})
         if footer and columns is not None:
             # Seen through its columns alone, a last record could look like a footer's
             # line: read it whole, as without `keep`, to tell (a footer seen whole is
             # one in any of its columns, so nothing else needs this).
             kept = _opened(con, source, name, None, whole, (skipped, shifts), hint)
-            footer = _drop_footer(con, name, kept)
+            footer = _drop_footer(con, name, kept, {k for k, _ in shifts})
     except Unreadable as exc:
         if path.suffix.lower() in XLSX and not head.startswith(ZIP):
             raise Unreadable("is not an XLSX workbook (not a zip archive), nor a CSV file") from None
@@ -339,11 +339,13 @@ FOOTER_SCAN = 50
 """Last rows of an export searched for a report's footer."""
 
 
-def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str]) -> int:
-    """Delete a report's footer from the end of the table and say how many rows it had:
-    below an empty row, rows with a value in their first cell only. Salesforce ends a
-    report export so (its copyright, 'Confidential Information - Do Not Distribute',
-    who generated it and when); read as records, each would count as one."""
+def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str], after_empty: set[int]) -> int:
+    """Delete a report's footer from the end of the table and say how many rows it had,
+    the empty one above it included: below an empty row, rows with a value in their first
+    cell only. Salesforce ends a report export so (its copyright, 'Confidential
+    Information - Do Not Distribute', who generated it and when); read as records, each
+    would count as one. The empty row is a row of blank cells, or an empty line the
+    table no longer holds (`after_empty`: the rows that followed one)."""
     if len(header) < 2:
         return 0
     total = con.raw_sql(f'SELECT count(*) FROM "{name}"').fetchone()[0]
@@ -352,16 +354,18 @@ def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str]) -> int:
     tail = con.raw_sql(
         f'SELECT rowid, {first}, {rest} FROM "{name}" WHERE rowid >= {total - FOOTER_SCAN} ORDER BY rowid'
     ).fetchall()
-    start = None
+    start, line = None, 0
     for rowid, has_first, has_rest in reversed(tail):
         if has_rest:
             break
         if not has_first:
-            start = rowid
-    if start is None or not any(has_first for rowid, has_first, _ in tail if rowid > start):
+            start, line = rowid, 0
+        elif rowid in after_empty:
+            start, line = rowid, 1
+    if start is None or not any(has_first for rowid, has_first, _ in tail if rowid >= start):
         return 0
     con.raw_sql(f'DELETE FROM "{name}" WHERE rowid >= {start}')
-    return total - start
+    return total - start + line
 
 
 def _read(con: ibis.BaseBackend, source: Path, name: str, columns: list[str] | None = None) -> None:
