@@ -139,6 +139,24 @@ def test_a_footer_below_an_empty_line_is_no_records(tmp_path: Path, runner) -> N
     assert metrics["quality"] == {"records_without_dates": 0, "future_dates": 0, "out_of_order": 0}
 
 
+def test_a_header_row_repeated_below_is_no_record(tmp_path: Path, runner, monkeypatch) -> None:
+    # Two exports pasted one below the other: the second header is left out, and the rows
+    # after it keep the numbers the spreadsheet shows.
+    data = "\n".join([HEADER, ROWS[0], ROWS[1], HEADER, ROWS[2]]) + "\n"
+    client = _client(tmp_path / "a", "e.csv", data)
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{client}:9:14: audit.exports[path=e.csv].path: warning: export 'e.csv' repeats its header row at row 4 "
+        "(exports pasted one below another?), left out"
+    ]
+    _contacts(json.loads(result.stdout))
+    data = "\n".join([HEADER, ROWS[0], HEADER, "2,Lead,bad date,", HEADER]) + "\n"
+    assert _errors(runner, monkeypatch, _client(tmp_path / "b", "e.csv", data))[1] == (
+        f"e.csv:4: column 'Became a Lead Date': unreadable date 'bad date'; {EXPECTED}"
+    )
+
+
 def test_a_last_record_with_only_an_id_is_a_record(tmp_path: Path, runner) -> None:
     # No empty row above it: no footer.
     data = "Opportunity ID,Stage,Created Date\no1,Prospecting,1/5/2026\no2,,\n"

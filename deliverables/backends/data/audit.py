@@ -533,7 +533,7 @@ def _sources(
 
 
 def _footers(project: Project, read: dict[int, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-    """A warning for each export that ended with a report's footer, left out."""
+    """A warning for each export that ended with a report's footer or repeated its header row, left out."""
     return [
         (
             ("audit", "exports", i, "path"),
@@ -542,7 +542,26 @@ def _footers(project: Project, read: dict[int, Any]) -> list[tuple[tuple[str | i
         )
         for i, found in sorted(read.items())
         if found.footer
+    ] + [
+        (
+            ("audit", "exports", i, "path"),
+            f"export '{project.audit.exports[i].path}' repeats its header row at {_numbers('row', found.headers)} "
+            "(exports pasted one below another?), left out",
+        )
+        for i, found in sorted(read.items())
+        if found.headers
     ]
+
+
+def _numbers(noun: str, numbers: tuple[int, ...], shown: int = 5) -> str:
+    """`row 6`, `rows 6 and 12`, `rows 6, 12, 18, 24, 30 and 2 more`."""
+    if len(numbers) == 1:
+        return f"{noun} {numbers[0]:,}"
+    listed = [f"{n:,}" for n in numbers[:shown]]
+    more = len(numbers) - len(listed)
+    if more:
+        return f"{noun}s {', '.join(listed)} and {more:,} more"
+    return f"{noun}s {', '.join(listed[:-1])} and {listed[-1]}"
 
 
 def _rows(count: int, noun: str) -> str:

@@ -46,6 +46,8 @@ class Read:
     """Rows of a report's footer left out below the records (`_drop_footer`)."""
     columns: tuple[str, ...] = ()
     """The export's whole header row, also the columns the table leaves out (`load_file`)."""
+    headers: tuple[int, ...] = ()
+    """Rows repeating the header row, left out (`_drop_headers`)."""
 
 
 ZIP = b"PK\x03\x04"
@@ -286,9 +288,10 @@ def load_file(
         if path.suffix.lower() in XLSX and not head.startswith(ZIP):
             raise Unreadable("is not an XLSX workbook (not a zip archive), nor a CSV file") from None
         raise Unreadable(str(exc).replace(str(source), path.name), exc.row, exc.detail) from None
+    headers = _drop_headers(con, name, kept)
     header = named if named is not None else tuple(kept)
     table = ibis.table({ROW: "int64", **dict.fromkeys(kept, "string")}, name=f"{name}_rows")
-    return table, Read(sheet, footer, columns=header)
+    return table, Read(sheet, footer, columns=header, headers=headers)
 
 
 def _opened(
@@ -366,6 +369,21 @@ def _drop_footer(con: ibis.BaseBackend, name: str, header: list[str], after_empt
         return 0
     con.raw_sql(f'DELETE FROM "{name}" WHERE rowid >= {start}')
     return total - start + line
+
+
+def _drop_headers(con: ibis.BaseBackend, name: str, header: list[str]) -> tuple[int, ...]:
+    """Delete the rows that repeat the header row and give their spreadsheet rows: exports
+    pasted one below another each bring their own, which would read as a record whose
+    stage is 'Lifecycle Stage' and whose dates are unreadable. Columns without a name
+    (DuckDB's `column<N>`) are not compared."""
+    named = [c for c in header if not re.fullmatch(r"column\d+", c)]
+    if len(named) < 2:
+        return ()
+    same = " AND ".join(f"trim(coalesce({_ident(c)}, '')) = '{c.strip().replace(chr(39), chr(39) * 2)}'" for c in named)
+    found = con.raw_sql(f'SELECT "{ROW}" FROM "{name}_rows" WHERE {same} ORDER BY "{ROW}"').fetchall()
+    if found:
+        con.raw_sql(f'DELETE FROM "{name}" WHERE {same}')
+    return tuple(row for (row,) in found)
 
 
 def _read(con: ibis.BaseBackend, source: Path, name: str, columns: list[str] | None = None) -> None:
