@@ -270,6 +270,18 @@ def test_a_file_with_nothing_but_blanks_is_empty(data: bytes, tmp_path: Path, ru
     ]
 
 
+@pytest.mark.parametrize("data", [HEADER + "\r\n", HEADER + "\n\n\n"], ids=["header", "blank-lines"])
+def test_a_header_without_records_is_audited_with_a_warning(data: str, tmp_path: Path, runner) -> None:
+    # An export of an empty view: the audit runs, and says why everything is 0.
+    client = _client(tmp_path, "e.csv", data)
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{client}:9:14: audit.exports[path=e.csv].path: warning: export 'e.csv' has a header row and no records below it"
+    ]
+    assert json.loads(result.stdout)["records"] == {"e.csv": 0}
+
+
 def test_a_line_longer_than_a_csv_line_may_hold_is_a_clear_error(tmp_path: Path, runner, monkeypatch) -> None:
     data = HEADER + ",Notes\n1,Lead,2026-01-01,," + "x" * 2_100_000 + "\n"
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data)) == [

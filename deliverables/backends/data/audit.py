@@ -519,7 +519,9 @@ def _sources(
                     "the last row of each id is used",
                 )
             )
-        if rows - found["with_id"]:
+        if not rows:
+            warnings.append((where, f"export '{p.export.path}' has a header row and no records below it"))
+        elif rows - found["with_id"]:
             warnings.append(
                 (
                     where,
