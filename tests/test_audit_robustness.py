@@ -404,3 +404,26 @@ def test_a_long_unreadable_date_is_cut_in_its_message(tmp_path: Path, runner, mo
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data))[1] == (
         f"e.csv:2: column 'Became a Lead Date': unreadable date '{'x' * 60}'… (10,000 characters); {EXPECTED}"
     )
+
+
+@pytest.mark.parametrize(
+    ("lead", "mql", "date_format"),
+    [
+        ("01.01.2026", "11.01.2026 09:30", None),
+        ("2026/01/01", "2026/01/11", "%Y/%m/%d"),
+        ("Jan 1, 2026 10:00 AM", "Jan 11, 2026 10:00 AM", "%b %d, %Y %I:%M %p"),
+    ],
+    ids=["mixed", "year-first", "month-name"],
+)
+def test_unreadable_dates_name_the_date_format_that_reads_them(
+    lead: str, mql: str, date_format: str | None, tmp_path: Path, runner, monkeypatch
+) -> None:
+    data = f'{HEADER}\n1,Lead,"{lead}",\n2,Marketing Qualified Lead,"{lead}","{mql}"\n'
+    advice = f"`date_format: '{date_format}'`, which reads them" if date_format else "`date_format`"
+    assert _errors(runner, monkeypatch, _client(tmp_path / "a", "e.csv", data))[0] == (
+        f"c.yaml:9:7: audit.exports[path=e.csv]: export 'e.csv' has 3 unreadable dates; {EXPECTED}, or set {advice}"
+    )
+    if date_format:  # and it does: the metrics of the same dates in ISO 8601
+        metrics = _metrics(runner, _client(tmp_path / "b", "e.csv", data, more=f", date_format: '{date_format}'"))
+        assert metrics["stages"] == CONTACTS
+        assert metrics["transitions"] == LEAD_TO_MQL

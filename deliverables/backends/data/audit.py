@@ -205,10 +205,12 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
         total = rows[0]["total"]
         listed_note = f" (the first {SHOWN} listed)" if total > SHOWN else ""
         noun = "an unreadable date" if total == 1 else f"{total} unreadable dates"
+        guessed = dates.guess([r["bad"] for r in rows])
+        advice = f"`date_format: '{guessed}'`, which reads {_them(total)}" if guessed else "`date_format`"
         problems.append(
             doc.problem(
                 ("audit", "exports", p.index),
-                f"export '{p.export.path}' has {noun}{listed_note}; expected {dates.EXPECTED}, or set `date_format`",
+                f"export '{p.export.path}' has {noun}{listed_note}; expected {dates.EXPECTED}, or set {advice}",
             )
         )
         problems += [
@@ -222,6 +224,12 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
             for r in rows
         ]
     return problems
+
+
+def _them(total: int) -> str:
+    if total == 1:
+        return "it"
+    return "those listed" if total > SHOWN else "them"
 
 
 SHOWN_CHARACTERS = 60

@@ -85,6 +85,41 @@ def shape_of(date_format: str) -> Shape:
     return Shape(pattern + "$", tuple(roles))
 
 
+GUESSES = tuple(
+    f"{day}{time}"
+    for day in (
+        "%d.%m.%Y",
+        "%d.%m.%y",
+        "%Y/%m/%d",
+        "%d/%m/%Y",
+        "%d-%m-%Y",
+        "%Y.%m.%d",
+        "%b %d, %Y",
+        "%d %b %Y",
+        "%d-%b-%Y",
+    )
+    for time in ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+)
+"""Date formats common in exports from other locales and CRMs, tried on unreadable dates
+to say which `date_format` would read them."""
+
+
+def guess(texts: list[str]) -> str | None:
+    """The first of `GUESSES` that reads every one of `texts`, as this reader and
+    Python's strptime both read it (a day its month lacks is no match)."""
+    import datetime as dt
+
+    cells = [t.strip() for t in texts if t.strip()]
+    for date_format in GUESSES if cells else ():
+        pattern = re.compile(shape_of(date_format).pattern)
+        try:
+            if all(pattern.match(c) and dt.datetime.strptime(re.sub(" +", " ", c), date_format) for c in cells):
+                return date_format
+        except ValueError:
+            continue
+    return None
+
+
 STANDARD = (ISO, US, EPOCH_MS)
 """The shapes read in an export without a `date_format` of its own."""
 
