@@ -260,3 +260,63 @@ def test_the_examples_counts_agree_with_their_verbs_and_more_has_no_plural() -> 
     assert "'Contract Sent' (6) and 10 more." in text
     assert "mores" not in text
     assert "0 records carry no date at all" in text and "5 entry dates lie after the export date." in text
+
+
+def _export_touching_every_stage(source: Path) -> None:
+    """Give an enterprise client an `audit:` with one export per object: a record in every
+    stage of each pipeline, having entered each stage before it three days apart."""
+    import csv
+    import datetime as dt
+
+    from deliverables.core.validate import load_project
+
+    project, _ = load_project(source)
+    groups: dict[str, list] = {}
+    for stage in project.stages:
+        if stage.crm is not None:
+            groups.setdefault(stage.crm.object, []).append(stage)
+    lines = ["audit:", "  as_of: 2026-11-06", "  exports:"]
+    for obj, stages in groups.items():
+        rows, header = [], ["Id", "Stage", "Pipeline"] + [f"Entered {s.name}" for s in stages]
+        for pipeline in dict.fromkeys(s.crm.pipeline or "" for s in stages):
+            flow = [s for s in stages if (s.crm.pipeline or "") == pipeline]
+            for j, stage in enumerate(flow):
+                row = {"Id": f"{obj}{len(rows)}", "Stage": stage.crm.value, "Pipeline": pipeline}
+                for k, earlier in enumerate(flow[: j + 1]):
+                    row[f"Entered {earlier.name}"] = (dt.date(2026, 1, 1) + dt.timedelta(days=3 * k)).isoformat()
+                rows.append(row)
+        with open(source.parent / f"{obj}.csv", "w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, header)
+            writer.writeheader()
+            writer.writerows(rows)
+        dates = ", ".join(f"{s.id}: Entered {s.name}" for s in stages)
+        field = stages[0].crm.field
+        lines += [
+            f"    - path: {obj}.csv",
+            f"      object: {obj}",
+            f"      columns: {{id: Id, current: Stage, field: {field}, pipeline: Pipeline, dates: {{{dates}}}}}",
+        ]
+    source.write_text(source.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_funnel_of_many_stages_comes_in_parts_each_as_readable_as_the_examples(tmp_path: Path) -> None:
+    # 60 stages entered: one picture of 60 bars was shrunk to the page's height, 5 cm wide
+    # with labels a third of their size; in parts of at most 25 bars each keeps its size.
+    import sys
+
+    from conftest import ROOT
+    from docx import Document
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from clients import enterprise
+
+    source = enterprise(60, tmp_path / "meridian.yaml")
+    _export_touching_every_stage(source)
+    result = build_file(source, tmp_path / "out", only=["current-state-audit"], jobs=1)
+    assert result.failed == {}
+    metrics = json.loads(next(result.folder.glob("audit-v*.json")).read_text())
+    assert all(s["entered"] for s in metrics["stages"].values()) and len(metrics["stages"]) == 60
+    document = Document(str(next(result.folder.glob("current-state-audit-v*.docx"))))
+    widths = [shape.width.cm for shape in document.inline_shapes]
+    assert len(widths) > 2
+    assert min(widths) >= 10, [f"{w:.1f} cm" for w in widths]

@@ -58,8 +58,9 @@ def warm() -> None:
     _figure()
 
 
-def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
-    """A horizontal bar chart, first item on top, as {'svg': ..., 'png': ...}."""
+def bars(title: str, items: Sequence[Bar], unit: str = "", top: float = 0) -> dict[str, bytes]:
+    """A horizontal bar chart, first item on top, as {'svg': ..., 'png': ...}; `top`, the
+    value the longest bar's room is measured against (default: its own largest)."""
     import textwrap
 
     title = "\n".join(textwrap.wrap(title, 72)) or " "
@@ -71,7 +72,7 @@ def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
     colours = ["#" + (marks.GOLDEN_LINE if b.golden else marks.ACCENT) for b in items]
     positions = list(range(len(items)))[::-1]
     axes.barh(positions, values, color=colours, height=0.62)
-    top = max(values, default=0) or 1
+    top = top or max(values, default=0) or 1
     for y, bar, value in zip(positions, items, values):
         axes.text(value + top * 0.01, y, bar.note, va="center", ha="left", fontsize=9, color="#" + marks.INK)
     axes.set_yticks(positions, labels, fontsize=9, color="#" + marks.INK)
@@ -88,6 +89,24 @@ def bars(title: str, items: Sequence[Bar], unit: str = "") -> dict[str, bytes]:
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return {"svg": svg, "png": _png(svg, round(WIDTH * DPI))}
+
+
+PER_PICTURE = 25
+"""Bars a document shows in one picture: the page holds 25 at a readable size, and more
+would shrink every label with them (150 bars to a sixth of their size)."""
+
+
+def pictures(title: str, items: Sequence[Bar], unit: str = "") -> list[tuple[bytes, int]]:
+    """A chart of more than PER_PICTURE bars as PNGs of about equal parts, each at most
+    PER_PICTURE bars, all on one scale: the title above the first, the unit below the last;
+    each with its number of bars."""
+    parts = -(-len(items) // PER_PICTURE)
+    size = -(-len(items) // parts)
+    top = max((max(b.value, 0) for b in items), default=0) or 1
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    last = len(chunks) - 1
+    drawn = [bars(title if not i else "", c, unit if i == last else "", top)["png"] for i, c in enumerate(chunks)]
+    return list(zip(drawn, map(len, chunks)))
 
 
 def _png(svg: bytes, width_px: int) -> bytes:

@@ -70,7 +70,7 @@ def render(view: dict[str, Any] | None, ctx: Context) -> dict[str, bytes]:
     """The document, the metrics file and the two charts in SVG and PNG."""
     if view is None:
         return {}
-    from deliverables.backends.data.charts import bars
+    from deliverables.backends.data.charts import PER_PICTURE, bars, pictures
     from deliverables.documents.audit import word
 
     docx, metrics, funnel_svg, funnel_png, time_svg, time_png = view["files"]
@@ -83,5 +83,11 @@ def render(view: dict[str, Any] | None, ctx: Context) -> dict[str, bytes]:
         time_svg: timing["svg"],
         time_png: timing["png"],
     }
-    out[docx] = word.write(view, ctx, funnel["png"], timing["png"])
+    shown = []
+    for chart, drawn in ((view["funnel_chart"], funnel), (view["time_chart"], timing)):
+        many = len(chart["bars"]) > PER_PICTURE  # the document's pages show it in parts
+        shown.append(
+            pictures(chart["title"], chart["bars"], chart["unit"]) if many else [(drawn["png"], len(chart["bars"]))]
+        )
+    out[docx] = word.write(view, ctx, *shown)
     return out

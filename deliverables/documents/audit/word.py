@@ -28,15 +28,18 @@ def _height(bars: int) -> float:
     return min(19.0, 3.0 + 0.62 * bars)
 
 
-def _chart(w: Writer, data: bytes, name: str, bars: int) -> None:
+def _chart(w: Writer, parts: list[tuple[bytes, int]], name: str) -> None:
     """A chart right below the paragraph before it, sized to the room left on the page when
     shrinking it by up to SHRINK fits it there; else at its own height on the next page, the
-    paragraph before it (its heading or introduction) going with it."""
-    wanted = _height(bars)
-    room = (pages.room_left(w.doc) - ROOM_SLACK) / CM
-    height = wanted if room >= wanted or room < wanted * SHRINK else room
-    w.doc.paragraphs[-1].paragraph_format.keep_with_next = True
-    w.picture(w.para(""), data, name, height, CHART_WIDTH_CM)
+    paragraph before it (its heading or introduction) going with it. A chart of many bars
+    comes in parts (`charts.pictures`), each a picture with its number of bars."""
+    for i, (data, bars) in enumerate(parts):
+        wanted = _height(bars)
+        room = (pages.room_left(w.doc) - ROOM_SLACK) / CM
+        height = wanted if room >= wanted or room < wanted * SHRINK else room
+        if not i:
+            w.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        w.picture(w.para(""), data, name if not i else name.replace(".", f"-{i + 1}.", 1), height, CHART_WIDTH_CM)
 
 
 ROOM_SLACK = 24.0
@@ -44,7 +47,9 @@ ROOM_SLACK = 24.0
 is a few lines off either way."""
 
 
-def write(view: dict[str, Any], ctx: Context, funnel_png: bytes, time_png: bytes) -> bytes:
+def write(
+    view: dict[str, Any], ctx: Context, funnel_png: list[tuple[bytes, int]], time_png: list[tuple[bytes, int]]
+) -> bytes:
     """The audit's bytes, built on the theme's base.docx or the built-in one."""
     w = writer(ctx, STYLES, view["title"])
     note = fill(view["words"]["cover_note"], as_of=view["as_of"])
@@ -89,11 +94,13 @@ def _scope(w: Writer, view: dict[str, Any]) -> None:
         _cells(w, table, [s["path"], s["object"], s["format"], f"{s['rows']:,}", records])
 
 
-def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes) -> None:
+def _funnel(
+    w: Writer, view: dict[str, Any], funnel_png: list[tuple[bytes, int]], time_png: list[tuple[bytes, int]]
+) -> None:
     words = view["words"]["funnel"]
     w.heading(words["heading"], 1)
     w.para(fill(words["lead"]))
-    _chart(w, funnel_png, "funnel.png", len(view["funnel_chart"]["bars"]))
+    _chart(w, funnel_png, "funnel.png")
     table = w.table(words["columns"], [3.4, 1.2, 1.2, 2.2, 1.3, 1.2, 1.1])
     for row in view["funnel"]:
         stage = row["stage"]
@@ -117,7 +124,7 @@ def _funnel(w: Writer, view: dict[str, Any], funnel_png: bytes, time_png: bytes)
         )
     w.para([(fill(words["outcomes"]), "Muted")])
     w.heading(words["time_heading"], 2)
-    _chart(w, time_png, "time-in-stage.png", len(view["time_chart"]["bars"]))
+    _chart(w, time_png, "time-in-stage.png")
 
 
 def _values(w: Writer, view: dict[str, Any]) -> None:
