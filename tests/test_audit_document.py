@@ -320,3 +320,20 @@ def test_a_funnel_of_many_stages_comes_in_parts_each_as_readable_as_the_examples
     widths = [shape.width.cm for shape in document.inline_shapes]
     assert len(widths) > 2
     assert min(widths) >= 10, [f"{w:.1f} cm" for w in widths]
+
+
+def test_a_bars_note_is_never_cut_at_the_charts_right_edge() -> None:
+    # Long stage names leave the bars little room: the longest bar's note ran past the edge.
+    from PIL import Image
+
+    from deliverables.backends.data.charts import Bar, bars
+
+    names = ["Solution Design North America", "Business Case Public Sector", "Negotiation Strategic Accounts"]
+    items = [
+        Bar(f"{name} {i}", 44 - i, f"{44 - i} entered · 98% on to {names[(i + 1) % 3]} {i + 1}")
+        for i, name in enumerate(names * 3)
+    ]
+    with Image.open(io.BytesIO(bars("Records reach Solution Design", items)["png"])) as image:
+        pixels = image.convert("L")
+        edge = [pixels.getpixel((image.width - 1 - x, y)) for x in range(3) for y in range(image.height)]
+    assert min(edge) > 240  # background only: no text reaches the edge

@@ -73,8 +73,10 @@ def bars(title: str, items: Sequence[Bar], unit: str = "", top: float = 0) -> di
     positions = list(range(len(items)))[::-1]
     axes.barh(positions, values, color=colours, height=0.62)
     top = top or max(values, default=0) or 1
-    for y, bar, value in zip(positions, items, values):
+    notes = [
         axes.text(value + top * 0.01, y, bar.note, va="center", ha="left", fontsize=9, color="#" + marks.INK)
+        for y, bar, value in zip(positions, items, values)
+    ]
     axes.set_yticks(positions, labels, fontsize=9, color="#" + marks.INK)
     axes.set_xlim(0, top * 1.45)
     axes.xaxis.set_visible(False)
@@ -83,12 +85,30 @@ def bars(title: str, items: Sequence[Bar], unit: str = "", top: float = 0) -> di
     axes.tick_params(axis="y", length=0)
     figure.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold", color="#" + marks.INK)
     figure.tight_layout(rect=(0, 0.03, 1, 0.97 - 0.04 * title.count("\n")))
+    _room_for_notes(figure, axes, notes)
     if unit:
         figure.text(0.02, 0.01, unit, fontsize=8, color="#" + marks.MUTED)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return {"svg": svg, "png": _png(svg, round(WIDTH * DPI))}
+
+
+def _room_for_notes(figure, axes, notes) -> None:
+    """Widen the value axis when a bar's note would run past the picture's right edge (long
+    stage names leave the bars little room): a note starting x px right of the axis and n px
+    long ends within the edge, r px right of the axis, once the axis reaches x / (r - n)
+    times its present end."""
+    figure.draw_without_rendering()
+    left, room = axes.get_window_extent().x0, figure.bbox.x1 - 4 - axes.get_window_extent().x0
+    start, end = axes.get_xlim()
+    needed = end
+    for note in notes:
+        extent = note.get_window_extent()
+        if extent.x1 > left + room and extent.width < room * 0.9:
+            needed = max(needed, start + (end - start) * (extent.x0 - left) / (room - extent.width))
+    if needed > end:
+        axes.set_xlim(start, needed)
 
 
 PER_PICTURE = 25
