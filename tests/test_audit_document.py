@@ -337,3 +337,23 @@ def test_a_bars_note_is_never_cut_at_the_charts_right_edge() -> None:
         pixels = image.convert("L")
         edge = [pixels.getpixel((image.width - 1 - x, y)) for x in range(3) for y in range(image.height)]
     assert min(edge) > 240  # background only: no text reaches the edge
+
+
+def test_a_misuse_pattern_is_one_finding_naming_every_value_that_shows_it() -> None:
+    # The example's 'Nurture' and 'Working' are both contact-status words: the table and the
+    # recommendations gave the same pattern and advice twice, once a value.
+    from conftest import EXAMPLE
+    from docx import Document
+    from docx_support import context, render
+
+    data = render("current-state-audit", context(EXAMPLE))["current-state-audit-v1.docx"]
+    document = Document(io.BytesIO(data))
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == ["Value", "Records", "Pattern"])
+    patterns = [row.cells[2].text for row in table.rows[1:]]
+    assert len(patterns) == len(set(patterns)) == 4
+    assert [c.text for c in table.rows[1].cells[:2]] == ["Nurture (6) and Working (3)", "9"]
+    advice = [p.text for p in document.paragraphs if "separate Contact Status field" in p.text]
+    assert advice == [
+        "'Nurture' and 'Working': Keep working states in a separate Contact Status field and name the stage by "
+        "funnel position."
+    ]

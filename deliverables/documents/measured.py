@@ -13,6 +13,7 @@ from deliverables.core import stages as known
 from deliverables.core.model import Project, slugify
 from deliverables.documents.words import data as tdata
 from deliverables.documents.words.data import fill
+from deliverables.documents.words.grammar import and_list
 from deliverables.documents.words.grammar import count as plural
 
 Words = dict[str, Any]
@@ -183,6 +184,26 @@ def misuse(project: Project, values: list[dict[str, Any]]) -> list[dict[str, Any
     return sorted(found.values(), key=lambda f: (-f["records"], f["value"]))
 
 
+def by_rule(abuse: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The misused values grouped by the gotcha they show, most records first (then as
+    found): one finding a gotcha naming each value that shows it, not the same
+    explanation again for every value."""
+    groups: dict[str, dict[str, Any]] = {}
+    for item in abuse:
+        group = groups.setdefault(item["rule"], {"rule": item["rule"], "fix": item["fix"], "values": [], "records": 0})
+        group["values"].append(item)
+        group["records"] += item["records"]
+    return sorted(groups.values(), key=lambda g: -g["records"])
+
+
+def quoted_values(group: dict[str, Any], limit: int = 3) -> str:
+    """`'Nurture' and 'Working'`; past `limit` values, the rest counted (`and 2 others`)."""
+    named = [f"'{v['value']}'" for v in group["values"]]
+    if len(named) > limit:
+        named = named[:limit] + [plural(len(named) - limit, "other")]
+    return and_list(named)
+
+
 def values_by_domain(project: Project, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per domain: each proposed stage with the CRM values found for it, then the values no stage maps."""
     out = []
@@ -222,8 +243,9 @@ def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[
     skipped = sorted(((r["stage"].short, r["skipped"]) for r in rows if r["skipped"]), key=lambda x: -x[1])
     if skipped:
         out.append(fill(said["skipped"], listed=_listed(said, skipped)))
-    for item in abuse[:3]:
-        out.append(fill(said["misuse"], value=item["value"], fix=f"{item['fix'][0].upper()}{item['fix'][1:]}"))
+    for group in by_rule(abuse)[:3]:
+        fix = f"{group['fix'][0].upper()}{group['fix'][1:]}"
+        out.append(fill(said["misuse"], values=quoted_values(group), value=group["values"][0]["value"], fix=fix))
     quality = metrics["quality"]
     if quality["future_dates"]:
         out.append(fill(said["future"], dates=plural(quality["future_dates"], "entry date")))

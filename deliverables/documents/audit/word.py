@@ -9,9 +9,9 @@ from deliverables.backends.word.kit import Writer, writer
 from deliverables.backends.word.parts import COVER_STYLES as STYLES
 from deliverables.backends.word.parts import cover, stage_name
 from deliverables.core.context import Context
-from deliverables.documents.measured import days, pct
+from deliverables.documents.measured import by_rule, days, pct
 from deliverables.documents.words.data import fill
-from deliverables.documents.words.grammar import count, possessive, verb
+from deliverables.documents.words.grammar import and_list, count, possessive, verb
 
 CHART_WIDTH_CM = 16.0
 SHRINK = 0.75
@@ -19,6 +19,8 @@ SHRINK = 0.75
 than leave the rest of that page empty."""
 NEAR_EMPTY = 0.3
 """A last page filled less than this share starts earlier, at a section's heading."""
+MISUSE_VALUES = 5
+"""Values a misuse pattern's row names before counting the rest."""
 CM = 28.35
 """Points in a centimetre."""
 
@@ -173,10 +175,14 @@ def _misuse(w: Writer, view: dict[str, Any]) -> None:
         return
     w.para(fill(words["lead"]))
     table = w.table(words["columns"], [2.4, 1.2, 3.4, 3.4])
-    for item in view["misuse"]:
-        _cells(
-            w, table, [item["value"], f"{item['records']:,}", item["rule"], item["fix"][0].upper() + item["fix"][1:]]
-        )
+    for group in by_rule(view["misuse"]):
+        values = [
+            v["value"] if len(group["values"]) == 1 else f"{v['value']} ({v['records']:,})" for v in group["values"]
+        ]
+        if len(values) > MISUSE_VALUES:
+            values = values[:MISUSE_VALUES] + [count(len(values) - MISUSE_VALUES, "more", "more")]
+        fix = group["fix"][0].upper() + group["fix"][1:]
+        _cells(w, table, [and_list(values), f"{group['records']:,}", group["rule"], fix])
 
 
 def _quality(w: Writer, view: dict[str, Any]) -> None:
