@@ -347,6 +347,16 @@ def test_a_worksheet_header_below_a_reports_title_rows_is_found(tmp_path: Path, 
     )
 
 
+def test_a_date_cell_holding_its_serial_number_says_which_date_it_would_be(tmp_path: Path, runner, monkeypatch) -> None:
+    # A date pasted as its value keeps Excel's day count: 46023 is 1 January 2026.
+    rows = [["Record ID", "Lifecycle Stage", "Became a Lead Date"], ["1", "Lead", 46023]]
+    client = _client(tmp_path, "e.xlsx", _workbook(("Contacts", rows)))
+    assert _errors(runner, monkeypatch, client)[1] == (
+        f"e.xlsx:2: column 'Became a Lead Date': unreadable date '46023'; {EXPECTED} (a number: read as a "
+        "spreadsheet's date serial, 2026-01-01; format the column as dates in the workbook)"
+    )
+
+
 def test_a_worksheet_header_with_an_unnamed_column_is_still_the_header(tmp_path: Path, runner) -> None:
     # The third column has no name but values below: the header still comes first.
     rows = [["Record ID", "Lifecycle Stage", None, "Became a Lead Date"], ["1", "Lead", "x", "2026-01-01"]]

@@ -219,7 +219,8 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
                 r["row"],
                 0,
                 "",
-                f"column '{columns[r['slot']]}': unreadable date {_shown(r['bad'])}; expected {dates.EXPECTED}",
+                f"column '{columns[r['slot']]}': unreadable date {_shown(r['bad'])}; expected {dates.EXPECTED}"
+                + dates.serial_hint(r["bad"]),
             )
             for r in rows
         ]

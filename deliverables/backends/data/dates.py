@@ -85,6 +85,18 @@ def shape_of(date_format: str) -> Shape:
     return Shape(pattern + "$", tuple(roles))
 
 
+def serial_hint(text: str) -> str:
+    """For a whole number a spreadsheet's date serial could be (1954 to 2119): which date it
+    would be, and what to do. A workbook's date cell formatted as a number, or a date pasted
+    as its value, reads so: the day count since Excel's 30 December 1899."""
+    import datetime as dt
+
+    if not re.fullmatch(r"\d{5}", text.strip()) or not 20_000 <= int(text) <= 80_000:
+        return ""
+    day = dt.date(1899, 12, 30) + dt.timedelta(days=int(text))
+    return f" (a number: read as a spreadsheet's date serial, {day.isoformat()}; format the column as dates in the workbook)"
+
+
 GUESSES = tuple(
     f"{day}{time}"
     for day in (
