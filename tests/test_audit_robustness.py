@@ -357,6 +357,27 @@ def test_a_date_cell_holding_its_serial_number_says_which_date_it_would_be(tmp_p
     )
 
 
+def test_headings_of_merged_cells_above_the_header_are_not_the_header(tmp_path: Path, runner, monkeypatch) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Contact", None, "Dates", None])  # 'Contact' over A:B, 'Dates' over C:D
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C1:D1")
+    for line in [HEADER, *ROWS]:
+        sheet.append([cell or None for cell in line.split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    _contacts(_metrics(runner, _client(tmp_path / "a", "e.xlsx", out.getvalue())), "e.xlsx")
+    # The rows keep the numbers the spreadsheet shows: the header is row 2.
+    sheet.append(["4", "Lead", "bad date"])
+    book.save(out := io.BytesIO())
+    assert _errors(runner, monkeypatch, _client(tmp_path / "b", "e.xlsx", out.getvalue()))[1] == (
+        f"e.xlsx:6: column 'Became a Lead Date': unreadable date 'bad date'; {EXPECTED}"
+    )
+
+
 def test_a_worksheet_header_with_an_unnamed_column_is_still_the_header(tmp_path: Path, runner) -> None:
     # The third column has no name but values below: the header still comes first.
     rows = [["Record ID", "Lifecycle Stage", None, "Became a Lead Date"], ["1", "Lead", "x", "2026-01-01"]]

@@ -144,9 +144,28 @@ def _header_at(rows: list[tuple]) -> int:
     two values and half as many as the fullest of them. A report saved from a CRM may
     open with its title, its filters or blank rows, one or two cells each; its header
     names (nearly) every column, one left unnamed being no reason to pass it by."""
-    counts = [sum(1 for v in row if v is not None and str(v).strip()) for row in rows]
+    counts = [sum(1 for v in row if _filled(v)) for row in rows]
     enough = max(2, (max(counts, default=0) + 1) // 2)
-    return next((i for i, n in enumerate(counts) if n >= enough), 0)
+    found = next((i for i, n in enumerate(counts) if n >= enough), 0)
+    if found + 1 < len(rows) and _groups(rows[found], rows[found + 1]):
+        return found + 1
+    return found
+
+
+def _filled(value: object) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
+def _groups(row: tuple, below: tuple) -> bool:
+    """Whether `row` reads as headings grouping the columns of the header `below` (merged
+    cells, each spanning several columns: 'Deal' over 'Record ID' and 'Stage'): `below`
+    names more columns, all as text, and `row` leaves at least two of them without a
+    heading of its own. One blank cell is no group: a header may leave a column unnamed."""
+    named = [i for i, v in enumerate(below) if _filled(v)]
+    if not named or not all(isinstance(below[i], str) for i in named):
+        return False
+    blank = sum(1 for i in named if i >= len(row) or not _filled(row[i]))
+    return len(named) > sum(1 for v in row if _filled(v)) and blank >= 2
 
 
 def _xlsx(path: Path, folder: str) -> tuple[Path, str, int]:
