@@ -51,7 +51,7 @@ def test_only_the_columns_read_are_held(tmp_path: Path, con) -> None:
     path = tmp_path / "e.csv"
     path.write_text(_wide(HEADER, ROWS), encoding="utf-8")
     wanted = {"Record ID", "Lifecycle Stage", "Became a Lead Date"}
-    table, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: wanted)
+    table, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: wanted)
     assert read.columns == tuple(HEADER.split(",") + UNREAD)
     # The first column is always held: a report's footer is told by it.
     assert table.columns == (files.ROW, "Record ID", "Lifecycle Stage", "Became a Lead Date")
@@ -65,7 +65,7 @@ def test_a_narrow_export_is_held_whole_without_asking(tmp_path: Path, con) -> No
     path = tmp_path / "e.csv"
     path.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     asked = []
-    table, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: asked.append(header) or set())
+    table, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: asked.append(header) or set())
     assert asked == []
     assert table.columns == (files.ROW, *HEADER.split(","))
     assert read.columns == tuple(HEADER.split(","))
@@ -110,13 +110,13 @@ def test_a_last_record_that_looks_like_a_footer_through_the_columns_read_is_a_re
     data = f"{header}\n1,Lead,{','.join('x' * len(UNREAD))}\n{blank}\n2,,{'y' + ',' * (len(UNREAD) - 1)}\n"
     path = tmp_path / "e.csv"
     path.write_text(data, encoding="utf-8")
-    _, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: {"Record ID", "Lifecycle Stage"})
+    _, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"})
     assert read.footer == 0
     assert con.raw_sql('SELECT count(*) FROM "export_0"').fetchone()[0] == 3
     # The same file without its unread values: a footer of one line.
     cut = "Record ID,Lifecycle Stage\n1,Lead\n,\n2,\n"
     path.write_text(cut, encoding="utf-8")
-    _, read = files.load_file(con, path, "export_1", str(tmp_path), lambda header: {"Record ID", "Lifecycle Stage"})
+    _, read = files.load_file(con, path, "export_1", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"})
     assert read.footer == 2
 
 
@@ -135,7 +135,7 @@ def test_a_nul_in_a_header_column_the_audit_does_not_read_is_still_refused(tmp_p
     path = tmp_path / "e.csv"
     path.write_text(header + "\n" + "\n".join(r + "," + ",".join("x" * len(UNREAD)) for r in ROWS) + "\n")
     with pytest.raises(files.Unreadable, match="NUL character in column 44"):
-        files.load_file(con, path, "export_0", str(tmp_path), lambda header: {"Record ID"})
+        files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: {"Record ID"})
 
 
 def test_a_header_duckdb_reads_as_another_is_asked_of_duckdb(tmp_path: Path, con) -> None:
@@ -144,6 +144,6 @@ def test_a_header_duckdb_reads_as_another_is_asked_of_duckdb(tmp_path: Path, con
     path = tmp_path / "e.csv"
     path.write_text(header + "\n1,a,Lead,MQL," + ",".join("x" * len(UNREAD)) + "\n", encoding="utf-8")
     expected = [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM read_csv('{path}', all_varchar=true)").fetchall()]
-    _, read = files.load_file(con, path, "export_0", str(tmp_path), lambda header: {header[3]})
+    _, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: {header[3]})
     assert list(read.columns) == expected
     assert con.raw_sql(f'SELECT "{expected[3]}" FROM "export_0"').fetchall() == [("MQL",)]

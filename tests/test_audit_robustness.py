@@ -391,7 +391,23 @@ def test_an_unknown_header_names_the_worksheet_read_never_what_it_holds(tmp_path
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.xlsx", book)) == [
         "c.yaml:9:7: audit.exports[path=e.xlsx]: export 'e.xlsx' (worksheet 'Summary', the first of 2): its header "
         "row matches no known export (HubSpot or Salesforce records with an id and a stage column); "
-        "map its columns under `columns:`",
+        "map its columns under `columns:`, or name the worksheet holding the records under `sheet:`",
+        "1 error in c.yaml",
+    ]
+
+
+def test_the_worksheet_named_under_sheet_is_the_one_read(tmp_path: Path, runner, monkeypatch) -> None:
+    book = _workbook(("Summary", [["Total", "Secret"], ["All", 3]]), ("Contacts", _table([HEADER, *ROWS])))
+    _contacts(_metrics(runner, _client(tmp_path / "a", "e.xlsx", book, more=", sheet: contacts")), "e.xlsx")
+    assert _errors(runner, monkeypatch, _client(tmp_path / "b", "e.xlsx", book, more=", sheet: Leads")) == [
+        "c.yaml:9:46: audit.exports[path=e.xlsx].sheet: export 'e.xlsx' has no worksheet 'Leads'; "
+        "its worksheets: 'Summary', 'Contacts'",
+        "1 error in c.yaml",
+    ]
+    data = "\n".join([HEADER, *ROWS]) + "\n"
+    assert _errors(runner, monkeypatch, _client(tmp_path / "c", "e.csv", data, more=", sheet: Contacts")) == [
+        "c.yaml:9:45: audit.exports[path=e.csv].sheet: export 'e.csv' is a text file, not an XLSX workbook: "
+        "it has no worksheet 'Contacts' to read",
         "1 error in c.yaml",
     ]
 

@@ -403,7 +403,7 @@ class AuditExport(Model):
     """One CRM export file read by the current-state audit."""
 
     path: str = Field(min_length=1)
-    """CSV (UTF-8, with or without BOM, or Windows-1252) or XLSX file, relative to the client file."""
+    """CSV (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252) or XLSX file, relative to the client file."""
     object: str = Field(min_length=1)
     """CRM object of its rows, as in the stages' `crm.object` (contact, deal, lead, opportunity, ticket...)."""
     kind: Literal["records", "history"] = "records"
@@ -412,6 +412,8 @@ class AuditExport(Model):
     """Explicit column mapping; when absent the header row is recognised (HubSpot, Salesforce)."""
     date_format: str | None = None
     """strftime pattern of its dates when they are not ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]."""
+    sheet: str | None = Field(default=None, min_length=1)
+    """XLSX: the worksheet to read, by name; default: the first."""
 
 
 class Audit(Model):

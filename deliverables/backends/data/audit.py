@@ -80,7 +80,9 @@ def _open(
                 )
                 problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
-            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder, _reads(project, doc, i))
+            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder, export.sheet, _reads(project, doc, i))
+        except files.NoSheet as exc:
+            problems.append(doc.problem(("audit", "exports", i, "sheet"), f"export '{export.path}' {exc}"))
         except files.Unreadable as exc:
             problems.append(doc.problem(where, f"export '{export.path}' {exc}"))
             if exc.row is not None:
@@ -124,7 +126,8 @@ def _layout(
             read = f" ({sheet})" if sheet else ""
             # The header itself is not quoted: a path naming some other file (a hostile
             # client file's `../../.env`) would print that file's first line.
-            message = f"export '{export.path}'{read}: {exc}; map its columns under `columns:`"
+            other = ", or name the worksheet holding the records under `sheet:`" if sheet and not export.sheet else ""
+            message = f"export '{export.path}'{read}: {exc}; map its columns under `columns:`{other}"
             return None, [doc.problem(here, message)]
         return _unique(doc, i, export.path, layout, header)
     problems = []

@@ -26,6 +26,10 @@ import ibis
 ROW = "_row"
 
 
+class NoSheet(Exception):
+    """An export's `sheet` that its file does not have, or a file that is no workbook."""
+
+
 class Unreadable(Exception):
     """An export that cannot be opened or parsed; `row` is the line of the file at fault, when known."""
 
@@ -168,10 +172,23 @@ def _groups(row: tuple, below: tuple) -> bool:
     return len(named) > sum(1 for v in row if _filled(v)) and blank >= 2
 
 
-def _xlsx(path: Path, folder: str) -> tuple[Path, str, int]:
-    """The first worksheet as a UTF-8 CSV from its header row on; which sheet that is when
-    the workbook has more than one; and the rows above the header. Formulas are kept as
-    their text, never evaluated."""
+def _sheet(sheets: list, wanted: str | None) -> tuple[Any, str]:
+    """The worksheet named `wanted` (case and surrounding spaces aside), else the first; and
+    how a message names it when the choice is not plain."""
+    if wanted is None:
+        first = sheets[0]
+        return first, f"worksheet '{first.title}', the first of {len(sheets)}" if len(sheets) > 1 else ""
+    for sheet in sheets:
+        if sheet.title.strip().lower() == wanted.strip().lower():
+            return sheet, f"worksheet '{sheet.title}'"
+    names = ", ".join(f"'{s.title}'" for s in sheets)
+    raise NoSheet(f"has no worksheet '{wanted}'; its worksheets: {names}")
+
+
+def _xlsx(path: Path, folder: str, wanted: str | None = None) -> tuple[Path, str, int]:
+    """A worksheet (`wanted`, else the first) as a UTF-8 CSV from its header row on; which
+    sheet that is when the workbook has more than one; and the rows above the header.
+    Formulas are kept as their text, never evaluated."""
     from openpyxl import load_workbook
 
     target = Path(folder) / (path.stem + ".xlsx.csv")
@@ -182,17 +199,17 @@ def _xlsx(path: Path, folder: str) -> tuple[Path, str, int]:
                 sheets = book.worksheets
                 if not sheets:
                     raise Unreadable("is an XLSX workbook without a worksheet")
-                rows = sheets[0].iter_rows(values_only=True)
+                chosen, sheet = _sheet(sheets, wanted)
+                rows = chosen.iter_rows(values_only=True)
                 first = list(itertools.islice(rows, SCANNED))
                 skipped = _header_at(first)
                 with open(target, "w", encoding="utf-8", newline="") as out:
                     writer = csv.writer(out)
                     for row in itertools.chain(first[skipped:], rows):
                         writer.writerow([_cell(v) for v in row])
-                sheet = f"worksheet '{sheets[0].title}', the first of {len(sheets)}" if len(sheets) > 1 else ""
             finally:
                 book.close()
-    except Unreadable:
+    except (Unreadable, NoSheet):
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise Unreadable(f"is not a readable XLSX workbook ({exc.__class__.__name__})") from None
@@ -262,22 +279,24 @@ Keep = Callable[[tuple[str, ...]], "Collection[str] | None"]
 
 
 def load_file(
-    con: ibis.BaseBackend, path: Path, name: str, folder: str, keep: Keep | None = None
+    con: ibis.BaseBackend, path: Path, name: str, folder: str, wanted: str | None = None, keep: Keep | None = None
 ) -> tuple[ibis.Table, Read]:
     """The export at `path` as table `name` of `con` (DuckDB), all text, with `_row`: an
     expression over the table by name, for `Database` to run as SQL; and what opening it
-    found: for a workbook of several sheets, which one was read, and the whole header.
-    A workbook is known by its first bytes, whatever its name (an XLSX saved as .csv, a
-    CSV saved as .xlsx). With `keep`, the table holds only the columns it names of the
-    header (an export of every CRM property has hundreds the audit never reads, and
-    holding them costs more than reading the file), with the first column and any values
-    beyond the header, which the checks read."""
+    found: for a workbook of several sheets, which one was read (`wanted`, by name, else
+    the first), and the whole header. A workbook is known by its first bytes, whatever
+    its name (an XLSX saved as .csv, a CSV saved as .xlsx). With `keep`, the table holds
+    only the columns it names of the header (an export of every CRM property has hundreds
+    the audit never reads, and holding them costs more than reading the file), with the
+    first column and any values beyond the header, which the checks read."""
     head = _head(path)
     if head.startswith(OLE):
         raise Unreadable("is an Excel 97-2003 workbook (.xls); expected an XLSX workbook or a CSV file: save it as one")
     sheet, skipped, empty = "", 0, False
     if head.startswith(ZIP):
-        source, sheet, skipped = _xlsx(path, folder)
+        source, sheet, skipped = _xlsx(path, folder, wanted)
+    elif wanted is not None:
+        raise NoSheet(f"is a text file, not an XLSX workbook: it has no worksheet '{wanted}' to read")
     else:
         encoding, empty = _encoding(path)
         source = path if encoding is None else _transcode(path, folder, encoding)
