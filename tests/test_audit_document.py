@@ -357,3 +357,19 @@ def test_a_misuse_pattern_is_one_finding_naming_every_value_that_shows_it() -> N
         "'Nurture' and 'Working': Keep working states in a separate Contact Status field and name the stage by "
         "funnel position."
     ]
+
+
+def test_a_note_pasted_into_the_stage_field_is_cut_on_the_page_and_whole_in_the_metrics(tmp_path: Path) -> None:
+    # 10,000 characters of a note held one table cell over thirteen pages, twice.
+    from docx_support import docx_text
+
+    case = shutil.copytree(CASE, tmp_path / "case")
+    note = "Called twice, left a voicemail " * 330
+    with open(case / "exports" / "contacts.csv", "a", encoding="utf-8") as out:
+        out.write(f'99,"{note}",2026-01-01,,,Organic\n')
+    result = build_file(case / "client.yaml", tmp_path / "out", only=["current-state-audit"], jobs=1)
+    text = docx_text((result.folder / "current-state-audit-v0.docx").read_bytes())
+    assert "Called twice, left a voicemail Called twice, left a voicemail Called twice,…" in text
+    assert max(len(line) for line in text.splitlines()) < 2_000
+    metrics = json.loads((result.folder / "audit-v0.json").read_text(encoding="utf-8"))
+    assert note.strip() in [u["value"] for u in metrics["unmapped"]]

@@ -254,14 +254,33 @@ def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[
     return out
 
 
+SHOWN_VALUE = 80
+"""Characters of a CRM value a page shows: a stage field may hold a pasted paragraph."""
+
+
+def shown(value: str) -> str:
+    """A CRM value as a page shows it: past SHOWN_VALUE characters (a note pasted into the
+    stage field, 10,000 characters of it) cut at a word's end, with an ellipsis."""
+    if len(value) <= SHOWN_VALUE:
+        return value
+    cut = value[:SHOWN_VALUE]
+    space = cut.rfind(" ", SHOWN_VALUE // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def _shown_all(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**item, "value": shown(item["value"])} for item in items]
+
+
 def summary(project: Project, result, words: Words) -> dict[str, Any]:
-    """Everything the document needs besides the cover, told in `words` (see `wording`)."""
-    metrics = result.metrics
-    abuse = misuse(project, result.values)
+    """Everything the document needs besides the cover, told in `words` (see `wording`);
+    the CRM's values as a page shows them (`shown`), the metrics' own left whole."""
+    metrics = {**result.metrics, "unmapped": _shown_all(result.metrics["unmapped"])}
+    abuse = _shown_all(misuse(project, result.values))
     funnel, timing = charts(project, metrics, words)
     return {
         "sources": [vars(s) for s in result.sources],
-        "domains": values_by_domain(project, result.values),
+        "domains": values_by_domain(project, _shown_all(result.values)),
         "unmapped": metrics["unmapped"],
         "misuse": abuse,
         "funnel": funnel_rows(project, metrics),

@@ -100,9 +100,11 @@ def _measured(project: Project, ctx: Context, words: Words) -> list[Slide]:
 def _by_rule(found: list[dict]) -> list[tuple[str, str]]:
     """The misused values grouped by the gotcha they show, in the order first found: one line
     a gotcha (`'Nurture' and 'Working'`), not the same explanation once a value."""
+    from deliverables.documents.measured import shown
+
     groups: dict[str, list[str]] = {}
     for item in found:
-        groups.setdefault(item["rule"], []).append(f"'{item['value']}'")
+        groups.setdefault(item["rule"], []).append(f"'{shown(item['value'])}'")
     out = []
     for rule, values in groups.items():
         named = values[:3] + ([grammar.count(len(values) - 3, "other")] if len(values) > 3 else [])
@@ -119,7 +121,7 @@ def _audit_findings(project: Project, result, words: Words) -> Slide:
     held = sum(u["records"] for u in unmapped)
     paras = []
     if unmapped:
-        shown = ", ".join(f"{u['value']} ({u['records']:,})" for u in unmapped[:5])
+        shown = ", ".join(f"{measured.shown(u['value'])} ({u['records']:,})" for u in unmapped[:5])
         paras.append(para(words("unmapped_line", len(unmapped), held, shown, len(unmapped[5:]))))
     for rule, values in _by_rule(measured.misuse(project, result.values))[:3]:
         paras.append(para(words("misuse_line", values, rule), level=0))
