@@ -201,6 +201,41 @@ def test_values_and_headers_in_japanese_keep_their_letters(tmp_path: Path, runne
     assert by_source["検索"]["stages"]["mql"] == {"current": 1, "entered": 1, "skipped": 0, "stuck": 1}
 
 
+GERMAN_HISTORY = (
+    "Verkaufschancen-ID;Feld/Ereignis;Neuer Wert;Bearbeitungsdatum\n"
+    "o1;Phase;Prospecting;01.01.2026 10:00\no1;Phase;Qualification;11.01.2026 10:00\n"
+    "o1;Betrag;1.000,00;11.01.2026 10:00\no2;Phase;Prospecting;01.02.2026 09:00\n"
+)
+
+
+@pytest.mark.parametrize("field", ["Phase", "StageName"])
+def test_a_field_history_naming_the_stage_field_in_its_own_words(field: str, tmp_path: Path, runner) -> None:
+    # A Salesforce org in German names the stage field 'Phase' in its history: `field` says so.
+    columns = (
+        ", kind: history, date_format: '%d.%m.%Y %H:%M', columns: {id: Verkaufschancen-ID,"
+        f" changed_field: Feld/Ereignis, new_value: Neuer Wert, changed_at: Bearbeitungsdatum, field: {field}}}"
+    )
+    client = _client(tmp_path, "history.csv", GERMAN_HISTORY, OPPORTUNITY, columns)
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    stages = json.loads(result.stdout)["stages"]
+    if field == "StageName":  # no row says StageName: nothing is counted, and a warning says why
+        assert result.stderr.splitlines() == [
+            f"{client}:10:219: audit.exports[path=history.csv].columns.field: warning: export 'history.csv' has no row changing "
+            "'StageName', the field the stages are stored in; under `columns:`, `field` says how its "
+            "'Feld/Ereignis' column names that field (e.g. Phase)"
+        ]
+        assert not any(any(s.values()) for s in stages.values())
+        return
+    assert result.stderr == ""
+    # o1 was prospected on 1 January, qualified ten days later; o2 prospected on 1 February.
+    assert stages == {
+        "prospecting": {"current": 1, "entered": 2, "skipped": 0, "stuck": 1},
+        "qualification": {"current": 1, "entered": 1, "skipped": 0, "stuck": 1},
+        "won": {"current": 0, "entered": 0, "skipped": 0, "stuck": 0},
+    }
+
+
 # ---------------------------------------------------------------- encodings and dialects
 
 

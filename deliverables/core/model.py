@@ -384,7 +384,7 @@ class AuditColumns(Model):
     current: str | None = None
     """Column with the record's current stage value (record exports)."""
     field: str | None = None
-    """CRM field the current column holds; default: the column name."""
+    """CRM field the current column holds; default: the column name. History exports: the field every row changes, or with `changed_field`, how that column names the stage field when not by its API name (e.g. Phase)."""
     pipeline: str | None = None
     """Column with the record's pipeline."""
     created: str | None = None

@@ -497,14 +497,20 @@ def _segment_problems(project: Project, doc: Document, headers: dict[int, tuple[
 
 
 def _stats(plans: list[ExportPlan], tables, execute) -> dict[int, dict[str, int]]:
-    """Rows and rows with an id of every export, in one query (records are counted with the metrics)."""
+    """Rows, rows with an id and, of a field history, rows changing a stage's field, of every
+    export in one query (records are counted with the metrics)."""
     import ibis
+
+    from deliverables.backends.data import metrics
 
     parts = []
     for p in plans:
         table = tables[p.index]
         ident = dates.strip(table[p.layout.id]).nullif("")
-        counted = table.aggregate(rows=table.count(), with_id=ident.count())
+        changes = ibis.literal(0, "int64")
+        if p.layout.history is not None:  # rows changing a field the stages are stored in
+            changes = metrics.changed_column(p, table).isin(list(p.values) or [""]).cast("int64").sum()
+        counted = table.aggregate(rows=table.count(), with_id=ident.count(), changes=changes)
         parts.append(counted.mutate(export=ibis.literal(p.index, "int64")))
     if not parts:
         return {}
@@ -543,7 +549,23 @@ def _sources(
             )
         if not p.dates and not history and not p.layout.current:
             warnings.append((where, f"export '{p.export.path}' has no column the stages map to"))
+        if history and rows and not found["changes"]:
+            named = p.export.columns is not None and p.export.columns.field
+            warnings.append((where[:3] + ("columns", "field") if named else where, _no_changes(p)))
     return sources, warnings
+
+
+def _no_changes(p: ExportPlan) -> str:
+    """What a field history export none of whose rows changes a stage's field should say."""
+    fields = sorted({m.stage.crm.field for candidates in p.values.values() for m in candidates})
+    named = " or ".join(f"'{f}'" for f in fields) or "any field"
+    field_column = p.layout.history[0]
+    hint = (
+        f"; under `columns:`, `field` says how its '{field_column}' column names that field (e.g. Phase)"
+        if field_column and p.layout.format == "columns"
+        else ""
+    )
+    return f"export '{p.export.path}' has no row changing {named}, the field the stages are stored in{hint}"
 
 
 def _footers(project: Project, read: dict[int, Any]) -> list[tuple[tuple[str | int, ...], str]]:

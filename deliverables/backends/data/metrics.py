@@ -222,17 +222,8 @@ def tidy_export(plan: ExportPlan, rows: ibis.Table, segments: tuple[str, ...]) -
 
 
 def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
-    field_column, new, _ = plan.layout.history
-    if field_column:
-        raw_field = norm(rows[field_column])
-        aliases = {a: key(b) for a, b in FIELD_ALIASES.items()}
-        field_key = ibis.cases(*((raw_field == a, b) for a, b in aliases.items()), else_=raw_field)
-    else:
-        fields = [c.split(":", 1)[1] for c in plan.values]
-        field_key = ibis.literal(key(plan.layout.history_field or "") or (fields[0] if fields else ""))
-    rows = rows.mutate(_col=ibis.literal(f"{plan.index}:") + field_key).filter(
-        ibis._["_col"].isin(list(plan.values) or [""])
-    )
+    new = plan.layout.history[1]
+    rows = rows.mutate(_col=changed_column(plan, rows)).filter(ibis._["_col"].isin(list(plan.values) or [""]))
     return rows.select(
         col=rows["_col"],
         raw=dates.strip(rows[new]),
@@ -240,6 +231,23 @@ def _changes(plan: ExportPlan, rows: ibis.Table) -> ibis.Table:
         export=_int(plan.index),
         row=rows[ROW].cast("int64"),
     )
+
+
+def changed_column(plan: ExportPlan, rows: ibis.Table) -> ibis.Value:
+    """The column key (`ExportPlan.column_key`) of the field each history row changes: a
+    row is a stage's change when it is one of `plan.values`."""
+    field_column = plan.layout.history[0]
+    if field_column:
+        raw_field = norm(rows[field_column])
+        aliases = {a: key(b) for a, b in FIELD_ALIASES.items()}
+        named, fields = key(plan.layout.history_field or ""), sorted({c.split(":", 1)[1] for c in plan.values})
+        if named and named not in fields and len(fields) == 1:
+            aliases[named] = fields[0]  # the export's own name of the stage field: 'Phase', 'Étape'
+        field_key = ibis.cases(*((raw_field == a, b) for a, b in aliases.items()), else_=raw_field)
+    else:
+        fields = [c.split(":", 1)[1] for c in plan.values]
+        field_key = ibis.literal(key(plan.layout.history_field or "") or (fields[0] if fields else ""))
+    return ibis.literal(f"{plan.index}:") + field_key
 
 
 MAPPING = {"mcol": "string", "mnorm": "string", "mpipe": "string", "mpos": "int64"}
