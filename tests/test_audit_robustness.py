@@ -239,6 +239,17 @@ def test_a_field_history_naming_the_stage_field_in_its_own_words(field: str, tmp
 # ---------------------------------------------------------------- encodings and dialects
 
 
+def test_no_break_and_ideographic_spaces_at_a_cells_ends_are_white_space(tmp_path: Path, runner) -> None:
+    # Cells copied from a web page keep a no-break space: '1\u00a0' is record 1 again, and
+    # 'Subscriber\u00a0' the value 'Subscriber', not a second one looking the same.
+    data = (
+        HEADER + "\n1\u00a0,Lead,2026-01-01,\n1,Lead,2026-01-01,\n"
+        "2,Marketing Qualified Lead,2026-01-01,\u30002026-01-11\n3,Subscriber\u00a0,,\n3,Subscriber,,\n"
+    )
+    metrics = _metrics(runner, _client(tmp_path, "e.csv", data))
+    _contacts(metrics)
+
+
 def test_line_breaks_inside_quoted_cells_are_part_of_the_cell(tmp_path: Path, runner, monkeypatch) -> None:
     data = HEADER + ',Notes\n1,Lead,2026-01-01,,"first line\nsecond line"\n2,Lead,bad date,,x\n'
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data)) == [

@@ -141,13 +141,19 @@ def shapes(date_format: str | None) -> tuple[Shape, ...]:
     return ((shape_of(date_format),) if date_format else ()) + STANDARD
 
 
+EDGES = string.whitespace + "\u00a0\u2007\u202f\u3000\ufeff"
+"""What a cell loses at either end: white space, and the spaces a copy from a web page or
+a word processor brings (no-break, figure, narrow no-break, ideographic, zero-width no-break)."""
+_EDGED = f"^[{EDGES}]+|[{EDGES}]+$"
+
+
 def strip(value: ibis.Value) -> ibis.Value:
-    """The text without leading and trailing whitespace, exactly as `strip()`, trimmed
-    only when it starts or ends with whitespace: most cells do neither, and testing two
-    characters costs far less than a trim."""
-    spaces = ibis.literal(string.whitespace)
+    """The text without leading and trailing white space (EDGES), trimmed only when it starts
+    or ends with some: most cells do neither, and testing two characters costs far less
+    than a trim. Literal characters in the pattern, as PostgreSQL and DuckDB both read them."""
+    spaces = ibis.literal(EDGES)
     edged = spaces.contains(value.left(1)) | spaces.contains(value.right(1))
-    return edged.ifelse(value.strip(), value)
+    return edged.ifelse(value.re_replace(_EDGED, ""), value)
 
 
 def _number(text: ibis.Value) -> ibis.Value:
