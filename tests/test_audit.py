@@ -120,8 +120,11 @@ def test_hubspot_exports_give_the_hand_computed_metrics(runner) -> None:
 def test_duplicates_are_counted_in_a_positioned_warning(runner) -> None:
     result = _audit(runner, CASES / "audit" / "client.yaml", "--format", "json")
     where = f"{CASES / 'audit' / 'client.yaml'}:13:14: audit.exports[path=exports/contacts.csv].path"
+    deals = f"{CASES / 'audit' / 'client.yaml'}:14:14: audit.exports[path=exports/deals.csv].path"
     assert result.stderr.splitlines() == [
-        f"{where}: warning: export 'exports/contacts.csv' has 1 duplicate row by 'Record ID': the last row of each id is used"
+        f"{where}: warning: export 'exports/contacts.csv' has 1 duplicate row by 'Record ID': the last row of each id is used",
+        f"{deals}: warning: export 'exports/deals.csv' has 1 row in a pipeline no deal stage names: 'Renewals' (1); "
+        "the stages name 'new-business', so its value maps to no stage",
     ]
 
 

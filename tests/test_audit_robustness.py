@@ -103,6 +103,33 @@ SALESFORCE_FOOTER = (
 )
 
 
+def test_rows_in_a_pipeline_no_stage_names_are_named_in_a_warning(tmp_path: Path, runner) -> None:
+    # The stages name the pipeline 'new-business', the export labels it 'Sales Pipeline': the
+    # value 'Won' is then a value no stage maps, with nothing to say why but this warning.
+    stages = (
+        "  - {id: open, name: Open, domain: sales, crm: {object: deal, field: dealstage, value: open,"
+        " pipeline: new-business}}\n"
+        "  - {id: won, name: Won, domain: sales, crm: {object: deal, field: dealstage, value: won,"
+        " pipeline: new-business}}\n"
+    )
+    data = (
+        "Record ID,Deal Stage,Pipeline\n1,Won,Sales Pipeline\n2,Open,Sales Pipeline\n3,Won,New Business\n"
+        "4,Open,Partners\n5,Open,\n"
+    )
+    client = _client(tmp_path, "deals.csv", data, stages)
+    client.write_text(client.read_text(encoding="utf-8").replace("object: contact", "object: deal"), encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{client}:9:14: audit.exports[path=deals.csv].path: warning: export 'deals.csv' has 3 rows in a pipeline "
+        "no deal stage names: 'Sales Pipeline' (2), 'Partners' (1); the stages name 'new-business', so those rows' "
+        "values map to no stage"
+    ]
+    metrics = json.loads(result.stdout)
+    assert metrics["stages"]["won"]["current"] == 1 and metrics["stages"]["open"]["current"] == 1
+    assert [(u["value"], u["records"]) for u in metrics["unmapped"]] == [("Open", 2), ("Won", 1)]
+
+
 def test_a_salesforce_reports_footer_is_no_records(tmp_path: Path, runner) -> None:
     data = (
         '"Opportunity ID","Opportunity Name","Stage","Created Date"\n"o1","A","Prospecting","1/5/2026"\n'

@@ -447,6 +447,7 @@ def _run(
     ids = {r["export"]: r["n"] for r in rows["records"] if r["sname"] == ""}
     result.sources, result.warnings = _sources(plans, stats, ids)
     result.warnings += _footers(project, sheets)
+    result.warnings += _other_pipelines(plans, tables, execute)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])
     return result
@@ -553,6 +554,53 @@ def _sources(
             named = p.export.columns is not None and p.export.columns.field
             warnings.append((where[:3] + ("columns", "field") if named else where, _no_changes(p)))
     return sources, warnings
+
+
+PIPELINES_NAMED = 3
+"""Pipelines a warning names before counting the rest."""
+
+
+def _other_pipelines(plans: list[ExportPlan], tables, execute) -> list[tuple[tuple[str | int, ...], str]]:
+    """A warning for each record export with rows in a pipeline no stage of its object names:
+    their values map to no stage, and the values no stage maps would list a stage's own
+    value ('Closed Won') without saying why (a pipeline labelled 'Sales Pipeline' where
+    the stages name 'new-business')."""
+    import ibis
+
+    from deliverables.backends.data import metrics
+    from deliverables.backends.data.plan import ANY
+
+    parts, known = [], {}
+    for p in plans:
+        named = {m.pipeline for candidates in p.values.values() for m in candidates}
+        if not p.layout.pipeline or not p.layout.current or not named or ANY in named:
+            continue
+        known[p.index] = named
+        table = tables[p.index]
+        rows = table.mutate(pk=metrics.norm(dates.strip(table[p.layout.pipeline])))
+        rows = rows.filter((rows.pk != "") & ~rows.pk.isin(sorted(named)))
+        found = rows.group_by("pk").aggregate(n=rows.count(), shown=dates.strip(rows[p.layout.pipeline]).min())
+        parts.append(found.mutate(export=ibis.literal(p.index, "int64")))
+    if not parts:
+        return []
+    found = execute(ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0])
+    warnings = []
+    for p in plans:
+        mine = sorted((r for r in found if r["export"] == p.index), key=lambda r: (-r["n"], r["shown"]))
+        if not mine:
+            continue
+        listed = ", ".join(f"'{r['shown']}' ({r['n']:,})" for r in mine[:PIPELINES_NAMED])
+        more = f" and {len(mine) - PIPELINES_NAMED:,} more" if len(mine) > PIPELINES_NAMED else ""
+        stages = sorted({m.stage.crm.pipeline for c in p.values.values() for m in c if m.stage.crm.pipeline})
+        total = sum(r["n"] for r in mine)
+        message = (
+            f"export '{p.export.path}' has {_rows(total, 'row')} in a pipeline no {p.export.object} stage names: "
+            f"{listed}{more}; the stages name {', '.join(map(repr, stages))}, so "
+            + ("its value maps" if total == 1 else "those rows' values map")
+            + " to no stage"
+        )
+        warnings.append((("audit", "exports", p.index, "path"), message))
+    return warnings
 
 
 def _no_changes(p: ExportPlan) -> str:
