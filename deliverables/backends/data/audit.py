@@ -577,9 +577,11 @@ def _other_pipelines(plans: list[ExportPlan], tables, execute) -> list[tuple[tup
             continue
         known[p.index] = named
         table = tables[p.index]
-        rows = table.mutate(pk=metrics.norm(dates.strip(table[p.layout.pipeline])))
-        rows = rows.filter((rows.pk != "") & ~rows.pk.isin(sorted(named)))
-        found = rows.group_by("pk").aggregate(n=rows.count(), shown=dates.strip(rows[p.layout.pipeline]).min())
+        # The few distinct cells first, each read once, then their pipelines.
+        cells = table.group_by(raw=table[p.layout.pipeline]).aggregate(n=table.count())
+        cells = cells.mutate(pk=metrics.norm(dates.strip(cells.raw)), shown=dates.strip(cells.raw))
+        cells = cells.filter((cells.pk != "") & ~cells.pk.isin(sorted(named)))
+        found = cells.group_by("pk").aggregate(n=cells.n.sum(), shown=cells.shown.min())
         parts.append(found.mutate(export=ibis.literal(p.index, "int64")))
     if not parts:
         return []
