@@ -277,6 +277,18 @@ def test_no_break_and_ideographic_spaces_at_a_cells_ends_are_white_space(tmp_pat
     _contacts(metrics)
 
 
+def test_a_utf8_export_with_a_line_in_windows_1252_reads_both(tmp_path: Path, runner) -> None:
+    # A UTF-8 export (with its BOM) a spreadsheet added a Windows-1252 line to: 'Qualifié'
+    # is one value in both encodings, not 'QualifiÃ©' beside it, and the header is intact.
+    data = (
+        b"\xef\xbb\xbf" + HEADER.encode() + b"\n1,Lead,2026-01-01,\n2,Marketing Qualified Lead,2026-01-01,2026-01-11\n"
+        b"3,Qualifi\xc3\xa9,,\n4,Qualifi\xe9,,\n"
+    )
+    metrics = _metrics(runner, _client(tmp_path, "e.csv", data))
+    assert metrics["stages"] == CONTACTS
+    assert metrics["unmapped"] == [{"object": "contact", "field": "lifecyclestage", "value": "Qualifié", "records": 2}]
+
+
 def test_line_breaks_inside_quoted_cells_are_part_of_the_cell(tmp_path: Path, runner, monkeypatch) -> None:
     data = HEADER + ',Notes\n1,Lead,2026-01-01,,"first line\nsecond line"\n2,Lead,bad date,,x\n'
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data)) == [

@@ -111,10 +111,24 @@ def _encoding(path: Path) -> tuple[str | None, bool]:
     return (None, empty) if utf8 else ("cp1252", False)
 
 
+def _utf8_else_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Read the bytes UTF-8 cannot as Windows-1252: a file saved in either decodes alike,
+    and so does one mixing them (a UTF-8 export a spreadsheet added a line to), where
+    reading it all as Windows-1252 turned every 'é' of its UTF-8 lines into 'Ã©'."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("deliver-utf8-else-cp1252", _utf8_else_cp1252)
+
+
 def _transcode(path: Path, folder: str, encoding: str = "cp1252") -> Path:
-    """A UTF-8 copy of a file in another encoding (its byte order mark, if any, dropped)."""
+    """A UTF-8 copy of a file in another encoding (its byte order mark, if any, dropped);
+    for Windows-1252, whatever of it is UTF-8 read as UTF-8 (`_utf8_else_cp1252`)."""
     target = Path(folder) / (path.stem + ".utf8.csv")
-    with open(path, encoding=encoding, errors="replace", newline="") as src, open(target, "w", encoding="utf-8") as out:
+    encoding, errors = ("utf-8-sig", "deliver-utf8-else-cp1252") if encoding == "cp1252" else (encoding, "replace")
+    with open(path, encoding=encoding, errors=errors, newline="") as src, open(target, "w", encoding="utf-8") as out:
         while chunk := src.read(1 << 20):
             out.write(chunk)
     return target
