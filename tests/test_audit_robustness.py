@@ -559,3 +559,15 @@ def test_unreadable_dates_name_the_date_format_that_reads_them(
         metrics = _metrics(runner, _client(tmp_path / "b", "e.csv", data, more=f", date_format: '{date_format}'"))
         assert metrics["stages"] == CONTACTS
         assert metrics["transitions"] == LEAD_TO_MQL
+
+
+def test_the_text_audit_cuts_a_value_holding_a_pasted_note(tmp_path: Path, runner) -> None:
+    # A 10,799-character value printed whole filled the terminal: quoted as errors quote cells.
+    note = ("Called, no answer " * 600).strip()
+    result = runner.invoke(
+        cli, ["audit", str(_client(tmp_path, "e.csv", f'{HEADER}\n1,Lead,2026-01-01,\n2,"{note}",,\n'))]
+    )
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if "Called" in line] == [
+        f"  contact.lifecyclestage '{note[:60]}'… (10,799 characters): 1 record"
+    ]

@@ -70,9 +70,11 @@ def text_report(project, result) -> list[str]:
     if moves:
         lines += ["", *_table(("transition", "entered", "converted", "rate", "median days"), moves)]
     if metrics["unmapped"]:
+        from deliverables.backends.data.audit import quoted  # a pasted note is cut, as in messages
+
         lines += ["", "values no stage maps:"]
         lines += [
-            f"  {u['object']}.{u['field']} {u['value']!r}: {_plural(u['records'], 'record')}"
+            f"  {u['object']}.{u['field']} {quoted(u['value'])}: {_plural(u['records'], 'record')}"
             for u in metrics["unmapped"]
         ]
     q = metrics["quality"]

@@ -222,7 +222,7 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
                 r["row"],
                 0,
                 "",
-                f"column '{columns[r['slot']]}': unreadable date {_shown(r['bad'])}; expected {dates.EXPECTED}"
+                f"column '{columns[r['slot']]}': unreadable date {quoted(r['bad'])}; expected {dates.EXPECTED}"
                 + dates.serial_hint(r["bad"]),
             )
             for r in rows
@@ -240,7 +240,7 @@ SHOWN_CHARACTERS = 60
 """Characters of a cell an error message quotes: a 10,000-character cell is cut."""
 
 
-def _shown(text: str) -> str:
+def quoted(text: str) -> str:
     """A cell quoted for a message (`repr`, so control characters show), cut to SHOWN_CHARACTERS."""
     if len(text) <= SHOWN_CHARACTERS:
         return repr(text)
