@@ -65,7 +65,9 @@ def test_a_narrow_export_is_held_whole_without_asking(tmp_path: Path, con) -> No
     path = tmp_path / "e.csv"
     path.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     asked = []
-    table, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: asked.append(header) or set())
+    table, read = files.load_file(
+        con, path, "export_0", str(tmp_path), keep=lambda header: asked.append(header) or set()
+    )
     assert asked == []
     assert table.columns == (files.ROW, *HEADER.split(","))
     assert read.columns == tuple(HEADER.split(","))
@@ -110,13 +112,17 @@ def test_a_last_record_that_looks_like_a_footer_through_the_columns_read_is_a_re
     data = f"{header}\n1,Lead,{','.join('x' * len(UNREAD))}\n{blank}\n2,,{'y' + ',' * (len(UNREAD) - 1)}\n"
     path = tmp_path / "e.csv"
     path.write_text(data, encoding="utf-8")
-    _, read = files.load_file(con, path, "export_0", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"})
+    _, read = files.load_file(
+        con, path, "export_0", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"}
+    )
     assert read.footer == 0
     assert con.raw_sql('SELECT count(*) FROM "export_0"').fetchone()[0] == 3
     # The same file without its unread values: a footer of one line.
     cut = "Record ID,Lifecycle Stage\n1,Lead\n,\n2,\n"
     path.write_text(cut, encoding="utf-8")
-    _, read = files.load_file(con, path, "export_1", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"})
+    _, read = files.load_file(
+        con, path, "export_1", str(tmp_path), keep=lambda header: {"Record ID", "Lifecycle Stage"}
+    )
     assert read.footer == 2
 
 

@@ -80,7 +80,9 @@ def _open(
                 )
                 problems.append(doc.problem(where, f"export file '{path}' {what}"))
                 continue
-            tables[i], sheets[i] = files.load_file(con, path, f"export_{i}", folder, export.sheet, _reads(project, doc, i))
+            tables[i], sheets[i] = files.load_file(
+                con, path, f"export_{i}", folder, export.sheet, _reads(project, doc, i)
+            )
         except files.NoSheet as exc:
             problems.append(doc.problem(("audit", "exports", i, "sheet"), f"export '{export.path}' {exc}"))
         except files.Unreadable as exc:
