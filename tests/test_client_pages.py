@@ -28,6 +28,9 @@ TOOL_TEXT = {
     "a date nobody chose": r"\b2000-01-01\b|\b1 January 2000\b|\b20000101\b",
     "'Unassigned'": r"\bunassigned\b",
     "a count of itself": r"\b(\d+) of \1 \w+s\b|\b(\d+) stages\b[^;]*; \2 still\b",
+    "a plural after one": r"(?<![\d.,])\b1 (golden )?(stages|terms|items|people|owners|domains|meetings|questions|"
+    r"changes|approvals|records|values|rows|days|weeks|months)\b",
+    "a count of none": r"(?<![\d.,])\b0 (golden )?(stages|terms|items|people|owners|domains|meetings|questions)\b",
 }
 """What must never appear on a client page, by what it is."""
 
@@ -83,6 +86,8 @@ def test_the_scan_finds_each_kind_of_offender():
         "a date nobody chose": "Version v0 · 1 January 2000",
         "'Unassigned'": "Unassigned",
         "a count of itself": "42 of 42 items still ASSUMED",
+        "a plural after one": "this is v0, 1 stages read lane by lane",
+        "a count of none": "0 golden stages mark the transitions",
     }
     assert set(samples) == set(TOOL_TEXT)
     for what, text in samples.items():
