@@ -92,3 +92,28 @@ def test_zero_width_characters_inside_a_value_are_kept(tmp_path: Path) -> None:
     path.write_text('client:\n  name: "\\u200bTeam 👩\\u200d💻 Co\\u200b"\n', encoding="utf-8")
     project, _ = load_project(path)
     assert project.client.name == "Team 👩\u200d💻 Co"
+
+
+def test_bullets_pasted_with_list_items_are_taken_off_with_a_warning(tmp_path: Path) -> None:
+    """`• Visit recorded` pasted from Word would print as `▸ • Visit recorded` on every page."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client: {name: Acme}\ndate: 2026-11-20\nstages:\n  - id: mql\n    name: MQL\n    domain: lead\n"
+        '    entry:\n      - • Visit recorded\n      - "\\t–\\u00a0No form submitted"\n      - -10% discount accepted\n'
+        '    drop_off_reasons: ["\\uf0b7 Too small", Price - too high]\n'
+        '  - id: sql\n    name: SQL\n    domain: sales\n    entry: "• Call booked\\n• Deal created"\n',
+        encoding="utf-8",
+    )
+    project, warnings = load_project(path)
+    mql, sql = project.stages
+    assert mql.entry == ("Visit recorded", "No form submitted", "-10% discount accepted")
+    assert mql.drop_off_reasons == ("Too small", "Price - too high")
+    assert sql.entry == ("Call booked\nDeal created",)
+    taken = "the documents draw their own bullets"
+    assert [str(w) for w in warnings] == [
+        f"{path}:8:9: stages[id=mql].entry[0]: warning: took the pasted bullet '•' off this entry criterion; {taken}",
+        f"{path}:9:9: stages[id=mql].entry[1]: warning: took the pasted bullet '–' off this entry criterion; {taken}",
+        f"{path}:11:24: stages[id=mql].drop_off_reasons[0]: warning: took the pasted bullet '\uf0b7' off this"
+        f" drop-off reason; {taken}",
+        f"{path}:15:12: stages[id=sql].entry: warning: took the pasted bullet '•' off this entry criterion; {taken}",
+    ]

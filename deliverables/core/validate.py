@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 
 from deliverables.core import model
+from deliverables.core.bullets import without_pasted_bullets
 from deliverables.core.errors import InputError, Problem
 from deliverables.core.people import one_name_per_person
 from deliverables.core.source import Document, describe, load_document
@@ -39,7 +40,8 @@ def validate_document(doc: Document) -> model.Project:
     """The typed project of a parsed document, or `InputError` with all problems."""
     problems = list(cross_check(doc))
     data, renamed = one_name_per_person(doc)
-    doc.warnings += [w for w in renamed if w not in doc.warnings]
+    data, unmarked = without_pasted_bullets(doc, data)
+    doc.warnings += [w for w in renamed + unmarked if w not in doc.warnings]
     try:
         project = model.Project.model_validate(data)
     except pydantic.ValidationError as exc:
