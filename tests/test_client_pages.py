@@ -27,7 +27,7 @@ TOOL_TEXT = {
     "a doubled possessive": r"\w[sS]'s\b",
     "a date nobody chose": r"\b2000-01-01\b|\b1 January 2000\b|\b20000101\b",
     "'Unassigned'": r"\bunassigned\b",
-    "a count of itself": r"\b(\d+) of \1 \w+s\b|\b(\d+) stages\b[^;]*; \2 still\b",
+    "a count of itself": r"\b(\d+) of \1 \w+s\b|\b(\d+) stages\b[^;]*; \2 still\b|\b1 of 1 (stage|term|item)s?\b|\ball [01] \w+",
     "a plural after one": r"(?<![\d.,])\b1 (golden )?(stages|terms|items|people|owners|domains|meetings|questions|"
     r"changes|approvals|records|values|rows|days|weeks|months)\b",
     "a count of none": r"(?<![\d.,])\b0 (golden )?(stages|terms|items|people|owners|domains|meetings|questions)\b",

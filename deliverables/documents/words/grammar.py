@@ -28,7 +28,9 @@ def count(number: int, noun: str, many: str | None = None) -> str:
 
 
 def of(number: int, total: int, noun: str) -> str:
-    """A count with its meaning: `5 of 21 stages`, `all 21 stages`, `both stages`, `1 of 1 stage`."""
+    """A count with its meaning: `5 of 21 stages`, `all 21 stages`, `both stages`, `1 stage` (the whole of one)."""
+    if number == total == 1:
+        return count(total, noun)
     if number == total == 2:
         return f"both {plural_of(noun)}"
     if number == total > 1:
