@@ -416,6 +416,18 @@ def test_after_the_last_review_meeting_next_steps_are_due_before_signoff_by_the_
     assert ", before sign-off\n" in undated
 
 
+def test_after_the_final_review_the_next_steps_name_the_handoff_meeting() -> None:
+    """The agenda promises who does what before the handoff and who attends it; the last slide says so."""
+    later = {"meeting: kickoff": "meeting: final-review\nnext_meeting: 2026-11-20"}
+    text = outline(one("refinement-deck", small(2, **later)))
+    assert "Who does what before Handoff on 20 November 2026, and who attends it" in text
+    steps = text.rsplit("=== slide", 1)[-1]
+    assert "   Handoff on 20 November 2026\n" in steps
+    assert "Handing over the architecture, the documentation package and the maintenance schedule" in steps
+    assert "Who attends: " in steps
+    assert "Final architecture" not in text
+
+
 def test_refinement_next_steps_title_names_the_meeting_or_its_date() -> None:
     from docx_support import edited
 

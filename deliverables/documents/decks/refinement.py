@@ -21,7 +21,7 @@ from deliverables.documents.decks.common import (
     title_slide,
 )
 from deliverables.documents.words import due
-from deliverables.documents.words.due import meetings_after
+from deliverables.documents.words.due import meeting_after, meetings_after
 
 NAME = "refinement-deck"
 SUFFIXES = (".pptx",)
@@ -87,8 +87,8 @@ def _next(project: Project, words: Words, common: Words) -> Slide:
     paras = [para(words("next_version", project.version + 1, send_next(project, common)))]
     if steps:
         paras += [para(common("next_steps_heading"), "bold"), *steps]
-    if later:
-        after = later[0]
+    after = meeting_after(project)  # the handoff too, after the final review
+    if after:
         paras += [
             para(words("after_label", common("meeting_name", after), due.next_day(project)), "bold"),
             para(common("meeting_focus", after), level=1),

@@ -24,6 +24,12 @@ def meetings_after(project: Project) -> tuple[str, ...]:
     return tuple(m for m in later if m != "handoff")
 
 
+def meeting_after(project: Project) -> str | None:
+    """The key of the meeting after this version's (the handoff after the final review), or None after the handoff."""
+    index = MEETINGS.index(project.meeting) + 1
+    return MEETINGS[index] if index < len(MEETINGS) else None
+
+
 def next_day(project: Project) -> str:
     """The next meeting's date in the house long style, or "" when the file gives none."""
     return long_date(project.next_meeting) if project.next_meeting is not None else ""
