@@ -122,3 +122,14 @@ def test_folded_scalars_read_as_plain_text(tmp_path: Path) -> None:
     path.write_text("client:\n  name: >-\n    Acme\n    Analytics\ndate: 2026-11-20\n")
     project, warnings = load_project(path)
     assert (project.client.name, warnings) == ("Acme Analytics", [])
+
+
+def test_a_file_without_stages_is_refused_by_build_and_nothing_is_written(runner, tmp_path: Path) -> None:
+    """Every document is the stage architecture: without a stage the decks said 'All 0 stages of
+    v0 are ASSUMED' and the diagram '0 stages · all CONFIRMED'."""
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(CASES / "no-stages.yaml"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{CASES / 'no-stages.yaml'}:4:9: stages: no stages to build documents from")
+    assert "Traceback" not in result.output
+    assert not out.exists()

@@ -28,6 +28,9 @@ def check_file(path: Path, *, final: bool = False, strict: bool = False) -> File
         return FileReport(str(path), list(exc.problems))
     assumed = project.assumed_count()
     summary = f"{count(len(project.stages), 'stage')}, {count(assumed, 'item')} assumed"
+    problems = validate.unbuildable_problems(doc, project)
+    if problems:
+        return FileReport(str(path), problems + list(doc.warnings))
     problems = list(doc.warnings) + _layout_problems(doc, project)
     problems += [p for p in _build_warnings(doc, project) if p not in problems]
     return FileReport(str(path), problems, lint(doc, project, final=final, strict=strict), summary)

@@ -55,6 +55,18 @@ def validate_document(doc: Document) -> model.Project:
     return project
 
 
+NO_STAGES = (
+    "no stages to build documents from: list the stage architecture under `stages`"
+    " (each with id, name and domain; `deliver new NAME --from standard` scaffolds one)"
+)
+
+
+def unbuildable_problems(doc: Document, project: model.Project) -> list[Problem]:
+    """What stops every document from being built: each is the stage architecture, and
+    without a stage they would count 0 stages read lane by lane."""
+    return [] if project.stages else [doc.problem(("stages",), NO_STAGES)]
+
+
 UNDATED = 'no `date` for this version: the documents say "undated draft" where the date goes; add `date: YYYY-MM-DD`'
 
 

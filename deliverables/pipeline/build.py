@@ -106,10 +106,13 @@ def context(source: Path, out_root: Path | None = None, theme: Path | None = Non
     """The base build context of a client file: its model, the previous version and the theme."""
     from deliverables.core.context import Context
     from deliverables.core.source import load_document
-    from deliverables.core.validate import validate_document
+    from deliverables.core.validate import unbuildable_problems, validate_document
 
     doc = load_document(source, text)
     project = validate_document(doc)
+    unbuildable = unbuildable_problems(doc, project)
+    if unbuildable:
+        raise InputError([*unbuildable, *doc.warnings])
     previous = load_previous(out_root, project) if out_root is not None else None
     try:
         chosen = resolve_theme(source, project, theme)
