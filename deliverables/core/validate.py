@@ -18,7 +18,7 @@ import pydantic
 from deliverables.core import model
 from deliverables.core.bullets import without_pasted_bullets
 from deliverables.core.errors import InputError, Problem
-from deliverables.core.people import one_name_per_person
+from deliverables.core.people import one_name_per_person, person_key
 from deliverables.core.source import Document, describe, load_document
 from deliverables.core.suggest import did_you_mean
 
@@ -230,7 +230,7 @@ def cross_check(doc: Document) -> Iterator[Problem]:
     yield from _crm_names(doc, stages)
     domains = set(model.CANONICAL_DOMAINS) | {str(d.get("id")) for _, d in declared}
     stage_ids = [str(s.get("id")) for _, s in stages if s.get("id") is not None]
-    parties = party_ids(data)
+    parties, people = party_ids(data), _people_named(data)
     for i, stage in stages:
         here = ("stages", i)
         domain = stage.get("domain")
@@ -245,20 +245,21 @@ def cross_check(doc: Document) -> Iterator[Problem]:
         for key in ("owner", "confirm_with"):
             value = stage.get(key)
             if isinstance(value, str) and value not in parties:
-                yield doc.problem(here + (key,), _unknown_party(value, parties))
+                yield doc.problem(here + (key,), _unknown_party(value, parties, people))
     for i, term in _items(data, "terms"):
         approvals = term.get("approvals")
         for approver in approvals if isinstance(approvals, dict) else ():
             if approver not in parties:
-                yield doc.problem(("terms", i, "approvals", approver), _unknown_party(approver, parties), key=True)
+                problem = _unknown_party(approver, parties, people)
+                yield doc.problem(("terms", i, "approvals", approver), problem, key=True)
         for j, comment in _items(term, "comments"):
             who = comment.get("who")
             if isinstance(who, str) and who not in parties:
-                yield doc.problem(("terms", i, "comments", j, "who"), _unknown_party(who, parties))
+                yield doc.problem(("terms", i, "comments", j, "who"), _unknown_party(who, parties, people))
     for i, signoff in _items(data, "signoffs"):
         by = signoff.get("by")
         if isinstance(by, str) and by not in parties:
-            yield doc.problem(("signoffs", i, "by"), _unknown_party(by, parties))
+            yield doc.problem(("signoffs", i, "by"), _unknown_party(by, parties, people))
     yield from _check_measures(doc, stage_ids, parties)
     yield from _check_enablement(doc, parties)
     current = data.get("current_state") if isinstance(data, dict) else None
@@ -327,6 +328,26 @@ def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
+def _people_named(data: Any) -> dict[str, tuple[str, str]]:
+    """Stakeholder ids, and which of their fields matched, by the name or title an owner or
+    approver may be written as instead (`Dana Ortiz`, `VP RevOps`: case, spacing and accents
+    aside); a title two people share names neither."""
+    found: dict[str, tuple[str, str]] = {}
+    titles: dict[str, set[str]] = {}
+    for _, person in _items(data, "stakeholders"):
+        ident = person.get("id")
+        if not isinstance(ident, str):
+            continue
+        if isinstance(person.get("name"), str) and person["name"].strip():
+            found.setdefault(person_key(person["name"]), (ident, "name"))
+        if isinstance(person.get("title"), str) and person["title"].strip():
+            titles.setdefault(person_key(person["title"]), set()).add(ident)
+    for title, ids in titles.items():
+        if len(ids) == 1:
+            found.setdefault(title, (next(iter(ids)), "title"))
+    return found
+
+
 def party_ids(data: Any) -> set[str]:
     """Every id an owner, approver or signer may name."""
     departments = set(model.STANDARD_DEPARTMENTS)
@@ -373,7 +394,10 @@ def _unknown(what: str, found: str, choices: Iterable[str], advice: str) -> str:
     return f"unknown {what} '{found}'{hint}{tail}"
 
 
-def _unknown_party(found: str, parties: set[str]) -> str:
+def _unknown_party(found: str, parties: set[str], people: dict[str, tuple[str, str]] | None = None) -> str:
+    if person_key(found) in (people or {}):
+        ident, what = (people or {})[person_key(found)]
+        return f"unknown stakeholder or department '{found}' (did you mean '{ident}'? it is that stakeholder's {what})"
     hint = did_you_mean(found, parties)
     if hint:
         return f"unknown stakeholder or department '{found}'{hint}"
