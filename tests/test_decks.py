@@ -428,6 +428,24 @@ def test_after_the_final_review_the_next_steps_name_the_handoff_meeting() -> Non
     assert "Final architecture" not in text
 
 
+def test_with_nothing_assumed_the_agenda_gives_the_open_items_time_to_the_sign_off() -> None:
+    """No open-items slide follows, so the agenda must not promise 25 minutes of ASSUMED items."""
+    settled = {
+        "meeting: kickoff": "meeting: final-review",
+        "    status: confirmed\n": "",
+        "    domain: ": "    status: confirmed\n    domain: ",
+        "lee: pending": "lee: approved",
+        "ana: rejected": "ana: approved",
+    }
+    ctx = small(2, **settled)
+    assert ctx.project.assumed_count() == 0
+    text = outline(one("refinement-deck", ctx))
+    agenda = text[text.index("=== slide 2 ") : text.index("=== slide 3 ")]
+    assert "60 minutes to sign off v2\n" in agenda
+    assert "| Sign-off | Nothing is ASSUMED any more: each leader signs for the definitions in their scope" in agenda
+    assert "ASSUMED item" not in agenda and "open items" not in agenda
+
+
 def test_refinement_next_steps_title_names_the_meeting_or_its_date() -> None:
     from docx_support import edited
 

@@ -48,7 +48,8 @@ def view(project: Project, ctx: Context) -> Deck | None:
     body += architecture_slides(project, common, "architecture")
     body += [questions_slide(project, common, "open-items"), _next(project, words, common)]
     head = [title_slide(project, ctx, words, common, upcoming=True)]
-    slides, sections = assemble(words, head, body, project.version, due.next_meeting_on(project, ctx))
+    settled = project.assumed_count() == 0
+    slides, sections = assemble(words, head, body, project.version, due.next_meeting_on(project, ctx), settled)
     name = files(project)[0]
     return Deck(
         name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
