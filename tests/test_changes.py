@@ -132,3 +132,10 @@ def test_renaming_an_exit_target_changes_only_that_stage():
     )
     new = load_project(CASES / "v0.yaml", text)[0]
     assert [c.kind for c in changelog(old, new)] == ["stage-renamed"]
+
+
+def test_a_signoff_change_names_its_scope_in_words_and_its_date_as_every_page_does():
+    old = project("v0.yaml")
+    new = edited("v0.yaml", "{by: dana, scope: definitions}", "{by: dana, scope: edge-cases, date: 2026-11-09}")
+    subjects = {c.subject: c.summary for c in changelog(old, new)}
+    assert subjects["Sign-off (edge cases): Dana Ortiz, VP RevOps"] == "Not expected → signed 9 November 2026"

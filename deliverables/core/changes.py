@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from deliverables.core.context import Context
+from deliverables.core.dates import long_date
 from deliverables.core.model import Project, Signoff, Stage, Term
 from deliverables.core.worddiff import Segment, marked, word_diff
 
@@ -280,7 +281,7 @@ def _signoff_changes(old: Project, new: Project) -> list[Change]:
         if was == now:
             continue
         project = new if now else old
-        subject = f"Sign-off ({key[1]}): {_party(project, key[0])}"
+        subject = f"Sign-off ({key[1].replace('-', ' ')}): {_party(project, key[0])}"
         summary = f"{_signed(was)} {ARROW} {_signed(now)}"
         changes.append(Change("signoff-changed", subject, summary[:1].upper() + summary[1:]))
     return changes
@@ -289,4 +290,4 @@ def _signoff_changes(old: Project, new: Project) -> list[Change]:
 def _signed(signoff: Signoff | None) -> str:
     if signoff is None:
         return "not expected"
-    return f"signed {signoff.date.isoformat()}" if signoff.date else "awaiting signature"
+    return f"signed {long_date(signoff.date)}" if signoff.date else "awaiting signature"
