@@ -74,3 +74,19 @@ def test_the_overview_page_of_a_large_diagram_cuts_a_200_character_title(tmp_pat
     title = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[0]
     assert title.startswith("XXXXXXXXXX") and title.endswith("…")
     assert len(title) < 100
+
+
+LONG_WORDS = "Weiß & Großmann Überseehandelsgesellschaft mbH – Niederlassung Zürich und Umgebung"
+
+
+def test_a_long_client_name_of_words_gives_way_to_what_the_picture_is(tmp_path: Path) -> None:
+    """'… Zürich · Lifecycle Architectu…' cut the document's own name mid-word."""
+    from pypdf import PdfReader
+
+    svg, _ = _svg(tmp_path, LONG_WORDS)
+    title = re.search(rb">(Wei[^<]*)</text>", svg).group(1).decode().replace("&amp;", "&")
+    assert title.startswith("Weiß & Großmann") and title.endswith(" … · Lifecycle Architecture v1")
+    _, files = _svg(tmp_path, LONG_WORDS, stages=40)
+    pdf = next(data for file, data in files.items() if file.endswith(".pdf"))
+    first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[0]
+    assert first.startswith("Weiß & Großmann") and first.endswith(" … · Lifecycle Architecture v1 · Overview")

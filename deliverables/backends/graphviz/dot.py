@@ -194,9 +194,19 @@ def _title(
 
 
 def _one_line(text: str, room: float, size: float, bold: bool) -> str:
-    """The text, or as much of it as fits one line of `room` points with an ellipsis (a very long client name)."""
+    """The text, or as much of it as fits one line of `room` points with an ellipsis (a very long client name).
+
+    A title `client · what it is` is shortened in the client's name, word by word, so that
+    what the picture is stays whole ('Weiß & Großmann … · Lifecycle Architecture v1')."""
     if measure.text_width(text, size, bold) <= room:
         return text
+    head, sep, rest = text.partition(" · ")
+    words = head.split()[:-1]
+    while sep and words:
+        shortened = f"{' '.join(words).rstrip(',;:–—- ')} … · {rest}"
+        if measure.text_width(shortened, size, bold) <= room:
+            return shortened
+        words.pop()
     return measure.wrap_words(text, room, size, bold, max_lines=1)[0]
 
 

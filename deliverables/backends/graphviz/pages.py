@@ -109,6 +109,13 @@ def _cut(text: str, font: str, size: float, room: float) -> str:
     """The text, or its start with an ellipsis when it is wider than `room` points (a very long name)."""
     if stringWidth(text, font, size) <= room:
         return text
+    head, sep, rest = text.partition(" · ")
+    words = head.split()[:-1]
+    while sep and words:  # `client · what it is`: the client's name gives way, word by word
+        shortened = f"{' '.join(words).rstrip(',;:–—- ')} … · {rest}"
+        if stringWidth(shortened, font, size) <= room:
+            return shortened
+        words.pop()
     while text and stringWidth(text + "…", font, size) > room:
         text = text[:-1]
     return text.rstrip() + "…"
