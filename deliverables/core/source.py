@@ -250,6 +250,8 @@ def _compose(text: str, name: str) -> Node | None:
         return yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _unclosed_quote(exc):  # the end of the file is no place to look for a missing quote
+            mark = exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise InputError([Problem(name, line, column, "", _yaml_message(exc))]) from None
     except YAMLError as exc:
@@ -258,8 +260,15 @@ def _compose(text: str, name: str) -> Node | None:
         raise InputError([Problem(name, 1, 1, "", f"nesting deeper than {MAX_DEPTH} levels")]) from None
 
 
+def _unclosed_quote(exc: MarkedYAMLError) -> bool:
+    """A quoted value that runs to the end of the file: its closing quote is missing."""
+    return "quoted scalar" in (exc.context or "") and "end of stream" in (exc.problem or "") and bool(exc.context_mark)
+
+
 def _yaml_message(exc: MarkedYAMLError) -> str:
     problem = exc.problem or "invalid YAML"
+    if _unclosed_quote(exc):
+        return "this quoted value is never closed: the file ends before its closing quote; add it"
     if "'\\t'" in problem:
         return "tab character in indentation; indent with spaces"
     if "mapping values are not allowed" in problem:
