@@ -94,3 +94,21 @@ def test_scaffold_for_another_crm_leaves_out_the_architectures_mappings(runner, 
     assert project.client.crm == "salesforce"
     assert [s.id for s in project.stages if s.crm is not None] == []
     assert [w.where for w in warnings] == ["architect"]  # only the architect to name
+
+
+def test_two_clients_named_in_cjk_get_folders_of_their_own(runner, tmp_path: Path, monkeypatch) -> None:
+    """Both were scaffolded with `slug: client`: the second one's build was refused, the folder being the first's."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("株式会社テスト", "株式会社サンプル"):
+        assert runner.invoke(cli, ["new", name]).exit_code == 0
+    files = sorted(tmp_path.glob("client-*.yaml"))
+    slugs = {load_project(path)[0].client.slug for path in files}
+    assert len(files) == 2 and {f"{slug}.yaml" for slug in slugs} == {path.name for path in files}
+
+
+def test_a_blank_name_is_refused_as_such(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["new", "  "])
+    assert result.exit_code == 1
+    assert "the client's name is empty" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -624,10 +624,7 @@ class Project(Model):
         short hash so two such clients never share a folder."""
         if self.client.slug:
             return slugify(self.client.slug)
-        import hashlib
-
-        digest = hashlib.sha256(self.client.name.encode("utf-8")).hexdigest()[:8]
-        return slugify(self.client.name) or f"client-{digest}"
+        return name_slug(self.client.name)
 
     def domain_order(self) -> tuple[str, ...]:
         """Domains in use, canonical ones first, then declared ones."""
@@ -741,6 +738,14 @@ def department_title(key: str) -> str:
 
 
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
+def name_slug(name: str) -> str:
+    """The folder name a client's name gives: its slug, or for a name with no Latin letters or
+    digits (e.g. in CJK script) a stable short hash, so two such clients never share a folder."""
+    import hashlib
+
+    return slugify(name) or f"client-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
 def slugify(text: str) -> str:
