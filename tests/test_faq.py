@@ -203,3 +203,11 @@ def test_the_faq_names_the_dated_next_meeting_on_its_cover_and_where_an_answer_m
     assert "the next meeting" not in markdown
     plain = faq(context(path))[0]
     assert "Next meeting" not in plain and "may change at the next meeting." in plain
+
+
+def test_a_definition_without_its_full_stop_does_not_run_into_the_next_sentence():
+    text = edited(EXAMPLE, ("or that has\n      asked for a demo.", "or that has\n      asked for a demo"))
+    mql = answer(faq(context(EXAMPLE, text))[0], "When exactly do I move a lead to Marketing")
+    assert "or that has asked for a demo. Leads usually arrive from" in mql
+    quoted = edited(EXAMPLE, ("or that has\n      asked for a demo.", 'or that has\n      "asked for a demo."'))
+    assert 'has "asked for a demo." Leads' in answer(faq(context(EXAMPLE, quoted))[0], "When exactly do I move")

@@ -6,6 +6,7 @@ document ever prints "item(s)" or "Holdings's".
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 IRREGULAR = {"entry": "entries", "person": "people", "company": "companies", "query": "queries"}
@@ -62,8 +63,24 @@ def verb(number: int, singular: str, plural: str) -> str:
     return singular if number == 1 else plural
 
 
+_ENDS = ".!?…。！？:;"
+
+
+def sentence(text: str) -> str:
+    """Client text ending as a sentence, so that the next sentence does not run on from it:
+    `A lead that asked for a demo` gains its full stop; text already ending in punctuation
+    (inside a closing quote or bracket too) or in a CJK character is left as written."""
+    text = text.rstrip()
+    if not text or text[-1] in _ENDS or unicodedata.east_asian_width(text[-1]) in ("W", "F"):
+        return text
+    if text[-1] in "\"'”’»)]" and len(text) > 1 and text[-2] in _ENDS:
+        return text
+    return f"{text}."
+
+
 FILTERS = {
     "count": count,
+    "sentence": sentence,
     "of": of,
     "possessive": possessive,
     "and_list": and_list,
