@@ -446,6 +446,21 @@ def test_with_nothing_assumed_the_agenda_gives_the_open_items_time_to_the_sign_o
     assert "ASSUMED item" not in agenda and "open items" not in agenda
 
 
+def test_a_kickoff_with_nothing_assumed_gives_the_assumptions_time_to_a_discussion() -> None:
+    settled = {
+        "    status: confirmed\n": "",
+        "    domain: ": "    status: confirmed\n    domain: ",
+        "lee: pending": "lee: approved",
+        "ana: rejected": "ana: approved",
+    }
+    ctx = small(0, **settled)
+    assert ctx.project.assumed_count() == 0
+    text = outline(one("kickoff-deck", ctx))
+    agenda = text[text.index("=== slide 2 ") : text.index("=== slide 3 ")]
+    assert "| Discussion | Every item is confirmed: questions on the definitions" in agenda
+    assert "ASSUMED item" not in agenda and "assumptions block" not in agenda
+
+
 def test_refinement_next_steps_title_names_the_meeting_or_its_date() -> None:
     from docx_support import edited
 

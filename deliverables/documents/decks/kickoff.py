@@ -51,7 +51,7 @@ def view(project: Project, ctx: Context) -> Deck:
     body += [_next_steps(project, words, common), _plan(project, words, common)]
     upcoming = due.next_meeting_on(project, ctx)
     head = [title_slide(project, ctx, words, common, upcoming=True)]
-    slides, sections = assemble(words, head, body, project.version, upcoming)
+    slides, sections = assemble(words, head, body, project.version, upcoming, project.assumed_count() == 0)
     name = files(project)[0]
     return Deck(
         name, words("title", project.client.name), project.architect, footer(project, words, common), slides, sections
