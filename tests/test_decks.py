@@ -299,6 +299,13 @@ def test_every_slide_has_speaker_notes_saying_what_to_say_ask_and_decide(name: s
     for number, slide in enumerate(open_deck(one(name, small(1, small().project))).slides, 1):
         notes = slide.notes_slide.notes_text_frame.text
         assert all(f"{part}: " in notes for part in ("Say", "Ask", "Decide")), (number, notes)
+        # each its own paragraph, an empty one between, as the notes read aloud
+        assert "\nAsk: " not in notes.replace("\n\nAsk: ", "") and "\nDecide: " not in notes.replace(
+            "\n\nDecide: ", ""
+        ), (
+            number,
+            notes,
+        )
 
 
 @pytest.mark.parametrize("name", DECKS)
