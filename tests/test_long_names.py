@@ -90,3 +90,16 @@ def test_a_long_client_name_of_words_gives_way_to_what_the_picture_is(tmp_path: 
     pdf = next(data for file, data in files.items() if file.endswith(".pdf"))
     first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[0]
     assert first.startswith("Weiß & Großmann") and first.endswith(" … · Lifecycle Architecture v1 · Overview")
+
+
+def test_a_stage_name_too_long_for_its_box_gives_way_by_whole_words() -> None:
+    """A cut name ended 'After The Joint Weekl…'; the words that fit stay whole."""
+    from deliverables.backends import text as measure
+
+    name = "Qualified And Accepted By Both Marketing And Sales Development After The Joint Weekly Pipeline Review"
+    lines = measure.wrap_words(name, 160, 11, bold=True, max_lines=4)
+    assert len(lines) == 4 and lines[-1].endswith(" …")
+    shown = " ".join(lines).removesuffix(" …").split()
+    assert shown == name.split()[: len(shown)]
+    assert all(measure.text_width(line, 11, True) <= 160 for line in lines)
+    assert measure.wrap_words(LONG, 160, 11, bold=True, max_lines=1)[0].startswith("XXXX")

@@ -196,6 +196,13 @@ def _split_word(word: str, width: float, size: float, bold: bool) -> list[str]:
 
 
 def _ellipsize(line: str, width: float, size: float, bold: bool) -> str:
+    """The line ending in ' …' within `width`: whole words give way first ('After The Joint …',
+    not 'After The Joint Weekl…'); a single word too wide is cut."""
+    words = line.removesuffix(" …").split(" ")
+    while len(words) > 1 and text_width(" ".join(words) + " …", size, bold) > width:
+        words.pop()
+    if len(words) > 1 or text_width(line, size, bold) <= width:
+        return " ".join(words) + " …"
     while len(line) > 1 and text_width(line, size, bold) > width:
         line = line[:-2].rstrip() + "…"
     return line
