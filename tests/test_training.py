@@ -178,3 +178,27 @@ def test_the_speaker_notes_ask_about_a_stage_whatever_its_name_begins_with() -> 
     tracks = "\n".join(v.decode("utf-8") for k, v in files.items() if k.endswith(".md"))
     assert "would it be in the At Risk Implementation stage today?" in tracks
     assert "at At " not in tracks
+
+
+def test_a_client_whose_name_begins_with_the_is_not_given_a_second_article() -> None:
+    """'Sales: working the The Hartley Group lifecycle' on every training deck's title slide."""
+    files, _ = built(EXAMPLE, edited(EXAMPLE, ("  name: Acme Analytics\n", "  name: The Hartley Group\n")))
+    decks = [text_form(k, v) for k, v in files.items() if k.endswith(".pptx")]
+    assert decks and all(": working The Hartley Group lifecycle" in d for d in decks)
+    assert not any("the The" in d for d in decks)
+    assert ": working the Acme Analytics lifecycle" in text_form(*next(iter(built(EXAMPLE)[0].items())))
+
+
+def test_a_stage_without_a_definition_is_not_given_its_name_as_its_meaning() -> None:
+    undefined = edited(
+        EXAMPLE,
+        (
+            "    definition: >-\n      The customer has met their CSM, the success plan is agreed and the\n"
+            "      First Time to Value target date is set.\n",
+            "",
+        ),
+    )
+    files, _ = built(EXAMPLE, undefined)
+    deck = next(text_form(k, v) for k, v in files.items() if k.endswith(".pptx") and "customer-success" in k)
+    slide = next(s for s in deck.split("=== slide") if "title: Move a record to Onboarding" in s)
+    assert "What it means" not in slide and "Entry criteria" in slide

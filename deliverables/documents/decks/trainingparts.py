@@ -99,7 +99,8 @@ class Parts:
     def stage(self, session: Session, stage: Stage) -> Slide:
         """One stage: meaning, entry criteria, where records come from and go to, reasons."""
         w = self.words
-        paras = [para(w("stage_meaning"), "bold"), para(stage.definition or stage.label, level=1)]
+        # Without a definition the stage's name would stand under "What it means" as its meaning.
+        paras = [para(w("stage_meaning"), "bold"), para(stage.definition, level=1)] if stage.definition else []
         if stage.entry:
             paras.append(para(w("stage_entry"), "bold"))
             paras += [para(c, level=1) for c in stage.entry]
