@@ -54,3 +54,19 @@ def test_a_dated_enablement_signoff_fills_its_row() -> None:
         ),
     )
     assert "| Dana Ortiz, VP RevOps | 1 February 2027 |  |" in text
+
+
+def test_the_signatures_keep_with_the_checklist_they_confirm() -> None:
+    """With long names the signature table moved alone to a last page, its heading and checklist left behind."""
+    import io
+
+    import docx
+
+    data = next(v for k, v in render("hypercare", context(EXAMPLE)).items() if k.endswith(".docx"))
+    tables = docx.Document(io.BytesIO(data)).tables
+    checklist = next(i for i, t in enumerate(tables) if t.rows[0].cells[0].text == "Item")
+    assert tables[checklist + 1].rows[0].cells[0].text == "Signed by"
+    kept = [
+        p.paragraph_format.keep_with_next for row in tables[checklist].rows for c in row.cells for p in c.paragraphs
+    ]
+    assert kept and all(kept)

@@ -34,7 +34,11 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
         _table(w, ["Team", "Session", "Length", "Date", "Trainer"], [2.2, 1.6, 1.4, 2.2, 2.4], rows)
     w.heading("Enablement sign-off", 1)
     _intro(w, view["signoff_intro"])
-    _table(w, ["Item", "Done"], [8.4, 1.2], [[item, "☐"] for item in view["checklist"]])
+    checklist = _table(w, ["Item", "Done"], [8.4, 1.2], [[item, "☐"] for item in view["checklist"]])
+    # The signatures confirm the checklist: its last row keeps with them, so they never stand alone on a page.
+    for cell in checklist.rows[-1].cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     w.para("").paragraph_format.keep_with_next = True
     _table(w, ["Signed by", "Date", "Signature"], [4, 2.4, 3.2], [[s["name"], s["date"], ""] for s in view["signers"]])
     w.header_footer(view["header"], view["footer"])
@@ -45,7 +49,7 @@ def _intro(w: Writer, text: str) -> None:
     w.para(text).paragraph_format.keep_with_next = True
 
 
-def _table(w: Writer, headers: list[str], weights: list[float], rows: list[list[str]]) -> None:
+def _table(w: Writer, headers: list[str], weights: list[float], rows: list[list[str]]) -> Any:
     table = w.table(headers, weights)
     for row in rows:
         w.row(table, [[("Table Text", [(row[0], "Strong")])]] + [[("Table Text", cell)] for cell in row[1:]])
@@ -54,3 +58,4 @@ def _table(w: Writer, headers: list[str], weights: list[float], rows: list[list[
             for cell in added.cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
+    return table
