@@ -211,3 +211,15 @@ def test_a_definition_without_its_full_stop_does_not_run_into_the_next_sentence(
     assert "or that has asked for a demo. Leads usually arrive from" in mql
     quoted = edited(EXAMPLE, ("or that has\n      asked for a demo.", 'or that has\n      "asked for a demo."'))
     assert 'has "asked for a demo." Leads' in answer(faq(context(EXAMPLE, quoted))[0], "When exactly do I move")
+
+
+def test_the_legend_explains_only_the_marks_the_answers_show():
+    """The example's answers show ★ but no ASSUMED; the legend explained both."""
+    from deliverables.core import marks
+
+    example = faq(context(EXAMPLE))[0]
+    assert marks.GOLDEN_LEGEND in example and marks.ASSUMED_LEGEND not in example
+    standard = faq(context(next(p for p in ARCHITECTURES if p.stem == "standard")))[0]
+    assert marks.GOLDEN_LEGEND in standard and marks.ASSUMED_LEGEND in standard
+    minimal = faq(context(Path(__file__).parent / "cases" / "docx" / "minimal.yaml"))[0]
+    assert "Golden stage" not in minimal and "---" not in minimal

@@ -66,10 +66,17 @@ def view(project: Project, ctx: Context) -> dict[str, Any]:
         "author": project.architect,
         "entries": entries,
         "empty": "" if entries else EMPTY,
-        "legend": [marks.GOLDEN_LEGEND, marks.ASSUMED_LEGEND],
+        "legend": _legend(entries),
         "docx": f"faq-v{version}.docx",
         "md": f"faq-v{version}.md",
     }
+
+
+def _legend(entries: list[dict[str, Any]]) -> list[str]:
+    """The legend of the marks the answers show, and of no other."""
+    shown = " ".join(f"{e['q']} {' '.join(text for _, text in e['blocks'])}" for e in entries)
+    legend = [marks.GOLDEN_LEGEND] if marks.GOLDEN in shown else []
+    return legend + ([marks.ASSUMED_LEGEND] if "ASSUMED" in shown else [])
 
 
 def same_question(a: str, b: str) -> bool:

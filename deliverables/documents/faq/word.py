@@ -31,8 +31,9 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     for number, entry in enumerate(view["entries"], 1):
         headings.append(w.heading(f"{number}. {entry['q']}", 2))
         blocks(w, entry["blocks"])
-    w.para("")
-    legend(w, view["legend"])
+    if view["legend"]:
+        w.para("")
+        legend(w, view["legend"])
     pages.no_lonely_last_page(w.doc, headings, NEAR_EMPTY)
     w.header_footer(f"{view['client']}  ·  {view['title']} v{view['version']}", f"FAQ v{view['version']}")
     return w.save(f"{view['title']}: {view['client']}", view["client"], view["author"], view["day"])
