@@ -435,16 +435,18 @@ def test_after_the_final_review_the_next_steps_name_the_handoff_meeting() -> Non
     assert "Final architecture" not in text
 
 
+SETTLED = {
+    "    status: confirmed\n": "",
+    "    domain: ": "    status: confirmed\n    domain: ",
+    "lee: pending": "lee: approved",
+    "ana: rejected": "ana: approved",
+}
+"""Edits of the small client that leave nothing ASSUMED and every approval given."""
+
+
 def test_with_nothing_assumed_the_agenda_gives_the_open_items_time_to_the_sign_off() -> None:
     """No open-items slide follows, so the agenda must not promise 25 minutes of ASSUMED items."""
-    settled = {
-        "meeting: kickoff": "meeting: final-review",
-        "    status: confirmed\n": "",
-        "    domain: ": "    status: confirmed\n    domain: ",
-        "lee: pending": "lee: approved",
-        "ana: rejected": "ana: approved",
-    }
-    ctx = small(2, **settled)
+    ctx = small(2, **{"meeting: kickoff": "meeting: final-review", **SETTLED})
     assert ctx.project.assumed_count() == 0
     text = outline(one("refinement-deck", ctx))
     agenda = text[text.index("=== slide 2 ") : text.index("=== slide 3 ")]
@@ -454,13 +456,7 @@ def test_with_nothing_assumed_the_agenda_gives_the_open_items_time_to_the_sign_o
 
 
 def test_a_kickoff_with_nothing_assumed_gives_the_assumptions_time_to_a_discussion() -> None:
-    settled = {
-        "    status: confirmed\n": "",
-        "    domain: ": "    status: confirmed\n    domain: ",
-        "lee: pending": "lee: approved",
-        "ana: rejected": "ana: approved",
-    }
-    ctx = small(0, **settled)
+    ctx = small(0, **SETTLED)
     assert ctx.project.assumed_count() == 0
     text = outline(one("kickoff-deck", ctx))
     agenda = text[text.index("=== slide 2 ") : text.index("=== slide 3 ")]
