@@ -324,10 +324,10 @@ def load_file(
             source, shifts = _without_blank_lines(con, source, folder)
         whole = _header(con, source) if keep is not None and _many_columns(source) else None
         named = None if whole is None else tuple(h for h in whole if not _unnamed(whole, h))
-        wanted = None if named is None else keep(named)
+        reads = None if named is None else keep(named)
         columns = None
-        if wanted is not None and whole and len(set(wanted) & set(whole)) < len(named):
-            columns = [h for i, h in enumerate(whole) if i == 0 or h in wanted or _unnamed(whole, h)]
+        if reads is not None and whole and len(set(reads) & set(whole)) < len(named):
+            columns = [h for i, h in enumerate(whole) if i == 0 or h in reads or _unnamed(whole, h)]
         kept = _opened(con, source, name, columns, whole, (skipped, shifts), hint)
         footer = _drop_footer(con, name, kept, {k for k, _ in shifts})
         if footer and columns is not None:
