@@ -18,8 +18,8 @@ COLLECT_EVERY = (100_000, 50, 100)
 (then every 50th run looks at older objects, every 100th of those at all): a build
 allocates millions of short-lived objects, nearly all freed by reference counting,
 and at Python's default (700, 10, 10) the collector walked the whole heap of imported
-libraries again and again, a quarter of a cold build's processor time. Cycles are
-still collected, later."""
+libraries again and again: 0.5 to 0.8 s of a cold build's processor time, against
+under 0.1 s now. Cycles are still collected, later."""
 
 
 def _already_built(args: list[str]) -> list[str] | None:
