@@ -13,7 +13,7 @@ from deliverables.core import stages as known
 from deliverables.core.model import Project, slugify
 from deliverables.documents.words import data as tdata
 from deliverables.documents.words.data import fill
-from deliverables.documents.words.grammar import and_list
+from deliverables.documents.words.grammar import and_list, capital
 from deliverables.documents.words.grammar import count as plural
 
 Words = dict[str, Any]
@@ -244,7 +244,7 @@ def recommendations(project: Project, metrics: dict[str, Any], abuse: list[dict[
     if skipped:
         out.append(fill(said["skipped"], listed=_listed(said, skipped)))
     for group in by_rule(abuse)[:3]:
-        fix = f"{group['fix'][0].upper()}{group['fix'][1:]}"
+        fix = capital(group["fix"])
         out.append(fill(said["misuse"], values=quoted_values(group), value=group["values"][0]["value"], fix=fix))
     quality = metrics["quality"]
     if quality["future_dates"]:

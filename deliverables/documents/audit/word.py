@@ -11,7 +11,7 @@ from deliverables.backends.word.parts import cover, stage_name
 from deliverables.core.context import Context
 from deliverables.documents.measured import by_rule, days, pct
 from deliverables.documents.words.data import fill
-from deliverables.documents.words.grammar import and_list, count, possessive, verb
+from deliverables.documents.words.grammar import and_list, capital, count, possessive, verb
 
 CHART_WIDTH_CM = 16.0
 SHRINK = 0.75
@@ -181,8 +181,7 @@ def _misuse(w: Writer, view: dict[str, Any]) -> None:
         ]
         if len(values) > MISUSE_VALUES:
             values = values[:MISUSE_VALUES] + [count(len(values) - MISUSE_VALUES, "more", "more")]
-        fix = group["fix"][0].upper() + group["fix"][1:]
-        _cells(w, table, [and_list(values), f"{group['records']:,}", group["rule"], fix])
+        _cells(w, table, [and_list(values), f"{group['records']:,}", group["rule"], capital(group["fix"])])
 
 
 def _quality(w: Writer, view: dict[str, Any]) -> None:
