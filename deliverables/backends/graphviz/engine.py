@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from deliverables.core import cache
 from deliverables.core.errors import BuildError
 
 DEFAULT_TIME_LIMIT = 60.0
@@ -116,13 +117,9 @@ def _compiled() -> tuple[Any, Any]:
 
 
 def cache_file(wasm: bytes) -> Path:
-    """Where the compiled module is kept: DELIVER_CACHE_DIR, else the user cache folder."""
-
-    root = os.environ.get("DELIVER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "deliver"
-    )
+    """Where the compiled module is kept: in the user cache folder (`cache.root`)."""
     key = hashlib.sha256(wasm + _wasmtime_version().encode() + b"epoch").hexdigest()[:20]
-    return Path(root) / f"graphviz-{key}.cwasm"
+    return cache.root() / f"graphviz-{key}.cwasm"
 
 
 _MAGIC = b"deliver-cwasm 1\n"
