@@ -28,9 +28,11 @@ from clients import EXAMPLE, large, renamed  # noqa: E402
 PY = sys.executable
 DELIVER = [PY, "-m", "deliverables"]
 WATCH_PROBE = """
-import sys, time
+import gc, sys, time
 from pathlib import Path
+from deliverables import entry
 from deliverables.pipeline.build import build_file
+gc.set_threshold(*entry.COLLECT_EVERY)  # as the `deliver` executable sets it for `deliver watch`
 from deliverables.pipeline.workers import Kept, session_warm
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
 with Kept(warm=session_warm([source])) as kept:  # as `deliver watch` does: warm workers for every rebuild
