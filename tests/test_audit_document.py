@@ -373,3 +373,18 @@ def test_a_note_pasted_into_the_stage_field_is_cut_on_the_page_and_whole_in_the_
     assert max(len(line) for line in text.splitlines()) < 2_000
     metrics = json.loads((result.folder / "audit-v0.json").read_text(encoding="utf-8"))
     assert note.strip() in [u["value"] for u in metrics["unmapped"]]
+
+
+def test_a_label_the_charts_font_cannot_draw_leaves_no_library_warning_on_the_terminal(tmp_path: Path) -> None:
+    # `deliver check` names the characters at their line; matplotlib's own warning (a
+    # source line of the chart code, once per glyph) is noise on the terminal.
+    import subprocess
+    import sys
+
+    program = (
+        "from deliverables.backends.data.charts import Bar, bars\n"
+        "bars('Records reach 既知のリード', [Bar('既知のリード', 3, '3 entered'), Bar('Known Lead', 2, '2')])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -33,9 +33,15 @@ DPI = 150
 
 def _figure():
     """matplotlib's Figure class, set up for the charts (no pyplot: no global figure state)."""
+    import warnings
+
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.figure import Figure
+
+    # A label the bundled font cannot draw is reported where it is written (`deliver check`:
+    # the diagram's font), not as matplotlib's own warning on the terminal, once per glyph.
+    warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
 
     for bold in (False, True):
         font_manager.fontManager.addfont(str(marks.font_path(bold=bold)))
