@@ -133,3 +133,27 @@ def test_a_file_without_stages_is_refused_by_build_and_nothing_is_written(runner
     assert result.stderr.startswith(f"{CASES / 'no-stages.yaml'}:4:9: stages: no stages to build documents from")
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_bidirectional_overrides_are_removed_with_a_warning(tmp_path: Path) -> None:
+    # U+202E shows "Acme \u202eevil" as "Acme live": text reads in another order than written.
+    path = tmp_path / "c.yaml"
+    path.write_text('client:\n  name: "Acme \\u202eevil\\u202c"\ndate: 2026-11-20\n', encoding="utf-8")
+    project, warnings = load_project(path)
+    assert project.client.name == "Acme evil\u202c"
+    assert [str(w) for w in warnings] == [f"{path}:2:9: client.name: warning: removed control character(s) U+202E"]
+
+
+@pytest.mark.parametrize(("meeting", "warned"), [("refinement-1", True), ("final-review", True), ("handoff", False)])
+def test_a_launch_before_a_version_that_prepares_it_warns(meeting: str, warned: bool, tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(f"client:\n  name: Acme\n  launch_date: 2020-01-15\ndate: 2026-11-20\nmeeting: {meeting}\n")
+    _, warnings = load_project(path)
+    expected = (
+        f"{path}:3:16: client.launch_date: warning: the launch date 2020-01-15 comes before this version's date"
+        f" 2026-11-20, yet the version prepares the {meeting} meeting: the schedules built from it would all lie"
+        " in the past; check the year"
+    )
+    assert [str(w) for w in warnings] == ([expected] if warned else [])
+    path.write_text(f"client:\n  name: Acme\n  launch_date: 2027-01-15\ndate: 2026-11-20\nmeeting: {meeting}\n")
+    assert load_project(path)[1] == []

@@ -27,7 +27,14 @@ MAX_DEPTH = 40
 NULLS = {"", "~", "null", "Null", "NULL"}
 # Characters no document format can carry: C0 controls except tab and newline,
 # DEL, C1 controls, lone surrogates and the non-characters U+FFFE / U+FFFF.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202d\u202e\ud800-\udfff\ufffe\uffff]")
+"""Removed from every value: control characters, halves of surrogate pairs, non-characters,
+and the two bidirectional overrides (U+202D, U+202E), which make text display in an order
+other than the one it is written in (right-to-left text needs only marks and isolates)."""
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
+"""The tags a plain YAML value resolves to (or states, as `!!str 12`): any other asks for
+something a client file never holds (a Python object, binary data, an application's type)."""
 _LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
 _COMMENT_CUT = re.compile(r"^[ \t]+#[^\s#!-]")
 
@@ -316,6 +323,11 @@ class _Builder:
             self.alias_seen = True
             return None
         self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            shown = node.tag.replace(_CORE, "!!")
+            return self.fail(
+                node, crumb, f"YAML tags ({shown[:60]}) are not supported; remove the tag and write the value"
+            )
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth, crumb)
         if isinstance(node, SequenceNode):

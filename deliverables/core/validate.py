@@ -52,6 +52,7 @@ def validate_document(doc: Document) -> model.Project:
         raise InputError([doc.problem(("next_meeting",), _early_meeting(project.date))] + doc.warnings)
     _warn_undated(doc, project)
     _warn_placeholder_architect(doc, project)
+    _warn_launch_passed(doc, project)
     return project
 
 
@@ -81,6 +82,22 @@ def _warn_undated(doc: Document, project: model.Project) -> None:
         warning = doc.problem(("date",), UNDATED, severity="warning")
         if warning not in doc.warnings:
             doc.warnings.append(warning)
+
+
+def _warn_launch_passed(doc: Document, project: model.Project) -> None:
+    """A launch before a version that prepares it (every meeting up to the final review) is
+    most often a mistyped year: the schedules and countdowns would all lie in the past."""
+    launch, day = project.client.launch_date, project.date
+    if launch is None or day is None or launch >= day or project.meeting == "handoff":
+        return
+    message = (
+        f"the launch date {launch.isoformat()} comes before this version's date {day.isoformat()},"
+        f" yet the version prepares the {project.meeting} meeting: the schedules built from it would"
+        " all lie in the past; check the year"
+    )
+    warning = doc.problem(("client", "launch_date"), message, severity="warning")
+    if warning not in doc.warnings:
+        doc.warnings.append(warning)
 
 
 SCAFFOLD_ARCHITECT = "Your Name"
