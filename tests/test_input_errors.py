@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from deliverables.cli import cli
+from deliverables.core.errors import InputError
 from deliverables.core.validate import load_project
 
 CASES = Path(__file__).parent / "cases" / "errors"
@@ -157,3 +158,28 @@ def test_a_launch_before_a_version_that_prepares_it_warns(meeting: str, warned: 
     assert [str(w) for w in warnings] == ([expected] if warned else [])
     path.write_text(f"client:\n  name: Acme\n  launch_date: 2027-01-15\ndate: 2026-11-20\nmeeting: {meeting}\n")
     assert load_project(path)[1] == []
+
+
+def test_markers_written_in_capitals_as_the_playbook_does_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client:\n  name: Acme\ndate: 2026-11-20\nstakeholders:\n  - {id: dana, name: Dana Ortiz, title: VP RevOps}\n"
+        "stages:\n  - {id: x, name: X, domain: lead, status: CONFIRMED}\n  - {id: y, name: Y, domain: lead, status: ' Assumed'}\n"
+        "terms:\n  - {term: MQL, definition: A lead we qualified., approvals: {dana: APPROVED}}\n"
+    )
+    project, _ = load_project(path)
+    assert [s.status for s in project.stages] == ["confirmed", "assumed"]
+    assert project.terms[0].approvals == {"dana": "approved"}
+
+
+def test_a_crm_mapping_with_an_empty_value_is_refused_at_it(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client:\n  name: Acme\ndate: 2026-11-20\nstages:\n"
+        "  - id: x\n    name: X\n    domain: lead\n    crm: {object: contact, field: lifecyclestage, value: ''}\n"
+    )
+    with pytest.raises(InputError) as raised:
+        load_project(path)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{path}:8:58: stages[id=x].crm.value: expected non-empty text, found ''"
+    ]

@@ -41,8 +41,14 @@ STANDARD_DEPARTMENTS: tuple[str, ...] = ("marketing", "sales", "cs", "revops")
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
-Status = Literal["assumed", "confirmed"]
-Approval = Literal["approved", "rejected", "pending"]
+
+def _lowered(value: object) -> object:
+    """A marker as the playbook writes it (ASSUMED, CONFIRMED, APPROVED) is the same marker."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Status = Annotated[Literal["assumed", "confirmed"], BeforeValidator(_lowered)]
+Approval = Annotated[Literal["approved", "rejected", "pending"], BeforeValidator(_lowered)]
 
 
 def _one_or_many(value: object) -> object:
@@ -136,11 +142,11 @@ class Exit(Model):
 class CrmMapping(Model):
     """Where a stage lives in the CRM."""
 
-    object: str
+    object: str = Field(min_length=1)
     """CRM object, e.g. contact, lead, deal, opportunity, company, account."""
-    field: str
+    field: str = Field(min_length=1)
     """Field (property) holding the stage."""
-    value: str
+    value: str = Field(min_length=1)
     """Internal value of the picklist option."""
     pipeline: str | None = None
     """Deal pipeline the stage belongs to, for pipeline stages."""

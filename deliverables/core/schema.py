@@ -70,6 +70,7 @@ def _type_name(annotation: Any) -> str:
     text = re.sub(
         r"Annotated\[date, AfterValidator\(func=<function _in_years at 0x[0-9a-f]+>\)\]", "date (1980-2099)", text
     )
+    text = re.sub(r"Annotated\[(Literal\[[^]]*\]), BeforeValidator\(func=<function _lowered [^]]*?\)\]", r"\1", text)
     text = re.sub(r"Literal\[([^]]*)\]", lambda m: m.group(1).replace("'", "").replace(", ", " | "), text)
     if "list[str]" in text and "0x" in text:
         text = "list[str]"

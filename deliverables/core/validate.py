@@ -220,7 +220,9 @@ def _type_message(kind: str, error: dict[str, Any], value: Any, loc: tuple[Any, 
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "slug":
             return f"expected a slug of lower-case letters, digits and '-', found {found}"
-        return f"expected an id of letters, digits, '-', '_' or '.', without spaces, found {found}"
+        return (
+            f"expected an id of plain letters (a-z, no accents), digits, '-', '_' or '.', without spaces, found {found}"
+        )
     if kind == "int_parsing_size":  # beyond Python's 4300 digits: far past every limit of the file
         return f"expected an integer, found a number of {len(str(value))} digits"
     if kind in _EXPECTED:

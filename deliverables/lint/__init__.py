@@ -42,6 +42,8 @@ RULES: dict[str, Rule] = _by_id(
         structure.too_many_pipelines,
         structure.crm_value_shared,
         structure.stage_name_shared,
+        structure.abbr_shared,
+        structure.exit_to_itself,
         structure.probability_decreasing,
         structure.closed_won_not_100,
         structure.hubspot_probability_step,

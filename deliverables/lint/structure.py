@@ -136,6 +136,40 @@ def stage_name_shared(project: Project) -> Iterator[Hit]:
 
 
 @rule(
+    "abbr-shared",
+    "warning",
+    "Two stages with the same abbreviation (case aside).",
+    "give each stage an abbreviation of its own, or none: the diagram, the card and the decks"
+    " show the abbreviation where the name does not fit, and readers cannot tell the two apart",
+)
+def abbr_shared(project: Project) -> Iterator[Hit]:
+    """A stage abbreviated as an earlier stage is."""
+    first: dict[str, Stage] = {}
+    for stage in project.stages:
+        if not stage.abbr:
+            continue
+        earlier = first.setdefault(" ".join(stage.abbr.split()).casefold(), stage)
+        if earlier is not stage:
+            message = f"'{stage.name}' is abbreviated '{stage.abbr}', as '{earlier.name}' is"
+            yield at(project, stage, message, "abbr")
+
+
+@rule(
+    "exit-to-itself",
+    "warning",
+    "An exit that leads back to the stage it leaves.",
+    "point the exit at the stage the record moves on to, or remove it: a record that meets the"
+    " condition stays where it is, so the exit moves nothing",
+)
+def exit_to_itself(project: Project) -> Iterator[Hit]:
+    """An exit whose target is its own stage."""
+    for stage in project.stages:
+        for i, way in enumerate(stage.exit):
+            if way.to == stage.id:
+                yield at(project, stage, f"'{stage.name}' has an exit to itself", "exit", i, "to")
+
+
+@rule(
     "crm-value-shared",
     "warning",
     "Two stages stored as one CRM value (the same object, field, pipeline and value).",
