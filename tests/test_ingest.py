@@ -256,6 +256,24 @@ def test_unreadable_copy_is_refused(client: Path, tmp_path: Path):
     assert lines == ["x.docx: cannot be read as a Word document (File is not a zip file)"]
 
 
+def test_a_copy_whose_text_unpacks_past_the_limit_is_refused_unread(client: Path, tmp_path: Path, monkeypatch):
+    # A few hundred KiB of zip may declare gigabytes of text: refused by the declared size.
+    import io
+    import zipfile
+
+    from deliverables.backends.word import controls
+
+    monkeypatch.setattr(controls, "MAX_BODY", 2**20)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"<" + b" " * (3 * 2**20))
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a, **k: pytest.fail("the part was read"))
+    lines = refused(client, write(tmp_path, "big.docx", buffer.getvalue()))
+    assert lines == [
+        "big.docx: cannot be read as a Word document (its text unpacks to 3 MiB, past the 1 MiB a returned document may hold)"
+    ]
+
+
 SOFFICE = shutil.which("soffice")
 
 

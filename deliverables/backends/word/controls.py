@@ -110,6 +110,11 @@ def declare_w14(root) -> None:
         root.set(f"{{{MC}}}Ignorable", f"{ignorable} w14".strip())
 
 
+MAX_BODY = 128 * 2**20
+"""The largest document text a returned file may unpack to: an alignment document of 2,000
+stages holds a few MiB; a file claiming gigabytes is damaged or built to exhaust memory."""
+
+
 def read_controls(data: bytes) -> list[Found]:
     """Every tagged content control of a .docx's body, in document order.
 
@@ -118,6 +123,12 @@ def read_controls(data: bytes) -> list[Found]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            size = package.getinfo("word/document.xml").file_size
+            if size > MAX_BODY:
+                limit = MAX_BODY // 2**20
+                raise ValueError(
+                    f"its text unpacks to {size / 2**20:,.0f} MiB, past the {limit} MiB a returned document may hold"
+                )
             xml = package.read("word/document.xml")
         root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
