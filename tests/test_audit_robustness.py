@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -415,6 +416,24 @@ def test_an_excel_97_workbook_asks_for_xlsx_or_csv(tmp_path: Path, runner, monke
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.xls", data)) == [
         "c.yaml:9:14: audit.exports[path=e.xls].path: export 'e.xls' is an Excel 97-2003 workbook (.xls); "
         "expected an XLSX workbook or a CSV file: save it as one",
+        "1 error in c.yaml",
+    ]
+
+
+def test_a_workbook_whose_shared_text_unpacks_past_the_limit_asks_for_csv(tmp_path: Path, runner, monkeypatch) -> None:
+    # openpyxl holds a workbook's shared strings in memory: refused by their declared size.
+    from deliverables.backends.data import files
+
+    monkeypatch.setattr(files, "MAX_SHARED_STRINGS", 2**20)
+    source, out = zipfile.ZipFile(io.BytesIO(_workbook(("Contacts", _table([HEADER, *ROWS]))))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>x</t></si>" * 70000 + b"</sst>")
+    book = out.getvalue()
+    assert _errors(runner, monkeypatch, _client(tmp_path, "e.xlsx", book)) == [
+        "c.yaml:9:14: audit.exports[path=e.xlsx].path: export 'e.xlsx' is an XLSX workbook whose text unpacks to"
+        " 1 MiB, past the 1 MiB an export may hold; export it as CSV instead",
         "1 error in c.yaml",
     ]
 

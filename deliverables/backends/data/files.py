@@ -199,6 +199,30 @@ def _sheet(sheets: list, wanted: str | None) -> tuple[Any, str]:
     raise NoSheet(f"has no worksheet '{wanted}'; its worksheets: {names}")
 
 
+MAX_SHARED_STRINGS = 512 * 2**20
+"""The most text a workbook's shared strings may unpack to: openpyxl holds them all in
+memory (the rows it streams), and a workbook of a million CRM records keeps well under."""
+
+
+def _held_strings(handle) -> None:
+    """Refuse a workbook whose shared strings would not fit in memory, by their declared
+    size, before any of them is read (a small file can declare gigabytes)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(handle) as package:
+            size = sum(i.file_size for i in package.infolist() if i.filename.lower() == "xl/sharedstrings.xml")
+    except zipfile.BadZipFile:
+        return  # openpyxl says what is wrong with it
+    finally:
+        handle.seek(0)
+    if size > MAX_SHARED_STRINGS:
+        raise Unreadable(
+            f"is an XLSX workbook whose text unpacks to {size / 2**20:,.0f} MiB, past the"
+            f" {MAX_SHARED_STRINGS // 2**20} MiB an export may hold; export it as CSV instead"
+        )
+
+
 def _xlsx(path: Path, folder: str, wanted: str | None = None) -> tuple[Path, str, int]:
     """A worksheet (`wanted`, else the first) as a UTF-8 CSV from its header row on; which
     sheet that is when the workbook has more than one; and the rows above the header.
@@ -208,6 +232,7 @@ def _xlsx(path: Path, folder: str, wanted: str | None = None) -> tuple[Path, str
     target = Path(folder) / (path.stem + ".xlsx.csv")
     try:
         with open(path, "rb") as handle:  # by content: a workbook saved under any name
+            _held_strings(handle)
             book = load_workbook(handle, read_only=True, data_only=False)
             try:
                 sheets = book.worksheets
