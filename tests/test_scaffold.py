@@ -112,3 +112,14 @@ def test_a_blank_name_is_refused_as_such(runner, tmp_path: Path, monkeypatch) ->
     assert result.exit_code == 1
     assert "the client's name is empty" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_letters_that_do_not_decompose_are_spelled_out_in_a_new_clients_slug(
+    runner, tmp_path: Path, monkeypatch
+) -> None:
+    # NFKD leaves ø, ß, æ, ł whole, so they were dropped: 'Ørsted' became 'rsted'.
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["new", "Ørsted Bæk & Strauß Łódź", "--from", "standard"]).exit_code == 0
+    (path,) = tmp_path.glob("*.yaml")
+    assert path.name == "orsted-baek-strauss-lodz.yaml"
+    assert load_project(path)[0].slug == "orsted-baek-strauss-lodz"

@@ -9,7 +9,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from deliverables.core.errors import DeliverError
-from deliverables.core.model import name_slug
+from deliverables.core.model import new_slug
 from deliverables.core.paths import architectures_root
 from deliverables.core.suggest import did_you_mean
 
@@ -39,7 +39,7 @@ def scaffold(name: str, arch: str, crm: str | None, today: dt.date | None = None
     yaml.indent(mapping=2, sequence=4, offset=2)
     data = yaml.load(architecture_text(arch))
     data["client"]["name"] = name
-    data["client"]["slug"] = name_slug(name)
+    data["client"]["slug"] = new_slug(name)
     # A scaffold is written today; every later version carries its own date.
     data.insert(list(data).index("meeting") + 1, "date", today or dt.date.today())
     # The next meeting is rarely booked yet: a commented line, right below the date, to fill in.
@@ -79,7 +79,7 @@ def write_scaffold(name: str, arch: str, crm: str | None, out: Path | None, forc
         raise DeliverError(
             'the client\'s name is empty; give it as NAME, e.g. deliver new "Acme Analytics" --from standard'
         )
-    target = out or Path(f"{name_slug(name)}.yaml")
+    target = out or Path(f"{new_slug(name)}.yaml")
     if target.exists() and not force:
         raise DeliverError(f"{target} already exists; choose another --out or pass --force")
     schema, schema_path = canonical_json(json_schema()), target.parent / SCHEMA_FILE

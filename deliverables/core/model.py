@@ -754,6 +754,20 @@ def name_slug(name: str) -> str:
     return slugify(name) or f"client-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
+_SPELLED = str.maketrans(
+    {"ø": "o", "Ø": "O", "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L"}
+    | {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H"}
+)
+"""Latin letters that do not decompose to an ASCII letter and an accent, as they are spelled in ASCII."""
+
+
+def new_slug(name: str) -> str:
+    """The slug `deliver new` writes into a new client file: `name_slug`, with the letters
+    that do not decompose spelled out (`Ørsted Strauß` -> `orsted-strauss`, not `rsted-strau`).
+    Only for new files: the folder of an existing file without a slug stays where it is."""
+    return name_slug(name.translate(_SPELLED))
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII slug of a text: `Acme Analytics, Inc.` -> `acme-analytics-inc`.
 
