@@ -176,6 +176,15 @@ def test_other_crm_gets_both_platforms() -> None:
     assert "# For Salesforce" in text and "# For HubSpot" in text and "# Building and testing the configuration" in text
 
 
+def test_an_other_crm_whose_lead_stages_are_not_in_lead_status_says_where_they_are() -> None:
+    # The example's lead stages all live on the contact: no Lead Status value converts, and the
+    # Salesforce note read "the statuses from  on mark the lead as converted".
+    out = files(EXAMPLE, edited(EXAMPLE, ("crm: hubspot", "crm: other")))
+    text = docx_text(out[next(name for name in out if name.startswith("crm-config-spec"))])
+    assert "from  on" not in text
+    assert "The Lead stages are kept in Contact.Lifecycle_Stage__c, not in Lead Status" in text
+
+
 def test_client_text_is_escaped_not_interpreted() -> None:
     hostile = 'Proposal <b>&</b> "{{ 7*7 }}"'
     out = files(
