@@ -7,7 +7,7 @@ CRM spec use too, so a client's own ids and names do not hide them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from deliverables.core import stages as known
 from deliverables.core.model import Project, Stage
@@ -127,12 +127,25 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
 )
 def stage_name_shared(project: Project) -> Iterator[Hit]:
     """A stage named as an earlier stage of its domain."""
-    first: dict[tuple[str, str], Stage] = {}
+    for stage, earlier in _repeats(project, lambda s: (s.domain, _plain(s.name))):
+        message = f"'{stage.name}' is also the name of stage '{earlier.id}' in the same domain"
+        yield at(project, stage, message, "name")
+
+
+def _plain(text: str | None) -> str:
+    """A text compared case and spacing aside."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _repeats(project: Project, key: Callable[[Stage], object]) -> Iterator[tuple[Stage, Stage]]:
+    """Each stage whose `key` an earlier stage has, with the first such stage (a key of None: none)."""
+    first: dict[object, Stage] = {}
     for stage in project.stages:
-        earlier = first.setdefault((stage.domain, " ".join(stage.name.split()).casefold()), stage)
-        if earlier is not stage:
-            message = f"'{stage.name}' is also the name of stage '{earlier.id}' in the same domain"
-            yield at(project, stage, message, "name")
+        found = key(stage)
+        if found is not None:
+            earlier = first.setdefault(found, stage)
+            if earlier is not stage:
+                yield stage, earlier
 
 
 @rule(
@@ -144,14 +157,9 @@ def stage_name_shared(project: Project) -> Iterator[Hit]:
 )
 def abbr_shared(project: Project) -> Iterator[Hit]:
     """A stage abbreviated as an earlier stage is."""
-    first: dict[str, Stage] = {}
-    for stage in project.stages:
-        if not stage.abbr:
-            continue
-        earlier = first.setdefault(" ".join(stage.abbr.split()).casefold(), stage)
-        if earlier is not stage:
-            message = f"'{stage.name}' is abbreviated '{stage.abbr}', as '{earlier.name}' is"
-            yield at(project, stage, message, "abbr")
+    for stage, earlier in _repeats(project, lambda s: _plain(s.abbr) if s.abbr else None):
+        message = f"'{stage.name}' is abbreviated '{stage.abbr}', as '{earlier.name}' is"
+        yield at(project, stage, message, "abbr")
 
 
 @rule(
@@ -178,20 +186,17 @@ def exit_to_itself(project: Project) -> Iterator[Hit]:
 )
 def crm_value_shared(project: Project) -> Iterator[Hit]:
     """Stages whose `crm` mapping is another stage's: the CRM holds them as one stage."""
-    first: dict[tuple[str, str, str, str], Stage] = {}
-    for stage in project.stages:
-        if stage.crm is None:
-            continue
+
+    def stored(stage: Stage) -> tuple[str, ...] | None:
+        m = stage.crm
+        return None if m is None else tuple(_plain(v) for v in (m.object, m.field, m.pipeline, m.value))
+
+    for stage, earlier in _repeats(project, stored):
         mapping = stage.crm
-        key = tuple(
-            " ".join(str(v or "").split()).casefold()
-            for v in (mapping.object, mapping.field, mapping.pipeline, mapping.value)
-        )
-        earlier = first.setdefault(key, stage)  # type: ignore[arg-type]
-        if earlier is not stage:
-            where = f"{mapping.object}.{mapping.field} = '{mapping.value}'"
-            message = f"'{stage.name}' is stored as {where}, as '{earlier.name}' is; the CRM cannot tell them apart"
-            yield at(project, stage, message, "crm", "value")
+        assert mapping is not None
+        where = f"{mapping.object}.{mapping.field} = '{mapping.value}'"
+        message = f"'{stage.name}' is stored as {where}, as '{earlier.name}' is; the CRM cannot tell them apart"
+        yield at(project, stage, message, "crm", "value")
 
 
 def _is_lost(stage: Stage) -> bool:
