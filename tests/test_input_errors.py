@@ -183,3 +183,61 @@ def test_a_crm_mapping_with_an_empty_value_is_refused_at_it(tmp_path: Path) -> N
     assert [str(p) for p in raised.value.problems] == [
         f"{path}:8:58: stages[id=x].crm.value: expected non-empty text, found ''"
     ]
+
+
+MEASURED = """\
+client:
+  name: Acme
+  launch_date: 2027-01-15
+date: 2026-11-20
+departments: [sdr]
+stages:
+  - {id: mql, name: MQL, domain: lead}
+  - {id: sql, name: SQL, domain: lead}
+measures:
+  segments: [Source, " source", Region]
+  spend: {currency: CURRENCY, marketing: MARKETING}
+  targets:
+    - {id: conversion, stages: [mql, sql], target: 30%}
+    - {id: conversion, stages: [mql, mql], target: 40%}
+    - {id: nrr, target: 110%}
+    - {id: nrr, target: 120%}
+enablement:
+  audiences:
+    - {team: sdr, date: 2019-01-11}
+    - {team: marketing, date: 2027-06-11}
+    - {team: sales, date: 2027-01-12}
+"""
+
+
+def test_measures_that_contradict_themselves_are_refused_at_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(MEASURED.replace("CURRENCY", "€").replace("MARKETING", "1e308"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_project(path)
+    assert [str(p) for p in raised.value.problems if p.severity == "error"] == [
+        f"{path}:11:21: measures.spend.currency: expected a three-letter ISO 4217 currency code such as USD, EUR"
+        " or GBP, found '€' (did you mean 'EUR'?)",
+        f"{path}:11:35: measures.spend.marketing: expected a number <= 1,000,000,000,000, found '1e308'",
+        f"{path}:14:32: measures.targets[id=conversion].stages: a conversion target runs from 'mql' to itself;"
+        " name the stage it starts at, then another",
+        f"{path}:16:12: measures.targets[id=nrr].id: a second nrr target (first at line 15); keep one",
+    ]
+
+
+def test_dates_against_the_versions_own_and_repeated_segments_warn(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = MEASURED.replace("CURRENCY", "usd").replace("MARKETING", "1000")
+    text = text.replace("    - {id: conversion, stages: [mql, mql], target: 40%}\n", "").replace(
+        "    - {id: nrr, target: 120%}\n", ""
+    )
+    path.write_text(text, encoding="utf-8")
+    project, warnings = load_project(path)
+    assert project.measures.spend is not None and project.measures.spend.currency == "USD"
+    assert sorted(str(w) for w in warnings) == [
+        f"{path}:10:22: measures.segments[1]: warning: segment 'source' is listed already (item 1); list it once",
+        f"{path}:17:25: enablement.audiences[0].date: warning: the sdr session on 2019-01-11 comes before this"
+        " version's date 2026-11-20: the training materials would invite people to a session already held",
+        f"{path}:18:31: enablement.audiences[1].date: warning: the marketing session on 2027-06-11 comes after the"
+        " launch on 2027-01-15; teams are trained before they work in the new stages",
+    ]

@@ -47,6 +47,11 @@ def _lowered(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _upper(value: object) -> object:
+    """A currency code in any case (`usd`) is the code."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 Status = Annotated[Literal["assumed", "confirmed"], BeforeValidator(_lowered)]
 Approval = Annotated[Literal["approved", "rejected", "pending"], BeforeValidator(_lowered)]
 
@@ -512,11 +517,11 @@ class Spend(Model):
 
     period: Literal["month", "quarter", "year"] = "month"
     """The period the amounts cover."""
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, BeforeValidator(_upper)] = Field(default="USD", pattern=r"^[A-Z]{3}$")
     """ISO 4217 currency code of the amounts."""
-    marketing: float | None = Field(default=None, ge=0)
+    marketing: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
     """Marketing spend per period: programmes, media, tools and the team's cost."""
-    sales: float | None = Field(default=None, ge=0)
+    sales: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
     """Sales spend per period: SDRs, account executives, tools and commissions."""
 
 

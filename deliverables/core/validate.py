@@ -53,6 +53,8 @@ def validate_document(doc: Document) -> model.Project:
     _warn_undated(doc, project)
     _warn_placeholder_architect(doc, project)
     _warn_launch_passed(doc, project)
+    _warn_dates_out_of_order(doc, project)
+    _warn_repeated_segments(doc, project)
     return project
 
 
@@ -98,6 +100,60 @@ def _warn_launch_passed(doc: Document, project: model.Project) -> None:
     warning = doc.problem(("client", "launch_date"), message, severity="warning")
     if warning not in doc.warnings:
         doc.warnings.append(warning)
+
+
+def _warn(doc: Document, path: tuple[Any, ...], message: str) -> None:
+    warning = doc.problem(path, message, severity="warning")
+    if warning not in doc.warnings:
+        doc.warnings.append(warning)
+
+
+def _warn_dates_out_of_order(doc: Document, project: model.Project) -> None:
+    """Dates that contradict the version's own (a mistyped year, most often): a training
+    session before the version is written or after the launch it prepares for, and exports
+    taken after the version they are audited for."""
+    day, launch = project.date, project.client.launch_date
+    for i, audience in enumerate(project.enablement.audiences):
+        when = audience.date
+        if when is None:
+            continue
+        if day is not None and when < day:
+            _warn(
+                doc,
+                ("enablement", "audiences", i, "date"),
+                f"the {audience.team} session on {when.isoformat()} comes before this version's date"
+                f" {day.isoformat()}: the training materials would invite people to a session already held",
+            )
+        elif launch is not None and when > launch:
+            _warn(
+                doc,
+                ("enablement", "audiences", i, "date"),
+                f"the {audience.team} session on {when.isoformat()} comes after the launch on {launch.isoformat()};"
+                " teams are trained before they work in the new stages",
+            )
+    as_of = project.audit.as_of if project.audit is not None else None
+    if as_of is not None and day is not None and as_of > day:
+        _warn(
+            doc,
+            ("audit", "as_of"),
+            f"the exports are dated {as_of.isoformat()}, after this version's date {day.isoformat()}:"
+            " the audit counts records as stuck or dated in the future against that later day",
+        )
+
+
+def _warn_repeated_segments(doc: Document, project: model.Project) -> None:
+    """A segment listed twice (case and spacing aside) splits every metric twice by it."""
+    lists = [(("measures", "segments"), project.measures.segments)]
+    if project.audit is not None:
+        lists.append((("audit", "segments"), project.audit.segments))
+    for path, names in lists:
+        seen: dict[str, int] = {}
+        for i, name in enumerate(names):
+            key = " ".join(name.split()).casefold()
+            if key in seen:
+                _warn(doc, path + (i,), f"segment '{name}' is listed already (item {seen[key] + 1}); list it once")
+            else:
+                seen[key] = i
 
 
 SCAFFOLD_ARCHITECT = "Your Name"
@@ -188,6 +244,9 @@ def _model_in(annotation: Any) -> Any:
 
 _EXPECTED = {
     "int_parsing": "an integer",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
     "int_type": "an integer",
     "int_from_float": "a whole number",
     "bool_parsing": "true or false",
@@ -206,6 +265,17 @@ _EXPECTED = {
 }
 
 
+def _bound(value: Any) -> str:
+    """A limit as the file would write it: `0`, not `0.0`; `1,000,000,000,000`, not `1e12`."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
+
+
+_CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₪": "ILS"}
+"""Currency signs of one currency each ('$' and 'kr' name several)."""
+
+
 def _type_message(kind: str, error: dict[str, Any], value: Any, loc: tuple[Any, ...]) -> str:
     ctx = error.get("ctx") or {}
     found = describe(value)
@@ -214,12 +284,16 @@ def _type_message(kind: str, error: dict[str, Any], value: Any, loc: tuple[Any, 
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         return f"unknown value {found}{hint}; expected one of: {', '.join(choices)}"
     if kind == "greater_than_equal":
-        return f"expected a number >= {ctx.get('ge')}, found {found}"
+        return f"expected a number >= {_bound(ctx.get('ge'))}, found {found}"
     if kind == "less_than_equal":
-        return f"expected a number <= {ctx.get('le')}, found {found}"
+        return f"expected a number <= {_bound(ctx.get('le'))}, found {found}"
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "slug":
             return f"expected a slug of lower-case letters, digits and '-', found {found}"
+        if loc and loc[-1] == "currency":
+            code = _CURRENCY_SIGNS.get(str(value).strip())
+            hint = f" (did you mean '{code}'?)" if code else ""
+            return f"expected a three-letter ISO 4217 currency code such as USD, EUR or GBP, found {found}{hint}"
         return (
             f"expected an id of plain letters (a-z, no accents), digits, '-', '_' or '.', without spaces, found {found}"
         )
@@ -431,6 +505,7 @@ def _check_measures(doc: Document, stage_ids: list[str], parties: set[str]) -> I
     measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
     if isinstance(measures, dict) and isinstance(measures.get("owner"), str) and measures["owner"] not in parties:
         yield doc.problem(("measures", "owner"), _unknown_party(measures["owner"], parties))
+    first: dict[tuple[str, tuple[str, ...]], int] = {}
     for i, target in _items(measures, "targets"):
         here = ("measures", "targets", i)
         metric = target.get("id")
@@ -446,6 +521,16 @@ def _check_measures(doc: Document, stage_ids: list[str], parties: set[str]) -> I
         wanted = model.METRIC_STAGES.get(str(metric), (0,))
         if isinstance(metric, str) and len(stages) not in wanted:
             yield doc.problem(here + (("stages",) if "stages" in target else ("id",)), _stage_count(metric, wanted))
+        elif len(stages) == 2 and stages[0] == stages[1] and isinstance(stages[0], str):
+            message = f"a {metric} target runs from '{stages[0]}' to itself; name the stage it starts at, then another"
+            yield doc.problem(here + ("stages",), message)
+        key = (str(metric), tuple(str(x) for x in stages))
+        if key in first:
+            line = doc.position(("measures", "targets", first[key]))[0]
+            named = f" for {' to '.join(key[1])}" if key[1] else ""
+            yield doc.problem(here + ("id",), f"a second {metric} target{named} (first at line {line}); keep one")
+        else:
+            first[key] = i
         owner = target.get("owner")
         if isinstance(owner, str) and owner not in parties:
             yield doc.problem(here + ("owner",), _unknown_party(owner, parties))
