@@ -123,6 +123,12 @@ def test_duplicates_are_counted_in_a_positioned_warning(runner) -> None:
     deals = f"{CASES / 'audit' / 'client.yaml'}:14:14: audit.exports[path=exports/deals.csv].path"
     assert result.stderr.splitlines() == [
         f"{where}: warning: export 'exports/contacts.csv' has 1 duplicate row by 'Record ID': the last row of each id is used",
+        # Its one slash date reads either way (11 March or 3 November), and no export tells which.
+        f"{CASES / 'audit' / 'client.yaml'}:14:7: audit.exports[path=exports/deals.csv]: warning: export 'exports/deals.csv' writes its dates "
+        "with slashes, none with a number above 12 before the year, so each reads either way: they were read month "
+        "first, '03/11/2026 06:00' as 11 March 2026 (day first: 3 November 2026); set `date_format: "
+        "'%d/%m/%Y %H:%M'` on the export if its dates are day first, or `date_format: '%m/%d/%Y %H:%M'` to say "
+        "they are month first",
         f"{deals}: warning: export 'exports/deals.csv' has 1 row in a pipeline no deal stage names: 'Renewals' (1); "
         "the stages name 'new-business', so its value maps to no stage",
     ]

@@ -212,6 +212,9 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
         noun = "an unreadable date" if total == 1 else f"{total} unreadable dates"
         guessed = dates.guess([r["bad"] for r in rows])
         advice = f"`date_format: '{guessed}'`, which reads {_them(total)}" if guessed else "`date_format`"
+        if guessed and guessed.startswith("%d/%m/"):
+            # Those dates are day first: so are the export's others, read month first unless told.
+            advice += " and reads the export's other slash dates day first too (month first without it)"
         problems.append(
             doc.problem(
                 ("audit", "exports", p.index),
@@ -225,11 +228,43 @@ def _bad_dates(doc: Document, plans: list[ExportPlan], slots, parsed, execute, l
                 0,
                 "",
                 f"column '{columns[r['slot']]}': unreadable date {quoted(r['bad'])}; expected {dates.EXPECTED}"
-                + dates.serial_hint(r["bad"]),
+                + dates.serial_hint(r["bad"])
+                + dates.day_first_hint(r["bad"]),
             )
             for r in rows
         ]
     return problems
+
+
+def _either_way(project: Project, slashes, execute) -> list[tuple[tuple[str | int, ...], str]]:
+    """A warning for each export whose slash dates all read both ways (`03/04/2026`, no
+    number above 12 before the year): they were read month first, as the audit reads
+    `MM/DD/YYYY`, and nothing in the file says that is right. One slash date that only
+    month first reads (`03/25/2026`), in any export without a `date_format` of its own,
+    settles it for all: the exports of one audit come from one CRM, in its user's
+    locale. One that only day first reads is an unreadable date (`_bad_dates`)."""
+    if slashes is None:
+        return []
+    found = sorted(execute(slashes), key=lambda r: r["export"])
+    if any(r["month_first"] for r in found):
+        return []
+    warnings = []
+    for row in found:
+        if row["either"] is None:
+            continue
+        text = row["either"].strip()
+        month_first, day_first, date_format = dates.either_way(text)
+        stated = date_format.replace("%d/%m/", "%m/%d/", 1)
+        warnings.append(
+            (
+                ("audit", "exports", row["export"]),
+                f"export '{project.audit.exports[row['export']].path}' writes its dates with slashes, none with "
+                f"a number above 12 before the year, so each reads either way: they were read month first, "
+                f"{quoted(text)} as {month_first} (day first: {day_first}); set `date_format: '{date_format}'` "
+                f"on the export if its dates are day first, or `date_format: '{stated}'` to say they are month first",
+            )
+        )
+    return warnings
 
 
 def _them(total: int) -> str:
@@ -412,9 +447,9 @@ def _run(
 
     shaped = wide.fits(plans, slots, shapes_of, observed, later, moves)
     if shaped:
-        parsed = wide.odd_dates(plans, tables, slots, cache)
+        parsed, slashes = wide.odd_dates(plans, tables, slots, cache)
     else:
-        parsed = metrics.long_dates(plans, tables, slots, shapes_of, cache)
+        parsed, slashes = metrics.long_dates(plans, tables, slots, shapes_of, cache)
     tick()
     problems += _bad_dates(doc, plans, slots, parsed, execute, labels)
     tick()
@@ -449,6 +484,7 @@ def _run(
     ids = {r["export"]: r["n"] for r in rows["records"] if r["sname"] == ""}
     result.sources, result.warnings = _sources(plans, stats, ids)
     result.warnings += _footers(project, sheets)
+    result.warnings += _either_way(project, slashes, execute)
     result.warnings += _other_pipelines(plans, tables, execute)
     result.metrics = assemble(project, plans, observed, moves, rows, audit.segments)
     result.values = values_in_use(plans, observed, rows["values"])

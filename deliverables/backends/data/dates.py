@@ -257,9 +257,13 @@ def _offset(zone: ibis.Value) -> ibis.Value:
     return (zone.nullif("").isnull() | (zone == "Z")).ifelse(0, sign * (hours * 3600 + minutes * 60))
 
 
-def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[str, ...] = ()) -> ibis.Table:
+def read(
+    table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[str, ...] = (), order: bool = False
+) -> ibis.Table:
     """The `keep` columns of `table` with `ts`, the seconds since 1970 of text column
-    `column` (null when blank or unreadable), and `ok`: readable (blank is readable).
+    `column` (null when blank or unreadable), and `ok`: readable (blank is readable);
+    with `order`, also `order`, what a valid `MM/DD/YYYY` date says of the order of its
+    day and month (`MONTH_FIRST`, `EITHER`, else null).
 
     Small projections, so the query stays small on any backend: which shape the text
     matches first (one regular expression per shape); its parts (by position for ISO,
@@ -292,7 +296,8 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
     epochs = [(split._shape == i, _number(split[f"_{i}ms"]) // 1000) for i, s in enumerate(known) if s is EPOCH_MS]
     given = ibis.cases(*epochs, else_=ibis.null("int64")) if epochs else ibis.null("int64")
     blank = split._text.nullif("").isnull() | split._text.lower().isin(NO_DATE)
-    parts = split.select(*keep, _blank=blank, _given=given, **{f"_{k}": v for k, v in picked.items()})
+    slash = split._shape == known.index(US) if order and US in known else ibis.literal(False)
+    parts = split.select(*keep, _blank=blank, _given=given, _slash=slash, **{f"_{k}": v for k, v in picked.items()})
     year, month, day = parts._year, parts._month, parts._day
     hour, minute, second = parts._hour, parts._minute, parts._second
     valid = (
@@ -305,11 +310,47 @@ def read(table: ibis.Table, column: str, known: tuple[Shape, ...], keep: tuple[s
     ).fill_null(False)
     seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - parts._offset
     read = parts._given.notnull()
+    ordered = {}
+    if order:
+        slash = parts._slash & valid
+        ordered["order"] = ibis.cases(
+            (slash & (day > 12), MONTH_FIRST), (slash & (day != month), EITHER), else_=ibis.null("int64")
+        )
     return parts.select(
         *keep,
         ts=read.ifelse(parts._given, valid.ifelse(seconds, ibis.null("int64"))),
         ok=parts._blank | valid | read,
+        **ordered,
     )
+
+
+MONTH_FIRST = 2
+"""`read`'s `order` of a slash date only month first reads (`03/25/2026`: no month 25)."""
+EITHER = 1
+"""`read`'s `order` of a slash date either order reads, to different days (`03/04/2026`)."""
+
+
+def either_way(text: str) -> tuple[str, str, str]:
+    """What a slash date that reads both ways (`EITHER`) is month first, as it was read,
+    and day first, and the `date_format` that reads it day first:
+    `03/04/2026` -> ('4 March 2026', '3 April 2026', '%d/%m/%Y')."""
+    import datetime as dt
+
+    first, second, year = (int(n) for n in re.match(US.pattern, text.strip()).groups()[:3])
+    month_first, day_first = dt.date(year, first, second), dt.date(year, second, first)
+    return _day(month_first), _day(day_first), guess([text]) or "%d/%m/%Y"
+
+
+def _day(when) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def day_first_hint(text: str) -> str:
+    """For a slash date only day first reads (`25/02/2026`), what it reads as that way."""
+    found = re.match(US.pattern, text.strip())
+    if not found or not 12 < int(found[1]) <= 31 or not 1 <= int(found[2]) <= 12:
+        return ""
+    return f" (no month {int(found[1])}: written day first?)"
 
 
 def _no_fields() -> dict[str, ibis.Value]:

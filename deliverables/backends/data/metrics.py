@@ -123,9 +123,10 @@ def date_slots(plans: list[ExportPlan]) -> list[Slot]:
 
 def long_dates(
     plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: list[Slot], shapes_of, cache
-) -> ibis.Table | None:
+) -> tuple[ibis.Table | None, ibis.Table | None]:
     """(export, row, slot, ts, bad) of every non-blank date cell of every row: ts in seconds
-    since 1970 (null when unreadable), bad the text of an unreadable one (else null).
+    since 1970 (null when unreadable), bad the text of an unreadable one (else null); and
+    the `orders` of the slash dates of the exports without a `date_format`.
 
     Nearly every cell is a valid `YYYY-MM-DD HH:MM`: those are read in place (`dates.
     read_minutes`), far cheaper than finding each distinct text and joining it back, in
@@ -152,7 +153,7 @@ def long_dates(
         )
     long = union(parts)
     if long is None:
-        return None
+        return None, None
     long = long.filter(long.text != "")  # blank after stripping is no date either: `dates.read` says so
     # Every cell once, with the seconds of the fixed ones and the text of the others.
     other = long.fixed.ifelse(ibis.null("string"), long.text)
@@ -161,21 +162,41 @@ def long_dates(
     )
     parsed = [cells.filter(cells.fixed).select("export", "row", "slot", "ts", bad=ibis.null("string"))]
     rest = cells.filter(~cells.fixed).select("export", "row", "slot", text="other")
-    found = []
+    found, slashes = [], []
     for shapes, exports in groups.items():
         part = rest if len(groups) == 1 else rest.filter(rest.export.isin(exports))
-        found.append(read_cells(part, shapes))
+        # Only an export without a `date_format` of its own reads a slash date month first unasked.
+        read, seen = read_cells(part, shapes, cache if shapes == dates.STANDARD else None)
+        found.append(read)
+        slashes += [seen] if seen is not None else []
     parsed.append(cache(union(found)))
-    return union(parsed)
+    return union(parsed), union(slashes)
 
 
-def read_cells(cells: ibis.Table, shapes: tuple[dates.Shape, ...]) -> ibis.Table:
+def read_cells(cells: ibis.Table, shapes: tuple[dates.Shape, ...], cache=None) -> tuple[ibis.Table, ibis.Table | None]:
     """(export, row, slot, ts, bad) of date cells (export, row, slot, text) read in `shapes`:
     each distinct text once (exports repeat the same dates many times over), joined back
-    to its cells; `bad` is the text of an unreadable one, else null."""
-    texts = dates.read(cells.select("text").distinct(), "text", shapes, ("text",))
-    texts = texts.select("text", "ts", bad=texts.ok.ifelse(ibis.null("string"), texts.text))
-    return cells.inner_join(texts, "text").select("export", "row", "slot", "ts", "bad")
+    to its cells; `bad` is the text of an unreadable one, else null. With `cache`, each
+    distinct text of each export, read once and materialised, also gives `orders`."""
+    by = ["export", "text"] if cache is not None else ["text"]
+    texts = dates.read(cells.select(*by).distinct(), "text", shapes, tuple(by), order=cache is not None)
+    found = None
+    if cache is not None:
+        texts = cache(texts)
+        found = orders(texts)
+    texts = texts.select(*by, "ts", bad=texts.ok.ifelse(ibis.null("string"), texts.text))
+    return cells.inner_join(texts, by).select("export", "row", "slot", "ts", "bad"), found
+
+
+def orders(texts: ibis.Table) -> ibis.Table:
+    """(export, either, month_first) of the distinct date texts of each export read with
+    their `order` (`dates.read`): the first slash date that reads both ways, if any, and
+    whether some slash date reads only month first."""
+    slashed = texts.filter(texts.order.notnull())
+    return slashed.group_by("export").agg(
+        either=slashed.text.min(where=slashed.order == dates.EITHER),
+        month_first=(slashed.order == dates.MONTH_FIRST).any(),
+    )
 
 
 def deduplicated(plan: ExportPlan, table: ibis.Table, extra: list[str] | tuple[str, ...] = ()) -> ibis.Table:

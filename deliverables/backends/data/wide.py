@@ -71,9 +71,12 @@ def _positions(plan: ExportPlan, observed: list[Mapped]) -> set[int]:
     return {m.pos for m in observed if m.object == plan.object}
 
 
-def odd_dates(plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: list[Slot], cache) -> ibis.Table | None:
+def odd_dates(
+    plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: list[Slot], cache
+) -> tuple[ibis.Table | None, ibis.Table | None]:
     """(export, row, slot, ts, bad) of every non-blank date cell, of every row, that is
-    not a valid `YYYY-MM-DD HH:MM`: what `metrics.long_dates` gives for those cells."""
+    not a valid `YYYY-MM-DD HH:MM`, and the `orders` of the slash dates: what
+    `metrics.long_dates` gives for those cells."""
     parts = []
     for slot in slots:
         table = tables[slot.export]
@@ -89,8 +92,9 @@ def odd_dates(plans: list[ExportPlan], tables: dict[int, ibis.Table], slots: lis
         )
     cells = union(parts)
     if cells is None:
-        return None
-    return cache(read_cells(cache(cells), dates.STANDARD))
+        return None, None
+    read, slashes = read_cells(cache(cells), dates.STANDARD, cache)
+    return cache(read), slashes
 
 
 def _wide(
