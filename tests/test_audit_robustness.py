@@ -650,3 +650,53 @@ def test_slash_dates_only_day_first_reads_name_the_format_for_all_of_them(tmp_pa
         "day first?)",
         "2 errors in c.yaml, e.csv",
     ]
+
+
+# ---------------------------------------------------------------- headers no format knows
+
+GERMAN = (
+    "Datensatz-ID,Vorname,E-Mail,Lebenszyklusphase,Datum der Konversion zum Lead,"
+    "Datum der Konversion zum Marketing Qualified Lead\n"
+    "101,Anna,a@example.com,Lead,2026-01-01,\n102,Ben,b@example.com,Marketing Qualified Lead,2026-01-01,2026-01-11\n"
+    "103,Cem,c@example.com,Subscriber,,\n"
+)
+"""A contact export whose header is in German: its values are the stages' own."""
+UNKNOWN = (
+    "c.yaml:9:7: audit.exports[path=e.csv]: export 'e.csv': its header row matches no known export (HubSpot or "
+    "Salesforce records with an id and a stage column); map its columns under `columns:`"
+)
+
+
+def test_an_unknown_header_gets_the_columns_its_values_suggest(tmp_path: Path, runner, monkeypatch) -> None:
+    proposed = (
+        "columns: {id: Datensatz-ID, current: Lebenszyklusphase, field: lifecyclestage, dates: "
+        "{lead: Datum der Konversion zum Lead, mql: Datum der Konversion zum Marketing Qualified Lead}}"
+    )
+    assert _errors(runner, monkeypatch, _client(tmp_path / "a", "e.csv", GERMAN)) == [
+        f"{UNKNOWN}; its values suggest, for this export's entry:",
+        f"    {proposed}",
+        "1 error in c.yaml",
+    ]
+    # Pasted into the entry, it reads the export: the metrics of the same rows with HubSpot's English header.
+    _contacts(_metrics(runner, _client(tmp_path / "b", "e.csv", GERMAN, more=", " + proposed)))
+
+
+def test_a_suggested_column_name_yaml_would_misread_is_quoted(tmp_path: Path, runner, monkeypatch) -> None:
+    # A colon, a comma and quotes in a name, a duplicated id (nine in ten unique still
+    # make the id), the stage's abbreviation naming its date column.
+    data = (
+        'Nr.,"Phase: aktuell","Eintritt ""MQL"", Datum",Notiz\n'
+        "1,Lead,,\n2,Marketing Qualified Lead,2026-01-11,x\n3,Lead,,x\n4,Lead,,\n5,Lead,,\n6,Lead,,\n7,Lead,,\n8,Lead,,\n9,Lead,,\n"
+        "10,Lead,,\n10,Lead,,\n"
+    )
+    lines = _errors(runner, monkeypatch, _client(tmp_path / "a", "e.csv", data))
+    proposed = 'columns: {id: Nr., current: "Phase: aktuell", field: lifecyclestage, dates: {mql: "Eintritt \\"MQL\\", Datum"}}'
+    assert lines[1] == f"    {proposed}"
+    metrics = _metrics(runner, _client(tmp_path / "b", "e.csv", data, more=", " + proposed))
+    assert metrics["records"] == {"e.csv": 10}
+    assert metrics["stages"]["mql"] == {"current": 1, "entered": 1, "skipped": 0, "stuck": 1}
+
+
+def test_an_unknown_header_without_the_stages_values_suggests_nothing(tmp_path: Path, runner, monkeypatch) -> None:
+    data = "Datensatz-ID,Vorname\n101,Anna\n102,Ben\n"
+    assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data)) == [UNKNOWN, "1 error in c.yaml"]

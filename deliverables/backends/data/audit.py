@@ -117,7 +117,12 @@ def _used(layout: formats.Layout) -> set[str]:
 
 
 def _layout(
-    project: Project, doc: Document, i: int, header: tuple[str, ...], sheet: str = ""
+    project: Project,
+    doc: Document,
+    i: int,
+    header: tuple[str, ...],
+    sheet: str = "",
+    propose: Callable[[], str | None] | None = None,
 ) -> tuple[formats.Layout | None, list[Problem]]:
     export = project.audit.exports[i]
     here = ("audit", "exports", i)
@@ -126,10 +131,14 @@ def _layout(
             layout = formats.recognise(header, export.kind)
         except formats.UnknownFormat as exc:
             read = f" ({sheet})" if sheet else ""
-            # The header itself is not quoted: a path naming some other file (a hostile
-            # client file's `../../.env`) would print that file's first line.
+            # The header itself is not quoted, unless its values are the stages' own (see
+            # `proposal`): a path naming some other file (a hostile client file's
+            # `../../.env`) would print that file's first line.
             other = ", or name the worksheet holding the records under `sheet:`" if sheet and not export.sheet else ""
             message = f"export '{export.path}'{read}: {exc}; map its columns under `columns:`{other}"
+            proposed = propose() if propose is not None and export.kind == "records" else None
+            if proposed:
+                message += f"; its values suggest, for this export's entry:\n    {proposed}"
             return None, [doc.problem(here, message)]
         return _unique(doc, i, export.path, layout, header)
     problems = []
@@ -145,6 +154,22 @@ def _layout(
     if problems:
         return None, problems
     return _unique(doc, i, export.path, formats.explicit(export.columns, export.kind), header)
+
+
+def _proposer(project: Project, i: int, header: tuple[str, ...], table, execute) -> Callable[[], str | None]:
+    """What proposes a `columns:` mapping for export `i` from its first rows (`proposal`),
+    read only when its header is unknown."""
+
+    def propose() -> str | None:
+        from deliverables.backends.data import proposal
+
+        named = [c for c in header if c in table.columns]
+        rows = execute(table.order_by(files_row()).select(*named).limit(proposal.SAMPLE)) if named else []
+        obj = formats.key(project.audit.exports[i].object)
+        stages = [m for m in planning.mapped_stages(project) if m.object == obj]
+        return proposal.propose(tuple(named), rows, stages)
+
+    return propose
 
 
 LISTED = 12
@@ -414,7 +439,8 @@ def _run(
     plans: list[ExportPlan] = []
     headers = {i: _header(table, sheets.get(i)) for i, table in tables.items()}
     for i, header in sorted(headers.items()):
-        layout, found = _layout(project, doc, i, header, sheets[i].sheet if i in sheets else "")
+        propose = _proposer(project, i, header, tables[i], execute)
+        layout, found = _layout(project, doc, i, header, sheets[i].sheet if i in sheets else "", propose)
         problems += found
         if layout is not None:
             plans.append(planning.plan_export(i, audit.exports[i], layout, stages, header, audit.segments))
