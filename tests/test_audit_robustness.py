@@ -700,3 +700,35 @@ def test_a_suggested_column_name_yaml_would_misread_is_quoted(tmp_path: Path, ru
 def test_an_unknown_header_without_the_stages_values_suggests_nothing(tmp_path: Path, runner, monkeypatch) -> None:
     data = "Datensatz-ID,Vorname\n101,Anna\n102,Ben\n"
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.csv", data)) == [UNKNOWN, "1 error in c.yaml"]
+
+
+# ---------------------------------------------------------------- ids
+
+GUIDS = (
+    f"{HEADER}\n{{6F9619FF-8B86-D011-B42D-00C04FC964FF}},Lead,2026-01-01,\n"
+    "6f9619ff-8b86-d011-b42d-00c04fc964ff,Marketing Qualified Lead,2026-01-01,2026-01-11\n"
+    "001A0000006Vm9r,Lead,2026-01-01,\n001a0000006Vm9r,Lead,2026-01-01,\n"
+)
+"""One GUID written twice, as Dynamics 365 and a spreadsheet each write it, and two
+Salesforce ids that differ by case alone: two records."""
+
+
+@pytest.mark.parametrize("wide_tables", [True, False], ids=["wide", "long"])
+def test_a_guid_is_one_record_whatever_its_case_and_braces(
+    wide_tables: bool, tmp_path: Path, runner, monkeypatch
+) -> None:
+    from deliverables.backends.data import wide
+
+    if not wide_tables:
+        monkeypatch.setattr(wide, "fits", lambda *a, **k: False)
+    client = _client(tmp_path, "e.csv", GUIDS)
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{client}:9:14: audit.exports[path=e.csv].path: warning: export 'e.csv' has 1 duplicate row by "
+        "'Record ID': the last row of each id is used"
+    ]
+    metrics = json.loads(result.stdout)
+    assert metrics["records"] == {"e.csv": 3}
+    # The GUID's last row wins: an MQL; the two Salesforce ids are two leads.
+    assert metrics["stages"]["lead"]["current"] == 2 and metrics["stages"]["mql"]["current"] == 1

@@ -63,10 +63,26 @@ def _int(value: int) -> ibis.Value:
     return ibis.literal(value, "int64")
 
 
+GUID = r"^(\{[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}|[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})$"
+"""A GUID, bare or in braces, as Dynamics 365 and other Microsoft tools write record ids."""
+
+
+def record_id(value: ibis.Value) -> ibis.Value:
+    """The id of a record as the audit matches it: the text without white space at its
+    ends, and a GUID in lower case without braces, as the same GUID is the same record
+    however a tool wrote it (`{6F9619FF-...}`, `6f9619ff-...`). Any other id keeps its
+    case: Salesforce's 15-character ids differ by case alone. Only a text of a GUID's
+    length is matched against it, and only one in braces loses them."""
+    text = dates.strip(value)
+    braced = text.left(1) == "{"
+    guid = text.re_search(GUID).ifelse(braced.ifelse(text.substr(1, 36), text).lower(), text)
+    return text.length().isin([36, 38]).ifelse(guid, text)
+
+
 def dedupe(plan: ExportPlan, table: ibis.Table) -> ibis.Table:
-    """One row per id (`_id`, stripped once), the last one winning; rows without an id
-    are dropped. History exports keep every row with an id."""
-    stripped = table.mutate(_id=dates.strip(table[plan.layout.id]))
+    """One row per id (`_id`, `record_id`, worked out once), the last one winning; rows
+    without an id are dropped. History exports keep every row with an id."""
+    stripped = table.mutate(_id=record_id(table[plan.layout.id]))
     kept = stripped.filter(stripped["_id"] != "")
     if plan.layout.history is not None:
         return kept
