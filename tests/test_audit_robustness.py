@@ -732,3 +732,30 @@ def test_a_guid_is_one_record_whatever_its_case_and_braces(
     assert metrics["records"] == {"e.csv": 3}
     # The GUID's last row wins: an MQL; the two Salesforce ids are two leads.
     assert metrics["stages"]["lead"]["current"] == 2 and metrics["stages"]["mql"]["current"] == 1
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_a_value_with_no_break_or_doubled_spaces_inside_is_one_value_with_the_plain_one(tmp_path: Path, runner) -> None:
+    from deliverables.backends.data import audit
+    from deliverables.core import validate
+
+    rows = [
+        ("o1", "Closed Won"),
+        ("o2", "Closed\u00a0Won"),
+        ("o3", "Closed  Won"),
+        ("o4", "Closed Lost"),
+        ("o5", "Closed\u00a0\u00a0Lost"),
+        ("o6", "Closed\u3000Lost"),
+    ]
+    data = "Opportunity ID,Stage,Created Date\n" + "".join(f"{i},{v},2026-01-05\n" for i, v in rows)
+    client = _client(tmp_path, "opps.csv", data, OPPORTUNITY)
+    assert _metrics(runner, client)["unmapped"] == [
+        {"object": "opportunity", "field": "StageName", "value": "Closed Lost", "records": 3}
+    ]
+    doc, project = validate.load(client)
+    assert [(v["value"], v["stage"], v["records"]) for v in audit.run(project, doc).values] == [
+        ("Closed Lost", None, 3),
+        ("Closed Won", "won", 3),
+    ]

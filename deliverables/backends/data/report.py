@@ -3,6 +3,7 @@ transitions, unmapped, quality, and the same per segment value."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -101,12 +102,23 @@ def assemble(
     return result
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def spaced(value: str) -> str:
+    """A value as the tables show it, each run of white space inside it one plain space:
+    'Closed\u00a0Won' (a no-break space pasted from a web page) and 'Closed  Won' are the
+    'Closed Won' they look like, one row of it, not rows no one can tell apart. They map
+    to stages alike already: matching keeps only letters and digits."""
+    return _SPACES.sub(" ", value)
+
+
 def _unmapped(found: dict[tuple[str, str], int], names: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
     for (col, raw), n in found.items():
         if col in names:
             obj, field_name = names[col]
-            totals[(obj, field_name, raw)] += n
+            totals[(obj, field_name, spaced(raw))] += n
     rows = [{"object": o, "field": f, "value": v, "records": n} for (o, f, v), n in totals.items()]
     return sorted(rows, key=lambda r: (-r["records"], r["object"], r["field"], key(r["value"]), r["value"]))
 
@@ -119,6 +131,6 @@ def values_in_use(plans: list[ExportPlan], observed: list[Mapped], rows: list[di
     for row in rows:
         if row["col"] in names:
             obj, field_name = names[row["col"]]
-            totals[(obj, field_name, row["raw"], by_pos.get(row["pos"]))] += row["n"]
+            totals[(obj, field_name, spaced(row["raw"]), by_pos.get(row["pos"]))] += row["n"]
     found = [{"object": o, "field": f, "value": v, "stage": s, "records": n} for (o, f, v, s), n in totals.items()]
     return sorted(found, key=lambda r: (-r["records"], r["object"], r["field"], r["value"]))
