@@ -226,7 +226,7 @@ def test_unknown_header_asks_for_a_column_mapping(tmp_path: Path, runner, monkey
     _client(tmp_path, "    - {path: e.csv, object: contact}\n", {"e.csv": "Name,Email\na,b\n"})
     assert _errors(runner, monkeypatch, tmp_path) == [
         "c.yaml:7:7: audit.exports[path=e.csv]: export 'e.csv': its header row matches no known export "
-        "(HubSpot or Salesforce records with an id and a stage column); map its columns under `columns:`",
+        "(HubSpot, Salesforce or Pipedrive records with an id and a stage column); map its columns under `columns:`",
         "1 error in c.yaml",
     ]
 

@@ -492,7 +492,7 @@ def test_an_unknown_header_names_the_worksheet_read_never_what_it_holds(tmp_path
     book = _workbook(("Summary", [["Total", "Secret"], ["All", 3]]), ("Contacts", _table([HEADER, *ROWS])))
     assert _errors(runner, monkeypatch, _client(tmp_path, "e.xlsx", book)) == [
         "c.yaml:9:7: audit.exports[path=e.xlsx]: export 'e.xlsx' (worksheet 'Summary', the first of 2): its header "
-        "row matches no known export (HubSpot or Salesforce records with an id and a stage column); "
+        "row matches no known export (HubSpot, Salesforce or Pipedrive records with an id and a stage column); "
         "map its columns under `columns:`, or name the worksheet holding the records under `sheet:`",
         "1 error in c.yaml",
     ]
@@ -662,8 +662,8 @@ GERMAN = (
 )
 """A contact export whose header is in German: its values are the stages' own."""
 UNKNOWN = (
-    "c.yaml:9:7: audit.exports[path=e.csv]: export 'e.csv': its header row matches no known export (HubSpot or "
-    "Salesforce records with an id and a stage column); map its columns under `columns:`"
+    "c.yaml:9:7: audit.exports[path=e.csv]: export 'e.csv': its header row matches no known export (HubSpot, "
+    "Salesforce or Pipedrive records with an id and a stage column); map its columns under `columns:`"
 )
 
 
@@ -758,4 +758,34 @@ def test_a_value_with_no_break_or_doubled_spaces_inside_is_one_value_with_the_pl
     assert [(v["value"], v["stage"], v["records"]) for v in audit.run(project, doc).values] == [
         ("Closed Lost", None, 3),
         ("Closed Won", "won", 3),
+    ]
+
+
+PIPEDRIVE_STAGES = (
+    "  - {id: qualified, name: Qualified, domain: sales, crm: {object: deal, field: stage_id, value: Qualified,"
+    " pipeline: Sales}}\n"
+    "  - {id: negotiation, name: Negotiation, domain: sales, crm: {object: deal, field: stage_id,"
+    " value: Negotiation, pipeline: Sales}}\n"
+    "  - {id: won, name: Won, domain: sales, crm: {object: deal, field: status, value: won}}\n"
+)
+
+
+def test_a_pipedrive_deal_export_is_read_without_columns(tmp_path: Path, runner) -> None:
+    # Pipedrive names each column after its item type; the stage is a name, the outcome a status.
+    data = (
+        "Deal - ID,Deal - Title,Deal - Value,Deal - Pipeline,Deal - Stage,Deal - Status,Deal - Deal created\n"
+        "1,A,100,Sales,Qualified,open,2026-01-05 10:00:00\n2,B,200,Sales,Negotiation,open,2026-01-06 10:00:00\n"
+        "3,C,300,Sales,Negotiation,won,2026-01-07 10:00:00\n4,D,400,Partners,Negotiation,open,2026-01-08 10:00:00\n"
+    )
+    client = _client(tmp_path, "deals.csv", data, PIPEDRIVE_STAGES)
+    client.write_text(client.read_text(encoding="utf-8").replace("object: contact", "object: deal"), encoding="utf-8")
+    result = runner.invoke(cli, ["audit", str(client)])
+    assert result.exit_code == 0, result.output
+    assert "  deals.csv (Pipedrive deals, deal): 4 rows, 4 records" in result.stdout.splitlines()
+    metrics = _metrics(runner, client)
+    # Deal 4 is in a pipeline no stage names: its stage maps to none.
+    assert {s: v["current"] for s, v in metrics["stages"].items()} == {"qualified": 1, "negotiation": 2, "won": 1}
+    assert metrics["unmapped"] == [
+        {"object": "deal", "field": "status", "value": "open", "records": 3},
+        {"object": "deal", "field": "stage_id", "value": "Negotiation", "records": 1},
     ]

@@ -420,7 +420,7 @@ class AuditExport(Model):
     kind: Literal["records", "history"] = "records"
     """records: one row per record; history: one row per field change."""
     columns: AuditColumns | None = None
-    """Explicit column mapping; when absent the header row is recognised (HubSpot, Salesforce)."""
+    """Explicit column mapping; when absent the header row is recognised (HubSpot, Salesforce, Pipedrive deals)."""
     date_format: str | None = None
     """strftime pattern of its dates when they are not ISO 8601, YYYY-MM-DD HH:MM or MM/DD/YYYY[ HH:MM]."""
     sheet: str | None = Field(default=None, min_length=1)

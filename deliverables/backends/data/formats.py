@@ -10,7 +10,10 @@ Known shapes, without configuration:
   (`hs_v2_date_entered_<value>`, `hs_date_entered_<value>`);
 - Salesforce report exports of records (`Lead ID`/`Opportunity ID`/`Id`,
   `Lead Status`/`Stage`/`Opportunity Stage`/`StageName`, `Created Date`) and of field history (one
-  row per change: id, `Field/Event`, `Old Value`, `New Value`, `Edit Date`).
+  row per change: id, `Field/Event`, `Old Value`, `New Value`, `Edit Date`);
+- Pipedrive deal exports, each column named after its item type: `Deal - ID`,
+  `Deal - Stage` (the stage's name, API field `stage_id`), `Deal - Status`
+  (open, won, lost), `Deal - Pipeline` and `Deal - Deal created`.
 
 Anything else is described by an explicit `columns:` mapping. Pure Python: no
 data library is imported here.
@@ -97,6 +100,11 @@ SALESFORCE_CURRENT = {
     "opportunitystage": "StageName",
 }
 SALESFORCE_CREATED = ("Created Date", "CreatedDate", "Create Date")
+PIPEDRIVE_IDS = ("Deal - ID",)
+PIPEDRIVE_CURRENT = {"dealstage": "stage_id", "dealstatus": "status"}
+"""Pipedrive's columns (by key) -> the API field of the deal they hold."""
+PIPEDRIVE_PIPELINES = ("Deal - Pipeline",)
+PIPEDRIVE_CREATED = ("Deal - Deal created",)
 HISTORY_IDS = ("Opportunity ID", "Lead ID", "OpportunityId", "LeadId", "Contact ID", "Case ID", "Id")
 HISTORY_FIELD = ("Field/Event", "Field")
 HISTORY_NEW = ("New Value", "NewValue")
@@ -129,10 +137,11 @@ def recognise(header: tuple[str, ...], kind: str) -> Layout:
     """The layout of an export from its header row (UnknownFormat when none fits)."""
     if kind == "history":
         return _salesforce_history(header)
-    layout = _hubspot(header) or _salesforce(header)
+    layout = _hubspot(header) or _salesforce(header) or _pipedrive(header)
     if layout is None:
         raise UnknownFormat(
-            "its header row matches no known export (HubSpot or Salesforce records with an id and a stage column)"
+            "its header row matches no known export "
+            "(HubSpot, Salesforce or Pipedrive records with an id and a stage column)"
         )
     return layout
 
@@ -169,6 +178,17 @@ def _salesforce(header: tuple[str, ...]) -> Layout | None:
     if ident is None or not current:
         return None
     return Layout("Salesforce records", ident, current[:1], None, _first(header, SALESFORCE_CREATED), True)
+
+
+def _pipedrive(header: tuple[str, ...]) -> Layout | None:
+    """A Pipedrive deal export: `Deal - ID` and `Deal - Stage` at least. A deal is created
+    in any stage of its pipeline, so its creation dates no stage."""
+    ident = _first(header, PIPEDRIVE_IDS)
+    current = tuple((h, PIPEDRIVE_CURRENT[key(h)]) for h in header if key(h) in PIPEDRIVE_CURRENT)
+    if ident is None or not any(f == "stage_id" for _, f in current):
+        return None
+    pipeline, created = _first(header, PIPEDRIVE_PIPELINES), _first(header, PIPEDRIVE_CREATED)
+    return Layout("Pipedrive deals", ident, current, pipeline, created)
 
 
 def _salesforce_history(header: tuple[str, ...]) -> Layout:
