@@ -241,3 +241,18 @@ def test_dates_against_the_versions_own_and_repeated_segments_warn(tmp_path: Pat
         f"{path}:18:31: enablement.audiences[1].date: warning: the marketing session on 2027-06-11 comes after the"
         " launch on 2027-01-15; teams are trained before they work in the new stages",
     ]
+
+
+def test_an_email_that_is_no_address_or_is_someone_elses_warns(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client:\n  name: Acme\ndate: 2026-11-20\nstakeholders:\n"
+        "  - {id: dana, name: Dana Ortiz, title: VP RevOps, email: dana at acme}\n"
+        "  - {id: priya, name: Priya Raman, title: VP Marketing, email: Priya@acme.example}\n"
+        "  - {id: marcus, name: Marcus Bell, title: VP Sales, email: priya@acme.example}\n"
+    )
+    assert [str(w) for w in load_project(path)[1]] == [
+        f"{path}:5:59: stakeholders[id=dana].email: warning: 'dana at acme' is not an email address (name@company.com)",
+        f"{path}:7:61: stakeholders[id=marcus].email: warning: Marcus Bell has the email of Priya Raman ('priya');"
+        " give each person their own",
+    ]

@@ -7,6 +7,7 @@ and named by a breadcrumb, with a did-you-mean for near misses.
 
 from __future__ import annotations
 
+import re
 import typing
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -55,6 +56,7 @@ def validate_document(doc: Document) -> model.Project:
     _warn_launch_passed(doc, project)
     _warn_dates_out_of_order(doc, project)
     _warn_repeated_segments(doc, project)
+    _warn_emails(doc, project)
     return project
 
 
@@ -139,6 +141,27 @@ def _warn_dates_out_of_order(doc: Document, project: model.Project) -> None:
             f"the exports are dated {as_of.isoformat()}, after this version's date {day.isoformat()}:"
             " the audit counts records as stuck or dated in the future against that later day",
         )
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def _warn_emails(doc: Document, project: model.Project) -> None:
+    """An email that is not an address, or one two stakeholders share: the sign-off tables
+    print each signer's email under their name."""
+    first: dict[str, int] = {}
+    for i, person in enumerate(project.stakeholders):
+        email = (person.email or "").strip()
+        if not email:
+            continue
+        if not EMAIL.match(email):
+            _warn(doc, ("stakeholders", i, "email"), f"'{email}' is not an email address (name@company.com)")
+        elif email.casefold() in first:
+            earlier = project.stakeholders[first[email.casefold()]]
+            message = f"{person.name} has the email of {earlier.name} ('{earlier.id}'); give each person their own"
+            _warn(doc, ("stakeholders", i, "email"), message)
+        else:
+            first[email.casefold()] = i
 
 
 def _warn_repeated_segments(doc: Document, project: model.Project) -> None:

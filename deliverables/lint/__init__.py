@@ -51,6 +51,7 @@ RULES: dict[str, Rule] = _by_id(
         structure.ends_at_closed_won,
         connections.unconnected,
         terms.undefined_term,
+        terms.confirmed_term_rejected,
         ignores.unknown_ignore,
         # The --final gates come last in the rule table.
         gates.final_assumed,
@@ -74,7 +75,7 @@ def lint(doc: Document, project: Project, *, final: bool = False, strict: bool =
     `strict` they are errors."""
     findings = []
     for item in RULES.values():
-        if item.final and not final:
+        if (item.final and not final) or (item.draft and final):
             continue
         severity = "error" if item.severity == "warning" and (final or strict) else item.severity
         for hit in item.check(project):
@@ -135,7 +136,7 @@ def rule_table() -> str:
         "|---|---|---|---|---|",
     ]
     for item in RULES.values():
-        runs = "`--final`" if item.final else "always"
+        runs = "`--final`" if item.final else "without `--final`" if item.draft else "always"
         cells = (
             f"`{item.id}`",
             SEVERITY_TEXT[item.severity],

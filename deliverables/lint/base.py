@@ -44,6 +44,8 @@ class Rule:
     check: Check = field(repr=False, compare=False)
     final: bool = False
     """Only run by `deliver check --final`; such gates cannot be silenced."""
+    draft: bool = False
+    """Not run by `deliver check --final`, where a gate finds the same thing."""
 
 
 @dataclass(frozen=True, order=True)
@@ -76,11 +78,13 @@ class Finding:
         return data
 
 
-def rule(id: str, severity: Severity, summary: str, fix: str, *, final: bool = False) -> Callable[[Check], Rule]:
+def rule(
+    id: str, severity: Severity, summary: str, fix: str, *, final: bool = False, draft: bool = False
+) -> Callable[[Check], Rule]:
     """Make the decorated check function a rule; `lint.RULES` lists which rules run."""
 
     def make(check: Check) -> Rule:
-        return Rule(id, severity, summary, fix, check, final)
+        return Rule(id, severity, summary, fix, check, final, draft)
 
     return make
 

@@ -1,5 +1,5 @@
-"""The undefined-term rule: abbreviations used in definitions that the terms
-table does not define.
+"""The rules about the terms table: abbreviations used in definitions that it does
+not define, and terms CONFIRMED against an approver's rejection.
 
 Only ALL-CAPS abbreviations (2-6 characters, like SAO or FTV) are looked at:
 ordinary words cannot be told apart from terms reliably. Common business
@@ -271,3 +271,27 @@ def undefined_term(project: Project) -> Iterator[Hit]:
     for token, (path, stage) in first.items():
         times = f" (used {count[token]} times)" if count[token] > 1 else ""
         yield Hit(path, f"'{token}' is not defined in the terms table{times}", stage)
+
+
+@rule(
+    "confirmed-term-rejected",
+    "warning",
+    "A term marked CONFIRMED that an approver rejected.",
+    "settle the rejection with the approver: record their new approval, or mark the term ASSUMED until it is agreed",
+    draft=True,  # at sign-off, final-term-not-approved says it
+)
+def confirmed_term_rejected(project: Project) -> Iterator[Hit]:
+    """A CONFIRMED term with a rejected approval: the documents would show both."""
+    for j, term in enumerate(project.terms):
+        rejected = [key for key, value in term.approvals.items() if value == "rejected"]
+        if term.status == "confirmed" and rejected:
+            names = " and ".join(_who(project, key) for key in rejected)
+            yield Hit(
+                ("terms", j, "approvals", rejected[0]), f"term '{term.term}' is CONFIRMED, yet {names} rejected it"
+            )
+
+
+def _who(project: Project, key: str) -> str:
+    """A stakeholder's name, else the department's title (`person_label` adds the title)."""
+    person = project.stakeholder(key)
+    return person.name if person else project.person_label(key)
