@@ -14,11 +14,27 @@ from deliverables import __version__
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 OUT_HELP = "Output root (default: ./output); versions go to <root>/<client>/v<N>/."
+
+
+def _folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """The folder an option names. An empty one (`--out=` of an unset shell variable) is a
+    mistake, not the current folder."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("is empty; give a folder")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise click.BadParameter(f"'{value}' is a file, not a folder")
+    return path
+
+
 OUT_OPTION = click.option(
     "--out",
     "out_root",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
+    callback=_folder,
+    type=str,
+    default="output",
     show_default=True,
     help=OUT_HELP,
 )
@@ -89,7 +105,10 @@ def _report(outcome) -> None:
     if result.up_to_date:
         click.echo(f"up to date: {outcome.source} -> {result.folder}")
     else:
-        click.echo(f"built {outcome.source} -> {result.folder} ({len(result.files)} files, {outcome.seconds:.1f} s)")
+        from deliverables.documents.words.grammar import count
+
+        files = count(len(result.files), "file")
+        click.echo(f"built {outcome.source} -> {result.folder} ({files}, {outcome.seconds:.1f} s)")
     for name, reason in sorted(result.failed.items()):
         if name in result.bugs:
             click.echo(result.bugs[name].rstrip(), err=True)

@@ -99,3 +99,21 @@ def test_new_refuses_to_replace_a_different_client_schema_file(tmp_path: Path) -
     assert_ok(deliver("new", "Beta Co", "--out", "beta.yaml", cwd=tmp_path))
     assert_ok(deliver("new", "Gamma Co", "--out", "gamma.yaml", cwd=tmp_path))
     assert_ok(deliver("new", "Delta Co", "--out", "delta.yaml", "--force", cwd=tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--out="], "Invalid value for '--out': is empty; give a folder"),
+        (["--out", "c.yaml"], "Invalid value for '--out': 'c.yaml' is a file, not a folder"),
+        (["--only", ","], "--only names no deliverable; give one or more of: summary,"),
+    ],
+)
+def test_an_empty_or_mistaken_build_option_is_refused_before_anything_is_written(
+    args: list[str], fragment: str, tmp_path: Path
+) -> None:
+    # `--out=$OUT` with OUT unset built into the current folder; `--only ''` built nothing but the manifest.
+    write(tmp_path / "c.yaml", client())
+    result = deliver("build", "c.yaml", *args, cwd=tmp_path)
+    assert_user_error(result, fragment)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]

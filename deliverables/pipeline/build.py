@@ -56,6 +56,8 @@ def select(only: Sequence[str] | None) -> tuple[str, ...]:
     if not only:
         return registry.names()
     wanted = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    if not wanted:
+        raise BuildError(f"--only names no deliverable; give one or more of: {', '.join(registry.names())}")
     for name in wanted:
         if name not in registry.REGISTRY:
             from deliverables.core.suggest import did_you_mean
