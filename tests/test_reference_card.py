@@ -177,11 +177,3 @@ def test_draft_flags_assumed_stages_and_counts_them_in_the_footer(tmp_path: Path
     text = " ".join(card_text(data).split())
     assert "Stage 2 Reached (S2) ASSUMED" in text and "Stage 1 Reached (S1) ASSUMED" not in text
     assert "1 of 3 items still ASSUMED" in text
-
-
-def test_right_to_left_text_is_named_in_a_warning(tmp_path: Path) -> None:
-    source = write(tmp_path / "rtl.yaml", THREE.replace("Criterion 3.1 is met", "عميل محتمل"))
-    _, warnings = build_card(source, tmp_path / "out")
-    assert [w.message for w in warnings] == [
-        "the reference card prints the right-to-left text of this entry criterion left to right, letters unjoined"
-    ]

@@ -160,11 +160,6 @@ def missing(text: str, bold: bool = False, condensed: bool = False, family: Fami
     return "".join(seen)
 
 
-def right_to_left(text: str) -> bool:
-    """True when the text holds right-to-left letters (Arabic, Hebrew, ...)."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
-
-
 # ------------------------------------------------------------------ plain text in lines
 
 

@@ -242,7 +242,11 @@ def _team_card(project: Project, team: str, stages: tuple[Stage, ...], file: str
 
 def _handoff(handoff: teams.Handoff, other: str) -> dict[str, Any]:
     """One hand-off: from where to where, the other team, and when."""
-    label = f"{handoff.source.short} → {handoff.target.short}"
+    from deliverables.backends import direction
+
+    # A label that reads right to left runs from the right: its arrow points left.
+    arrow = "←" if direction.rtl_paragraph(handoff.source.short) else "→"
+    label = f"{handoff.source.short} {arrow} {handoff.target.short}"
     team = handoff.source_team if other == "source" else handoff.target_team
     note = f"from {team}" if other == "source" else f"to {team}"
     if handoff.when:
@@ -366,23 +370,28 @@ def _checks(project: Project) -> list[tuple[tuple[str | int, ...], str, str]]:
 
 
 def _font_warnings(project: Project, ctx: Context) -> None:
-    """Warn, per field, about characters the card's font cannot draw or order."""
+    """Warn, per field, about characters the card's font cannot draw or join."""
+    from deliverables.backends import direction
     from deliverables.backends import text as measure
 
     for path, field_name, text in _checks(project):
-        if measure.right_to_left(text):
-            ctx.warn(
-                path,
-                f"the reference card prints the right-to-left text of this {field_name} left to right, letters unjoined",
-            )
         lacking = list(dict.fromkeys(measure.missing(text, condensed=True) + measure.missing(text, True, True)))
         if lacking:
-            shown = " ".join(f"{c} (U+{ord(c):04X})" for c in lacking[:8])
-            more = f" and {len(lacking) - 8} more" if len(lacking) > 8 else ""
             ctx.warn(
                 path,
-                f"the reference card's font has no glyph for {shown}{more} in this {field_name}; they print as empty boxes",
+                f"the reference card's font has no glyph for {_listed(lacking)} in this {field_name}; they print as empty boxes",
             )
+        unjoined = [c for c in direction.unjoined(text) if c not in lacking]
+        if unjoined:
+            ctx.warn(
+                path, f"the reference card prints {_listed(unjoined)} in this {field_name} unjoined, in isolated form"
+            )
+
+
+def _listed(chars: list[str]) -> str:
+    """Up to eight characters with their code points, and how many more."""
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars[:8])
+    return shown + (f" and {len(chars) - 8} more" if len(chars) > 8 else "")
 
 
 def page_size(project: Project) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
+from deliverables.backends import direction
 from deliverables.backends.pdf.markup import fit_words, markup
+from deliverables.backends.pdf.rtl import make_paragraph, shaped_width
 from deliverables.backends.pdf.style import BOLD, REGULAR, Styles
 from deliverables.core import marks
 
@@ -82,11 +83,13 @@ class Block:
         inline = owner_width <= inner * 0.45 and self._one_line(name, inner - owner_width - self.style.size)
         name_width = inner - owner_width - self.style.size if inline else inner
         cursor = pad + wrapped(name, name_width)[0]
-        items.append((name, left, pad, name_width))
+        # A name read right to left starts at the right: the owner beside it goes to the left.
+        rtl = inline and direction.right_to_left(self.stage["label"]) and direction.rtl_paragraph(self.stage["label"])
+        items.append((name, left + inner - name_width if rtl else left, pad, name_width))
         if inline:
             # Baselines match: a paragraph's first baseline sits fontSize below its top.
             drop = self.style.name.fontSize - self.style.size
-            items.append((owner, left + inner - owner_width, pad + drop, owner_width))
+            items.append((owner, left if rtl else left + inner - owner_width, pad + drop, owner_width))
         for paragraph in self._details(inner) + ([] if inline else [owner]):
             cursor += paragraph.getSpaceBefore()
             items.append((paragraph, left, cursor, inner))
@@ -130,7 +133,9 @@ class Block:
     def owner_width(self) -> float:
         """Natural width of the owner line."""
         size = self.style.size
-        return stringWidth(OWNER_LABEL, REGULAR, size) + stringWidth(" ".join(self.stage["owner"].split()), BOLD, size)
+        return shaped_width(OWNER_LABEL, REGULAR, size) + shaped_width(
+            " ".join(self.stage["owner"].split()), BOLD, size
+        )
 
     def _details(self, inner: float) -> list[Paragraph]:
         """Definition (at this block's level) and entry criteria."""
@@ -153,7 +158,7 @@ class Block:
         if ("one line", inner) not in self.made:
             size = self.style.definition.fontSize
             self.made[("one line", inner)] = fit_words(
-                self.stage["definitions"][1], lambda text: stringWidth(text, REGULAR, size) <= inner
+                self.stage["definitions"][1], lambda text: shaped_width(text, REGULAR, size) <= inner
             )
         return self.made[("one line", inner)]
 
@@ -177,7 +182,7 @@ def parsed(text: str, style: Any, bullet: str | None = None) -> Paragraph:
         if len(_PARSED) >= _MOST_PARSED:
             _PARSED.clear()
             _WRAPPED.clear()
-        found = _PARSED[key] = Paragraph(text, style, bulletText=bullet)
+        found = _PARSED[key] = make_paragraph(text, style, bullet)
     return found
 
 
@@ -205,5 +210,5 @@ def _least_width(text: str, font: str, size: float, most: int = 4000) -> float:
     fills a column at any size, so the estimate only has to be roughly right.
     """
     if len(text) <= most:
-        return stringWidth(text, font, size)
-    return stringWidth(text[:most], font, size) * len(text) / most * 0.9
+        return shaped_width(text, font, size)
+    return shaped_width(text[:most], font, size) * len(text) / most * 0.9

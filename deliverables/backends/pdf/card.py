@@ -12,6 +12,7 @@ from reportlab.platypus import Paragraph
 from deliverables.backends.pdf.blocks import ENTRY_MARK, LEFT_OUT
 from deliverables.backends.pdf.fit import FLOOR_SIZE, Candidate, Layout, choice, choose, header_paragraph
 from deliverables.backends.pdf.markup import markup
+from deliverables.backends.pdf.rtl import make_paragraph
 from deliverables.backends.pdf.style import COLUMN_GAP, MARGIN, Geometry, chrome_styles, ink, register_fonts
 from deliverables.core import marks
 from deliverables.core.context import Context
@@ -99,7 +100,10 @@ def _header(view: dict[str, Any], chrome: dict, geometry: Geometry) -> list[tupl
     meta = f"{markup(view['version'])} · {markup(view['date'])} · {status}"
     right = min(geometry.inner_width * 0.3, 190.0)
     left = geometry.inner_width - right - COLUMN_GAP
-    return [(Paragraph(title, chrome["title"]), left), (Paragraph(meta, chrome["meta"]), right)]
+    return [
+        (make_paragraph(title, chrome["title"], ltr=True), left),
+        (make_paragraph(meta, chrome["meta"], ltr=True), right),
+    ]
 
 
 def _draw_header(
@@ -131,7 +135,10 @@ def _bottom(view: dict[str, Any], chrome: dict, note: str) -> list[Paragraph]:
     legend = "&nbsp;&nbsp;&nbsp;&nbsp; ".join(parts)
     if note:
         legend += f"<br/>{markup(note)}"
-    return [Paragraph(legend, chrome["legend"]), Paragraph(markup(view["footer"]), chrome["footer"])]
+    return [
+        make_paragraph(legend, chrome["legend"], ltr=True),
+        make_paragraph(markup(view["footer"]), chrome["footer"], ltr=True),
+    ]
 
 
 def _draw_bottom(canvas: Canvas, bottom: list[Paragraph], geometry: Geometry) -> None:

@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph
 from deliverables.backends.pdf.blocks import ONE_LINE, Block
 from deliverables.backends.pdf.columns import Spacing, Unit, excess, pack
 from deliverables.backends.pdf.markup import markup
+from deliverables.backends.pdf.rtl import make_paragraph
 from deliverables.backends.pdf.style import Geometry, Styles, styles
 from deliverables.core import marks
 from deliverables.core.errors import BuildError
@@ -58,7 +59,7 @@ class Layout:
 def header_paragraph(title: str, style: Styles, continued: bool = False) -> Paragraph:
     """A domain's header text; `continued` when it heads a later column."""
     suffix = f' <font color="#{marks.MUTED}">(continued)</font>' if continued else ""
-    return Paragraph(markup(title) + suffix, style.header)
+    return make_paragraph(markup(title) + suffix, style.header)
 
 
 class Candidate:
