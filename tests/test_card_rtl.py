@@ -161,3 +161,27 @@ def test_letters_the_card_cannot_join_or_draw_are_named(tmp_path: Path) -> None:
         "the reference card's font has no glyph for ے (U+06D2) in this entry criterion; they print as empty boxes",
         "the reference card prints ڡ (U+06A1) in this entry criterion unjoined, in isolated form",
     ]
+
+
+def test_layout_measures_arabic_with_its_letters_joined() -> None:
+    from deliverables.backends import text
+
+    widths = text.advance_widths(bold=True)
+    joined = sum(widths[ord(c)] for c in direction.shape(ARABIC_NAME)) * 10
+    assert text.text_width(ARABIC_NAME, 10, True) == pytest.approx(joined)
+    assert joined < sum(widths[ord(c)] for c in ARABIC_NAME) * 10
+
+
+def test_a_hand_off_from_a_right_to_left_stage_points_left() -> None:
+    from types import SimpleNamespace
+
+    from deliverables.documents import card
+
+    def handoff(source: str, target: str) -> SimpleNamespace:
+        stage = SimpleNamespace
+        return SimpleNamespace(
+            source=stage(short=source), target=stage(short=target), source_team="A", target_team="B", when=""
+        )
+
+    assert card._handoff(handoff("عميل محتمل", "SQL"), "target")["label"] == "عميل محتمل ← SQL"
+    assert card._handoff(handoff("MQL", "عميل محتمل"), "target")["label"] == "MQL → عميل محتمل"

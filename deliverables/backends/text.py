@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from deliverables.backends.direction import shape
 from deliverables.core import cache
 from deliverables.core.paths import templates_root
 
@@ -142,7 +143,8 @@ def _em(text: str, bold: bool, family: Family = DEJAVU) -> float:
 
     Every character the family has is summed straight from its table; a text with one it
     lacks is summed as `char_width` measures it. The same widths in the same order, so the
-    same sum."""
+    same sum. Arabic is measured with its letters joined, as every viewer draws it."""
+    text = shape(text)
     try:
         return sum(map(_char_widths(family, bold).__getitem__, text))
     except KeyError:
