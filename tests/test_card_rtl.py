@@ -185,3 +185,15 @@ def test_a_hand_off_from_a_right_to_left_stage_points_left() -> None:
 
     assert card._handoff(handoff("عميل محتمل", "SQL"), "target")["label"] == "عميل محتمل ← SQL"
     assert card._handoff(handoff("MQL", "عميل محتمل"), "target")["label"] == "MQL → عميل محتمل"
+
+
+def test_a_chart_label_read_right_to_left_points_its_arrow_left() -> None:
+    from deliverables.backends.data import charts
+
+    def drawn(label: str) -> bytes:
+        return charts.bars("Time in stage", [charts.Bar(label, 3.0, "3 days")])["svg"]
+
+    # matplotlib sets a label whose first letter is Hebrew from the right: 'from → to'
+    # would point back at where the records came from.
+    assert drawn("ליד מעורב → MQL") == drawn("ליד מעורב ← MQL") != drawn("MQL → ליד מעורב")
+    assert charts._pointed("MQL → ליד מעורב") == "MQL → ליד מעורב"

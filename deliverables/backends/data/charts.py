@@ -59,6 +59,14 @@ def _figure():
     return Figure
 
 
+def _pointed(label: str) -> str:
+    """The label with its arrows pointing the way it reads: matplotlib lays a label whose
+    first letter is right-to-left out from the right, so 'ליד → MQL' must say ←."""
+    from deliverables.backends import direction
+
+    return label.replace("→", "←") if direction.rtl_paragraph(label) else label
+
+
 def warm() -> None:
     """Load and set up matplotlib now (a session's workers do, before any chart is asked for)."""
     _figure()
@@ -73,7 +81,7 @@ def bars(title: str, items: Sequence[Bar], unit: str = "", top: float = 0) -> di
     height = 1.2 + 0.42 * max(len(items), 1) + 0.25 * title.count("\n")
     figure = _figure()(figsize=(WIDTH, height), dpi=DPI)
     axes = figure.subplots()
-    labels = [b.label for b in items]
+    labels = [_pointed(b.label) for b in items]
     values = [max(b.value, 0) for b in items]
     colours = ["#" + (marks.GOLDEN_LINE if b.golden else marks.ACCENT) for b in items]
     positions = list(range(len(items)))[::-1]
