@@ -197,3 +197,14 @@ def test_a_chart_label_read_right_to_left_points_its_arrow_left() -> None:
     # would point back at where the records came from.
     assert drawn("ליד מעורב → MQL") == drawn("ליד מעורב ← MQL") != drawn("MQL → ליד מעורב")
     assert charts._pointed("MQL → ליד מעורב") == "MQL → ליד מעורב"
+
+
+def test_a_line_of_several_styles_is_drawn_as_wide_as_it_was_measured() -> None:
+    name = f'{ARABIC_NAME} (MQL) <font color="#c89b00">★</font> <font size="6.24">ASSUMED</font>'
+    paragraph = make_paragraph(name, styles(8.0).name)
+    paragraph.wrap(90, 1e6)
+    assert paragraph.blPara.kind == 1 and len(paragraph.blPara.lines) == 2
+    for line in paragraph.blPara.lines:
+        drawn = sum(stringWidth(f.text, f.fontName, f.fontSize) for f in line.words)
+        assert drawn == pytest.approx(90 - line.extraSpace)
+    assert unicodedata.normalize("NFKC", "".join(f.text for f in paragraph.blPara.lines[-1].words)) == "ASSUMED ★ (MQL)"
