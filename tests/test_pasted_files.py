@@ -117,3 +117,27 @@ def test_bullets_pasted_with_list_items_are_taken_off_with_a_warning(tmp_path: P
         f" drop-off reason; {taken}",
         f"{path}:15:12: stages[id=sql].entry: warning: took the pasted bullet '•' off this entry criterion; {taken}",
     ]
+
+
+def test_tabs_pasted_after_text_read_as_spaces(tmp_path: Path) -> None:
+    """A cell copied out of Word or a spreadsheet ends in a tab, or holds one between words:
+    YAML reads it as a space, and the file must not be refused as 'tab in indentation'."""
+    path = tmp_path / "c.yaml"
+    path.write_bytes(
+        b"\xef\xbb\xbfclient:\r\n  name: Acme\t\r\narchitect:\tSam Rivera\r\nstages:\r\n"
+        b"  - id: mql\t \r\n    name: Marketing\tQualified Lead\t\r\n    domain: lead\r\n"
+        b"    entry:\r\n      -\tScore of 60\t\t\r\n"
+    )
+    project, _ = load_project(path)
+    assert (project.client.name, project.architect) == ("Acme", "Sam Rivera")
+    (mql,) = project.stages
+    assert (mql.id, mql.name, mql.entry) == ("mql", "Marketing Qualified Lead", ("Score of 60",))
+
+
+def test_a_tab_in_the_indentation_is_still_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("client:\n  name: Acme\t\n\tcrm: hubspot\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_project(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:3:1: tab character in indentation; indent with spaces"]
+

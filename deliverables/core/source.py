@@ -193,7 +193,7 @@ def load_document(path: Path | str, text: str | None = None) -> Document:
     if text is None:
         text = decode(read_client(path), name)
     cleaned, removed = _strip_raw_controls(text)
-    node = _compose(cleaned, name)
+    node = _compose(_tabs_as_spaces(cleaned), name)
     if node is None:
         raise InputError(
             [Problem(name, 1, 1, "", "the file is empty; expected a mapping with client, version and stages")]
@@ -248,6 +248,19 @@ def _strip_raw_controls(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         else:
             column += 1
     return "".join(out), removed
+
+
+_SPACE_AFTER_TEXT = re.compile(r"(?<=\S)[ \t]*\t[ \t]*")
+
+
+def _tabs_as_spaces(text: str) -> str:
+    """A tab after the first text of a line, as pasted from Word or a spreadsheet ('title: VP
+    Sales<TAB>', 'name:<TAB>Acme', 'Lead<TAB>score'), read as the space YAML takes it for: the
+    scanner refuses a tab anywhere outside quotes. One character for one, so every position
+    stays; a tab in the indentation is still refused."""
+    if "\t" not in text:
+        return text
+    return _SPACE_AFTER_TEXT.sub(lambda match: match.group().replace("\t", " "), text)
 
 
 def _compose(text: str, name: str) -> Node | None:
