@@ -141,3 +141,19 @@ def test_a_tab_in_the_indentation_is_still_refused_at_its_line(tmp_path: Path) -
         load_project(path)
     assert [str(p) for p in caught.value.problems] == [f"{path}:3:1: tab character in indentation; indent with spaces"]
 
+
+def test_arrow_bullets_pasted_with_list_items_are_taken_off(tmp_path: Path) -> None:
+    """Word's arrow bullets paste as '→', '➔' or its Wingdings arrowhead U+F0D8."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "client: {name: Acme}\ndate: 2026-11-20\nstages:\n  - id: mql\n    name: MQL\n    domain: lead\n"
+        '    entry: ["→ Visit recorded", "➔\\tNo form submitted", "\\uf0d8 Score of 60", "A → B routing set"]\n',
+        encoding="utf-8",
+    )
+    project, warnings = load_project(path)
+    assert project.stages[0].entry == ("Visit recorded", "No form submitted", "Score of 60", "A → B routing set")
+    assert [w.message.split(" off ")[0] for w in warnings] == [
+        "took the pasted bullet '→'",
+        "took the pasted bullet '➔'",
+        "took the pasted bullet '\uf0d8'",
+    ]

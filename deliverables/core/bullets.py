@@ -16,9 +16,10 @@ from typing import Any
 from deliverables.core.errors import Problem
 from deliverables.core.source import Document
 
-_MARKS = "•◦▪▫‣⁃●○■□◆◇►▸▹➢➤✓✔\uf0b7\uf0a7·–—*-"
+_MARKS = "•◦▪▫‣⁃●○■□◆◇►▸▹➢➤✓✔→⇒➔➜➝➞\uf0b7\uf0a7\uf0d8\uf0e0\uf0fc·–—*-"
 """Bullet characters a pasted list starts its items with (U+F0B7 and U+F0A7 are Word's
-Symbol and Wingdings bullets as they paste)."""
+Symbol and Wingdings bullets as they paste, U+F0D8, U+F0E0 and U+F0FC its Wingdings
+arrowhead, arrow and tick)."""
 
 _PASTED = re.compile(f"^[ \t\u00a0]*[{re.escape(_MARKS)}][ \t\u00a0]+(?=\\S)", re.MULTILINE)
 """A mark followed by a space at the start of a line; a hyphenated word (`-10%`) keeps its sign."""
