@@ -157,3 +157,24 @@ def test_arrow_bullets_pasted_with_list_items_are_taken_off(tmp_path: Path) -> N
         "took the pasted bullet '➔'",
         "took the pasted bullet '\uf0d8'",
     ]
+
+
+def test_invisible_characters_pasted_inside_values_are_taken_out(tmp_path: Path) -> None:
+    """Soft hyphens, zero-width spaces, word joiners and stray BOMs Word leaves inside text
+    would travel into every document (a name no one can search for, an API value that does
+    not match); its line and paragraph separators are line breaks. Joiners that shape text
+    (an emoji sequence, Persian) stay."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        'client:\n  name: "O’Brien Recruit\\u00adment"\ndate: 2026-11-30\narchitect: "Mc\\u200bNamara"\nstages:\n'
+        '  - id: mql\n    name: "Lead\\u2060Score \\ufeffMQL"\n    domain: lead\n'
+        '    definition: "First line\\u2028second line\\u2029third"\n'
+        '    entry: ["Team 👩\\u200d💻 call", "می\\u200cخواهم"]\n',
+        encoding="utf-8",
+    )
+    project, warnings = load_project(path)
+    assert warnings == []  # nothing visible changed
+    (mql,) = project.stages
+    assert (project.client.name, project.architect, mql.name) == ("O’Brien Recruitment", "McNamara", "LeadScore MQL")
+    assert mql.definition == "First line\nsecond line\nthird"
+    assert mql.entry == ("Team 👩\u200d💻 call", "می\u200cخواهم")

@@ -406,6 +406,8 @@ class _Builder:
             value = value.strip(_EDGE_INVISIBLE + " \t\n\u00a0")
         if "\r" in value:  # a carriage return from Windows text is just a line break
             value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if _UNSEEN.search(value):
+            value = _UNSEEN.sub(_unseen, value)
         if not _BAD_CHARS.search(value):
             return value
         value = _PAIRS.sub(_join_pair, value)
@@ -420,6 +422,17 @@ class _Builder:
 
 _EDGE_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 """Characters without a glyph that Word leaves at the ends of pasted text."""
+
+_UNSEEN = re.compile("[\u00ad\u200b\u2060\ufeff\u2028\u2029]")
+"""What Word pastes inside text without a glyph of its own: soft hyphens, zero-width spaces,
+word joiners and stray byte-order marks, which would break search, copy and API names in
+every document, and its line and paragraph separators, which are line breaks. The joiners
+that shape text (U+200C, U+200D: emoji sequences, Persian, Indic scripts) stay."""
+
+
+def _unseen(match: re.Match[str]) -> str:
+    return "\n" if match.group() in "\u2028\u2029" else ""
+
 
 _PAIRS = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
