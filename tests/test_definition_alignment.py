@@ -343,3 +343,53 @@ def test_a_short_table_of_tall_rows_follows_the_legend_instead_of_moving_whole(t
     [at] = [i for i, text in enumerate(texts) if "Stage architecture" in text]
     assert "Lead stages" in texts[at] and "Anonymous Visitor" in texts[at]
     assert page_fills(pdf)[at] > 0.5
+
+
+SMALL = """client: {name: Birch Lane Bakery Supply}
+version: 1
+date: 2026-12-07
+stakeholders: [{id: owner, name: Grace Whitfield, title: Managing Director, department: sales}]
+stages:
+  - {id: enquiry, name: Wholesale Enquiry, domain: lead, owner: owner, entry: [Form sent]}
+  - {id: tasting, name: Tasting Booked, domain: sales, owner: owner, entry: [Date agreed]}
+  - {id: order, name: First Standing Order Placed, domain: sales, owner: owner, entry: [Order entered]}
+  - {id: regular, name: Regular Customer, domain: customer, owner: owner, entry: [Four weeks paid]}
+terms:
+  - {term: Standing order, definition: A repeating weekly order., approvals: {owner: approved}}
+  - {term: Regular Customer, definition: Four paid weeks of deliveries., approvals: {owner: pending}}
+"""
+
+
+def _before_stages(data: bytes) -> tuple[bool, list[bool]]:
+    """Whether a page break comes between the terms table and 'Stage architecture', and whether
+    each legend line under that heading keeps with the next."""
+    body = open_docx(data).element.body
+    heading = next(p for p in body.iterchildren(qn("w:p")) if _text(p) == "Stage architecture")
+    between = []
+    for sibling in heading.itersiblings(preceding=True):
+        if sibling.tag == qn("w:tbl"):
+            break
+        between.append(sibling)
+    broken = any(p.xpath(".//w:br[@w:type='page']") for p in between)
+    legend, keeps = heading.getnext(), []
+    while legend is not None and legend.tag == qn("w:p") and not _text(legend).endswith("stages"):
+        keeps.append(legend.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None)
+        legend = legend.getnext()
+    return broken, keeps
+
+
+def _text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def test_a_few_terms_share_their_page_with_the_stages(tmp_path: Path):
+    """Two terms on a landscape page of their own left it three-quarters empty; they now
+    share it, the stages' heading and legend kept with the first stage table."""
+    path = tmp_path / "birch.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert _before_stages(dad(context(path))) == (False, [True, True])
+
+
+def test_terms_that_fill_pages_leave_the_stages_a_fresh_page():
+    broken, keeps = _before_stages(example())
+    assert broken and not any(keeps)

@@ -281,6 +281,18 @@ def room_left(document: Any, style: str = "Normal") -> float:
     return room - look.before - look.after
 
 
+def section_pages(document: Any) -> int:
+    """Pages (estimated) the body fills since its last page or section break: 1 while all
+    written after it fits one page. The tables so far keep their rows as they will."""
+    keep_tables_together(document)
+    items = _items(document)
+    if not items:
+        return 0
+    starts = _layout(items, page_height(document))
+    first = max((i for i, item in enumerate(items) if item.fresh), default=0)
+    return starts[-1] - starts[first] + 1
+
+
 def _scaled(items: Sequence[_Item], scale: float) -> list[_Item]:
     return [replace(item, height=item.height * scale, header=item.header * scale) for item in items]
 

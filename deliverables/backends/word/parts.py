@@ -38,10 +38,13 @@ def cover(
         w.doc.add_page_break()
 
 
-def legend(w: Writer, lines: Sequence[str]) -> None:
-    """The marks legend: the golden symbol and the ASSUMED flag in their own styles."""
+def legend(w: Writer, lines: Sequence[str], keep: bool = False) -> None:
+    """The marks legend: the golden symbol and the ASSUMED flag in their own styles; with
+    `keep`, each line keeps with the next (a legend between a heading and its table)."""
     for line in lines:
-        w.para(marked(line), "Legend")
+        paragraph = w.para(marked(line), "Legend")
+        if keep:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def blocks(w: Writer, items: Sequence[tuple[str, str]]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deliverables.backends.word import pages
 from deliverables.backends.word.controls import Checkbox, TextBox
 from deliverables.backends.word.kit import Rich, Run, Writer, shade_cell, writer
 from deliverables.backends.word.parts import blocks, cover, legend
@@ -37,10 +38,15 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     if view["changes"]:
         _changes(w, view["changes"])
     w.new_section(landscape=True)
+    shared = False
     if view["terms"]:
         _terms(w, view)
-        w.doc.add_page_break()
-    _stages(w, view)
+        # Terms that fill pages of their own leave the stages a fresh one; a few terms share
+        # their page with the stages, which would otherwise leave it mostly empty.
+        shared = pages.section_pages(w.doc) == 1
+        if not shared:
+            w.doc.add_page_break()
+    _stages(w, view, shared)
     w.new_section(landscape=False)
     _open_items(w, view["open_items"], view["open_summary"], view.get("open_due", ""))
     _statuses(w, view["statuses"])
@@ -141,9 +147,11 @@ def _checkbox(state: str | None) -> Rich:
     return [("—", "Muted")]
 
 
-def _stages(w: Writer, view: dict[str, Any]) -> None:
+def _stages(w: Writer, view: dict[str, Any], shared: bool = False) -> None:
+    """The stage tables by domain; on a page `shared` with the terms, the heading and legend
+    keep with the first table, so they never stand alone at the foot of that page."""
     w.heading("Stage architecture")
-    legend(w, view["legend"])
+    legend(w, view["legend"], keep=shared)
     if not view["domains"]:
         w.para("The stage architecture is proposed for the kickoff and filled in here once drafted.")
     for domain in view["domains"]:
