@@ -393,3 +393,63 @@ def test_a_few_terms_share_their_page_with_the_stages(tmp_path: Path):
 def test_terms_that_fill_pages_leave_the_stages_a_fresh_page():
     broken, keeps = _before_stages(example())
     assert broken and not any(keeps)
+
+
+def _settled_then_edited(tmp_path: Path) -> tuple[Path, Path]:
+    """A standard client signed off at v2, and its v3 after many confirmed edits: half the
+    definitions longer, a third of the stages with one more criterion, a quarter renamed,
+    every term reworded and every sign-off dated again."""
+    from ruamel.yaml import YAML
+
+    from deliverables.commands.new import scaffold
+
+    yaml = YAML()
+    data = yaml.load(scaffold("Kairos Health Billing", "standard", None, dt.date(2026, 11, 10)))
+    data["version"], data["meeting"] = 2, "final-review"
+    for stage in data["stages"]:
+        stage["status"] = "confirmed"
+        stage.pop("confirm_with", None)
+    for term in data["terms"]:
+        term["status"] = "confirmed"
+        term["approvals"] = dict.fromkeys(term.get("approvals") or {"revops": 0}, "approved")
+    for signoff in data["signoffs"]:
+        signoff["date"] = dt.date(2026, 11, 12)
+    paths = tmp_path / "v2.yaml", tmp_path / "v3.yaml"
+    yaml.dump(data, paths[0])
+    data["version"], data["meeting"], data["date"] = 3, "handoff", dt.date(2026, 12, 5)
+    for index, stage in enumerate(data["stages"]):
+        if index % 2 == 0:
+            stage["definition"] = (
+                f"{stage['definition']} Changed after sign-off: the billing team now records this on the"
+                " account as well, and the weekly pipeline review checks it."
+            )
+        if index % 3 == 0:
+            stage["entry"] = [
+                *stage["entry"],
+                "Verified by the revenue operations analyst in the weekly data-quality review",
+            ]
+        if index % 4 == 1:
+            stage["name"] = f"{stage['name']} (Verified)"
+    for term in data["terms"]:
+        term["definition"] = f"{term['definition']} Updated at the handoff meeting."
+    for signoff in data["signoffs"]:
+        signoff["date"] = dt.date(2026, 12, 3)
+    yaml.dump(data, paths[1])
+    return paths
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_long_list_of_changes_leaves_no_last_rows_alone_before_the_terms(tmp_path: Path):
+    """The changes since v2 ran onto a fifth portrait page with only their last four rows
+    (the sign-offs), a sixth of it, before the landscape terms."""
+    from pypdf import PdfReader
+
+    from deliverables.core.validate import load_project
+
+    before, after = _settled_then_edited(tmp_path)
+    previous, _ = load_project(before)
+    pdf = docx_to_pdf(dad(context(after, previous=previous)), tmp_path, "dad")
+    texts = [page.extract_text() for page in PdfReader(pdf).pages]
+    [terms] = [i for i, text in enumerate(texts) if "Terms to align" in text]
+    assert terms > 2 and "Sign-off (definitions)" in texts[terms - 1]
+    assert page_fills(pdf)[terms - 1] >= 0.25, [round(f, 2) for f in page_fills(pdf)[:terms]]

@@ -28,6 +28,9 @@ STYLES = (
 DIFF_STYLES = {"=": None, "-": "Removed Text", "+": "Added Text"}
 CHECK, EMPTY = "☒", "☐"
 LOGO_HEIGHT_CM, LOGO_MAX_WIDTH_CM = 2.0, 7.0
+NEAR_EMPTY = 0.3
+"""The portrait part's last page, before the landscape tables, is filled at least this share:
+else the changes start that page earlier, at their heading or with more of their rows."""
 
 
 def write(view: dict[str, Any], ctx: Context) -> bytes:
@@ -36,7 +39,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
     _cover(w, view, ctx)
     _how_to(w, view)
     if view["changes"]:
-        _changes(w, view["changes"])
+        # The portrait part ends with the changes: its last page holds more than their last rows.
+        pages.no_lonely_last_page(w.doc, [_changes(w, view["changes"])], NEAR_EMPTY)
     w.new_section(landscape=True)
     shared = False
     if view["terms"]:
@@ -73,12 +77,13 @@ def _how_to(w: Writer, view: dict[str, Any]) -> None:
     legend(w, view["legend"])
 
 
-def _changes(w: Writer, changes: dict[str, Any]) -> None:
-    w.heading(changes["title"])
+def _changes(w: Writer, changes: dict[str, Any]) -> Any:
+    """The changes since the previous version; returns their heading (a paragraph)."""
+    heading = w.heading(changes["title"])
     if changes["note"]:
         w.para(changes["note"])
     if not changes["rows"]:
-        return
+        return heading
     table = w.table(["What", "Change"], [1.2, 2.8])
     for row in changes["rows"]:
         cell: list[tuple[str, Rich]] = []
@@ -87,6 +92,7 @@ def _changes(w: Writer, changes: dict[str, Any]) -> None:
             if change["detail"]:
                 cell.append(("Table Text", [(text, DIFF_STYLES[op]) for op, text in change["detail"]]))
         w.row(table, [[("Table Text", [(row["subject"], "Strong")])], cell])
+    return heading
 
 
 def _terms(w: Writer, view: dict[str, Any]) -> None:
