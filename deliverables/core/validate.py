@@ -209,7 +209,7 @@ def _type_problems(doc: Document, exc: pydantic.ValidationError) -> Iterator[Pro
         if "[key]" in error["loc"]:
             yield doc.problem(loc, _bad_key(error, loc), key=True)
         elif kind == "extra_forbidden":
-            yield doc.problem(loc, _unknown_key(loc), key=True)
+            yield _split_by_comma(doc, loc) or doc.problem(loc, _unknown_key(loc), key=True)
         elif kind == "missing":
             yield _missing(doc, loc)
         else:
@@ -238,6 +238,25 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
     if not hint and fields:
         hint = f"; expected one of: {', '.join(fields)}"
     return f"unknown key '{key}'{hint}"
+
+
+def _split_by_comma(doc: Document, loc: tuple[Any, ...]) -> Problem | None:
+    """Text after a comma in `{term: X, definition: A, B}` reads as a key without a value: say
+    so at the value it was cut from, and how to quote it, instead of listing the keys it is
+    not. None when that is not it."""
+    parent, key = doc.value(loc[:-1]), str(loc[-1])
+    if not isinstance(parent, dict) or parent.get(key) is not None or " " not in key.strip():
+        return None
+    keys = list(parent)
+    before = keys[keys.index(key) - 1] if keys.index(key) else None
+    if before is None or not isinstance(parent[before], str):
+        return None
+    quoted = f"{parent[before]}, {key}".replace('"', '\\"')
+    message = (
+        f"a comma inside {{...}} ends this value, and '{key}' after it reads as an unknown key;"
+        f' quote the whole value: {before}: "{quoted}"'
+    )
+    return doc.problem((*loc[:-1], before), message)
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
