@@ -98,3 +98,20 @@ def test_the_framework_never_ends_on_the_review_rhythm_alone(path: Path, tmp_pat
     data = render("measurement-framework", ctx)[f"measurement-framework-v{ctx.project.version}.docx"]
     pages, fill = last_page_fill(data, tmp_path, "framework")
     assert pages == 1 or fill >= 0.25, f"last of {pages} pages filled to {fill:.0%}"
+
+
+def test_a_client_without_business_metrics_has_no_empty_heading_for_them(tmp_path: Path) -> None:
+    """Four stages with no Closed Won or renewal to compute CAC, CLTV or retention from: the
+    framework printed 'Business metrics' with nothing under it, straight before 'Review rhythm'."""
+    path = tmp_path / "birch.yaml"
+    path.write_text(
+        "client: {name: Birch Lane Bakery Supply}\nversion: 1\ndate: 2026-12-07\nstages:\n"
+        "  - {id: enquiry, name: Wholesale Enquiry, domain: lead, entry: [Form sent]}\n"
+        "  - {id: tasting, name: Tasting Booked, domain: sales, entry: [Date agreed]}\n"
+        "  - {id: order, name: First Standing Order Placed, domain: sales, entry: [Order entered]}\n"
+        "  - {id: regular, name: Regular Customer, domain: customer, entry: [Four weeks paid]}\n",
+        encoding="utf-8",
+    )
+    text = framework(path)
+    assert "# Review rhythm" in text
+    assert "Business metrics" not in text

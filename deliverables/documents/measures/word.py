@@ -24,7 +24,8 @@ def write(view: dict[str, Any], ctx: Context) -> bytes:
         w.para(text)
     for category in view["categories"]:
         _category(w, category, view["golden_legend"])
-    w.heading("Business metrics", 1)
+    if view["business"]:  # a client without the stages they are computed from has none to show
+        w.heading("Business metrics", 1)
     for metric in view["business"]:
         w.heading(metric["title"], 2).paragraph_format.keep_with_next = True
         _about(w, metric["about"])
