@@ -173,3 +173,25 @@ def test_standard_set_is_tailored_before_the_handoff_on_its_date_when_the_file_g
     assert f"{lead} on 4 December 2026." in docx_text(dated["maintenance-schedule-v3.docx"])
     undated = docx_text(files(SALESFORCE)["maintenance-schedule-v3.docx"])
     assert f"{lead}." in undated and "4 December 2026" not in undated
+
+
+def test_standard_checks_name_only_stages_the_client_has(tmp_path: Path) -> None:
+    """A wholesale bakery with no MQL, SAL or SQL was told to check 'MQL to SAL, SAL to SQL, SQL
+    to opportunity and opportunity to Closed Won' and 'the cost per MQL, SQL and closed-won
+    deal'; a client with those stages keeps them."""
+    path = tmp_path / "birch.yaml"
+    path.write_text(
+        "client: {name: Birch Lane Bakery Supply}\nversion: 1\ndate: 2026-12-07\nstages:\n"
+        "  - {id: enquiry, name: Wholesale Enquiry, domain: lead, entry: [Form sent]}\n"
+        "  - {id: tasting, name: Tasting Booked, domain: sales, entry: [Date agreed]}\n"
+        "  - {id: order, name: First Standing Order Placed, domain: sales, entry: [Order entered]}\n"
+        "  - {id: regular, name: Regular Customer, domain: customer, entry: [Four weeks paid]}\n",
+        encoding="utf-8",
+    )
+    text = docx_text(files(path)["maintenance-schedule-v1.docx"])
+    assert "Conversion from each stage to the next, in every domain." in text
+    assert "the cost of a record entering each stage, and of a won customer, is rising" in text
+    assert "MQL to SAL" not in text and "cost per MQL" not in text
+    with_them = docx_text(files(HUBSPOT)["maintenance-schedule-v3.docx"])
+    assert "for example MQL to SAL, SAL to SQL" in with_them
+    assert "cost per MQL, SQL and closed-won deal" in with_them

@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from deliverables.core.model import Project, Stage, Term
 
@@ -121,6 +121,15 @@ def find(stages: Sequence[Stage], key: str) -> Stage | None:
 def stage(project: Project, key: str) -> Stage | None:
     """The client's stage playing the well-known role `key`, or None."""
     return find(project.stages, key)
+
+
+def standard_check(project: Project, item: dict[str, Any]) -> dict[str, Any]:
+    """A standard maintenance item as this client reads it: its `otherwise` wording in place of
+    its `check` when the client has no stage for a role its example names (`needs`), so a
+    client without an MQL is not told to check MQL to SAL."""
+    if item.get("otherwise") and any(stage(project, key) is None for key in item.get("needs") or ()):
+        return {**item, "check": item["otherwise"]}
+    return item
 
 
 def plays(item: Stage, key: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath as Path
 
 from deliverables.backends.slides.model import BULLETS, TABLE, Deck, Slide, Table, cell, para
+from deliverables.core import stages
 from deliverables.core.context import EVERY, Consumes, Context
 from deliverables.core.dates import long_date
 from deliverables.core.model import Project
@@ -143,7 +144,11 @@ def maintenance_plan(project: Project, ctx: Context) -> dict[str, list[dict[str,
     plan = {}
     for key, names in fields.items():
         own = getattr(project.maintenance, key)
-        items = [{f: getattr(item, f) for f in names} for item in own] if own else standard[key]
+        items = (
+            [{f: getattr(item, f) for f in names} for item in own]
+            if own
+            else [stages.standard_check(project, item) for item in standard[key]]
+        )
         plan[key] = [{f: item.get(f, "") for f in names} for item in items]
     return plan
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from deliverables.backends.ical import Event, add_months
+from deliverables.core import stages
 from deliverables.core.context import Context
 from deliverables.core.dates import long_date
 from deliverables.core.model import Project
@@ -150,7 +151,8 @@ def _lists(project: Project, text: dict[str, Any]) -> tuple[dict[str, list[dict[
         if own:
             result[key] = [{f: getattr(item, f) for f in fields} for item in own]
         else:
-            result[key] = [{f: item.get(f, "") for f in fields} for item in text[key]]
+            items = [stages.standard_check(project, item) for item in text[key]]
+            result[key] = [{f: item.get(f, "") for f in fields} for item in items]
             standard.append(label)
     return result, standard
 
