@@ -283,3 +283,15 @@ def test_confirm_bump_waits_for_a_running_build_of_the_file(tmp_path: Path) -> N
     ((code, _out, err),) = _run_all(procs)
     assert code == 0, err
     assert "version: 2\n" in (tmp_path / "acme.yaml").read_text(encoding="utf-8")
+
+
+def test_the_same_name_with_invisible_characters_pasted_in_is_the_same_client(tmp_path: Path) -> None:
+    # A folder first built by 'Acme\u00adCorp' (a soft hyphen from Word, which the loader now
+    # takes out) stays this client's; 'ACME Corp' is still another client.
+    write(tmp_path / "a.yaml", client(name="Acme Corp"))
+    assert_ok(deliver("build", "a.yaml", "--only", "summary", "--out", "out", cwd=tmp_path))
+    record = tmp_path / "out" / ".deliver" / "owners" / "acme-corp.json"
+    record.write_text(json.dumps({"client": "Acme\u00ad  Corp\u200b", "file": ""}), encoding="utf-8")
+    assert_ok(deliver("build", "a.yaml", "--only", "summary", "--out", "out", cwd=tmp_path))
+    write(tmp_path / "b.yaml", client(name="ACME Corp"))
+    assert_user_error(deliver("build", "b.yaml", "--only", "summary", "--out", "out", cwd=tmp_path), "client.slug")

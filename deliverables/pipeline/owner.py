@@ -46,7 +46,18 @@ def recorded(client_dir: Path) -> dict[str, str] | None:
 def foreign(client_dir: Path, client_name: str) -> dict[str, str] | None:
     """The owner of the folder when it is another client than `client_name`."""
     owner = recorded(client_dir)
-    return owner if owner is not None and owner["client"] != client_name else None
+    return owner if owner is not None and _plain(owner["client"]) != _plain(client_name) else None
+
+
+def _plain(name: str) -> str:
+    """A client's name as it identifies the client: the same name with a soft hyphen or a
+    zero-width space pasted in (which the loader now takes out), other spacing or another
+    Unicode composition is the same client. Any visible difference, capitals included, is
+    another client."""
+    import unicodedata
+
+    shown = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c) != "Cf")
+    return " ".join(shown.split())
 
 
 def conflict(client_dir: Path, client_name: str, slug_set: bool) -> str | None:
