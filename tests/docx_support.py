@@ -161,6 +161,16 @@ def find_row(data: bytes, first_cell: str, header: str | None = None) -> list[st
     raise AssertionError(f"no row starting with {first_cell!r}")
 
 
+BAKERY = (
+    "client: {name: Birch Lane Bakery Supply}\nversion: 1\ndate: 2026-12-07\nstages:\n"
+    "  - {id: enquiry, name: Wholesale Enquiry, domain: lead, entry: [Form sent]}\n"
+    "  - {id: tasting, name: Tasting Booked, domain: sales, entry: [Date agreed]}\n"
+    "  - {id: order, name: First Standing Order Placed, domain: sales, entry: [Order entered]}\n"
+    "  - {id: regular, name: Regular Customer, domain: customer, entry: [Four weeks paid]}\n"
+)
+"""A small client of another trade: four stages, none of them an MQL, SAL, SQL or Closed Won."""
+
+
 def big_client(stages: int = 60) -> str:
     """A generated client file with many stages, long criteria and mixed scripts."""
     domains = ("lead", "sales", "customer", "company", "poc", "renewal", "expansion", "partner")

@@ -52,6 +52,18 @@ def _metrics(runner, client: Path) -> dict:
     return metrics
 
 
+def _audited(runner, monkeypatch, client: Path, wide_tables: bool):
+    """`deliver audit --format json` of `client`, on the wide tables or (`wide_tables` False)
+    the long ones; it must succeed."""
+    from deliverables.backends.data import wide
+
+    if not wide_tables:
+        monkeypatch.setattr(wide, "fits", lambda *a, **k: False)
+    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def _errors(runner, monkeypatch, client: Path) -> list[str]:
     """The error lines of `deliver audit`, in both formats (the same), paths relative to the folder."""
     monkeypatch.chdir(client.parent)
@@ -599,13 +611,8 @@ January month first, 1 November day first."""
 def test_slash_dates_that_read_either_way_are_read_month_first_with_a_warning(
     wide_tables: bool, tmp_path: Path, runner, monkeypatch
 ) -> None:
-    from deliverables.backends.data import wide
-
-    if not wide_tables:
-        monkeypatch.setattr(wide, "fits", lambda *a, **k: False)
     client = _client(tmp_path, "e.csv", DAY_OR_MONTH)
-    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
-    assert result.exit_code == 0, result.output
+    result = _audited(runner, monkeypatch, client, wide_tables)
     assert result.stderr.splitlines() == [
         f"{client}:9:7: audit.exports[path=e.csv]: warning: export 'e.csv' writes its dates with slashes, none "
         "with a number above 12 before the year, so each reads either way: they were read month first, "
@@ -717,13 +724,8 @@ Salesforce ids that differ by case alone: two records."""
 def test_a_guid_is_one_record_whatever_its_case_and_braces(
     wide_tables: bool, tmp_path: Path, runner, monkeypatch
 ) -> None:
-    from deliverables.backends.data import wide
-
-    if not wide_tables:
-        monkeypatch.setattr(wide, "fits", lambda *a, **k: False)
     client = _client(tmp_path, "e.csv", GUIDS)
-    result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
-    assert result.exit_code == 0, result.output
+    result = _audited(runner, monkeypatch, client, wide_tables)
     assert result.stderr.splitlines() == [
         f"{client}:9:14: audit.exports[path=e.csv].path: warning: export 'e.csv' has 1 duplicate row by "
         "'Record ID': the last row of each id is used"

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 from conftest import EXAMPLE, assert_golden
 from dateutil.rrule import rrulestr
-from docx_support import context, docx_text, edited, render
+from docx_support import BAKERY, context, docx_text, edited, render
 
 CASES = Path(__file__).parent / "cases" / "crm"
 SALESFORCE, HUBSPOT = CASES / "salesforce.yaml", CASES / "hubspot.yaml"
@@ -180,14 +180,7 @@ def test_standard_checks_name_only_stages_the_client_has(tmp_path: Path) -> None
     to opportunity and opportunity to Closed Won' and 'the cost per MQL, SQL and closed-won
     deal'; a client with those stages keeps them."""
     path = tmp_path / "birch.yaml"
-    path.write_text(
-        "client: {name: Birch Lane Bakery Supply}\nversion: 1\ndate: 2026-12-07\nstages:\n"
-        "  - {id: enquiry, name: Wholesale Enquiry, domain: lead, entry: [Form sent]}\n"
-        "  - {id: tasting, name: Tasting Booked, domain: sales, entry: [Date agreed]}\n"
-        "  - {id: order, name: First Standing Order Placed, domain: sales, entry: [Order entered]}\n"
-        "  - {id: regular, name: Regular Customer, domain: customer, entry: [Four weeks paid]}\n",
-        encoding="utf-8",
-    )
+    path.write_text(BAKERY, encoding="utf-8")
     text = docx_text(files(path)["maintenance-schedule-v1.docx"])
     assert "Conversion from each stage to the next, in every domain." in text
     assert "the cost of a record entering each stage, and of a won customer, is rising" in text

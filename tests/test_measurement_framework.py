@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, assert_golden
-from docx_support import context, docx_text, edited, last_page_fill, render
+from docx_support import BAKERY, context, docx_text, edited, last_page_fill, render
 
 CLIENTS = Path(__file__).parent / "cases" / "clients"
 SALESFORCE, SMALL = CLIENTS / "salesforce-v3.yaml", CLIENTS / "four-stage-v0.yaml"
@@ -104,14 +104,7 @@ def test_a_client_without_business_metrics_has_no_empty_heading_for_them(tmp_pat
     """Four stages with no Closed Won or renewal to compute CAC, CLTV or retention from: the
     framework printed 'Business metrics' with nothing under it, straight before 'Review rhythm'."""
     path = tmp_path / "birch.yaml"
-    path.write_text(
-        "client: {name: Birch Lane Bakery Supply}\nversion: 1\ndate: 2026-12-07\nstages:\n"
-        "  - {id: enquiry, name: Wholesale Enquiry, domain: lead, entry: [Form sent]}\n"
-        "  - {id: tasting, name: Tasting Booked, domain: sales, entry: [Date agreed]}\n"
-        "  - {id: order, name: First Standing Order Placed, domain: sales, entry: [Order entered]}\n"
-        "  - {id: regular, name: Regular Customer, domain: customer, entry: [Four weeks paid]}\n",
-        encoding="utf-8",
-    )
+    path.write_text(BAKERY, encoding="utf-8")
     text = framework(path)
     assert "# Review rhythm" in text
     assert "Business metrics" not in text
