@@ -259,3 +259,18 @@ def test_one_crm_value_in_two_pipelines_is_two_stages(tmp_path: Path) -> None:
     )
     doc, project = load(path)
     assert [f for f in lint(doc, project) if f.rule == "crm-value-shared"] == []
+
+
+def test_a_pipeline_no_mapping_names_is_shown_by_its_domains_title(tmp_path: Path) -> None:
+    # The Renewal domain's stages have no CRM pipeline: the message said 'renewal', its id.
+    crm = ", crm: {{object: deal, field: dealstage, value: {value}, pipeline: {pipeline}}}"
+    path = _client(
+        tmp_path,
+        ("nb", "New Business Won", "sales", crm.format(value="nb", pipeline="New Business")),
+        ("partner", "Partner Won", "sales", crm.format(value="pw", pipeline="Partner")),
+        ("channel", "Channel Won", "sales", crm.format(value="cw", pipeline="Channel")),
+        ("renewed", "Renewal Won", "renewal", ""),
+    )
+    doc, project = load(path)
+    (found,) = [f for f in lint(doc, project) if f.rule == "too-many-pipelines"]
+    assert "4 sales pipelines (New Business, Partner, Channel, Renewal)" in found.message

@@ -114,8 +114,14 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
     groups = pipelines(project)
     if len(groups) > 3:
         fourth = list(groups.values())[3][0]
-        names = ", ".join(groups)
+        # A pipeline named by no CRM mapping is its domain's: shown by the domain's title.
+        names = ", ".join(key if key in _crm_pipelines(project) else project.domain_title(key) for key in groups)
         yield at(project, fourth, f"{len(groups)} sales pipelines ({names}); the playbook recommends at most 3")
+
+
+def _crm_pipelines(project: Project) -> set[str]:
+    """The pipelines the stages' CRM mappings name."""
+    return {s.crm.pipeline for s in project.stages if s.crm and s.crm.pipeline}
 
 
 @rule(
