@@ -256,3 +256,20 @@ def test_an_email_that_is_no_address_or_is_someone_elses_warns(tmp_path: Path) -
         f"{path}:7:61: stakeholders[id=marcus].email: warning: Marcus Bell has the email of Priya Raman ('priya');"
         " give each person their own",
     ]
+
+
+def test_a_target_back_against_its_domains_flow_warns_with_the_ids_swapped(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    text = (
+        MEASURED.replace("CURRENCY", "USD")
+        .replace("MARKETING", "1000")
+        .replace("[mql, sql], target: 30%", "[sql, mql], target: 30%")
+    )
+    text = text.replace("    - {id: conversion, stages: [mql, mql], target: 40%}\n", "").replace(
+        "    - {id: nrr, target: 120%}\n", ""
+    )
+    path.write_text(text.split("enablement:")[0].replace('[Source, " source", Region]', "[Source]"), encoding="utf-8")
+    assert [str(w) for w in load_project(path)[1]] == [
+        f"{path}:13:32: measures.targets[id=conversion].stages: warning: this conversion target runs from 'SQL' back"
+        " to 'MQL', which comes before it; if it measures the way forward, write stages: [mql, sql]"
+    ]

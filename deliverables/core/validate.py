@@ -57,6 +57,7 @@ def validate_document(doc: Document) -> model.Project:
     _warn_dates_out_of_order(doc, project)
     _warn_repeated_segments(doc, project)
     _warn_emails(doc, project)
+    _warn_backward_targets(doc, project)
     return project
 
 
@@ -162,6 +163,25 @@ def _warn_emails(doc: Document, project: model.Project) -> None:
             _warn(doc, ("stakeholders", i, "email"), message)
         else:
             first[email.casefold()] = i
+
+
+def _warn_backward_targets(doc: Document, project: model.Project) -> None:
+    """A target from a stage to one before it in the same domain's flow (`stages: [sql, sal]`)
+    measures a way back the flow does not take: most often the two ids are swapped."""
+    for i, target in enumerate(project.measures.targets):
+        if len(target.stages) != 2:
+            continue
+        start, end = (project.stage(s) for s in target.stages)
+        if start is None or end is None or start.domain != end.domain:
+            continue
+        order = [s.id for s in project.stages_in(start.domain)]
+        if order.index(end.id) < order.index(start.id):
+            _warn(
+                doc,
+                ("measures", "targets", i, "stages"),
+                f"this {target.id} target runs from '{start.name}' back to '{end.name}', which comes before it;"
+                f" if it measures the way forward, write stages: [{end.id}, {start.id}]",
+            )
 
 
 def _warn_repeated_segments(doc: Document, project: model.Project) -> None:
