@@ -81,12 +81,17 @@ def _early_meeting(day) -> str:
     return f"the next meeting comes before this version's date {day.isoformat()}; expected a date (YYYY-MM-DD) on or after it"
 
 
+def _warn(doc: Document, path: tuple[Any, ...], message: str) -> None:
+    """Record a warning at `path`, once (check and build both validate the same document)."""
+    warning = doc.problem(path, message, severity="warning")
+    if warning not in doc.warnings:
+        doc.warnings.append(warning)
+
+
 def _warn_undated(doc: Document, project: model.Project) -> None:
     """A version without a date is a draft nobody can cite: say so at check and at build."""
     if project.date is None:
-        warning = doc.problem(("date",), UNDATED, severity="warning")
-        if warning not in doc.warnings:
-            doc.warnings.append(warning)
+        _warn(doc, ("date",), UNDATED)
 
 
 def _warn_launch_passed(doc: Document, project: model.Project) -> None:
@@ -100,15 +105,7 @@ def _warn_launch_passed(doc: Document, project: model.Project) -> None:
         f" yet the version prepares the {project.meeting} meeting: the schedules built from it would"
         " all lie in the past; check the year"
     )
-    warning = doc.problem(("client", "launch_date"), message, severity="warning")
-    if warning not in doc.warnings:
-        doc.warnings.append(warning)
-
-
-def _warn(doc: Document, path: tuple[Any, ...], message: str) -> None:
-    warning = doc.problem(path, message, severity="warning")
-    if warning not in doc.warnings:
-        doc.warnings.append(warning)
+    _warn(doc, ("client", "launch_date"), message)
 
 
 def _warn_dates_out_of_order(doc: Document, project: model.Project) -> None:
@@ -210,9 +207,7 @@ PLACEHOLDER_ARCHITECT = (
 def _warn_placeholder_architect(doc: Document, project: model.Project) -> None:
     """A scaffolded file keeps the architectures' placeholder until the architect writes a name."""
     if project.architect.strip() == SCAFFOLD_ARCHITECT:
-        warning = doc.problem(("architect",), PLACEHOLDER_ARCHITECT, severity="warning")
-        if warning not in doc.warnings:
-            doc.warnings.append(warning)
+        _warn(doc, ("architect",), PLACEHOLDER_ARCHITECT)
 
 
 # ---------------------------------------------------------------- type errors
