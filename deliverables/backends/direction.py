@@ -60,12 +60,17 @@ def shaped_letters() -> frozenset[str]:
     return frozenset(LETTERS_ARABIC)
 
 
-@lru_cache(maxsize=8192)
 def shape(text: str) -> str:
-    """The text with its Arabic letters in their joined presentation forms; other text as given."""
+    """The text with its Arabic letters in their joined presentation forms; other text as given
+    (and not cached: every text a layout measures comes through here, nearly all of it Latin)."""
     letters = shaped_letters()
     if not any(char in letters for char in text):
         return text
+    return _reshaped(text)
+
+
+@lru_cache(maxsize=8192)
+def _reshaped(text: str) -> str:
     return _reshaper().reshape(text)
 
 

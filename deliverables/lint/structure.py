@@ -115,7 +115,8 @@ def too_many_pipelines(project: Project) -> Iterator[Hit]:
     if len(groups) > 3:
         fourth = list(groups.values())[3][0]
         # A pipeline named by no CRM mapping is its domain's: shown by the domain's title.
-        names = ", ".join(key if key in _crm_pipelines(project) else project.domain_title(key) for key in groups)
+        named = _crm_pipelines(project)
+        names = ", ".join(key if key in named else project.domain_title(key) for key in groups)
         yield at(project, fourth, f"{len(groups)} sales pipelines ({names}); the playbook recommends at most 3")
 
 
