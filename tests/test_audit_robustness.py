@@ -52,13 +52,17 @@ def _metrics(runner, client: Path) -> dict:
     return metrics
 
 
-def _audited(runner, monkeypatch, client: Path, wide_tables: bool):
-    """`deliver audit --format json` of `client`, on the wide tables or (`wide_tables` False)
-    the long ones; it must succeed."""
+@pytest.fixture(params=[True, False], ids=["wide", "long"])
+def either_tables(request, monkeypatch) -> None:
+    """The test runs twice: on the wide tables, then with them refused (the long ones)."""
     from deliverables.backends.data import wide
 
-    if not wide_tables:
+    if not request.param:
         monkeypatch.setattr(wide, "fits", lambda *a, **k: False)
+
+
+def _audited(runner, client: Path):
+    """`deliver audit --format json` of `client`; it must succeed."""
     result = runner.invoke(cli, ["audit", str(client), "--format", "json"])
     assert result.exit_code == 0, result.output
     return result
@@ -607,12 +611,10 @@ DAY_OR_MONTH = f"{HEADER}\n1,Lead,01/01/2026,\n2,Marketing Qualified Lead,01/01/
 January month first, 1 November day first."""
 
 
-@pytest.mark.parametrize("wide_tables", [True, False], ids=["wide", "long"])
-def test_slash_dates_that_read_either_way_are_read_month_first_with_a_warning(
-    wide_tables: bool, tmp_path: Path, runner, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("either_tables")
+def test_slash_dates_that_read_either_way_are_read_month_first_with_a_warning(tmp_path: Path, runner) -> None:
     client = _client(tmp_path, "e.csv", DAY_OR_MONTH)
-    result = _audited(runner, monkeypatch, client, wide_tables)
+    result = _audited(runner, client)
     assert result.stderr.splitlines() == [
         f"{client}:9:7: audit.exports[path=e.csv]: warning: export 'e.csv' writes its dates with slashes, none "
         "with a number above 12 before the year, so each reads either way: they were read month first, "
@@ -720,12 +722,10 @@ GUIDS = (
 Salesforce ids that differ by case alone: two records."""
 
 
-@pytest.mark.parametrize("wide_tables", [True, False], ids=["wide", "long"])
-def test_a_guid_is_one_record_whatever_its_case_and_braces(
-    wide_tables: bool, tmp_path: Path, runner, monkeypatch
-) -> None:
+@pytest.mark.usefixtures("either_tables")
+def test_a_guid_is_one_record_whatever_its_case_and_braces(tmp_path: Path, runner) -> None:
     client = _client(tmp_path, "e.csv", GUIDS)
-    result = _audited(runner, monkeypatch, client, wide_tables)
+    result = _audited(runner, client)
     assert result.stderr.splitlines() == [
         f"{client}:9:14: audit.exports[path=e.csv].path: warning: export 'e.csv' has 1 duplicate row by "
         "'Record ID': the last row of each id is used"
